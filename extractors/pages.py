@@ -1,0 +1,89 @@
+"""What a reader produces for one page: words and lines with boxes as fractions of the page.
+
+Boxes are 0..1 of the upright page, so the review page can draw them over a rendering of any
+size. The page image itself travels beside the model (``ReadPage.png``), not inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+BBox = tuple[float, float, float, float]
+
+
+class Word(BaseModel):
+    text: str
+    conf: float = Field(ge=0.0, le=1.0)
+    bbox: BBox
+    line: int
+
+
+class Line(BaseModel):
+    text: str
+    bbox: BBox
+    conf: float = Field(ge=0.0, le=1.0)
+
+
+class Page(BaseModel):
+    number: int = Field(ge=1)
+    width: int
+    height: int
+    source: Literal["text_layer", "ocr"]
+    #: Degrees the page was turned clockwise to make it upright.
+    rotation: int = 0
+    words: list[Word] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def mean_confidence(self) -> float:
+        if not self.words:
+            return 0.0
+        return sum(w.conf for w in self.words) / len(self.words)
+
+
+@dataclass(frozen=True)
+class ReadPage:
+    page: Page
+    #: The upright page with square pixels, as PNG, for the review page.
+    png: bytes
+
+
+def union(boxes: list[BBox]) -> BBox:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def group_lines(words: list[Word], keys: list[object]) -> list[Line]:
+    """Build lines from words in reading order, where ``keys[i]`` names the line of word i.
+
+    Re-numbers ``Word.line`` to the index of the line it lands in.
+    """
+    lines: list[Line] = []
+    members: list[list[Word]] = []
+    index: dict[object, int] = {}
+    for word, key in zip(words, keys, strict=True):
+        if key not in index:
+            index[key] = len(members)
+            members.append([])
+        word.line = index[key]
+        members[index[key]].append(word)
+    for group in members:
+        lines.append(
+            Line(
+                text=" ".join(w.text for w in group),
+                bbox=union([w.bbox for w in group]),
+                conf=sum(w.conf for w in group) / len(group),
+            )
+        )
+    return lines

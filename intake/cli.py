@@ -1,0 +1,221 @@
+"""The `intake` command. Every failure a user can cause ends in one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import col, select
+
+from intake import logs, queue
+from intake.clock import utcnow
+from intake.config import ConfigError, Settings, load_settings
+from intake.db.engine import make_engine, session_scope
+from intake.db.migrate import SchemaBehind, require_current, upgrade
+from intake.db.models import Document, Status
+from intake.ingest import Ingestor
+from intake.pipeline import Services
+from intake.store import ContentStore
+from intake.supervisor import supervise
+from intake.watcher.service import Watcher, WatcherConfigError
+from intake.worker import Worker
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+logger = logging.getLogger("intake")
+
+_TERMINAL = {Status.needs_review, Status.failed, Status.duplicate}
+
+
+class UsageError(Exception):
+    """A bad argument from the command line."""
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    logs.configure(settings.log_level, settings.log_format)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
+def _services(settings: Settings | None = None) -> Services:
+    settings = settings or _settings()
+    engine = make_engine(settings.effective_database_url)
+    require_current(engine)
+    return Services(settings=settings, engine=engine, store=ContentStore(settings.store_dir))
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _watcher(services: Services) -> Watcher:
+    settings = services.settings
+    for inbox in settings.inbox:
+        inbox.mkdir(parents=True, exist_ok=True)
+    ingestor = Ingestor(settings, services.engine, services.store)
+    return Watcher(
+        settings.inbox,
+        ingestor.ingest_claimed,
+        stable_seconds=settings.stable_seconds,
+        rescan_seconds=settings.rescan_seconds,
+        polling=settings.poll,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the current version."""
+    settings = _settings()
+    upgrade(make_engine(settings.effective_database_url))
+    out.print("database schema is current")
+
+
+@app.command()
+def run() -> None:
+    """Watcher and workers together: the embedded single-machine service."""
+    services = _services()
+    watcher = _watcher(services)
+    stop = _stop_on_signals()
+    watching = threading.Thread(target=watcher.run, args=(stop,), name="watcher")
+    watching.start()
+    settings = services.settings
+    out.print(
+        f"fax-intake running: {settings.workers} worker(s) watching"
+        f" {', '.join(map(str, settings.inbox))}; `intake status` shows progress. Ctrl-C stops."
+    )
+    try:
+        supervise(settings.workers, stop)
+    finally:
+        stop.set()
+        watching.join()
+
+
+@app.command()
+def watch() -> None:
+    """Watch the inbox folders and queue every complete file."""
+    watcher = _watcher(_services())
+    watcher.run(_stop_on_signals())
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
+) -> None:
+    """Process queued documents until stopped (SIGTERM finishes the document in hand)."""
+    services = _services()
+    stop = _stop_on_signals()
+    if concurrency == 1:
+        Worker(services).run(stop)
+    else:
+        supervise(concurrency, stop)
+
+
+@app.command()
+def process(
+    files: Annotated[list[Path], typer.Argument(help="PDF, TIFF, PNG or JPEG files.")],
+) -> None:
+    """Ingest these files, read them here, and wait until each is done."""
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        raise UsageError(f"{len(missing)} of the given paths are not readable files")
+    services = _services()
+    ingestor = Ingestor(services.settings, services.engine, services.store)
+    ids = [ingestor.ingest_path(path).document_id for path in files]
+    stop = threading.Event()
+    worker_thread = threading.Thread(target=Worker(services).run, args=(stop,), daemon=True)
+    worker_thread.start()
+    with Progress(
+        TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    ) as bar:
+        task = bar.add_task("documents", total=len(ids))
+        while True:
+            finished_count = sum(1 for s in _statuses(services, ids).values() if s in _TERMINAL)
+            bar.update(task, completed=finished_count)
+            if finished_count == len(ids):
+                break
+            time.sleep(0.5)
+    stop.set()
+    worker_thread.join()
+    _print_documents(services, ids)
+
+
+def _statuses(services: Services, ids: list[int]) -> dict[int, Status]:
+    with session_scope(services.engine) as session:
+        rows = session.exec(select(Document).where(col(Document.id).in_(ids))).all()
+        return {d.id: Status(d.status) for d in rows if d.id is not None}
+
+
+def _print_documents(services: Services, ids: list[int]) -> None:
+    table = Table("id", "status", "pages", "reason")
+    with session_scope(services.engine) as session:
+        for doc in session.exec(select(Document).where(col(Document.id).in_(ids))).all():
+            table.add_row(
+                str(doc.id), doc.status, str(doc.page_count or ""), doc.error_message or ""
+            )
+    out.print(table)
+
+
+@app.command()
+def status() -> None:
+    """Documents by status, queue depth, the oldest waiting, and live workers."""
+    services = _services()
+    state = queue.status(services.engine, services.settings.worker_dead_after_seconds)
+    table = Table("status", "documents")
+    for name in Status:
+        table.add_row(name.value, str(state.counts.get(name.value, 0)))
+    out.print(table)
+    out.print(f"queue depth: {state.counts.get(Status.queued.value, 0)}")
+    if state.oldest_queued_at is not None:
+        age = utcnow() - state.oldest_queued_at
+        out.print(f"oldest waiting: {timedelta(seconds=round(age.total_seconds()))}")
+    workers = Table("worker", "host", "pid", "last heartbeat")
+    for w in state.live_workers:
+        ago = round((utcnow() - w.heartbeat_at).total_seconds(), 1)
+        workers.add_row(w.id, w.hostname, str(w.pid), f"{ago} s ago")
+    out.print(f"live workers: {len(state.live_workers)}")
+    if state.live_workers:
+        out.print(workers)
+
+
+@app.command()
+def reprocess(document_id: Annotated[int, typer.Argument(help="Document id.")]) -> None:
+    """Queue a document to be read again from its stored original."""
+    services = _services()
+    if not queue.requeue(services.engine, document_id):
+        raise UsageError(
+            f"document {document_id} does not exist, is being processed, or is a duplicate"
+        )
+    out.print(f"document {document_id} queued again")
+
+
+def main() -> None:
+    try:
+        app()
+    except (ConfigError, SchemaBehind, WatcherConfigError, UsageError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise SystemExit(2) from None
+    except SQLAlchemyError as exc:
+        # Not the driver's text: it can quote SQL parameters, i.e. patient data.
+        err.print(f"error: database error ({type(exc).__name__})", highlight=False)
+        raise SystemExit(1) from None
+    except OSError as exc:
+        err.print(f"error: {exc.strerror or type(exc).__name__}", markup=False, highlight=False)
+        raise SystemExit(1) from None

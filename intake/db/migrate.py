@@ -1,0 +1,44 @@
+"""Schema migrations (Alembic) and the start-up check that the schema is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+_SCRIPTS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class SchemaBehind(Exception):
+    """The database schema is older than this code."""
+
+
+def _config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_SCRIPTS))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    config = _config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def revision(engine: Engine, message: str) -> None:
+    """Autogenerate a migration from the models (for developers)."""
+    command.revision(_config(engine), message=message, autogenerate=True)
+
+
+def require_current(engine: Engine) -> None:
+    heads = set(ScriptDirectory.from_config(_config(engine)).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current != heads:
+        raise SchemaBehind("the database schema is not current: run `intake db upgrade` first")

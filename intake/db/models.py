@@ -1,0 +1,105 @@
+"""Tables of the service. Pages hold OCR text (PHI): it stays in the database, never in logs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from intake.clock import utcnow
+from intake.db.types import UTCDateTime
+
+
+class Status(StrEnum):
+    queued = "queued"
+    processing = "processing"
+    needs_review = "needs_review"
+    failed = "failed"
+    duplicate = "duplicate"
+
+
+class AttemptOutcome(StrEnum):
+    succeeded = "succeeded"
+    failed = "failed"
+    retry = "retry"
+    #: The worker died or lost its lease; another worker took the document again.
+    abandoned = "abandoned"
+
+
+def _utc_column(nullable: bool = True, index: bool = False) -> Any:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Document(SQLModel, table=True):
+    __table_args__ = (
+        # One original per content; later arrivals of the same bytes are duplicate records.
+        Index(
+            "uq_document_sha256_original",
+            "sha256",
+            unique=True,
+            sqlite_where=text("duplicate_of_id IS NULL"),
+            postgresql_where=text("duplicate_of_id IS NULL"),
+        ),
+        Index("ix_document_claimable", "status", "run_after"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    size_bytes: int
+    media_type: str | None = Field(default=None, max_length=40)
+    #: As it arrived, for display only; never used to build a path.
+    original_name: str = Field(max_length=255)
+    #: The watcher's claim token, so a re-run of an interrupted ingest finds its own record.
+    claim_token: str | None = Field(default=None, max_length=120, index=True)
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+    status: Status = Field(default=Status.queued, sa_type=String(20))
+    duplicate_of_id: int | None = Field(default=None, foreign_key="document.id")
+    page_count: int | None = None
+    error_code: str | None = Field(default=None, max_length=40)
+    error_message: str | None = Field(default=None, max_length=500)
+    attempts: int = 0
+    run_after: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+    locked_by: str | None = Field(default=None, max_length=64, index=True)
+    claimed_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    processed_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class PageRecord(SQLModel, table=True):
+    __tablename__ = "page"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    number: int
+    width: int
+    height: int
+    source: str = Field(max_length=20)
+    rotation: int = 0
+    mean_confidence: float
+    image_sha256: str = Field(max_length=64)
+    #: The extractors' Page model: words and lines with normalized boxes.
+    content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Worker(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    hostname: str = Field(max_length=255)
+    pid: int
+    started_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+    heartbeat_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False, True))
+    stopped_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class Attempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    worker_id: str = Field(max_length=64)
+    number: int
+    started_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+    finished_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    outcome: AttemptOutcome | None = Field(default=None, sa_type=String(20))
+    error_code: str | None = Field(default=None, max_length=40)
+    error_message: str | None = Field(default=None, max_length=500)

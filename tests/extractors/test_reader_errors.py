@@ -1,0 +1,69 @@
+"""Broken and hostile files: each raises its own error with a message a person understands."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from extractors.errors import CorruptFile, EncryptedDocument, LimitExceeded
+from extractors.limits import Limits
+from extractors.readers import read_document
+from tests import badfiles
+
+
+def _tiff_g4(pages: int = 2) -> bytes:
+    frames = [Image.new("1", (1728, 2200), 1) for _ in range(pages)]
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer, format="TIFF", compression="group4", save_all=True, append_images=frames[1:]
+    )
+    return buffer.getvalue()
+
+
+def test_encrypted_pdf():
+    with pytest.raises(EncryptedDocument, match="password-protected"):
+        read_document(badfiles.encrypted_pdf(), Limits())
+
+
+def test_truncated_pdf():
+    with pytest.raises(CorruptFile, match="truncated"):
+        read_document(badfiles.truncated(badfiles.text_pdf()), Limits())
+
+
+def test_pdf_over_page_limit_is_refused_before_reading_pages():
+    with pytest.raises(LimitExceeded, match="6 pages, over the limit of 5"):
+        read_document(badfiles.text_pdf(pages=6), Limits(max_pages=5))
+
+
+def test_truncated_tiff():
+    with pytest.raises(CorruptFile, match="truncated"):
+        read_document(badfiles.truncated(_tiff_g4(), 0.3), Limits())
+
+
+def test_tiff_over_page_limit():
+    with pytest.raises(LimitExceeded, match="3 pages"):
+        read_document(_tiff_g4(pages=3), Limits(max_pages=2))
+
+
+def test_pixel_bomb_beyond_pillows_own_limit_is_an_error_not_a_warning():
+    with pytest.raises(LimitExceeded, match="more pixels than allowed"):
+        read_document(badfiles.png_header_only(30_000, 30_000), Limits())
+
+
+def test_image_over_our_pixel_limit():
+    with pytest.raises(LimitExceeded, match="megapixels, over the limit of 10"):
+        read_document(badfiles.png_header_only(5_000, 5_000), Limits(max_pixels=10_000_000))
+
+
+def test_page_of_pdf_over_pixel_limit():
+    with pytest.raises(LimitExceeded, match="megapixels"):
+        read_document(badfiles.text_pdf(), Limits(max_pixels=100_000))
+
+
+def test_corrupt_png_body():
+    data = badfiles.png(800, 800)
+    broken = data[:60] + b"\x00" * 40 + data[100:]
+    with pytest.raises(CorruptFile):
+        read_document(broken, Limits())
