@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -69,7 +70,8 @@ def _stop_on_signals() -> threading.Event:
 def _watcher(services: Services) -> Watcher:
     settings = services.settings
     for inbox in settings.inbox:
-        inbox.mkdir(parents=True, exist_ok=True)
+        if not inbox.exists():
+            inbox.mkdir(parents=True)
     ingestor = Ingestor(settings, services.engine, services.store)
     return Watcher(
         settings.inbox,
@@ -210,12 +212,15 @@ def main() -> None:
     try:
         app()
     except (ConfigError, SchemaBehind, WatcherConfigError, UsageError) as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise SystemExit(2) from None
+        _exit_with(f"{exc}", 2)
     except SQLAlchemyError as exc:
         # Not the driver's text: it can quote SQL parameters, i.e. patient data.
-        err.print(f"error: database error ({type(exc).__name__})", highlight=False)
-        raise SystemExit(1) from None
+        _exit_with(f"database error ({type(exc).__name__})", 1)
     except OSError as exc:
-        err.print(f"error: {exc.strerror or type(exc).__name__}", markup=False, highlight=False)
-        raise SystemExit(1) from None
+        _exit_with(exc.strerror or type(exc).__name__, 1)
+
+
+def _exit_with(message: str, code: int) -> None:
+    # Plain print: rich would wrap a long message over several lines.
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)

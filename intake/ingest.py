@@ -110,15 +110,20 @@ class Ingestor:
                     col(Document.duplicate_of_id).is_(None),
                 )
             ).one()
-            duplicate = document.model_copy(
-                update={
-                    "id": None,
-                    "status": Status.duplicate,
-                    "duplicate_of_id": original.id,
-                    "error_code": None,
-                    "error_message": None,
-                    "page_count": original.page_count,
-                }
+            duplicate = Document(
+                **document.model_dump(
+                    exclude={
+                        "id",
+                        "status",
+                        "error_code",
+                        "error_message",
+                        "page_count",
+                        "duplicate_of_id",
+                    }
+                ),
+                status=Status.duplicate,
+                duplicate_of_id=original.id,
+                page_count=original.page_count,
             )
             session.add(duplicate)
         return duplicate

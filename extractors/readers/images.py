@@ -11,8 +11,6 @@ from PIL import Image, UnidentifiedImageError
 
 from extractors.errors import CorruptFile, LimitExceeded
 from extractors.limits import Limits
-from extractors.ocr import ocr_page
-from extractors.pages import ReadPage
 
 _ORIENTATION_TAG = 0x0112
 #: How to undo each TIFF/EXIF Orientation value; 1 (or absent) is already upright.
@@ -29,17 +27,15 @@ _UNDO_ORIENTATION: dict[int, Image.Transpose] = {
 _SQUARE_TOLERANCE = 0.1
 
 
-def read_image(data: bytes, limits: Limits) -> list[ReadPage]:
+def image_pages(data: bytes, limits: Limits) -> Iterator[Image.Image]:
+    """Each page (TIFF frame) upright and with square pixels, ready for OCR."""
     with _opened(data) as image:
         count = getattr(image, "n_frames", 1)
         if count > limits.max_pages:
             raise LimitExceeded(f"the file has {count} pages, over the limit of {limits.max_pages}")
-        pages = []
         for index in range(count):
             image.seek(index)
-            frame = _upright_square_frame(image, index + 1, limits)
-            pages.append(ocr_page(frame, index + 1, limits.ocr_timeout_seconds))
-        return pages
+            yield _upright_square_frame(image, index + 1, limits)
 
 
 @contextmanager
@@ -53,7 +49,9 @@ def _opened(data: bytes) -> Iterator[Image.Image]:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise LimitExceeded("the image has more pixels than allowed") from exc
         except UnidentifiedImageError as exc:
-            raise CorruptFile("the image cannot be decoded: it is truncated or its header is damaged") from exc
+            raise CorruptFile(
+                "the image cannot be decoded: it is truncated or its header is damaged"
+            ) from exc
 
 
 def _upright_square_frame(image: Image.Image, number: int, limits: Limits) -> Image.Image:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.page import Page as PlumberPage
 from pdfplumber.utils.exceptions import PdfminerException
+from PIL import Image
 
 from extractors.errors import CorruptFile, EncryptedDocument, LimitExceeded
 from extractors.limits import Limits
-from extractors.ocr import ocr_page, render_png
+from extractors.ocr import render_png
 from extractors.pages import Page, ReadPage, Word, group_lines
 
 #: A complete PDF ends with %%EOF; writers may append a few bytes (newlines, junk) after it.
@@ -28,7 +30,8 @@ _OCR_DPI_RANGE = (200.0, 300.0)
 _POINTS_PER_INCH = 72.0
 
 
-def read_pdf(data: bytes, limits: Limits) -> list[ReadPage]:
+def pdf_pages(data: bytes, limits: Limits) -> Iterator[ReadPage | Image.Image]:
+    """Each page: read from its text layer, or rendered as an image still to be OCR'd."""
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
         raise CorruptFile("the PDF is truncated: its end-of-file marker is missing")
     try:
@@ -51,10 +54,11 @@ def read_pdf(data: bytes, limits: Limits) -> list[ReadPage]:
             raise LimitExceeded(
                 f"the PDF has {len(plumber_pages)} pages, over the limit of {limits.max_pages}"
             )
-        return [_read_page(page, number, limits) for number, page in enumerate(plumber_pages, 1)]
+        for number, page in enumerate(plumber_pages, 1):
+            yield _page(page, number, limits)
 
 
-def _read_page(page: PlumberPage, number: int, limits: Limits) -> ReadPage:
+def _page(page: PlumberPage, number: int, limits: Limits) -> ReadPage | Image.Image:
     try:
         words = page.extract_words()
         if _has_text_layer(page, words):
@@ -64,12 +68,11 @@ def _read_page(page: PlumberPage, number: int, limits: Limits) -> ReadPage:
             )
         dpi = _ocr_dpi(page)
         _check_pixels(page, dpi, number, limits)
-        image = _render(page, dpi)
+        return _render(page, dpi)
     except (CorruptFile, LimitExceeded):
         raise
     except Exception as exc:  # pdfminer/pdfium raise many unrelated types on broken content
         raise CorruptFile(f"page {number} of the PDF cannot be read") from exc
-    return ocr_page(image, number, limits.ocr_timeout_seconds)
 
 
 def _has_text_layer(page: PlumberPage, words: list[dict[str, Any]]) -> bool:
@@ -108,8 +111,9 @@ def _check_pixels(page: PlumberPage, dpi: float, number: int, limits: Limits) ->
         )
 
 
-def _render(page: PlumberPage, dpi: float) -> Any:
-    return page.to_image(resolution=dpi, antialias=True).original.convert("L")
+def _render(page: PlumberPage, dpi: float) -> Image.Image:
+    image: Image.Image = page.to_image(resolution=dpi, antialias=True).original
+    return image.convert("L")
 
 
 def _text_page(page: PlumberPage, raw: list[dict[str, Any]], number: int) -> Page:

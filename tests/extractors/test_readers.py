@@ -1,0 +1,112 @@
+"""Readers on real files through real tesseract, checked against what was printed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.limits import Limits
+from extractors.readers import read_document
+from samples.fax import encode_fax_tiff
+from samples.generator import FORMATS, make_document
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+ORDER_LINES = [
+    "Ordering physician: Dr. Alan Whitfield MD  NPI: 1234567893",
+    "Diagnosis ICD-10: J44.1  J96.11  E11.9",
+    "Order date: 11/20/2026  Start of care: 11/23/2026",
+    "Date of birth: 03/14/1948  Member ID: 1EG4TE5MK73",
+]
+
+
+def _fax_page(lines: list[str], point_size: int = 12) -> Image.Image:
+    """A letter page at 204 dpi with square pixels, as a fax machine scans it."""
+    page = Image.new("L", (1728, 2200), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, round(point_size * 204 / 72))
+    for i, line in enumerate(lines):
+        draw.text((120, 300 + i * 90), line, font=font, fill=0)
+    return page.point(lambda v: 255 if v > 128 else 0).convert("1")
+
+
+def _words_by_line(pages) -> list[list[str]]:
+    return [line.text.split() for read in pages for line in read.page.lines]
+
+
+@pytest.mark.parametrize(
+    ("resolution", "compression"), [("standard", "group3"), ("fine", "group4")]
+)
+def test_fax_order_lines_read_word_by_word(resolution, compression):
+    data = encode_fax_tiff([_fax_page(ORDER_LINES)], resolution, compression)
+    with Image.open(io.BytesIO(data)) as raw:
+        rows = raw.height
+        assert raw.width == 1728
+        assert raw.info["dpi"] == (204, 98 if resolution == "standard" else 196)
+    [read] = read_document(data, Limits())
+    # Standard rows come back stretched to square pixels; fine (204x196) is square enough.
+    assert read.page.width == 1728
+    assert read.page.height == (round(rows * 204 / 98) if resolution == "standard" else rows)
+    assert _words_by_line([read]) == [line.split() for line in ORDER_LINES]
+
+
+def test_lsb_first_fill_order_and_orientation_tag_are_honoured():
+    upright = _fax_page(ORDER_LINES)
+    data = encode_fax_tiff([upright], "fine", "group3", fill_order=2, orientation=3)
+    [read] = read_document(data, Limits())
+    assert _words_by_line([read])[0] == ORDER_LINES[0].split()
+
+
+def test_upside_down_and_sideways_pages_are_turned_upright():
+    page = _fax_page(ORDER_LINES).convert("L")
+    for turned, expected in ((page.rotate(180), 180), (page.rotate(90, expand=True), 90)):
+        buffer = io.BytesIO()
+        turned.save(buffer, format="PNG", dpi=(204, 204))
+        [read] = read_document(buffer.getvalue(), Limits())
+        assert read.page.rotation == expected
+        assert _words_by_line([read])[1] == ORDER_LINES[1].split()
+        assert read.page.width < read.page.height
+
+
+def test_boxes_are_fractions_of_the_upright_page_and_match_the_png():
+    data = encode_fax_tiff([_fax_page(ORDER_LINES)], "fine", "group4")
+    [read] = read_document(data, Limits())
+    npi = next(w for w in read.page.words if w.text == "1234567893")
+    x0, y0, x1, y1 = npi.bbox
+    assert 0 < x0 < x1 < 1 and 0 < y0 < y1 < 1
+    with Image.open(io.BytesIO(read.png)) as image:
+        assert image.size == (read.page.width, read.page.height)
+        crop = image.convert("L").crop(
+            (
+                int(x0 * image.width),
+                int(y0 * image.height),
+                int(x1 * image.width),
+                int(y1 * image.height),
+            )
+        )
+        assert min(crop.getdata()) == 0  # ink inside the box
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_reads_its_codes_and_identifiers(fmt):
+    doc = make_document(seed=500, fmt=fmt, kind="dme")
+    pages = read_document(doc.data, Limits())
+    assert len(pages) == doc.truth["source"]["pages"]
+    words = {w.text.strip(".,;:()") for read in pages for w in read.page.words}
+    truth = doc.truth
+    expected = [d["code"] for d in truth["diagnoses"]]
+    if truth["clinician"]["npi"]:
+        expected.append(truth["clinician"]["npi"])
+    assert expected and set(expected) <= words
+    sources = {read.page.source for read in pages}
+    assert sources == ({"text_layer"} if fmt == "text_pdf" else {"ocr"})
+
+
+def test_text_layer_pdf_needs_no_ocr_and_keeps_reading_order():
+    doc = make_document(seed=501, fmt="text_pdf")
+    pages = read_document(doc.data, Limits())
+    for read in pages:
+        assert all(w.conf == 1.0 for w in read.page.words)
+        tops = [line.bbox[1] for line in read.page.lines]
+        assert tops == sorted(tops)
