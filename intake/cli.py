@@ -69,9 +69,6 @@ def _stop_on_signals() -> threading.Event:
 
 def _watcher(services: Services) -> Watcher:
     settings = services.settings
-    for inbox in settings.inbox:
-        if not inbox.exists():
-            inbox.mkdir(parents=True)
     ingestor = Ingestor(settings, services.engine, services.store)
     return Watcher(
         settings.inbox,

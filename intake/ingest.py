@@ -101,8 +101,10 @@ class Ingestor:
                 session.add(document)
             return document
         except IntegrityError:
-            # Same bytes as an earlier original: a duplicate record pointing at it, not new work.
-            pass
+            # Two watchers re-handing one stale claim at once: the other one recorded it.
+            if document.claim_token and (mine := self._find_by_token(document.claim_token)):
+                return mine
+        # Same bytes as an earlier original: a duplicate record pointing at it, not new work.
         with session_scope(self.engine) as session:
             original = session.exec(
                 select(Document).where(

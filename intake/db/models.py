@@ -53,7 +53,7 @@ class Document(SQLModel, table=True):
     #: As it arrived, for display only; never used to build a path.
     original_name: str = Field(max_length=255)
     #: The watcher's claim token, so a re-run of an interrupted ingest finds its own record.
-    claim_token: str | None = Field(default=None, max_length=120, index=True)
+    claim_token: str | None = Field(default=None, max_length=120, index=True, unique=True)
     received_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
     status: Status = Field(default=Status.queued, sa_type=String(20))
     duplicate_of_id: int | None = Field(default=None, foreign_key="document.id")

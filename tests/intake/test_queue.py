@@ -121,7 +121,9 @@ def test_transient_failures_retry_with_backoff_then_fail_with_the_last_error(ser
 
     first = queue.claim(engine, "w")
     assert first is not None
-    assert queue.fail(engine, first, timeout, max_attempts=2, retry_base_seconds=60) == Status.queued
+    assert (
+        queue.fail(engine, first, timeout, max_attempts=2, retry_base_seconds=60) == Status.queued
+    )
     doc = _document(engine, doc_id)
     assert doc.run_after > utcnow() + timedelta(seconds=20)
     assert queue.claim(engine, "w") is None  # not before its backoff
@@ -130,7 +132,9 @@ def test_transient_failures_retry_with_backoff_then_fail_with_the_last_error(ser
         session.execute(update(Document).values(run_after=utcnow()))
     second = queue.claim(engine, "w")
     assert second is not None and second.attempt == 2
-    assert queue.fail(engine, second, timeout, max_attempts=2, retry_base_seconds=60) == Status.failed
+    assert (
+        queue.fail(engine, second, timeout, max_attempts=2, retry_base_seconds=60) == Status.failed
+    )
     doc = _document(engine, doc_id)
     assert (doc.status, doc.error_code, doc.attempts) == (Status.failed, "ocr_timeout", 2)
 

@@ -13,12 +13,12 @@ import threading
 import time
 
 import pytest
-from samples.generator import FORMATS, make_document
 from sqlmodel import col, func, select
 
 from intake.db.engine import session_scope
 from intake.db.models import Attempt, AttemptOutcome, PageRecord, Status
 from intake.ingest import Ingestor
+from samples.generator import FORMATS, make_document
 from tests import badfiles
 from tests.intake.conftest import all_terminal, documents, drop, running, wait_for
 

@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("document", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_document_claim_token"), ["claim_token"], unique=False)
+        batch_op.create_index(batch_op.f("ix_document_claim_token"), ["claim_token"], unique=True)
         batch_op.create_index("ix_document_claimable", ["status", "run_after"], unique=False)
         batch_op.create_index(batch_op.f("ix_document_locked_by"), ["locked_by"], unique=False)
         batch_op.create_index(batch_op.f("ix_document_sha256"), ["sha256"], unique=False)
