@@ -21,6 +21,13 @@ def safe_filename(name: str) -> str:
     return base[:_MAX_NAME] or "file"
 
 
+def read_without_following(path: Path) -> bytes:
+    """Read a file, refusing a symlink swapped in after the watcher checked the path."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
 def write_atomically(target: Path, data: bytes, mode: int = 0o640) -> None:
     """Write to a temp file beside the target, fsync, rename, fsync the folder.
 

@@ -21,7 +21,7 @@ from intake.clock import utcnow
 from intake.config import Settings
 from intake.db.engine import session_scope
 from intake.db.models import Document, Status
-from intake.files import move_durably, safe_filename
+from intake.files import move_durably, read_without_following, safe_filename
 from intake.quarantine import Reason, quarantine_file
 from intake.store import ContentStore
 from intake.watcher.claim import ClaimedFile, release
@@ -81,7 +81,7 @@ class Ingestor:
                 ),
             )
         else:
-            data = path.read_bytes()
+            data = read_without_following(path)
             document.sha256 = self.store.put(data)
             try:
                 document.media_type = sniff(data[:1024])

@@ -36,7 +36,15 @@ def process(services: Services, claim: queue.Claim) -> Status | None:
         data = services.store.get(document.sha256)
         pages = read_document(data, services.settings.limits)
     except (ExtractError, StoreCorruption) as error:
-        return _record_failure(services, claim, document, error)
+        return _record_failure(services, claim, document, _failure_of(error), error)
+    except Exception as error:  # a bug or a library fault must not kill the worker
+        logger.exception("unexpected error", extra={"document_id": claim.document_id})
+        failure = queue.Failure(
+            code="internal_error",
+            message=f"unexpected {type(error).__name__} while reading; will retry",
+            permanent=False,
+        )
+        return _record_failure(services, claim, document, failure, error)
     records = [
         PageRecord(
             document_id=claim.document_id,
@@ -65,17 +73,19 @@ def process(services: Services, claim: queue.Claim) -> Status | None:
     return Status.needs_review
 
 
+def _failure_of(error: ExtractError | StoreCorruption) -> queue.Failure:
+    if isinstance(error, ExtractError):
+        return queue.Failure(code=error.code, message=error.message, permanent=error.permanent)
+    return queue.Failure(code="store_corrupt", message=str(error), permanent=True)
+
+
 def _record_failure(
     services: Services,
     claim: queue.Claim,
     document: Document,
-    error: ExtractError | StoreCorruption,
+    failure: queue.Failure,
+    error: Exception,
 ) -> Status | None:
-    failure = (
-        queue.Failure(code=error.code, message=error.message, permanent=error.permanent)
-        if isinstance(error, ExtractError)
-        else queue.Failure(code="store_corrupt", message=str(error), permanent=True)
-    )
     settings = services.settings
     status = queue.fail(
         services.engine, claim, failure, settings.max_attempts, settings.retry_base_seconds

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from extractors.errors import CorruptFile, EncryptedDocument, LimitExceeded
+from extractors.errors import CorruptFile, EncryptedDocument, LimitExceeded, OcrTimeout
 from extractors.limits import Limits
 from extractors.readers import read_document
 from tests import badfiles
@@ -67,3 +67,13 @@ def test_corrupt_png_body():
     broken = data[:60] + b"\x00" * 40 + data[100:]
     with pytest.raises(CorruptFile):
         read_document(broken, Limits())
+
+
+def test_ocr_timeout_is_a_specific_retryable_error():
+    page = Image.new("L", (1728, 2200), 255)
+    page.paste(0, (100, 100, 1600, 140))
+    buffer = io.BytesIO()
+    page.save(buffer, format="PNG")
+    with pytest.raises(OcrTimeout, match=r"longer than the 0\.01 s limit") as raised:
+        read_document(buffer.getvalue(), Limits(ocr_timeout_seconds=0.01))
+    assert raised.value.permanent is False
