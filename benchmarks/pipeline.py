@@ -17,7 +17,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from samples.generator import make_document
 from sqlmodel import col, func, select
 
 from extractors.limits import Limits
@@ -29,6 +28,7 @@ from intake.db.migrate import upgrade
 from intake.db.models import Document, Status
 from intake.ingest import Ingestor
 from intake.store import ContentStore
+from samples.generator import make_document
 
 #: The formats that go through OCR; text PDFs are read from their text layer instead.
 OCR_FORMATS = ("fax_fine", "fax_standard", "scan_pdf", "png", "jpeg")

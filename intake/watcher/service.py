@@ -39,7 +39,7 @@ class Watcher:
     def __init__(
         self,
         inboxes: Sequence[Path],
-        on_claimed: Callable[[ClaimedFile], None],
+        on_claimed: Callable[[ClaimedFile], object],
         *,
         stable_seconds: float,
         rescan_seconds: float,

@@ -92,7 +92,7 @@ def test_skips_are_logged_by_count_once_and_without_names(inbox, tmp_path, caplo
     names(inbox)
     skipped = [r for r in caplog.records if r.getMessage() == "inbox entries skipped"]
     assert len(skipped) == 1
-    assert skipped[0].symlinks == 2  # type: ignore[attr-defined]
+    assert skipped[0].symlinks == 2
     assert "Jane" not in str(skipped[0].__dict__)
     (inbox / "Jane Doe 3.pdf").symlink_to(outside)
     names(inbox)
