@@ -14,8 +14,9 @@ from extractors.pages import Page, ReadPage, Word, group_lines
 #: upright page costs exactly one tesseract run.
 _READABLE_CONFIDENCE = 0.55
 _READABLE_MIN_WORDS = 3
-#: Review images wider than this are scaled down: boxes are fractions, so they still fit.
-_REVIEW_MAX_WIDTH = 1800
+#: Review images wider than this (a 300 dpi letter page is 2550) are scaled down: boxes are
+#: fractions, so they still fit.
+_REVIEW_MAX_WIDTH = 2600
 
 
 def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
@@ -41,7 +42,8 @@ def render_png(image: Image.Image) -> bytes:
             (_REVIEW_MAX_WIDTH, round(image.height * scale)), Image.Resampling.LANCZOS
         )
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=3)
+    # Fast over small: level 1 is ~4x quicker than the default on greyscale scans.
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

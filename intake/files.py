@@ -7,7 +7,9 @@ import re
 import shutil
 import unicodedata
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 _MAX_NAME = 120
@@ -29,45 +31,37 @@ def read_without_following(path: Path) -> bytes:
 
 
 def write_atomically(target: Path, data: bytes, mode: int = 0o640) -> None:
-    """Write to a temp file beside the target, fsync, rename, fsync the folder.
+    """Write bytes so that a crash leaves either no file or the whole file, never a torn one."""
+    _write_via_temp(target, lambda handle: handle.write(data), mode)
 
-    A crash leaves either the old state or the whole new file, never a torn one.
-    """
+
+def copy_durably(source: Path, target: Path) -> None:
+    """Copy a file so that the copy survives a crash (the source stays where it is)."""
+    with source.open("rb") as reader:
+        _write_via_temp(target, lambda handle: shutil.copyfileobj(reader, handle), 0o640)
+
+
+def move_durably(source: Path, target: Path) -> None:
+    """Move a file (rename, or copy then unlink across filesystems) and fsync the folder."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        source.rename(target)
+    except OSError:
+        copy_durably(source, target)
+        source.unlink()
+    fsync_dir(target.parent)
+
+
+def _write_via_temp(target: Path, fill: Callable[[BinaryIO], object], mode: int) -> None:
+    """Temp file beside the target, fsync, rename over it, fsync the folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.parent / f".{uuid.uuid4().hex}.tmp"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        temp.replace(target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    fsync_dir(target.parent)
-
-
-def move_durably(source: Path, target: Path) -> None:
-    """Move a file (rename, or copy+fsync+unlink across filesystems) and fsync the folder."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        source.rename(target)
-    except OSError:
-        write_atomically(target, source.read_bytes())
-        source.unlink()
-    fsync_dir(target.parent)
-
-
-def copy_durably(source: Path, target: Path) -> None:
-    """Copy a file so that the copy survives a crash (the source stays where it is)."""
-    temp = target.parent / f".{uuid.uuid4().hex}.tmp"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with source.open("rb") as reader, temp.open("xb") as writer:
-            shutil.copyfileobj(reader, writer)
-            writer.flush()
-            os.fsync(writer.fileno())
         temp.replace(target)
     except BaseException:
         temp.unlink(missing_ok=True)

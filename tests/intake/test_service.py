@@ -50,6 +50,14 @@ def test_mixed_batch_of_50_ends_processed_with_an_empty_inbox(services, intake_e
         assert services.store.get(d.sha256) == generated.data
         assert d.page_count == generated.truth["source"]["pages"]
     assert _inbox_files(inbox) == []
+    # No PHI in logs: neither the names on the orders nor the file names, which may carry them.
+    log = (tmp_path / "service.log").read_text()
+    assert '"document recorded"' in log or "document recorded" in log
+    for name, generated in sent.values():
+        assert name not in log
+        for person in (generated.truth["member"], generated.truth["clinician"]):
+            if person["last_name"]:
+                assert person["last_name"] not in log
 
 
 def test_slow_writer_is_taken_once_and_complete(services, intake_env, tmp_path):
