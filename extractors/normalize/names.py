@@ -1,0 +1,154 @@
+"""Split a person's name from a fax (patient, physician, nurse) into its parts.
+
+Handles "First Middle Last" and "Last, First Middle", drops courtesy titles and
+collects credentials and generational suffixes that follow the name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor"})
+
+# Keyed by the spelling with dots, dashes and slashes removed and upper-cased, so "M.D.",
+# "PA-C" and "OTR/L" match however the sender punctuated them.
+CREDENTIALS: dict[str, str] = {
+    "MD": "MD",
+    "DO": "DO",
+    "MBBS": "MBBS",
+    "NP": "NP",
+    "CNP": "CNP",
+    "CRNP": "CRNP",
+    "FNP": "FNP",
+    "FNPC": "FNP-C",
+    "FNPBC": "FNP-BC",
+    "ANP": "ANP",
+    "AGNP": "AGNP",
+    "AGPCNP": "AGPCNP",
+    "ACNP": "ACNP",
+    "APRN": "APRN",
+    "APN": "APN",
+    "DNP": "DNP",
+    "CNS": "CNS",
+    "PA": "PA",
+    "PAC": "PA-C",
+    "RN": "RN",
+    "LPN": "LPN",
+    "BSN": "BSN",
+    "MSN": "MSN",
+    "DPM": "DPM",
+    "PHD": "PhD",
+    "PT": "PT",
+    "DPT": "DPT",
+    "OT": "OT",
+    "OTR": "OTR",
+    "OTRL": "OTR/L",
+    "SLP": "SLP",
+    "CCCSLP": "CCC-SLP",
+    "MPH": "MPH",
+    "FACP": "FACP",
+    "FAAFP": "FAAFP",
+    "FACC": "FACC",
+}
+# Credentials that are also surnames ("Minh Do", "John Pa"): taken as a credential only
+# when written in capitals and when a first and last name would still remain.
+SURNAME_CREDENTIALS = frozenset({"DO", "PA", "PT", "OT"})
+
+SUFFIXES: dict[str, str] = {"jr": "Jr", "sr": "Sr", "ii": "II", "iii": "III", "iv": "IV"}
+
+# Lower-case words that belong to the surname that follows them ("de la Cruz").
+SURNAME_PARTICLES = frozenset({"de", "del", "della", "der", "la", "le", "van", "von", "da", "di"})
+
+_WORD_EDGE_MARKS = ".,;:"
+_CREDENTIAL_NOISE = re.compile(r"[.\-/]")
+
+
+@dataclass(frozen=True)
+class PersonName:
+    first: str | None
+    last: str
+    middle: str | None = None
+    credentials: tuple[str, ...] = ()
+    suffix: str | None = None
+
+
+@dataclass
+class _Token:
+    text: str
+    segment: int
+
+
+def _credential(token: str, name_tokens_left: int) -> str | None:
+    key = _CREDENTIAL_NOISE.sub("", token).upper()
+    if key not in CREDENTIALS:
+        return None
+    if key in SURNAME_CREDENTIALS and (not token.isupper() or name_tokens_left < 2):
+        return None
+    return CREDENTIALS[key]
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for segment, part in enumerate(text.split(",")):
+        words = [word.strip(_WORD_EDGE_MARKS) for word in part.split()]
+        words = [word for word in words if word]
+        # A courtesy title only ever opens a name or the part after "Last,".
+        while words and words[0].lower() in TITLES:
+            words.pop(0)
+        tokens.extend(_Token(word, segment) for word in words)
+    return tokens
+
+
+def _peel_trailing(tokens: list[_Token]) -> tuple[list[_Token], list[str], str | None]:
+    """Split credentials and a suffix off the end, returning the name tokens left."""
+    tokens = list(tokens)
+    credentials: list[str] = []
+    suffix = None
+    while tokens:
+        word = tokens[-1].text
+        credential = _credential(word, len(tokens) - 1)
+        if credential is not None:
+            credentials.insert(0, credential)
+        elif suffix is None and word.lower() in SUFFIXES:
+            suffix = SUFFIXES[word.lower()]
+        else:
+            break
+        tokens.pop()
+    return tokens, credentials, suffix
+
+
+def _display(word: str) -> str:
+    # Only all-capital words are re-cased: "McDonald" and "DeLuca" are already right.
+    if word.isupper() and len(word) > 1:
+        return word.title()
+    return word
+
+
+def _attach_particles(words: list[str]) -> tuple[list[str], str]:
+    last = words.pop()
+    while len(words) > 1 and words[-1].lower() in SURNAME_PARTICLES:
+        last = f"{words.pop()} {last}"
+    return words, last
+
+
+def split_person_name(text: str) -> PersonName | None:
+    """Return the parts of the name in ``text``, or None if it holds no name at all."""
+    tokens, credentials, suffix = _peel_trailing(_tokens(text))
+    if not tokens:
+        return None
+    words = [_display(token.text) for token in tokens]
+    if tokens[-1].segment > tokens[0].segment:
+        # "Last, First Middle": everything before the first comma is the surname.
+        surname_count = sum(token.segment == tokens[0].segment for token in tokens)
+        last = " ".join(words[:surname_count])
+        given = words[surname_count:]
+    else:
+        given, last = _attach_particles(words)
+    return PersonName(
+        first=given[0] if given else None,
+        last=last,
+        middle=" ".join(given[1:]) or None,
+        credentials=tuple(credentials),
+        suffix=suffix,
+    )

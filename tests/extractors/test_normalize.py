@@ -1,0 +1,470 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors.normalize import (
+    POSTAL_MISMATCH,
+    Address,
+    DateRole,
+    ParsedDate,
+    PersonName,
+    find_dates,
+    find_phones,
+    parse_address,
+    parse_date,
+    parse_phone,
+    split_person_name,
+)
+from extractors.normalize.ocr_digits import repair_digit_runs
+from extractors.normalize.us_states import STATES, state_code, zip_fits_state
+
+FAX_DAY = date(2024, 3, 10)
+DOB = date(1945, 1, 23)
+
+# --- OCR digit repair -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("O1/23/1945", "01/23/1945"),
+        ("l/23/45", "1/23/45"),
+        ("(6l4) 746-O938", "(614) 746-0938"),
+        ("I2|3", "1213"),
+        # Letters in words, or runs that are mostly letters, are left alone.
+        ("Oct 1 2020", "Oct 1 2020"),
+        ("Lol Ill", "Lol Ill"),
+        ("Suite I", "Suite I"),
+        ("Ol", "Ol"),
+        ("A1O", "A1O"),
+    ],
+)
+def test_repair_digit_runs(text, expected):
+    assert repair_digit_runs(text) == expected
+    assert len(repair_digit_runs(text)) == len(text)
+
+
+# --- dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "01/23/1945",
+        "1/23/45",
+        "01-23-1945",
+        "1945-01-23",
+        "1945/1/23",
+        "Jan 23 1945",
+        "Jan. 23, 1945",
+        "January 23, 1945",
+        "january 23rd, 1945",
+        "JANUARY 23 1945",
+        "23-JAN-1945",
+        "23-Jan-45",
+        "23 Jan 1945",
+        "23JAN1945",
+        "23 January, 1945",
+        "1.23.1945",
+        "1.23.45",
+        # OCR noise
+        "O1/23/1945",
+        "0l/23/1945",
+        "l/23/45",
+        "1/23/l945",
+        "01 / 23 / 1945",
+        "01 -23- 1945",
+        "01/23/1945.",
+        "01/23/1945,",
+        " 01/23/1945; ",
+        ": 01/23/1945",
+        "(01/23/1945)",
+        "23-JAN-l945",
+    ],
+)
+def test_parse_date_formats(text):
+    assert parse_date(text, "dob", FAX_DAY) == ParsedDate(DOB, plausible=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "012345",  # no separators: 01/23/45? 01/02/345? refused
+        "01231945",
+        "19450123",
+        "13/01/1945",  # month 13: not US order, not guessed
+        "2/30/2020",
+        "2/29/2023",
+        "00/10/2020",
+        "1/23-1945",  # mixed separators
+        "1/23/194",
+        "1/23",
+        "Jan 1945",
+        "Janx 23 1945",
+        "DOB: 01/23/1945",  # a value, not a line: labels are find_dates' business
+        "01/23/1945 and 02/01/1950",
+        "614-746-0938",
+        "not a date",
+    ],
+)
+def test_parse_date_rejects(text):
+    assert parse_date(text, "dob", FAX_DAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "reference", "expected"),
+    [
+        # A DOB is the latest century that keeps it in the past.
+        ("1/23/45", "dob", FAX_DAY, date(1945, 1, 23)),
+        ("3/4/19", "dob", FAX_DAY, date(2019, 3, 4)),
+        ("3/4/19", "dob", date(2019, 1, 1), date(1919, 3, 4)),
+        ("3/10/24", "dob", FAX_DAY, date(2024, 3, 10)),
+        ("3/11/24", "dob", FAX_DAY, date(1924, 3, 11)),
+        ("12/31/99", "dob", date(2000, 1, 5), date(1999, 12, 31)),
+        # Other roles take the century nearest the fax.
+        ("3/1/24", "order", FAX_DAY, date(2024, 3, 1)),
+        ("12/31/99", "order", date(2000, 1, 5), date(1999, 12, 31)),
+        ("1/2/00", "service", date(1999, 12, 28), date(2000, 1, 2)),
+        ("3/15/24", "service", FAX_DAY, date(2024, 3, 15)),
+        ("2/29/00", "signature", date(2000, 3, 1), date(2000, 2, 29)),
+        ("23-FEB-24", "face_to_face", FAX_DAY, date(2024, 2, 23)),
+        ("45-01-23", "order", FAX_DAY, None),
+    ],
+)
+def test_two_digit_years(text, role, reference, expected):
+    parsed = parse_date(text, role, reference)
+    assert (parsed.date if parsed else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "plausible", "reason"),
+    [
+        ("01/23/1945", "dob", True, None),
+        ("03/10/2024", "dob", True, None),
+        ("03/11/2024", "dob", False, "date of birth is in the future"),
+        ("01/23/1900", "dob", False, "date of birth is more than 115 years before the fax"),
+        ("03/11/1909", "dob", True, None),
+        ("03/01/2024", "order", True, None),
+        ("03/12/2024", "order", True, None),
+        ("03/20/2024", "order", False, "order date is after the fax was received"),
+        ("03/10/2023", "order", True, None),
+        ("01/10/2023", "order", False, "order date is more than a year before the fax"),
+        ("03/01/2024", "signature", True, None),
+        ("04/01/2024", "signature", False, "signature date is after the fax was received"),
+        ("06/01/2022", "signature", False, "signature date is more than a year before the fax"),
+        ("01/15/2024", "face_to_face", True, None),
+        ("03/30/2024", "face_to_face", False, "face-to-face date is after the fax was received"),
+        ("04/15/2024", "service", True, None),
+        ("01/15/2025", "service", True, None),
+        ("06/15/2025", "service", False, "service date is more than a year after the fax"),
+        ("01/15/2023", "service", False, "service date is more than a year before the fax"),
+        ("02/28/2024", "discharge", True, None),
+        ("02/28/2022", "discharge", False, "discharge date is more than a year before the fax"),
+        ("1/1/2030", "discharge", False, "discharge date is more than a year after the fax"),
+    ],
+)
+def test_plausibility(text, role, plausible, reason):
+    parsed = parse_date(text, role, FAX_DAY)
+    assert parsed is not None
+    assert (parsed.plausible, parsed.reason) == (plausible, reason)
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("DOB: 01/23/1945", ["01/23/1945"]),
+        ("DOB:O1/23/1945 Sex: M", ["O1/23/1945"]),
+        ("Order date 3/1/24, SOC Jan 5, 2024.", ["3/1/24", "Jan 5, 2024"]),
+        ("Signed 23-JAN-2024 by Dr. Lewis", ["23-JAN-2024"]),
+        ("From 2024-01-02 to 2024-03-31", ["2024-01-02", "2024-03-31"]),
+        ("Effective 12/01/2023-01/05/2024", ["12/01/2023", "01/05/2024"]),
+        ("Seen 1 . 23 . 2024 in clinic", ["1 . 23 . 2024"]),
+        ("Ph 614-746-0938 Fax 614.746.0939", []),
+        ("MRN 012345 acct 01231945", []),
+        ("13/45/2020 and 2/30/2021", []),
+        ("Ref A01/23/1945 and 01/23/19456", []),
+        ("", []),
+    ],
+)
+def test_find_dates(line, found):
+    spans = find_dates(line)
+    assert [text for _, _, text in spans] == found
+    assert all(line[start:end] == text for start, end, text in spans)
+
+
+def test_found_dates_parse():
+    line = "DOB l/23/45  Order: 23 Feb 2024  Start of care March 4, 2024"
+    roles: list[DateRole] = ["dob", "order", "service"]
+    found = [text for _, _, text in find_dates(line)]
+    values = [parse_date(text, role, FAX_DAY) for text, role in zip(found, roles, strict=True)]
+    assert [v.date if v else None for v in values] == [
+        date(1945, 1, 23),
+        date(2024, 2, 23),
+        date(2024, 3, 4),
+    ]
+
+
+# --- phones -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(614) 746-0938",
+        "614.746.0938",
+        "614 746 0938",
+        "614-746-0938",
+        "6147460938",
+        "+1 614-746-0938",
+        "1-614-746-0938",
+        "1 (614) 746-0938",
+        "Ph: 6147460938",
+        "Phone: (614) 746-0938",
+        "Fax # 614.746.0938",
+        "614-746-0938 ext. 12",
+        "(614) 746-0938.",
+        # OCR noise inside digit runs
+        "(6l4) 746-O938",
+        "614-746-O938",
+        "6l4.746.0938",
+        "Ph: 614 746 O938",
+        "(614)746-0938",
+        "( 614 ) 746 - 0938",
+    ],
+)
+def test_parse_phone(text):
+    assert parse_phone(text) == "6147460938"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "call the office",
+        "123-456-7890",  # area code cannot start with 1
+        "055-746-0938",
+        "555-0100",  # no area code
+        "614-746-093",
+        "614-746-09381",
+        "+44 20 7946 0958",  # not a North American number
+        "OOO-OOO-OOOO",
+        "01/23/1945",
+    ],
+)
+def test_parse_phone_rejects(text):
+    assert parse_phone(text) is None
+
+
+def test_canadian_numbers_are_north_american_digits():
+    assert parse_phone("(416) 555-0199") == "4165550199"
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("Ph (614) 746-0938 Fax: 614.746.0939", ["(614) 746-0938", "614.746.0939"]),
+        ("Tel: (6l4) 746-O938", ["(6l4) 746-O938"]),
+        ("Call +1 614-746-0938 today", ["+1 614-746-0938"]),
+        ("DOB 01/23/1945 MRN 12345", []),
+        ("Phone 123-456-7890", []),
+        ("", []),
+    ],
+)
+def test_find_phones(line, found):
+    spans = find_phones(line)
+    assert [text for _, _, text in spans] == found
+    assert all(line[start:end] == text for start, end, text in spans)
+
+
+# --- addresses --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "9427 Martin Luther King Jr Ln, Greenville, SC 29611",
+            Address("9427 Martin Luther King Jr Ln", None, "Greenville", "SC", "29611"),
+        ),
+        (
+            "2290 Elm Street\nSuite 4\nTampa, FL 33615",
+            Address("2290 Elm Street", "Suite 4", "Tampa", "FL", "33615"),
+        ),
+        (
+            "2290 Elm Street\nTampa, FL 33615",
+            Address("2290 Elm Street", None, "Tampa", "FL", "33615"),
+        ),
+        (
+            "100 Main St Apt 2B, Columbus, OH 43215-1234",
+            Address("100 Main St", "Apt 2B", "Columbus", "OH", "43215"),
+        ),
+        (
+            "12 N. High St., Ste. 300, Columbus, Ohio 43215",
+            Address("12 N. High St.", "Ste. 300", "Columbus", "OH", "43215"),
+        ),
+        (
+            "PO Box 123, Dayton, OH 45401",
+            Address("PO Box 123", None, "Dayton", "OH", "45401"),
+        ),
+        (
+            "1500 W Broad St Bldg C, Columbus, OH 43222",
+            Address("1500 W Broad St", "Bldg C", "Columbus", "OH", "43222"),
+        ),
+        (
+            "55 Water St, Brooklyn, NY 11201",
+            Address("55 Water St", None, "Brooklyn", "NY", "11201"),
+        ),
+        (
+            "  9427 Martin Luther King Jr Ln ,  Greenville , SC  29611 ",
+            Address("9427 Martin Luther King Jr Ln", None, "Greenville", "SC", "29611"),
+        ),
+        (
+            "2290 Elm Street\n\n  Tampa FL 33615",
+            Address("2290 Elm Street", None, "Tampa", "FL", "33615"),
+        ),
+        # OCR noise in the ZIP
+        (
+            "2290 Elm Street\nTampa, FL 336l5",
+            Address("2290 Elm Street", None, "Tampa", "FL", "33615"),
+        ),
+        (
+            "100 Main St, Columbus, OH 4321O",
+            Address("100 Main St", None, "Columbus", "OH", "43210"),
+        ),
+        # ZIP in another state's range: kept, with a note
+        (
+            "100 Main St, Columbus, OH 90210",
+            Address("100 Main St", None, "Columbus", "OH", "90210", (POSTAL_MISMATCH,)),
+        ),
+    ],
+)
+def test_parse_address(text, expected):
+    assert parse_address(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "hello world",
+        "123 Main St, 456 Oak Ave, Columbus OH 43215",  # two street lines
+        "100 Main St, Columbus, ZZ 43215",  # no such state
+        "100 Main St, Columbus, OH 4321",  # short ZIP
+        "100 Main St, Columbus, OH",  # no ZIP
+        "Columbus, OH 43215",  # no street
+    ],
+)
+def test_parse_address_rejects(text):
+    assert parse_address(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("OH", "OH"),
+        ("oh", "OH"),
+        ("O.H.", "OH"),
+        ("Ohio", "OH"),
+        ("new  york", "NY"),
+        ("District of Columbia", "DC"),
+        ("U.S. Virgin Islands", "VI"),
+        ("PR", "PR"),
+        ("AE", "AE"),
+        ("ZZ", None),
+        ("Ohiox", None),
+        ("", None),
+    ],
+)
+def test_state_code(text, code):
+    assert state_code(text) == code
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "state", "fits"),
+    [
+        ("43215", "OH", True),
+        ("90210", "CA", True),
+        ("90210", "OH", False),
+        ("06390", "NY", True),  # Fishers Island, NY sits in Connecticut's range
+        ("06103", "CT", True),
+        ("00501", "NY", True),
+        ("00901", "PR", True),
+        ("20001", "DC", True),
+        ("20166", "VA", True),
+        ("73301", "TX", True),
+        ("29611", "SC", True),
+        ("29611", "NC", False),
+    ],
+)
+def test_zip_fits_state(postal_code, state, fits):
+    assert zip_fits_state(postal_code, state) is fits
+
+
+def test_state_table_is_well_formed():
+    assert len(STATES) == 62  # 50 states, DC, 5 territories, 3 freely associated, 3 APO
+    for code, info in STATES.items():
+        assert len(code) == 2 and code.isupper()
+        assert info.zip_prefixes
+        assert all(0 <= low <= high <= 999 for low, high in info.zip_prefixes)
+
+
+# --- names ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Walter C. Lewis", PersonName("Walter", "Lewis", "C")),
+        ("Lewis, Walter C.", PersonName("Walter", "Lewis", "C")),
+        ("LEWIS, WALTER", PersonName("Walter", "Lewis")),
+        ("LEWIS,WALTER C", PersonName("Walter", "Lewis", "C")),
+        ("WALTER LEWIS", PersonName("Walter", "Lewis")),
+        ("Dr. Alan Whitfield MD", PersonName("Alan", "Whitfield", credentials=("MD",))),
+        ("Dr Alan Whitfield, M.D.", PersonName("Alan", "Whitfield", credentials=("MD",))),
+        (
+            "Alan Whitfield, MD, FACP",
+            PersonName("Alan", "Whitfield", credentials=("MD", "FACP")),
+        ),
+        ("Whitfield, Dr. Alan", PersonName("Alan", "Whitfield")),
+        ("Thompson, Victor PA-C", PersonName("Victor", "Thompson", credentials=("PA-C",))),
+        ("Thompson, Victor, PA-C", PersonName("Victor", "Thompson", credentials=("PA-C",))),
+        (
+            "Maria Gonzalez-Ruiz, NP",
+            PersonName("Maria", "Gonzalez-Ruiz", credentials=("NP",)),
+        ),
+        (
+            "MARIA GONZALEZ-RUIZ, APRN, FNP-BC",
+            PersonName("Maria", "Gonzalez-Ruiz", credentials=("APRN", "FNP-BC")),
+        ),
+        ("Mr. John Smith", PersonName("John", "Smith")),
+        ("Mrs. Jane Q. Public", PersonName("Jane", "Public", "Q")),
+        ("Sarah Connor RN, BSN", PersonName("Sarah", "Connor", credentials=("RN", "BSN"))),
+        ("Paul Kim DPM", PersonName("Paul", "Kim", credentials=("DPM",))),
+        ("Jane Doe, DO", PersonName("Jane", "Doe", credentials=("DO",))),
+        ("Ann Lee, PhD", PersonName("Ann", "Lee", credentials=("PhD",))),
+        ("John Smith Jr., MD", PersonName("John", "Smith", credentials=("MD",), suffix="Jr")),
+        ("Smith, John, Jr.", PersonName("John", "Smith", suffix="Jr")),
+        ("Mary Ann McDonald", PersonName("Mary", "McDonald", "Ann")),
+        ("O'BRIEN, PATRICK J", PersonName("Patrick", "O'Brien", "J")),
+        ("Maria de la Cruz", PersonName("Maria", "de la Cruz")),
+        ("de la Cruz, Maria", PersonName("Maria", "de la Cruz")),
+        ("Dr. Smith", PersonName(None, "Smith")),
+        # Surnames that are also credentials stay surnames.
+        ("Minh Do", PersonName("Minh", "Do")),
+        ("MINH DO", PersonName("Minh", "Do")),
+        ("Do, Minh", PersonName("Minh", "Do")),
+        ("Alan Do MD", PersonName("Alan", "Do", credentials=("MD",))),
+        ("  Walter   C.  Lewis ", PersonName("Walter", "Lewis", "C")),
+    ],
+)
+def test_split_person_name(text, expected):
+    assert split_person_name(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Dr.", "MD", "Mr., MD", ",,"])
+def test_split_person_name_rejects(text):
+    assert split_person_name(text) is None
