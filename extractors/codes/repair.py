@@ -1,0 +1,108 @@
+"""Repair of ICD-10-CM and HCPCS codes misread by OCR on faxed orders.
+
+A repair only ever returns a code that exists in the real code set and differs from the page
+by known OCR confusions (O/0, I/1/l, S/5, B/8, Z/2, G/6), a stray space, a missing dot or a
+comma for the dot, or brackets and pipes glued to the code. When the reading is not unique the
+answer is None: a wrong code on an order is worse than a blank the clerk fills in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from enum import Enum
+from itertools import product
+
+from extractors.codes import hcpcs, icd10
+
+
+class _Slot(Enum):
+    LETTER = "letter"
+    DIGIT = "digit"
+    ALNUM = "alnum"
+
+
+#: What a character seen on the page may really be, by the kind of character the code needs
+#: there. Lower-case l is listed as a letter lookalike (not read as L directly) because on a
+#: fax it is far more often an I or a 1.
+_AS_DIGIT = {"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "S": "5", "s": "5",
+             "B": "8", "Z": "2", "z": "2", "G": "6"}  # fmt: skip
+_AS_LETTER = {"0": "O", "1": "IL", "l": "IL", "5": "S", "8": "B", "2": "Z", "6": "G"}
+
+#: More misreads than this in one short code is more likely another word than a code.
+_MAX_SUBSTITUTIONS = 2
+
+_NOISE = re.compile(r"[\s\[\](){}<>|]")
+_EDGE_PUNCTUATION = ".,;:"
+
+_ICD_SLOTS = (_Slot.LETTER, _Slot.DIGIT) + (_Slot.ALNUM,) * 5
+_HCPCS_SLOTS = (_Slot.LETTER,) + (_Slot.DIGIT,) * 4
+
+
+def repair_icd10(token: str) -> str | None:
+    """The dotted ICD-10-CM code ``token`` reads as, or None if there is not exactly one."""
+    text = _strip_noise(token).replace(",", ".")
+    head, dot, tail = text.partition(".")
+    if dot and (len(head) != 3 or not 1 <= len(tail) <= 4):
+        return None
+    chars = head + tail
+    if not 3 <= len(chars) <= 7:
+        return None
+    found = _repair(chars, _ICD_SLOTS, lambda code: icd10.lookup(code) is not None)
+    return None if found is None else icd10.normalize(found)
+
+
+def repair_hcpcs(token: str, table: hcpcs.HcpcsTable | None = None) -> str | None:
+    """The HCPCS Level II code ``token`` reads as in ``table`` (default: packaged), or None."""
+    chars = _strip_noise(token)
+    if len(chars) != len(_HCPCS_SLOTS):
+        return None
+    codes = hcpcs.load_table() if table is None else table
+    return _repair(chars, _HCPCS_SLOTS, codes.__contains__)
+
+
+def _strip_noise(token: str) -> str:
+    return _NOISE.sub("", token).strip(_EDGE_PUNCTUATION)
+
+
+def _repair(chars: str, slots: Sequence[_Slot], exists: Callable[[str], bool]) -> str | None:
+    # A code always has digits; a token without any is a word, however it could be misread.
+    if not any(c.isascii() and c.isdigit() for c in chars):
+        return None
+    found: set[str] = set()
+    for code, substitutions in _readings(chars, slots):
+        if not exists(code):
+            continue
+        if substitutions == 0:
+            return code
+        found.add(code)
+    return found.pop() if len(found) == 1 else None
+
+
+def _readings(chars: str, slots: Sequence[_Slot]) -> Iterator[tuple[str, int]]:
+    """Every reading of ``chars`` with at most a few substitutions, the literal one first."""
+    options = [_char_readings(char, slot) for char, slot in zip(chars, slots, strict=False)]
+    combos = sorted(product(*options), key=lambda combo: sum(cost for _, cost in combo))
+    for combo in combos:
+        substitutions = sum(cost for _, cost in combo)
+        if substitutions > _MAX_SUBSTITUTIONS:
+            return
+        yield "".join(char for char, _ in combo), substitutions
+
+
+def _char_readings(char: str, slot: _Slot) -> list[tuple[str, int]]:
+    """(character, 1 if it is a substitution else 0) for what ``char`` may be in ``slot``."""
+    if not char.isascii():
+        return []
+    wants_letter = slot is not _Slot.DIGIT
+    wants_digit = slot is not _Slot.LETTER
+    readings: list[tuple[str, int]] = []
+    if wants_letter and char.isalpha() and char not in _AS_LETTER:
+        readings.append((char.upper(), 0))
+    if wants_digit and char.isdigit():
+        readings.append((char, 0))
+    if wants_letter:
+        readings.extend((letter, 1) for letter in _AS_LETTER.get(char, ""))
+    if wants_digit and char in _AS_DIGIT:
+        readings.append((_AS_DIGIT[char], 1))
+    return readings
