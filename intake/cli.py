@@ -35,7 +35,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
 
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 logger = logging.getLogger("intake")
 

@@ -1,0 +1,1 @@
+"""Field extraction: pages with words and boxes in, a Referral out."""
