@@ -103,3 +103,21 @@ class Attempt(SQLModel, table=True):
     outcome: AttemptOutcome | None = Field(default=None, sa_type=String(20))
     error_code: str | None = Field(default=None, max_length=40)
     error_message: str | None = Field(default=None, max_length=500)
+
+
+class ReferralRecord(SQLModel, table=True):
+    """The extractor's reading of a document: the Referral contract as JSON, plus the few
+    columns the review queue sorts and filters on."""
+
+    __tablename__ = "referral"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", unique=True, index=True)
+    referral_type: str = Field(max_length=20, index=True)
+    urgent: bool = Field(default=False, index=True)
+    due_by: datetime | None = Field(default=None, sa_column=_utc_column(index=True))
+    missing_count: int = 0
+    flag_count: int = 0
+    #: The extractor's original output; clerk corrections are kept apart from it.
+    extracted: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    extracted_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
