@@ -1,0 +1,62 @@
+"""Tell a fax cover sheet and the fax machine's header line from the order itself.
+
+A cover sheet names the sender and the recipient, not the patient's details in a form a
+clerk can trust ("Re: J. Smith"), and the header line's date is the transmission date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.pages import Line, Page
+
+# The header line sits in the top strip of the page the fax machine stamps.
+_HEADER_BAND = 0.05
+_HEADER_PAGE = re.compile(r"\b(?:p(?:age|g)?\.?)\s*\d+\s*(?:/|of)\s*\d+\b", re.IGNORECASE)
+_HEADER_STAMP = re.compile(r"\bfax\b|\bfrom\b", re.IGNORECASE)
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+_COVER_TITLE = re.compile(
+    r"^\W*(?:fax|facsimile|fax transmittal|facsimile transmittal|transmittal|"
+    r"(?:fax|facsimile)\s+cover(?:\s+sheet|\s+page)?|cover\s+(?:sheet|page))\W*$",
+    re.IGNORECASE,
+)
+# Field names of a cover sheet, printed capitalised ("To", "FROM:"), never mid-sentence.
+_COVER_FIELDS = {"to": "to", "from": "from", "pages": "pages", "attn": "to", "attention": "to"}
+_CONFIDENTIAL = re.compile(r"\bconfidential", re.IGNORECASE)
+_NOTICE = re.compile(r"\b(?:intended|recipient|in error|prohibited|privileged)\b", re.IGNORECASE)
+_PAGE_COUNT = re.compile(r"\b(?:including cover|# of pages|number of pages|no\. of pages)\b", re.I)
+
+
+def is_fax_header_line(page: Page, line: Line) -> bool:
+    """The line a fax machine stamps across the top: date, time, sender, page x/y."""
+    if line.bbox[1] > _HEADER_BAND:
+        return False
+    text = line.text
+    return bool(_HEADER_PAGE.search(text)) or bool(
+        _TIME.search(text) and _HEADER_STAMP.search(text)
+    )
+
+
+def _field_names(page: Page) -> set[str]:
+    names = set()
+    for word in page.words:
+        key = word.text.rstrip(":;").lower()
+        if key in _COVER_FIELDS and word.text[:1].isupper():
+            names.add(_COVER_FIELDS[key])
+    return names
+
+
+def is_cover_sheet(page: Page) -> bool:
+    """A fax cover sheet: a Fax/Cover title or a page count, To and From, and a notice."""
+    lines = [line for line in page.lines if not is_fax_header_line(page, line)]
+    text = "\n".join(line.text for line in lines)
+    cues = _field_names(page)
+    if any(_COVER_TITLE.match(line.text) for line in lines):
+        cues.add("title")
+    if _PAGE_COUNT.search(text):
+        cues.add("pages")
+    notice = bool(_CONFIDENTIAL.search(text) and _NOTICE.search(text))
+    structure = {"to", "from"} <= cues and bool(cues & {"title", "pages"})
+    # Without a notice only the full set of cues will do: order forms carry "To:"/"From:" too.
+    return structure and (notice or {"title", "pages"} <= cues)

@@ -1,0 +1,379 @@
+"""Label→value pairing: find printed labels on a page and the words that answer them.
+
+Labels come from ``extractors/data/labels.toml`` and are matched with a spaCy PhraseMatcher
+over each line's text, so wordings stay data. A value is read from the layout, not from
+the text alone: first to the right of the label on its line, up to the next label or a
+column gap; else from the lines below, in the label's column.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.util import compile_infix_regex
+
+from extractors.pages import Page, Word
+
+LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
+
+Party = Literal["member", "clinician", "other"]
+Layout = Literal["right", "below"]
+
+#: Kinds of match that are not a contract path.
+OTHER_PARTY = "party:other"
+STOP = "stop"
+SIGNATURE = "signature"
+
+# A space wider than this many line heights separates two columns (cells), not two words.
+_COLUMN_GAP_LINE_HEIGHTS = 1.2
+# Lines further apart than this many line heights no longer continue the same value.
+_MAX_LINE_STEP_HEIGHTS = 2.6
+_MAX_VALUE_LINES = 4
+# Words may start a little left of the label they answer (centred or numbered cells).
+_COLUMN_SLACK = 0.02
+# Marks that end a label ("DOB:", OCR's "DOB;", "NPI#") or sit alone between label and value.
+_LABEL_END = ":;#"
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+# The number of a numbered form box: "2.", "18.A.", "(7)", "B."
+_BOX_NUMBER = re.compile(r"^\(?(\d{1,2}[A-Za-z]?|[A-Z])[.)](?:[A-Za-z]\.)?$")
+# Marks after which a new cell may start on the same line: "RE: JOHN SMITH, DOB 1/2/45".
+_CELL_SEPARATORS = ",;|"
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    path: str
+    party: Party | None
+    #: A generic label ("Phone", "NPI") names no party: it takes the section's.
+    generic: bool
+    #: Common words ("To", "From") are labels only when a colon follows.
+    needs_colon: bool = False
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    nlp: Language
+    matcher: PhraseMatcher
+    specs: dict[str, LabelSpec]
+
+
+@dataclass
+class _Line:
+    words: list[Word]
+    text: str
+    #: Start and end character of each word in ``text``.
+    spans: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """One label found on a line: which words print it and what it introduces."""
+
+    spec: LabelSpec
+    line: int
+    first: int
+    #: Where the label's cell opens: ``first``, or its box number ("2." of "2. Start of Care").
+    opener: int
+    #: Index of the word after the label, in the line's words.
+    after: int
+    text: str
+    #: A label glued to its value ("DOB:01/02/45") leaves the value part here.
+    rest: Word | None
+    strong: bool
+    party: Party | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value found for a label: the words, and how they were paired with the label."""
+
+    path: str
+    page: Page
+    label: str
+    layout: Layout
+    #: The value's words, line by line; ``words`` is all of them in reading order.
+    lines: list[list[Word]]
+    #: Whose section the label sits in, after generic labels took their section's party.
+    party: Party | None
+    #: The line beside (or under) a signature line: a bare "Date" there is the signature date.
+    near_signature: bool = False
+    words: list[Word] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", [w for line in self.lines for w in line])
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def _variants(label: str) -> set[str]:
+    # OCR and typists drop dots ("DOB", "Policy No") and add marks; the tokenizer splits
+    # trailing marks off, so only the dotless spelling needs adding.
+    return {label, label.replace(".", ""), label.rstrip(".")} - {""}
+
+
+def _tokenizer(nlp: Language) -> Language:
+    # Split "DOB:01/02/45", "NPI#123" and "Telephone:315" at the mark, as a reader would.
+    infixes = [*(nlp.Defaults.infixes or ()), r"[:;#]"]
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
+
+
+@cache
+def vocabulary(path: Path = LABELS_FILE) -> Vocabulary:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    entries: list[tuple[str, LabelSpec]] = []
+    for name, spec in data["fields"].items():
+        party = spec.get("party")
+        entries += [(label, LabelSpec(name, party, False)) for label in spec.get("labels", [])]
+        entries += [(label, LabelSpec(name, None, True)) for label in spec.get("generic", [])]
+    other = data["parties"]["other"]
+    entries += [(label, LabelSpec(OTHER_PARTY, "other", False)) for label in other["labels"]]
+    entries += [
+        (label, LabelSpec(OTHER_PARTY, "other", False, needs_colon=True))
+        for label in other["colon_only"]
+    ]
+    entries += [(label, LabelSpec(STOP, None, True)) for label in data["stop"]["labels"]]
+    entries += [(label, LabelSpec(SIGNATURE, None, True)) for label in data["signature"]["labels"]]
+    nlp = _tokenizer(spacy.blank("en"))
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    specs: dict[str, LabelSpec] = {}
+    for label, spec in entries:
+        for variant in _variants(label):
+            key = variant.lower()
+            if key in specs:
+                if specs[key] != spec and variant == label:
+                    raise ValueError(f"label {label!r} is listed for two meanings")
+                continue
+            specs[key] = spec
+            matcher.add(key, [nlp.make_doc(variant)])
+    return Vocabulary(nlp, matcher, specs)
+
+
+def _lines(page: Page) -> list[_Line]:
+    grouped: dict[int, list[Word]] = {}
+    for word in page.words:
+        grouped.setdefault(word.line, []).append(word)
+    lines = []
+    for number in sorted(grouped):
+        words = sorted(grouped[number], key=lambda w: w.bbox[0])
+        spans, start = [], 0
+        for w in words:
+            spans.append((start, start + len(w.text)))
+            start += len(w.text) + 1
+        lines.append(_Line(words, " ".join(w.text for w in words), spans))
+    return lines
+
+
+def _height(page: Page, word: Word) -> float:
+    return max((word.bbox[3] - word.bbox[1]) * page.height, 1e-6)
+
+
+def is_column_gap(page: Page, left: Word, right: Word) -> bool:
+    gap = (right.bbox[0] - left.bbox[2]) * page.width
+    return gap > _COLUMN_GAP_LINE_HEIGHTS * max(_height(page, left), _height(page, right))
+
+
+def _remainder(word: Word, cut: int) -> Word | None:
+    """The part of ``word`` after character ``cut``, with its box cut in proportion."""
+    text = word.text[cut:].lstrip(_LABEL_END + ". ")
+    if not text:
+        return None
+    x0, y0, x1, y1 = word.bbox
+    share = (len(word.text) - len(text)) / len(word.text)
+    return Word(
+        text=text, conf=word.conf, bbox=(x0 + (x1 - x0) * share, y0, x1, y1), line=word.line
+    )
+
+
+def _line_hits(vocab: Vocabulary, page: Page, number: int, line: _Line) -> list[LabelHit]:
+    doc = vocab.nlp.make_doc(line.text)
+    found = [(doc[s:e], vocab.nlp.vocab.strings[m]) for m, s, e in vocab.matcher(doc)]
+    # Longest first, so "Patient Phone" wins over "Patient" and "Supplier NPI" over "NPI".
+    found.sort(key=lambda f: (-(f[0].end_char - f[0].start_char), f[0].start_char))
+    taken: list[tuple[int, int]] = []
+    hits = []
+    for span, key in found:
+        if any(span.start_char < e and s < span.end_char for s, e in taken):
+            continue
+        taken.append((span.start_char, span.end_char))
+        hit = _hit(vocab.specs[key], page, number, line, span.start_char, span.end_char)
+        if hit is not None:
+            hits.append(hit)
+    return sorted(hits, key=lambda h: h.first)
+
+
+def _hit(
+    spec: LabelSpec, page: Page, number: int, line: _Line, start: int, end: int
+) -> LabelHit | None:
+    inside = [i for i, (s, e) in enumerate(line.spans) if s < end and start < e]
+    first, last = inside[0], inside[-1]
+    word_start, word_end = line.spans[first][0], line.spans[last][1]
+    if start > word_start and line.text[word_start:start].strip(".(#").isalnum():
+        return None  # the label is the tail of a longer word ("Outpatient")
+    rest = _remainder(line.words[last], end - line.spans[last][0]) if end < word_end else None
+    if line.text[end : end + 1].isalnum() and line.text[end - 1 : end].isalnum():
+        return None  # the label is the head of a longer word ("Physicians", "Insured")
+    tail = line.text[end:].lstrip(" .")
+    strong = (tail != "" and tail[0] in _LABEL_END) or line.text[end - 1 : end] in _LABEL_END
+    opener = first
+    while opener and _BOX_NUMBER.match(line.words[opener - 1].text):
+        opener -= 1
+    if not strong and not spec.needs_colon:
+        before = line.words[opener - 1] if opener else None
+        # Without a colon, a label must start a cell and be capitalised: a lower-case
+        # "patient" after a comma is prose ("...; patient agrees with plan").
+        # A capitalised label right before a number is one too: "Phone 555-1234 Fax ...".
+        strong = line.text[start : start + 1].isupper() and (
+            tail[:1].isdigit()
+            or before is None
+            or before.text[-1:] in _CELL_SEPARATORS
+            or is_column_gap(page, before, line.words[opener])
+        )
+    if not strong and spec.needs_colon:
+        return None
+    return LabelHit(
+        spec, number, first, opener, last + 1, line.text[start:end], rest, strong, spec.party
+    )
+
+
+def _is_boundary(hit: LabelHit, line: _Line) -> bool:
+    # A weak label ends a value only if something follows it: "Anthem  Group 740-57649"
+    # stops at "Group", but "Aetna Health Plan" keeps its last words.
+    return hit.strong or hit.after < len(line.words)
+
+
+def _skip_lead(words: list[Word]) -> list[Word]:
+    """Drop the marks and the "(mm/dd/yyyy)"-style hint between a label and its value."""
+    i = 0
+    while i < len(words) and _PUNCT_ONLY.match(words[i].text):
+        i += 1
+    if i < len(words) and words[i].text.startswith("(") and words[i].text[1:2].isalpha():
+        j = i
+        while j < len(words) and not words[j].text.rstrip(":;").endswith(")"):
+            j += 1
+        if j < len(words):
+            i = j + 1
+    while i < len(words) and _PUNCT_ONLY.match(words[i].text):
+        i += 1
+    return words[i:]
+
+
+def _right(
+    page: Page, line: _Line, hit: LabelHit, hits: list[LabelHit]
+) -> tuple[list[Word], float]:
+    """Words right of the label up to the next label or column gap, and the cell's right edge."""
+    later = [h for h in hits if h.first >= hit.after and _is_boundary(h, line)]
+    stop = later[0].opener if later else len(line.words)
+    edge = line.words[stop].bbox[0] if stop < len(line.words) else 1.0
+    words = ([hit.rest] if hit.rest else []) + line.words[hit.after : stop]
+    words = _skip_lead(words)
+    for i in range(1, len(words)):
+        if is_column_gap(page, words[i - 1], words[i]):
+            return words[:i], words[i].bbox[0]
+    if not words and hit.after < stop:
+        edge = line.words[hit.after].bbox[0] if hit.after < len(line.words) else edge
+    return words, edge
+
+
+def _column(
+    page: Page,
+    lines: list[_Line],
+    hits: dict[int, list[LabelHit]],
+    start: int,
+    cell: tuple[float, float, float],
+) -> list[list[Word]]:
+    """Lines below ``start`` that continue a value in the column ``cell``.
+
+    ``cell`` is (label x0, value x0, right edge). A line continues the value when its
+    words in the column start where the value starts, nothing sits under the label
+    itself (that would be the next row of fields), and it does not open with a label.
+    """
+    label_x0, x0, x1 = cell
+    out: list[list[Word]] = []
+    prev = lines[start].words[0]
+    for number in range(start + 1, min(start + 1 + _MAX_VALUE_LINES, len(lines))):
+        line = lines[number]
+        inside = [w for w in line.words if x0 - _COLUMN_SLACK <= w.bbox[0] < x1]
+        under_label = [
+            w for w in line.words if label_x0 - _COLUMN_SLACK <= w.bbox[0] < x0 - _COLUMN_SLACK
+        ]
+        if not inside or under_label or inside[0].bbox[0] > x0 + _COLUMN_SLACK * 3:
+            break
+        step = (inside[0].bbox[1] - prev.bbox[1]) * page.height
+        if step > _MAX_LINE_STEP_HEIGHTS * _height(page, prev):
+            break
+        first = line.words.index(inside[0])
+        if any(h.opener == first and h.strong for h in hits.get(number, [])):
+            break
+        cut = [h.opener for h in hits.get(number, []) if h.opener > first and h.strong]
+        out.append([w for w in inside if not cut or line.words.index(w) < min(cut)])
+        prev = inside[0]
+    return out
+
+
+def _cell_start(page: Page, line: _Line, index: int) -> float:
+    # Walk left to the first word of the cell, so "2. Start of Care" counts from "2.".
+    while index > 0 and not is_column_gap(page, line.words[index - 1], line.words[index]):
+        index -= 1
+    return line.words[index].bbox[0]
+
+
+def _resolve(hit: LabelHit, party: Party | None) -> tuple[str | None, Party | None]:
+    """The contract path a hit fills, given the section (party) it sits in."""
+    path = hit.spec.path
+    if path.startswith("any."):
+        if path == "any.date":
+            return path, party
+        return (f"{party}.{path[4:]}" if party in ("member", "clinician") else None), party
+    if hit.spec.generic and party == "other" and path.startswith(("member.", "clinician.")):
+        return None, party
+    return path, hit.spec.party or party
+
+
+def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Candidate]:
+    """Every labelled value on one page, in reading order."""
+    vocab = vocab or vocabulary()
+    lines = _lines(page)
+    hits = {n: _line_hits(vocab, page, n, line) for n, line in enumerate(lines)}
+    party: Party | None = None
+    for number, line in enumerate(lines):
+        signed = any(h.spec.path == SIGNATURE for h in hits[number])
+        above_signed = number > 0 and any(h.spec.path == SIGNATURE for h in hits[number - 1])
+        for hit in hits[number]:
+            if hit.strong and not hit.spec.generic and hit.spec.party:
+                party = hit.spec.party
+            path, hit_party = _resolve(hit, party)
+            if path is None or path.startswith(("party:", STOP, SIGNATURE)) or not hit.strong:
+                continue
+            near = signed or above_signed
+            words, edge = _right(page, line, hit, hits[number])
+            x0 = _cell_start(page, line, hit.opener)
+            if words:
+                more = _column(page, lines, hits, number, (x0, words[0].bbox[0], edge))
+                yield Candidate(path, page, hit.text, "right", [words, *more], hit_party, near)
+            # Only an empty label looks below: a filled one's next line is another field.
+            below = [] if words else _column(page, lines, hits, number, (x0, x0, edge))
+            if below:
+                yield Candidate(path, page, hit.text, "below", below, hit_party, near)
+
+
+def all_candidates(pages: Sequence[Page]) -> list[Candidate]:
+    vocab = vocabulary()
+    return [c for page in pages for c in page_candidates(page, vocab)]
+
+
+def find_values(pages: Sequence[Page], path: str) -> list[Candidate]:
+    """Values for one contract path ("member.dob"), in reading order, right before below."""
+    return [c for c in all_candidates(pages) if c.path == path]

@@ -1,0 +1,265 @@
+"""Values stated in sentences, for letters of medical necessity that print no labels.
+
+"Please provide Mr. John Smith (DOB 1/23/45) with ...", "patient Maria Gonzalez, born
+03/14/1948", "Re: John Smith DOB ...", "Dr. Alan Whitfield, MD", "Sincerely," and a name.
+Patterns are spaCy Matcher data: names by the words that introduce them, and other values
+by a cue phrase followed, within a short reach, by text a normalizer accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors.normalize.dates import find_dates
+from extractors.normalize.names import CREDENTIALS
+from extractors.pages import Page, Word
+
+# ---------------------------------------------------------------- patterns (data)
+
+Pattern = list[dict[str, Any]]
+
+_CAP: dict[str, Any] = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z'\-]+$"}}
+_INITIAL: dict[str, Any] = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
+_NAME: Pattern = [_CAP, _INITIAL, _CAP]
+_CREDENTIAL: dict[str, Any] = {
+    "TEXT": {"IN": sorted({*CREDENTIALS, *CREDENTIALS.values(), "M.D.", "D.O."})}
+}
+
+#: Who a name belongs to, by what introduces it. Matched on LOWER; the name is what follows.
+NAME_PATTERNS: dict[str, list[Pattern]] = {
+    "member.sex.M": [[{"LOWER": {"IN": ["mr", "mr."]}}, {"ORTH": ".", "OP": "?"}, *_NAME]],
+    "member.sex.F": [
+        [{"LOWER": {"IN": ["mrs", "mrs.", "ms", "ms.", "miss"]}}, {"ORTH": ".", "OP": "?"}, *_NAME]
+    ],
+    "member.name": [
+        [
+            {"LOWER": {"IN": ["re", "regarding", "patient", "pt", "provide", "referring"]}},
+            {"IS_PUNCT": True, "OP": "?"},
+            *_NAME,
+        ],
+        [
+            {"LOWER": {"IN": ["re", "regarding", "patient"]}},
+            {"ORTH": ":", "OP": "?"},
+            _CAP,
+            {"ORTH": ","},
+            _CAP,
+            _INITIAL,
+        ],
+    ],
+    "clinician.name": [
+        [{"LOWER": {"IN": ["dr", "dr."]}}, {"ORTH": ".", "OP": "?"}, *_NAME],
+        [*_NAME, {"ORTH": ","}, _CREDENTIAL],
+        [
+            {"LOWER": "signed"},
+            {"LOWER": "by"},
+            {"LOWER": {"IN": ["dr", "dr."]}, "OP": "?"},
+            {"ORTH": ".", "OP": "?"},
+            *_NAME,
+        ],
+    ],
+}
+
+#: Cue phrases after which a value follows in the same sentence. Lower-case words.
+VALUE_CUES: dict[str, list[list[str]]] = {
+    "member.dob": [["dob"], ["d.o.b."], ["born"], ["date", "of", "birth"], ["birthdate"]],
+    "member.phone": [["phone", "number", "is"], ["can", "be", "reached", "at"], ["cell", "is"]],
+    "member.address": [["address", "is"], ["lives", "at"], ["resides", "at"], ["deliver", "to"]],
+    "payer.name": [["insurance", "is"], ["insured", "by"], ["covered", "by"], ["insurance", ":"]],
+    "payer.group_number": [["group"], ["group", "#"], ["group", "number"]],
+    "member.member_id": [
+        ["mbi"],
+        ["member", "id"],
+        ["medicare", "id"],
+        ["subscriber", "id"],
+        ["policy", "number"],
+        ["policy", "#"],
+        ["id", "#"],
+    ],
+    "clinician.phone": [["my", "office", "at"], ["call", "me", "at"], ["office", "phone", "is"]],
+    "clinician.fax": [
+        ["or", "fax"],
+        ["fax", "us", "at"],
+        ["fax", "back", "to"],
+        ["fax", "it", "to"],
+    ],
+    "dates.service_start": [
+        ["begin", "on"],
+        ["start", "on"],
+        ["starting"],
+        ["begin", "services"],
+        ["start", "of", "care"],
+    ],
+    "dates.discharge": [
+        ["discharge", "is"],
+        ["discharged", "on"],
+        ["discharge", "on"],
+        ["discharge", "date"],
+    ],
+    "dates.face_to_face": [
+        ["face", "-", "to", "-", "face"],
+        ["face", "to", "face"],
+        ["f2f"],
+        ["last", "seen"],
+        ["examined", "on"],
+    ],
+    "dates.signature": [["electronically", "signed"], ["signed", "on"]],
+}
+
+#: How far past its cue, in characters, a value may start.
+REACH = 48
+# A value phrase ends at the end of its sentence or at these joints.
+_VALUE_ENDS = (". ", " and ", "; ", " or ", ": ")
+# A letter's own date stands alone on a line near the top: it is the order's date.
+_DATELINE_BAND = 0.4
+
+
+@dataclass(frozen=True)
+class Mention:
+    path: str
+    #: The text found: a name for name paths, the rest of the sentence after a cue otherwise.
+    text: str
+    words: list[Word]
+    page: Page
+
+
+@dataclass
+class _PageText:
+    page: Page
+    text: str
+    spans: list[tuple[int, int, Word]]
+
+    def words(self, start: int, end: int) -> list[Word]:
+        return [w for s, e, w in self.spans if s < end and start < e]
+
+
+@cache
+def _pipeline() -> tuple[Language, Matcher, Matcher]:
+    nlp = spacy.blank("en")
+    names = Matcher(nlp.vocab)
+    for key, patterns in NAME_PATTERNS.items():
+        names.add(key, patterns)
+    cues = Matcher(nlp.vocab)
+    for key, phrases in VALUE_CUES.items():
+        cues.add(key, [[{"LOWER": word} for word in phrase] for phrase in phrases])
+    return nlp, names, cues
+
+
+def _page_text(page: Page, skip: set[int]) -> _PageText:
+    parts: list[str] = []
+    spans: list[tuple[int, int, Word]] = []
+    offset = 0
+    for number in range(len(page.lines)):
+        words = [w for w in page.words if w.line == number]
+        if number in skip or not words:
+            continue
+        for word in sorted(words, key=lambda w: w.bbox[0]):
+            spans.append((offset, offset + len(word.text), word))
+            parts.append(word.text + " ")
+            offset += len(word.text) + 1
+        # Lines join with a space: sentences wrap ("her phone number" / "is 555...").
+    return _PageText(page, "".join(parts), spans)
+
+
+def _value_text(text: str, start: int) -> tuple[int, int]:
+    end = min(len(text), start + REACH + 16)
+    for mark in _VALUE_ENDS:
+        found = text.find(mark, start + 1, end)
+        if found != -1:
+            end = min(end, found)
+    return start, end
+
+
+def _names(doc: Doc, matcher: Matcher, source: _PageText) -> list[Mention]:
+    found: list[Mention] = []
+    spans = [Span(doc, s, e, label=m) for m, s, e in matcher(doc)]
+    for span in filter_spans(spans):
+        # The name is what follows the cue: drop the cue words ("Mr.", "Re:", "signed by").
+        key = span.label_
+        body = span
+        while body and not _is_name_start(body[0].text, key):
+            body = body[1:]
+        if len(body) < 2:
+            continue
+        words = source.words(body.start_char, body.end_char)
+        # Whole words, so "FNP-C" is not cut to the "FNP" the tokenizer split off.
+        found.append(Mention(key, " ".join(w.text for w in words), words, source.page))
+    return found
+
+
+def _is_name_start(token: str, key: str) -> bool:
+    cues = {"re", "regarding", "patient", "pt", "provide", "referring", "signed", "by", "dr"}
+    if key.startswith("member.sex"):
+        cues |= {"mr", "mrs", "ms", "miss"}
+    return token.rstrip(".:").lower() not in cues and token not in {".", ":"}
+
+
+def page_mentions(page: Page, skip_lines: set[int] | None = None) -> list[Mention]:
+    """Names and cue-introduced value phrases on one page, in reading order."""
+    nlp, names, cues = _pipeline()
+    source = _page_text(page, skip_lines or set())
+    doc = nlp.make_doc(source.text)
+    found = _names(doc, names, source)
+    for match_id, _start, end in cues(doc):
+        start_char, end_char = _value_text(source.text, doc[end - 1].idx + len(doc[end - 1]))
+        text = source.text[start_char:end_char].strip(" :,\n")
+        if not text:
+            continue
+        words = source.words(start_char, end_char)
+        found.append(Mention(nlp.vocab.strings[match_id], text, words, page))
+    return sorted(found, key=lambda m: (m.words[0].line, m.words[0].bbox[0]) if m.words else (0, 0))
+
+
+def _line_words(page: Page, index: int) -> list[Word]:
+    return [w for w in page.words if w.line == index]
+
+
+def signed_off(page: Page) -> list[Mention]:
+    """The name under "Sincerely," (or a like closing), and the organization under it."""
+    closings = {"sincerely", "regards", "respectfully", "thank you", "best regards"}
+    for number, line in enumerate(page.lines):
+        if line.text.strip(" ,.").lower() not in closings:
+            continue
+        found: list[Mention] = []
+        for index in range(number + 1, min(number + 7, len(page.lines))):
+            text = page.lines[index].text.strip()
+            if ":" in text or any(c.isdigit() for c in text) or not text[:1].isupper():
+                continue
+            if found and text == found[0].text:
+                continue  # the printed name repeated under the signature line
+            path = "clinician.name" if not found else "clinician.organization"
+            found.append(Mention(path, text, _line_words(page, index), page))
+            if len(found) == 2:
+                break
+        return found
+    return []
+
+
+def dateline(page: Page, skip: set[int]) -> Mention | None:
+    for number, line in enumerate(page.lines):
+        if number in skip or line.bbox[1] > _DATELINE_BAND:
+            continue
+        spans = find_dates(line.text)
+        if len(spans) == 1 and spans[0][2].strip() == line.text.strip(" ,."):
+            return Mention("dates.order", line.text, _line_words(page, number), page)
+    return None
+
+
+def find_mentions(pages: Sequence[Page], skip: dict[int, set[int]]) -> list[Mention]:
+    """Mentions on every page; ``skip`` maps a page number to line indexes to ignore."""
+    found: list[Mention] = []
+    for page in pages:
+        found += page_mentions(page, skip.get(page.number))
+        found += signed_off(page)
+        dated = dateline(page, skip.get(page.number, set()))
+        if dated is not None:
+            found.append(dated)
+    return found
