@@ -1,0 +1,270 @@
+"""Diagnosis (ICD-10-CM) and procedure (HCPCS, CPT) codes printed on an order.
+
+Precision comes first: a wrong code on a claim is worse than a missing one. So a code is only
+taken where its kind is clear from the page, either by its form (a dotted ICD code) or by a
+label or section (Dx, ICD-10, HCPCS, CPT). Repairs of OCR confusions go through
+``extractors.codes.repair``, which only ever answers with a code that exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from extractors.codes import hcpcs, icd10
+from extractors.codes.cpt import is_cpt_format
+from extractors.codes.repair import repair_hcpcs, repair_icd10
+from extractors.extract.found import Found
+from extractors.extract.textlines import TextLine, all_lines, load_data, terms_pattern
+from extractors.pages import Page
+from extractors.referral import Diagnosis, Procedure
+
+Context = Literal["dx", "proc", "cpt", "items", "other"]
+
+#: Pieces of a line that can hold a code; separators a code never contains split them.
+_TOKEN = re.compile(r"[^\s:;()]+")
+#: A dotted ICD-10-CM code as printed: its form alone says what it is.
+_DOTTED = re.compile(r"[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}")
+_UNDOTTED = re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}")
+_HCPCS = re.compile(r"[A-Z][0-9]{4}")
+#: OCR damage that repair may undo: brackets, pipes, lookalike letters, a comma for the dot.
+_NOISY = re.compile(r"[A-Za-z\]\[|][\]\[|]?[0-9A-Za-z\]\[|,.]{2,8}")
+#: A list marker or bullet in front of a table row ("1.", "2)", "-").
+_MARKER = re.compile(r"[0-9]{1,2}[.)]|[-*\u2022]")
+#: Two capitals before a number: a state before a ZIP code.
+_STATE = re.compile(r"[A-Z]{2},?")
+_COLON_AFTER = re.compile(r"(?:\(s\))?\s?[:#]")
+#: What may stand just before a code in a list: a label's colon or a list separator.
+_LIST_OPEN = re.compile(r"[:;,]\s*$")
+#: A code whose leading letter OCR read as a lookalike digit ("110", "150.22").
+_DIGIT_FIRST = re.compile(r"[0125068][0-9][0-9A-Z](?:[.,][0-9A-Z]{1,4})?")
+_SPLIT_TAIL = re.compile(r"[0-9OIl][0-9A-Z]\.?[0-9A-Z]{0,4}")
+
+
+@dataclass(frozen=True)
+class _Labels:
+    by_kind: dict[Context, re.Pattern[str]]
+    colon_required: frozenset[str]
+
+
+@cache
+def _labels() -> _Labels:
+    data = load_data("code_context.toml")
+    kinds: tuple[Context, ...] = ("dx", "proc", "cpt", "items", "other")
+    return _Labels(
+        {kind: terms_pattern(data[kind]) for kind in kinds}, frozenset(data["colon_required"])
+    )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    line: TextLine
+    token: str
+    start: int
+    end: int
+    context: Context
+    #: Under a label on the same line, or the first piece of a row in a section.
+    anchored: bool
+    previous: str
+
+
+def find_diagnoses(pages: Iterable[Page]) -> list[Found[Diagnosis]]:
+    """ICD-10-CM codes on the pages, each once, in page order, with the code set's description.
+
+    Header (non-billable) codes and well-shaped dotted codes missing from the code set are kept
+    so the rules can flag them; nothing is returned that is not printed on the page.
+    """
+    found: dict[str, Found[Diagnosis]] = {}
+    for cand in _candidates(pages):
+        code = _icd_code(cand)
+        if code is None or code in found:
+            continue
+        entry = icd10.lookup(code)
+        diagnosis = Diagnosis(code=code, description=entry.description if entry else None)
+        found[code] = cand.line.found(diagnosis, cand.start, cand.end)
+    return list(found.values())
+
+
+def find_procedures(pages: Iterable[Page]) -> list[Found[Procedure]]:
+    """HCPCS and CPT codes listed as procedure or billing codes (not equipment table rows)."""
+    found: dict[str, Found[Procedure]] = {}
+    for cand in _candidates(pages):
+        if cand.context not in ("proc", "cpt"):
+            continue
+        procedure = _procedure(cand)
+        if procedure is None or procedure.code in found:
+            continue
+        found[procedure.code] = cand.line.found(procedure, cand.start, cand.end)
+    return list(found.values())
+
+
+def _pieces(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) with edge punctuation off, "J 44.1" joined into one piece."""
+    out: list[tuple[str, int, int]] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group().strip(".,-")
+        if not token:
+            continue
+        start = match.start() + match.group().find(token)
+        end = start + len(token)
+        if out and len(out[-1][0]) == 1 and out[-1][0].isupper() and _SPLIT_TAIL.fullmatch(token):
+            # A stray space after the letter: "J 44.1".
+            letter, at, _ = out.pop()
+            out.append((letter + token, at, end))
+            continue
+        out.append((token, start, end))
+    return out
+
+
+def _candidates(pages: Iterable[Page]) -> Iterable[_Candidate]:
+    """Every piece of every line with the kind of code expected there."""
+    labels = _labels()
+    for_page: int | None = None
+    section: Context = "other"
+    run = open_end = False
+    for line in all_lines(pages):
+        if line.page.number != for_page:
+            for_page, section, run = line.page.number, "other", False
+        pieces = _pieces(line.text)
+        marks = _label_marks(line.text, labels)
+        has_code = any(_looks_like_code(token) for token, _, _ in pieces)
+        if run and not _continues(line.text, open_end):
+            run = False
+        if marks and not has_code:
+            # A heading or table header: it sets the kind of the rows below it.
+            section = _heading_kind(marks)
+            run = False
+        first = 1 if len(pieces) > 1 and _MARKER.fullmatch(pieces[0][0]) else 0
+        for index, (token, start, end) in enumerate(pieces):
+            left = [kind for at, kind in marks if at < start]
+            if left:
+                context, anchored = left[-1], True
+            else:
+                context, anchored = ("proc" if run else section), index == first
+            previous = pieces[index - 1][0] if index else ""
+            yield _Candidate(line, token, start, end, context, anchored, previous)
+        if (any(kind in ("proc", "cpt") for _, kind in marks) and has_code) or run:
+            # "Billing codes: J0295 ...; S9503 ...;" may go on over the next line.
+            run = True
+        open_end = line.text.rstrip().endswith((",", ";"))
+
+
+def _continues(text: str, after_separator: bool) -> bool:
+    """Whether a line carries on the list above: in lower case, or with a code after "x;"."""
+    head = text.lstrip()[:1]
+    return head.islower() or (after_separator and _looks_like_code(text.split(" ", 1)[0]))
+
+
+def _label_marks(text: str, labels: _Labels) -> list[tuple[int, Context]]:
+    """(offset, kind) of each label on the line, by position; a longer label wins a tie."""
+    marks: list[tuple[int, int, Context]] = []
+    for kind, pattern in labels.by_kind.items():
+        for match in pattern.finditer(text):
+            if kind in labels.colon_required and not _COLON_AFTER.match(text, match.end()):
+                continue
+            marks.append((match.start(), -len(match.group()), kind))
+    marks.sort()
+    out: list[tuple[int, Context]] = []
+    last_end = -1
+    for start, neg_len, kind in marks:
+        if start < last_end:
+            continue
+        out.append((start, kind))
+        last_end = start - neg_len
+    return out
+
+
+def _heading_kind(marks: list[tuple[int, Context]]) -> Context:
+    kinds = [kind for _, kind in marks]
+    # "HCPCS Description Qty" heads an equipment table, not a list of procedure codes.
+    if "items" in kinds or "proc" in kinds or "cpt" in kinds:
+        return "items" if "dx" not in kinds else "dx"
+    return kinds[0]
+
+
+def _looks_like_code(token: str) -> bool:
+    token = token.strip(".,-")
+    return bool(
+        _DOTTED.fullmatch(token) or _HCPCS.fullmatch(token) or _UNDOTTED.fullmatch(token)
+    ) or (token.isdigit() and len(token) == 5)
+
+
+def _icd_code(cand: _Candidate) -> str | None:
+    token, context = cand.token, cand.context
+    if _DOTTED.fullmatch(token):
+        # A dotted code is ICD-10-CM by its form alone, whatever section it sits in.
+        if icd10.lookup(token) is not None:
+            return token
+        repaired = repair_icd10(token)
+        if repaired is not None:
+            return repaired
+        # Well shaped but not in the code set: kept under a diagnosis label for icd10_unknown.
+        return token if context == "dx" else None
+    strong_shape = len(token) >= 5 and token[3:4] in (".", ",")
+    if not (cand.anchored and context in ("proc", "cpt")) and _named_in_prose(cand):
+        # "diabetes mellitus (E11)" or "for E66.2, I10, E66.01": written as a diagnosis.
+        category = _category(token)
+        if category is not None:
+            return category
+    if context in ("proc", "cpt", "items"):
+        return None
+    if context != "dx":
+        # Outside a diagnosis label only a dotted form is trusted, repaired if need be.
+        return repair_icd10(token) if strong_shape and _NOISY.fullmatch(token) else None
+    if not cand.anchored:
+        return None
+    if _UNDOTTED.fullmatch(token):
+        # A category ("J44") is a header code; only a table row or a label makes it a Dx.
+        return _category(token) if len(token) == 3 else repair_icd10(token)
+    if (_NOISY.fullmatch(token) or _DIGIT_FIRST.fullmatch(token)) and any(
+        c.isdigit() for c in token
+    ):
+        # Under a Dx label OCR may turn the letter into a digit: "Diagnoses: 110" is I10.
+        return repair_icd10(token)
+    return None
+
+
+def _category(token: str) -> str | None:
+    if not _UNDOTTED.fullmatch(token) or len(token) != 3:
+        return None
+    entry = icd10.lookup(token)
+    return entry.code if entry is not None else None
+
+
+def _named_in_prose(cand: _Candidate) -> bool:
+    text = cand.line.text
+    in_parens = text[cand.start - 1 : cand.start] == "(" and text[cand.end : cand.end + 1] == ")"
+    following = text[cand.end :].split()
+    neighbours = (cand.previous, following[0] if following else "")
+    return in_parens or any(_DOTTED.fullmatch(piece.strip(".,")) for piece in neighbours)
+
+
+def _procedure(cand: _Candidate) -> Procedure | None:
+    token = cand.token
+    if _HCPCS.fullmatch(token):
+        entry = hcpcs.lookup(token)
+        return Procedure(code=token, system="HCPCS", description=_hcpcs_text(entry))
+    if is_cpt_format(token):
+        before = cand.line.text[: cand.start]
+        # A list entry opens after a separator, or at the start of a line the list runs on to.
+        opens_item = _LIST_OPEN.search(before) is not None or not before.strip()
+        if cand.context != "cpt" and not opens_item:
+            # Under "HCPCS:" a five-digit number is a CPT code only as an entry of the list.
+            return None
+        if _STATE.fullmatch(cand.previous):
+            return None  # "PA 18571" is a ZIP code
+        return Procedure(code=token, system="CPT", description=None)
+    if _NOISY.fullmatch(token) and len(token) <= 7:
+        repaired = repair_hcpcs(token)
+        if repaired is not None:
+            return Procedure(
+                code=repaired, system="HCPCS", description=_hcpcs_text(hcpcs.lookup(repaired))
+            )
+    return None
+
+
+def _hcpcs_text(entry: hcpcs.HcpcsCode | None) -> str | None:
+    return entry.long_description or None if entry else None

@@ -1,0 +1,194 @@
+"""The home infusion order: drug, dose, route, frequency, duration and vascular access.
+
+Forms give each field a label, with the value beside it ("Route: IV") or under it in a
+column ("Drug Dose" over "Cefazolin 2 g"); letters write it as one phrase ("Cefazolin 2 g IV
+q8h for 6 weeks via PICC"). Labels and vocabularies are in ``data/infusion.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from extractors.extract.found import Found, found_from_words
+from extractors.extract.textlines import (
+    TextLine,
+    load_data,
+    merge_found,
+    page_lines,
+    page_text,
+    split_columns,
+    terms_pattern,
+)
+from extractors.pages import Page
+from extractors.referral import Infusion
+
+FIELDS = ("drug", "dose", "route", "frequency", "duration", "access")
+
+_DOSE = re.compile(
+    r"[0-9][0-9,.]*\s?(?:mg|g|gm|mcg|units?|mL|ml|mEq|L)(?:/(?:kg|min|hr|h|day|dose))*\b"
+)
+_FREQUENCY = (
+    r"q\s?[0-9]{1,2}\s?h(?:rs?)?|every [0-9]{1,2} hours|(?:once |twice )?daily|BID|TID|QID"
+    r"|continuous(?:ly)?|[0-9] times (?:weekly|a week|per week)|weekly|once"
+)
+_DURATION = re.compile(
+    r"(?:for|x|X)\s*(?P<d>[0-9]{1,3}\s*(?:days?|weeks?|wks?|months?|doses?)|until\s+further\s+notice)"
+)
+
+#: In prose the access follows "via" ("... for 6 weeks via PICC"); a bare list of access
+#: types is a row of checkboxes whose ticks the text does not carry.
+_VIA = re.compile(r"\bvia\s+")
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    labels: dict[str, re.Pattern[str]]
+    access: re.Pattern[str]
+    route: re.Pattern[str]
+    cues: re.Pattern[str]
+    phrase: re.Pattern[str]
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    data = load_data("infusion.toml")
+    routes = "|".join(sorted(map(re.escape, data["routes"]), key=len, reverse=True))
+    manners = "|".join(map(re.escape, data["route_manners"]))
+    route = re.compile(rf"\b(?:{routes})(?:\s+(?:{manners}))?\b")
+    phrase = re.compile(
+        rf"(?P<drug>[A-Z][a-z]+(?:[-/][A-Za-z]+)*(?:\s\([a-z ]+\))?)\s+(?P<dose>{_DOSE.pattern})\s+"
+        rf"(?P<route>{route.pattern})(?:\s+(?P<frequency>{_FREQUENCY}))?"
+    )
+    return _Vocabulary(
+        labels={field: terms_pattern(data["labels"][field]) for field in FIELDS},
+        access=terms_pattern(data["access_types"]),
+        route=route,
+        cues=terms_pattern(data["cues"]),
+        phrase=phrase,
+    )
+
+
+def find_infusion(pages: Iterable[Page]) -> Found[Infusion] | None:
+    """The infusion order on the first page that names a drug, or None."""
+    for page in pages:
+        fields = _labelled(page_lines(page))
+        for field, value in _narrative(page).items():
+            fields.setdefault(field, value)
+        if "drug" in fields:
+            parts = [fields[f] for f in FIELDS if f in fields]
+            infusion = Infusion(**{f: fields[f].value for f in FIELDS if f in fields})
+            return merge_found(parts, infusion)
+    return None
+
+
+def _labelled(lines: Sequence[TextLine]) -> dict[str, Found[str]]:
+    vocab = _vocabulary()
+    fields: dict[str, Found[str]] = {}
+    for index, line in enumerate(lines):
+        marks = _marks(line)
+        if not marks:
+            continue
+        header = _only_labels(line, marks)
+        for number, (field, _, end) in enumerate(marks):
+            if header and index + 1 < len(lines):
+                heads = [(f, line.words_in(s, e)[0].bbox[0]) for f, s, e in marks]
+                words = [
+                    word
+                    for row in _rows_under(lines, index)
+                    for word in split_columns(heads, row)[field]
+                ]
+                text = " ".join(w.text for w in words)
+                page = line.page
+                value = _clean(field, text, vocab)
+                if value and field not in fields:
+                    fields[field] = found_from_words(value, page, words)
+                continue
+            if line.text[end : end + 2].strip()[:1] != ":":
+                continue
+            stop = marks[number + 1][1] if number + 1 < len(marks) else len(line.text)
+            text = line.text[end:stop].lstrip(" :")
+            value = _clean(field, text, vocab)
+            if value and field not in fields:
+                fields[field] = line.found(value, end, stop)
+    return fields
+
+
+def _rows_under(lines: Sequence[TextLine], header: int) -> list[TextLine]:
+    """The row under a column header, with the lines its wrapped cells run on to."""
+    rows = [lines[header + 1]]
+    for line in lines[header + 2 :]:
+        previous = rows[-1]
+        gap = line.words[0].bbox[1] - previous.words[0].bbox[3]
+        height = previous.words[0].bbox[3] - previous.words[0].bbox[1]
+        if gap > 0.5 * height or ":" in line.text or _marks(line):
+            break
+        rows.append(line)
+    return rows
+
+
+def _marks(line: TextLine) -> list[tuple[str, int, int]]:
+    vocab = _vocabulary()
+    marks = [
+        (field, m.start(), m.end())
+        for field, pattern in vocab.labels.items()
+        for m in pattern.finditer(line.text)
+    ]
+    return sorted(marks, key=lambda mark: mark[1])
+
+
+def _only_labels(line: TextLine, marks: list[tuple[str, int, int]]) -> bool:
+    """A column header: the line is labels and nothing else ("Drug Dose")."""
+    rest = line.text
+    for _, start, end in reversed(marks):
+        rest = rest[:start] + rest[end:]
+    return len(marks) >= 2 and not rest.strip(" /:")
+
+
+def _clean(field: str, text: str, vocab: _Vocabulary) -> str | None:
+    text = " ".join(text.split()).strip(" ,;")
+    if not text:
+        return None
+    if field == "dose":
+        dose = _DOSE.search(text)
+        return dose.group() if dose else None
+    if field == "route":
+        route = vocab.route.search(text)
+        return route.group() if route else None
+    if field == "access":
+        # A row of checkbox options names several; only one named alone is an answer.
+        kinds = {m.group().lower() for m in vocab.access.finditer(text)}
+        return next(vocab.access.finditer(text)).group() if len(kinds) == 1 else None
+    if field == "duration":
+        return re.sub(r"^(?:x|for)\s*", "", text, flags=re.IGNORECASE) or None
+    return text
+
+
+def _narrative(page: Page) -> dict[str, Found[str]]:
+    """Fields from a phrase like "Cefazolin 2 g IV q8h for 6 weeks via PICC"."""
+    vocab = _vocabulary()
+    text = page_text(page)
+    if text is None or vocab.cues.search(text.text) is None:
+        return {}
+    match = vocab.phrase.search(text.text)
+    if match is None:
+        return {}
+    fields = {
+        name: text.found(" ".join(value.split()), match.start(name), match.end(name))
+        for name, value in match.groupdict().items()
+        if value
+    }
+    sentence_end = text.text.find(".", match.end())
+    rest_end = len(text.text) if sentence_end < 0 else sentence_end
+    duration = _DURATION.search(text.text, match.end(), rest_end)
+    if duration:
+        fields["duration"] = text.found(
+            " ".join(duration.group("d").split()), duration.start("d"), duration.end("d")
+        )
+    via = _VIA.search(text.text, match.end(), rest_end + 1)
+    access = vocab.access.match(text.text, via.end()) if via else None
+    if access:
+        fields["access"] = text.found(access.group(), access.start(), access.end())
+    return fields

@@ -1,0 +1,97 @@
+"""Home-health visit orders: discipline and visit frequency (CMS-485 box 21).
+
+Frequencies are given back in 485 shorthand ("2W4" = twice a week for four weeks) however the
+order spells them ("2x/week x 4 weeks", "twice a week for 4 weeks"); anything else that reads
+as a visit count ("1 visit PRN x2") is kept as printed. A discipline is only taken with a
+frequency after it: "PT" alone is as often "patient" and "ST" a street.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from extractors.extract.found import Found
+from extractors.extract.textlines import load_data, page_texts
+from extractors.pages import Page
+from extractors.referral import Discipline, Service
+
+_SPACE = r"\s*"
+_NUM = r"[0-9]{1,2}"
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, str], dict[str, int]]:
+    data = load_data("services.toml")
+    names: dict[str, str] = {}
+    for code, spellings in data["disciplines"].items():
+        names.update({s.lower(): code for s in spellings})
+    for code, spellings in data["abbreviations"].items():
+        names.update({s: code for s in spellings})
+    return names, {k.lower(): int(v) for k, v in data["times"].items()}
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    names, times = _vocabulary()
+    spelled = "|".join(
+        re.escape(n).replace(r"\ ", r"\s+")
+        for n in sorted(names, key=len, reverse=True)
+        if not n.isupper()
+    )
+    abbrs = "|".join(sorted((n for n in names if n.isupper()), key=len, reverse=True))
+    words = "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(times, key=len, reverse=True)
+    )
+    unit = (
+        rf"(?:{_NUM}{_SPACE}[Ww]{_SPACE}{_NUM}"
+        rf"|{_NUM}{_SPACE}x?{_SPACE}/{_SPACE}(?:wk|week){_SPACE}(?:x|for){_SPACE}{_NUM}{_SPACE}(?:wks?|weeks?)"
+        rf"|{_NUM}{_SPACE}(?:x|times){_SPACE}(?:a|per|/){_SPACE}(?:wk|week){_SPACE}(?:x|for){_SPACE}{_NUM}{_SPACE}(?:wks?|weeks?)"
+        rf"|(?i:(?:{words})(?:{_SPACE}(?:a|per){_SPACE}week)?{_SPACE}(?:x|for){_SPACE}{_NUM}{_SPACE}(?:wks?|weeks?))"
+        rf"|{_NUM}{_SPACE}visits?(?:{_SPACE}(?:PRN|prn))?(?:{_SPACE}x{_SPACE}{_NUM})?)"
+    )
+    order = re.compile(
+        rf"(?:(?i:(?P<name>{spelled}))(?:{_SPACE}\((?P<paren>{abbrs})\))?|\b(?P<abbr>{abbrs})\b)"
+        rf"[ \t:\-]*(?:\n[ \t]*)?(?P<freq>{unit}(?:{_SPACE},\s*{unit})*)"
+    )
+    return order, re.compile(unit)
+
+
+def find_services(pages: Iterable[Page]) -> list[Found[Service]]:
+    """Each discipline ordered, once, with its visit frequency in 485 shorthand."""
+    order, unit = _patterns()
+    names, _ = _vocabulary()
+    found: dict[str, Found[Service]] = {}
+    for text in page_texts(pages):
+        for match in order.finditer(text.text):
+            spelled = match.group("paren") or match.group("abbr") or match.group("name")
+            code = names.get(spelled) or names.get(" ".join(spelled.lower().split()))
+            if code is None or code in found:
+                continue
+            frequency = ", ".join(_shorthand(u.group()) for u in unit.finditer(match.group("freq")))
+            discipline: Discipline = code  # type: ignore[assignment]
+            service = Service(discipline=discipline, frequency=frequency)
+            found[code] = text.found(service, match.start(), match.end())
+    return list(found.values())
+
+
+_WEEKLY = re.compile(
+    r"(?P<n>[0-9]{1,2}|[a-z ]+?)\s*(?:x|times)?\s*(?:/|a|per)?\s*(?:wk|week)?\s*(?:x|for)\s*"
+    r"(?P<weeks>[0-9]{1,2})\s*(?:wks?|weeks?)",
+    re.IGNORECASE,
+)
+_SHORT = re.compile(r"([0-9]{1,2})\s*[Ww]\s*([0-9]{1,2})")
+
+
+def _shorthand(text: str) -> str:
+    """485 shorthand for one frequency: "2x/week x 4 weeks" -> "2W4"; other forms as printed."""
+    text = " ".join(text.split())
+    if short := _SHORT.fullmatch(text):
+        return f"{short.group(1)}W{short.group(2)}"
+    if weekly := _WEEKLY.fullmatch(text):
+        count = weekly.group("n").strip().lower()
+        per_week = int(count) if count.isdigit() else _vocabulary()[1].get(count)
+        if per_week:
+            return f"{per_week}W{weekly.group('weeks')}"
+    return text

@@ -1,0 +1,206 @@
+"""Clinical content extraction: codes, items, infusion, services, access notes.
+
+Accuracy is measured on generated text PDFs against their truth; the floors sit a little
+under what the extractors reach so a regression fails. Code precision must stay >= 0.99.
+Hand-built pages pin the tricky cases (ZIP vs CPT, NPI vs ICD, repairs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from functools import cache
+from typing import Any
+
+import pytest
+
+from extractors.extract.access import find_access_notes
+from extractors.extract.codes import find_diagnoses, find_procedures
+from extractors.extract.infusion import find_infusion
+from extractors.extract.items import find_items
+from extractors.extract.services import find_services
+from extractors.limits import Limits
+from extractors.pages import Page, Word
+from extractors.readers import read_document
+from samples.case import KINDS
+from samples.generator import make_document
+
+SEEDS = range(30)
+
+Truth = dict[str, Any]
+Corpus = list[tuple[list[Page], Truth]]
+
+
+@cache
+def _corpus() -> Corpus:
+    docs: Corpus = []
+    for seed in SEEDS:
+        doc = make_document(seed, "text_pdf", KINDS[seed % len(KINDS)])
+        docs.append(([p.page for p in read_document(doc.data, Limits())], doc.truth))
+    return docs
+
+
+def _score(
+    got: Callable[[list[Page]], Iterable[Hashable]], want: Callable[[Truth], Iterable[Hashable]]
+) -> tuple[float, float]:
+    tp = fp = fn = 0
+    for pages, truth in _corpus():
+        found, expected = set(got(pages)), set(want(truth))
+        tp += len(found & expected)
+        fp += len(found - expected)
+        fn += len(expected - found)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall
+
+
+def _item_key(item: dict[str, Any]) -> tuple[object, ...]:
+    name = item["hcpcs"] or (item["description"] or "").lower()
+    return (name, item["quantity"], item["flow_rate_lpm"], item["length_of_need_months"])
+
+
+def _infusion_fields(pages: list[Page]) -> list[tuple[str, object]]:
+    found = find_infusion(pages)
+    return [] if found is None else list(found.value.model_dump().items())
+
+
+MEASURES: dict[str, tuple[Callable[..., Any], Callable[[Truth], Any], float, float]] = {
+    "diagnoses": (
+        lambda p: [f.value.code for f in find_diagnoses(p)],
+        lambda t: [d["code"] for d in t["diagnoses"]],
+        0.99,
+        0.97,
+    ),
+    "procedures": (
+        lambda p: [(f.value.code, f.value.system) for f in find_procedures(p)],
+        lambda t: [(d["code"], d["system"]) for d in t["procedures"]],
+        0.99,
+        0.90,
+    ),
+    "items": (
+        lambda p: [_item_key(f.value.model_dump()) for f in find_items(p)],
+        lambda t: [_item_key(i) for i in t["items"]],
+        0.85,
+        0.80,
+    ),
+    "services": (
+        lambda p: [(f.value.discipline, f.value.frequency) for f in find_services(p)],
+        lambda t: [(s["discipline"], s["frequency"]) for s in t["services"]],
+        0.97,
+        0.95,
+    ),
+    "infusion": (
+        _infusion_fields,
+        lambda t: list((t["infusion"] or {}).items()),
+        0.92,
+        0.92,
+    ),
+    "access_notes": (
+        lambda p: [f.value for f in find_access_notes(p)],
+        lambda t: t["access_notes"],
+        0.95,
+        0.95,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MEASURES))
+def test_accuracy_on_generated_text_pdfs(name: str) -> None:
+    got, want, min_precision, min_recall = MEASURES[name]
+    precision, recall = _score(got, want)
+    print(f"{name}: precision {precision:.3f} recall {recall:.3f} on {len(SEEDS)} text PDFs")
+    assert precision >= min_precision
+    assert recall >= min_recall
+
+
+# Hand-built pages: one line per entry, words spread left to right.
+
+
+def _page(*lines: str) -> Page:
+    words: list[Word] = []
+    for row, text in enumerate(lines):
+        x = 0.05
+        for token in text.split():
+            width = 0.012 * len(token)
+            y = 0.05 + row * 0.02
+            words.append(Word(text=token, conf=0.95, bbox=(x, y, x + width, y + 0.014), line=row))
+            x += width + 0.01
+    return Page(number=1, width=1700, height=2200, source="text_layer", words=words)
+
+
+def _codes(*lines: str) -> list[str]:
+    return [f.value.code for f in find_diagnoses([_page(*lines)]) if f.value.code]
+
+
+def test_zip_is_not_a_cpt_code() -> None:
+    page = _page("CPT: 99601", "Scranton, PA 18571", "HCPCS: E0143", "Asheville, NC 18571")
+    procedures = [(f.value.code, f.value.system) for f in find_procedures([page])]
+    assert ("99601", "CPT") in procedures
+    assert ("18571", "CPT") not in procedures
+
+
+def test_npi_member_id_phone_and_dates_are_not_diagnoses() -> None:
+    lines = (
+        "NPI: 1234567893 Member ID: W29604557 Phone 614 726 3330",
+        "DOB 01/23/1945 4193 Park Ct MBI 1EG4TE5MK73 Group 718-55082",
+    )
+    assert _codes(*lines) == []
+
+
+def test_leaf_code_is_kept_whole_and_header_code_is_kept_for_flagging() -> None:
+    assert _codes("Dx: J44.1 COPD with exacerbation") == ["J44.1"]
+    found = find_diagnoses([_page("ICD-10: J44")])
+    assert [f.value.code for f in found] == ["J44"]
+
+
+def test_ocr_damage_is_repaired_only_to_a_code_that_exists() -> None:
+    assert _codes("Diagnosis: J]96.11 Chronic respiratory failure") == ["J96.11"]
+    assert _codes("Dx: J 44.1") == ["J44.1"]
+    assert _codes("Dx: J441") == ["J44.1"]
+    found = find_diagnoses([_page("Dx: J44.1")])
+    assert found[0].value.description is not None
+    assert found[0].text == "J44.1"
+
+
+def test_hcpcs_in_an_item_row_is_not_an_icd_code() -> None:
+    page = _page("Diagnosis: E11.9", "HCPCS Description Qty", "E1390 Oxygen concentrator 1")
+    assert [f.value.code for f in find_diagnoses([page])] == ["E11.9"]
+    assert [f.value.hcpcs for f in find_items([page])] == ["E1390"]
+    assert find_procedures([page]) == []
+
+
+def test_item_line_details() -> None:
+    page = _page("1. Oxygen concentrator [E1390] Qty 1 @ 2 LPM continuous LON 99 months (lifetime)")
+    (found,) = find_items([page])
+    item = found.value
+    assert (item.hcpcs, item.quantity, item.flow_rate_lpm) == ("E1390", 1, 2.0)
+    assert item.length_of_need_months == 99
+    assert item.frequency == "continuous"
+
+
+def test_services_spelled_out_become_485_shorthand() -> None:
+    page = _page("skilled nursing twice a week for 4 weeks, PT 1w6, Pt: Smith")
+    found = [(f.value.discipline, f.value.frequency) for f in find_services([page])]
+    assert found == [("SN", "2W4"), ("PT", "1W6")]
+
+
+def test_infusion_from_prose() -> None:
+    page = _page("Please start home infusion of Cefazolin 2 g IV q8h for 6 weeks via PICC.")
+    found = find_infusion([page])
+    assert found is not None
+    assert found.value.model_dump() == {
+        "drug": "Cefazolin",
+        "dose": "2 g",
+        "route": "IV",
+        "frequency": "q8h",
+        "duration": "6 weeks",
+        "access": "PICC",
+    }
+
+
+def test_access_notes_split_and_vascular_access_ignored() -> None:
+    page = _page(
+        "Special instructions: Second floor walk-up, no elevator; Gate code 4743",
+        "Vascular access: PICC",
+    )
+    notes = [f.value for f in find_access_notes([page])]
+    assert notes == ["Second floor walk-up, no elevator", "Gate code 4743"]
