@@ -1,0 +1,266 @@
+"""Rules over a filled-in referral: type, missing paths, flags, urgency and due_by."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from extractors.extract.rules import apply_rules
+from extractors.referral import (
+    MISSING_PATHS,
+    Address,
+    Clinician,
+    Dates,
+    Diagnosis,
+    Evidence,
+    Flag,
+    FlagCode,
+    Infusion,
+    Item,
+    Member,
+    Payer,
+    Procedure,
+    Referral,
+    Service,
+    Signature,
+    Source,
+)
+
+RECEIVED = datetime(2024, 10, 12, 11, 39, tzinfo=UTC)
+SOURCE = Source(filename="order.pdf", sha256="0" * 64, pages=1)
+
+
+def complete(**changes: object) -> Referral:
+    """A DME order with every common required field filled in."""
+    referral = Referral(
+        member=Member(
+            first_name="Joan",
+            last_name="Washington",
+            dob=date(1955, 6, 27),
+            member_id="9DE1NM8KJ23",
+            phone="2175573209",
+            address=Address(line1="7010 Church Blvd", city="Tampa", state="FL"),
+        ),
+        payer=Payer(name="Medicare"),
+        clinician=Clinician(first_name="Julia", last_name="O'Brien", npi="1234567893"),
+        diagnoses=[Diagnosis(code="J44.1")],
+        items=[Item(description="Oxygen concentrator", hcpcs="E1390", quantity=1)],
+        dates=Dates(order=date(2024, 10, 11)),
+        signature=Signature(present=True),
+        source=SOURCE,
+    )
+    for name, value in changes.items():
+        setattr(referral, name, value)
+    return referral
+
+
+def run(referral: Referral, *texts: str, received: datetime = RECEIVED) -> Referral:
+    return apply_rules(referral, received_at=received, page_texts=list(texts))
+
+
+def codes(referral: Referral) -> list[tuple[str, FlagCode]]:
+    return [(flag.field, flag.code) for flag in referral.flags]
+
+
+# -- referral type ------------------------------------------------------------------------
+
+
+def test_equipment_codes_make_a_dme_order() -> None:
+    assert run(complete(), "Standard Written Order").referral_type == "dme"
+
+
+def test_visits_by_discipline_make_home_health() -> None:
+    referral = complete(items=[], services=[Service(discipline="SN", frequency="2W4")])
+    assert run(referral, "Home health referral").referral_type == "home_health"
+
+
+def test_a_485_plan_of_care_is_home_health_even_with_a_shower_chair() -> None:
+    referral = complete(items=[Item(description="Shower chair")])
+    out = run(referral, "HOME HEALTH CERTIFICATION AND PLAN OF CARE (CMS-485)", "SN 2W4")
+    assert out.referral_type == "home_health"
+
+
+def test_a_drug_with_a_picc_line_is_infusion() -> None:
+    referral = complete(
+        items=[],
+        infusion=Infusion(drug="Ceftriaxone", dose="2 g", route="IV", access="PICC"),
+        procedures=[Procedure(code="J0696", system="HCPCS")],
+    )
+    assert run(referral, "Home infusion order via PICC").referral_type == "infusion"
+
+
+def test_no_cues_is_unknown() -> None:
+    assert run(complete(items=[]), "Please see attached.").referral_type == "unknown"
+
+
+# -- missing paths ------------------------------------------------------------------------
+
+
+def test_a_complete_order_misses_nothing() -> None:
+    assert run(complete()).missing == []
+
+
+def test_an_empty_order_misses_every_required_path_of_its_type() -> None:
+    empty = Referral(source=SOURCE)
+    assert run(empty).missing == list(MISSING_PATHS["unknown"])
+    hh = run(Referral(source=SOURCE), "CMS-485 plan of care", "skilled nursing")
+    assert hh.referral_type == "home_health"
+    assert hh.missing == list(MISSING_PATHS["home_health"])
+    assert "services" in hh.missing and "items" not in hh.missing
+
+
+def test_missing_paths_per_type() -> None:
+    dme = run(complete(items=[], procedures=[Procedure(code="E0260", system="HCPCS")]))
+    assert dme.referral_type == "dme" and dme.missing == ["items"]
+    infusion = run(complete(items=[], infusion=Infusion(access="PICC")), "IV infusion, PICC")
+    # An access line without a drug is not an infusion order yet.
+    assert infusion.referral_type == "infusion" and infusion.missing == ["infusion"]
+    hh = run(complete(items=[]), "Home health plan of care")
+    assert hh.referral_type == "home_health" and hh.missing == ["services"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"member": Member(first_name="Joan", dob=date(1955, 6, 27))}, "member.name"),
+        ({"clinician": Clinician(last_name="O'Brien", npi="1234567893")}, "clinician.name"),
+        ({"signature": Signature(present=False)}, "signature"),
+        ({"dates": Dates(service_start=date(2024, 10, 14))}, "dates.order"),
+        ({"diagnoses": []}, "diagnoses"),
+    ],
+)
+def test_a_partly_read_field_is_missing(changes: dict[str, object], path: str) -> None:
+    assert path in run(complete(**changes)).missing
+
+
+def test_a_street_without_city_or_zip_is_no_address() -> None:
+    member = complete().member.model_copy(update={"address": Address(line1="7010 Church Blvd")})
+    assert run(complete(member=member)).missing == ["member.address"]
+
+
+def test_an_npi_with_a_bad_check_digit_is_present_but_flagged() -> None:
+    clinician = Clinician(first_name="Julia", last_name="O'Brien", npi="1234567890")
+    out = run(complete(clinician=clinician))
+    assert "clinician.npi" not in out.missing
+    assert codes(out) == [("clinician.npi", FlagCode.NPI_CHECKSUM)]
+
+
+# -- flags --------------------------------------------------------------------------------
+
+
+def test_a_valid_order_has_no_flags() -> None:
+    assert run(complete()).flags == []
+
+
+def test_unknown_and_header_icd_codes() -> None:
+    out = run(complete(diagnoses=[Diagnosis(code="J44"), Diagnosis(code="Q99.9X")]))
+    assert codes(out) == [
+        ("diagnoses.0.code", FlagCode.ICD10_NOT_BILLABLE),
+        ("diagnoses.1.code", FlagCode.ICD10_UNKNOWN),
+    ]
+
+
+def test_unknown_hcpcs_in_items_and_procedures() -> None:
+    out = run(
+        complete(
+            items=[Item(description="Bed", hcpcs="E9999")],
+            procedures=[
+                Procedure(code="E1390", system="HCPCS"),
+                Procedure(code="Z9999", system="HCPCS"),
+            ],
+        )
+    )
+    assert codes(out) == [
+        ("items.0.hcpcs", FlagCode.HCPCS_UNKNOWN),
+        ("procedures.1.code", FlagCode.HCPCS_UNKNOWN),
+    ]
+
+
+def test_implausible_dates() -> None:
+    member = complete().member.model_copy(update={"dob": date(2030, 1, 1)})
+    dates = Dates(order=date(2021, 1, 1), service_start=date(2024, 10, 14))
+    out = run(complete(member=member, dates=dates))
+    assert codes(out) == [
+        ("member.dob", FlagCode.DATE_IMPLAUSIBLE),
+        ("dates.order", FlagCode.DATE_IMPLAUSIBLE),
+    ]
+    assert "future" in out.flags[0].message
+
+
+def test_low_confidence_evidence_is_flagged() -> None:
+    evidence = {
+        "member.dob": Evidence(page=1, bbox=(0.1, 0.1, 0.2, 0.12), confidence=0.41, text="6/27/55"),
+        "member.phone": Evidence(page=1, bbox=(0.1, 0.2, 0.2, 0.22), confidence=0.93, text="x"),
+    }
+    out = run(complete(evidence=evidence))
+    assert codes(out) == [("member.dob", FlagCode.LOW_CONFIDENCE)]
+
+
+def test_rules_replace_their_own_flags_and_keep_others() -> None:
+    repaired = Flag(field="diagnoses.0.code", code=FlagCode.CODE_REPAIRED, message="J44.l")
+    stale = Flag(field="clinician.npi", code=FlagCode.NPI_CHECKSUM, message="old")
+    out = run(complete(flags=[repaired, stale]))
+    assert out.flags == [repaired]
+    assert run(out).flags == [repaired]
+
+
+# -- urgency and due_by -------------------------------------------------------------------
+
+
+def test_due_by_is_a_day_after_receipt() -> None:
+    out = run(complete())
+    assert out.due_by == RECEIVED + timedelta(hours=24)
+    assert not out.urgent and out.urgency_reason is None
+
+
+def test_a_discharge_within_a_day_of_receipt_is_urgent() -> None:
+    out = run(complete(dates=Dates(order=date(2024, 10, 11), discharge=date(2024, 10, 13))))
+    assert out.urgent
+    assert out.urgency_reason is not None and "discharge on 2024-10-13" in out.urgency_reason
+
+
+def test_a_discharge_next_week_is_not_urgent() -> None:
+    out = run(complete(dates=Dates(order=date(2024, 10, 11), discharge=date(2024, 10, 18))))
+    assert not out.urgent
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "STAT - needed before discharge",
+        "*** URGENT *** please call",
+        "Patient discharging today at 2:00 PM",
+        "Patient going home tomorrow AM",
+        "STAT: start therapy within 24 hrs",
+    ],
+)
+def test_urgent_wording(line: str) -> None:
+    out = run(complete(), "Oxygen order", line)
+    assert out.urgent
+    assert out.urgency_reason is not None and line in out.urgency_reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # The cover sheet's unticked boxes.
+        "Urgent For Review Please Comment Please Reply Please Recycle",
+        "Seen at urgent care last week.",
+        "Hemoglobin stat result pending.",
+    ],
+)
+def test_wording_that_is_not_urgency(line: str) -> None:
+    assert not run(complete(), line).urgent
+
+
+def test_a_naive_receipt_time_is_local_time() -> None:
+    naive = datetime(2024, 10, 12, 11, 39)
+    out = run(complete(), received=naive)
+    assert out.due_by == naive.astimezone() + timedelta(hours=24)
+
+
+def test_the_input_is_not_changed() -> None:
+    referral = complete(items=[])
+    run(referral, "CMS-485")
+    assert referral.referral_type == "unknown" and referral.missing == []
