@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -18,12 +19,16 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
+from extractors.errors import ExtractError
+from extractors.evaluate import meets, render
+from extractors.extract.extractor import extract_file
 from intake import logs, queue
 from intake.clock import utcnow
 from intake.config import ConfigError, Settings, load_settings
 from intake.db.engine import make_engine, session_scope
 from intake.db.migrate import SchemaBehind, require_current, upgrade
 from intake.db.models import Document, Status
+from intake.evaluation import labeled_files, run_eval
 from intake.ingest import Ingestor
 from intake.pipeline import Services
 from intake.store import ContentStore
@@ -154,6 +159,76 @@ def process(
     stop.set()
     worker_thread.join()
     _print_documents(services, ids)
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="A PDF, TIFF, PNG or JPEG fax.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Referral as JSON.")] = False,
+    received_at: Annotated[
+        datetime | None,
+        typer.Option(help="When the fax arrived (default: the file's modification time)."),
+    ] = None,
+) -> None:
+    """Read one file and print what the extractor finds. Needs no database or service."""
+    if not file.is_file():
+        raise UsageError("the given path is not a readable file")
+    settings = load_settings()
+    arrived = received_at or datetime.fromtimestamp(file.stat().st_mtime, tz=UTC)
+    if arrived.tzinfo is None:
+        arrived = arrived.replace(tzinfo=UTC)
+    try:
+        _, referral = extract_file(
+            file.read_bytes(), filename=file.name, received_at=arrived, limits=settings.limits
+        )
+    except ExtractError as exc:
+        raise UsageError(f"cannot read the file: {exc.message}") from None
+    if as_json:
+        print(referral.model_dump_json(indent=2))
+        return
+    table = Table("field", "value")
+    data = referral.model_dump(mode="json", exclude={"evidence", "source"})
+    for key, value in data.items():
+        table.add_row(key, json.dumps(value) if isinstance(value, dict | list) else str(value))
+    out.print(table)
+
+
+@app.command("eval")
+def eval_(
+    folder: Annotated[Path, typer.Argument(help="Files beside their <name>.truth.json.")],
+    minimum: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min",
+            help="METRIC=VALUE, e.g. field_accuracy.text_pdf=0.98 or code_precision=0.99;"
+            " exits non-zero when any is not met.",
+        ),
+    ] = None,
+) -> None:
+    """Measure the extractor on a labeled folder: per-field accuracy, codes, missing flags."""
+    if not folder.is_dir() or not labeled_files(folder):
+        raise UsageError("the folder holds no <name>.truth.json files beside their documents")
+    thresholds = _thresholds(minimum or [])
+    result = run_eval(folder, load_settings().limits)
+    print(render(result.report, seconds=result.seconds))
+    try:
+        failed = meets(result.report, thresholds)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if failed:
+        print("\n".join(f"below threshold: {line}" for line in failed))
+        raise typer.Exit(1)
+
+
+def _thresholds(given: list[str]) -> dict[str, float]:
+    thresholds = {}
+    for item in given:
+        metric, _, value = item.partition("=")
+        try:
+            thresholds[metric.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"--min takes METRIC=VALUE, not {item!r}") from None
+    return thresholds
 
 
 def _statuses(services: Services, ids: list[int]) -> dict[int, Status]:

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from extractors.errors import ExtractError
+from extractors.extract.extractor import extract
+from extractors.pages import ReadPage
 from extractors.readers import read_document
 from intake import queue
 from intake.config import Settings
 from intake.db.engine import session_scope
-from intake.db.models import Document, PageRecord, Status
+from intake.db.models import Document, PageRecord, ReferralRecord, Status
 from intake.quarantine import Reason, quarantine_bytes
 from intake.store import ContentStore, StoreCorruption
 
@@ -59,7 +61,8 @@ def process(services: Services, claim: queue.Claim) -> Status | None:
         )
         for read in pages
     ]
-    if not queue.complete(services.engine, claim, records):
+    referral = _referral(document, pages)
+    if not queue.complete(services.engine, claim, records, referral):
         logger.warning("lease lost; result discarded", extra={"document_id": claim.document_id})
         return None
     logger.info(
@@ -71,6 +74,30 @@ def process(services: Services, claim: queue.Claim) -> Status | None:
         },
     )
     return Status.needs_review
+
+
+def _referral(document: Document, pages: list[ReadPage]) -> ReferralRecord | None:
+    """The extractor's reading; None when it fails, so the OCR'd pages still reach a clerk."""
+    try:
+        referral = extract(
+            pages,
+            filename=document.original_name,
+            sha256=document.sha256,
+            received_at=document.received_at,
+        )
+    except Exception:  # an extractor bug must not lose the document or its pages
+        logger.exception("extraction failed", extra={"document_id": document.id})
+        return None
+    assert document.id is not None
+    return ReferralRecord(
+        document_id=document.id,
+        referral_type=referral.referral_type,
+        urgent=referral.urgent,
+        due_by=referral.due_by,
+        missing_count=len(referral.missing),
+        flag_count=len(referral.flags),
+        extracted=referral.model_dump(mode="json"),
+    )
 
 
 def _failure_of(error: ExtractError | StoreCorruption) -> queue.Failure:

@@ -28,7 +28,15 @@ from sqlmodel import col
 
 from intake.clock import utcnow
 from intake.db.engine import session_scope
-from intake.db.models import Attempt, AttemptOutcome, Document, PageRecord, Status, Worker
+from intake.db.models import (
+    Attempt,
+    AttemptOutcome,
+    Document,
+    PageRecord,
+    ReferralRecord,
+    Status,
+    Worker,
+)
 from intake.db.types import UTCDateTime
 
 _MAX_BACKOFF = timedelta(hours=1)
@@ -126,8 +134,11 @@ def _close_attempt(claim: Claim, outcome: AttemptOutcome, failure: Failure | Non
     )
 
 
-def complete(engine: Engine, claim: Claim, pages: list[PageRecord]) -> bool:
-    """Store the pages and mark the document read; False if the lease was lost meanwhile."""
+def complete(
+    engine: Engine, claim: Claim, pages: list[PageRecord], referral: ReferralRecord | None
+) -> bool:
+    """Store the pages and the referral and mark the document read; False if the lease was
+    lost meanwhile (then nothing is written)."""
     with session_scope(engine) as session:
         result = session.execute(
             update(Document)
@@ -144,9 +155,14 @@ def complete(engine: Engine, claim: Claim, pages: list[PageRecord]) -> bool:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             session.rollback()
             return False
-        # A reprocessed document replaces its earlier pages.
+        # A reprocessed document replaces its earlier pages and reading.
         session.execute(delete(PageRecord).where(col(PageRecord.document_id) == claim.document_id))
+        session.execute(
+            delete(ReferralRecord).where(col(ReferralRecord.document_id) == claim.document_id)
+        )
         session.add_all(pages)
+        if referral is not None:
+            session.add(referral)
         session.execute(_close_attempt(claim, AttemptOutcome.succeeded))
     return True
 

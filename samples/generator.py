@@ -14,7 +14,7 @@ import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +223,8 @@ def make_document(
     truth["format"] = fmt
     truth["kind"] = kind
     truth["received_at"] = received_at.isoformat() if received_at else None
+    # When the file reached the inbox: context the service knows, not a value on the page.
+    truth["arrived_at"] = case.received_at.replace(tzinfo=UTC).isoformat()
     truth["gaps"] = sorted(set(case.gaps) | ({"rotated_180"} if "rotated_180" in damage else set()))
     truth["degradations"] = damage
     truth["source"] = {

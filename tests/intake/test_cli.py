@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +84,19 @@ def test_process_reads_files_and_status_counts_them(intake_env, tmp_path):
     assert rows["needs_review"] == "1" and rows["failed"] == "1" and rows["queued"] == "0"
     reprocess = _intake(intake_env, "reprocess", "1")
     assert reprocess.returncode == 0 and "queued again" in reprocess.stdout
+
+
+def test_extract_prints_the_contract_json_without_a_database(intake_env):
+    corpus = Path(__file__).resolve().parents[2] / "samples" / "corpus"
+    document = corpus / "order-0000.pdf"
+    truth = json.loads((corpus / "order-0000.pdf.truth.json").read_text())
+    result = _intake(
+        intake_env, "extract", str(document), "--json", "--received-at", truth["arrived_at"]
+    )
+    assert result.returncode == 0, result.stderr
+    referral = json.loads(result.stdout)
+    assert referral["member"]["dob"] == truth["member"]["dob"]
+    assert referral["clinician"]["npi"] == truth["clinician"]["npi"]
+    assert referral["source"] == {**truth["source"], "sha256": referral["source"]["sha256"]}
+    assert set(referral) >= {"referral_type", "missing", "flags", "evidence", "urgent", "due_by"}
+    assert not (Path(intake_env["INTAKE_DATA_DIR"]) / "intake.db").exists()

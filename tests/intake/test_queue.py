@@ -86,9 +86,9 @@ def test_result_is_written_only_by_the_lease_holder(services):
     fresh = queue.claim(engine, "new")
     assert fresh is not None and fresh.document_id == doc_id and fresh.attempt == 2
 
-    assert queue.complete(engine, stale, [_page(doc_id)]) is False
+    assert queue.complete(engine, stale, [_page(doc_id)], None) is False
     assert queue.fail(engine, stale, queue.Failure("x", "y", True), 5, 0) is None
-    assert queue.complete(engine, fresh, [_page(doc_id)]) is True
+    assert queue.complete(engine, fresh, [_page(doc_id)], None) is True
 
     doc = _document(engine, doc_id)
     assert doc.status == Status.needs_review and doc.page_count == 1
@@ -156,7 +156,7 @@ def test_requeue_starts_over_but_never_steals_a_document_in_progress(services):
     claim = queue.claim(engine, "w")
     assert claim is not None
     assert queue.requeue(engine, doc_id) is False
-    queue.complete(engine, claim, [_page(doc_id)])
+    queue.complete(engine, claim, [_page(doc_id)], None)
     assert queue.requeue(engine, doc_id) is True
     doc = _document(engine, doc_id)
     assert (doc.status, doc.attempts) == (Status.queued, 0)

@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from intake.db.engine import session_scope
-from intake.db.models import Attempt, AttemptOutcome, PageRecord, Status
+from intake.db.models import Attempt, AttemptOutcome, PageRecord, ReferralRecord, Status
 from intake.ingest import Ingestor
 from samples.generator import FORMATS, make_document
 from tests import badfiles
@@ -50,6 +50,9 @@ def test_mixed_batch_of_50_ends_processed_with_an_empty_inbox(services, intake_e
         assert services.store.get(d.sha256) == generated.data
         assert d.page_count == generated.truth["source"]["pages"]
     assert _inbox_files(inbox) == []
+    with session_scope(services.engine) as session:
+        readings = session.exec(select(ReferralRecord)).all()
+    assert {r.document_id for r in readings} == {d.id for d in docs}
     # No PHI in logs: neither the names on the orders nor the file names, which may carry them.
     log = (tmp_path / "service.log").read_text()
     assert '"document recorded"' in log or "document recorded" in log

@@ -1,0 +1,99 @@
+"""Pages in, a Referral out: every finder's values with their evidence, then the rules."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from extractors.extract.access import find_access_notes
+from extractors.extract.codes import find_diagnoses, find_procedures
+from extractors.extract.cover import is_cover_sheet
+from extractors.extract.found import Found
+from extractors.extract.header import transmitted_at
+from extractors.extract.infusion import find_infusion
+from extractors.extract.items import find_items
+from extractors.extract.parties import extract_parties
+from extractors.extract.rules import apply_rules
+from extractors.extract.services import find_services
+from extractors.extract.signature import find_signature
+from extractors.limits import Limits
+from extractors.pages import ReadPage
+from extractors.readers import read_document
+from extractors.referral import Evidence, Referral, Source
+
+
+def extract(
+    pages: Sequence[ReadPage], *, filename: str, sha256: str, received_at: datetime
+) -> Referral:
+    """Read a referral off the pages of one fax.
+
+    ``received_at`` is when the service received the file; the fax header's own
+    transmission time is preferred when the sending machine stamped one.
+    """
+    plain = [read.page for read in pages]
+    # Member fields never come from a cover sheet; the order starts after the last one.
+    order = [page for page in plain if not is_cover_sheet(page)] or plain
+    received = transmitted_at(plain, received_at)
+    values: dict[str, Any] = {}
+    evidence: dict[str, Found[Any]] = {}
+
+    for path, found in extract_parties(order, received.date()).items():
+        _put(values, path, found.value)
+        evidence[path] = found
+    lists: list[tuple[str, Sequence[Found[Any]]]] = [
+        ("diagnoses", find_diagnoses(order)),
+        ("procedures", find_procedures(order)),
+        ("items", find_items(order)),
+        ("services", find_services(order)),
+        ("access_notes", find_access_notes(order)),
+    ]
+    for key, finds in lists:
+        values[key] = [f.value for f in finds]
+        evidence.update({f"{key}.{i}": f for i, f in enumerate(finds)})
+    if (infusion := find_infusion(order)) is not None:
+        values["infusion"] = infusion.value
+        evidence["infusion"] = infusion
+    order_reads = [read for read in pages if read.page in order]
+    if (signature := find_signature(order_reads, reference=received.date())) is not None:
+        values["signature"] = {
+            "present": signature.present.value,
+            "date": signature.date.value if signature.date else None,
+        }
+        evidence["signature"] = signature.present
+        if signature.date is not None:
+            evidence.setdefault("dates.signature", signature.date)
+            values.setdefault("dates", {}).setdefault("signature", signature.date.value)
+
+    referral = Referral.model_validate(
+        {
+            **values,
+            "evidence": {path: _evidence(found) for path, found in evidence.items()},
+            "source": Source(
+                filename=filename, sha256=sha256, pages=len(plain), order_page=order[0].number
+            ),
+        }
+    )
+    return apply_rules(referral, received_at=received, page_texts=[p.text for p in order])
+
+
+def _put(values: dict[str, Any], path: str, value: Any) -> None:
+    head, _, rest = path.partition(".")
+    if rest:
+        _put(values.setdefault(head, {}), rest, value)
+    else:
+        values[head] = value
+
+
+def _evidence(found: Found[Any]) -> Evidence:
+    return Evidence(page=found.page, bbox=found.bbox, confidence=found.confidence, text=found.text)
+
+
+def extract_file(
+    data: bytes, *, filename: str, received_at: datetime, limits: Limits
+) -> tuple[list[ReadPage], Referral]:
+    """Bytes in, pages and a Referral out: the whole extractor, no database, no service."""
+    pages = read_document(data, limits)
+    sha256 = hashlib.sha256(data).hexdigest()
+    return pages, extract(pages, filename=filename, sha256=sha256, received_at=received_at)
