@@ -55,7 +55,8 @@ def extract(
     if (infusion := find_infusion(order)) is not None:
         values["infusion"] = infusion.value
         evidence["infusion"] = infusion
-    order_reads = [read for read in pages if read.page in order]
+    order_numbers = {page.number for page in order}
+    order_reads = [read for read in pages if read.page.number in order_numbers]
     if (signature := find_signature(order_reads, reference=received.date())) is not None:
         values["signature"] = {
             "present": signature.present.value,
