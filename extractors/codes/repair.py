@@ -25,31 +25,69 @@ class _Slot(Enum):
 #: What a character seen on the page may really be, by the kind of character the code needs
 #: there. Lower-case l is listed as a letter lookalike (not read as L directly) because on a
 #: fax it is far more often an I or a 1.
-_AS_DIGIT = {"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "S": "5", "s": "5",
-             "B": "8", "Z": "2", "z": "2", "G": "6"}  # fmt: skip
-_AS_LETTER = {"0": "O", "1": "IL", "l": "IL", "5": "S", "8": "B", "2": "Z", "6": "G"}
+_AS_DIGIT = {"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "i": "1", "l": "1",
+             "S": "5", "s": "5", "$": "5", "B": "8", "Z": "2", "z": "2", "G": "6"}  # fmt: skip
+#: A fax drops thin strokes: the bottom bar of an E (read F), the hook of a J (read ] or 3),
+#: the top of a Z (read 7); a currency sign is a letter with a stroke across it (£/€ E, $ S).
+_AS_LETTER = {"0": "O", "1": "IL", "l": "IL", "5": "S", "8": "B", "2": "Z", "6": "G",
+              "3": "J", "7": "Z", "F": "E", "$": "S", "£": "E", "€": "E",
+              "]": "J", "}": "J", "|": "IJ"}  # fmt: skip
+#: Lower-case l is never read as the letter L as printed: on a fax it is an I or a 1.
+_NOT_LITERAL = frozenset("l")
 
 #: More misreads than this in one short code is more likely another word than a code.
 _MAX_SUBSTITUTIONS = 2
 
 _NOISE = re.compile(r"[\s\[\](){}<>|]")
+#: A closing bracket where the code's letter goes ("]96.11") is a J that lost its hook; a
+#: table border glued to a code ("|E11.65", "[I10") stands before the letter instead.
+_LEADING_J = re.compile(r"[\]}|](?=[0-9])")
 _EDGE_PUNCTUATION = ".,;:"
 
 _ICD_SLOTS = (_Slot.LETTER, _Slot.DIGIT) + (_Slot.ALNUM,) * 5
 _HCPCS_SLOTS = (_Slot.LETTER,) + (_Slot.DIGIT,) * 4
 
 
-def repair_icd10(token: str) -> str | None:
-    """The dotted ICD-10-CM code ``token`` reads as, or None if there is not exactly one."""
-    text = _strip_noise(token).replace(",", ".")
+def repair_icd10(token: str, described_by: str = "") -> str | None:
+    """The dotted ICD-10-CM code ``token`` reads as, or None if there is not exactly one.
+
+    ``described_by`` is text printed beside the code ("111.0 Hypertensive heart disease"):
+    when several codes fit the characters, the one whose description that text names wins.
+    """
+    # A comma for the dot, or printed beside it ("J96,.11").
+    text = re.sub(r"[.,]{1,2}", ".", _strip_noise(token))
     head, dot, tail = text.partition(".")
     if dot and (len(head) != 3 or not 1 <= len(tail) <= 4):
         return None
     chars = head + tail
     if not 3 <= len(chars) <= 7:
         return None
-    found = _repair(chars, _ICD_SLOTS, lambda code: icd10.lookup(code) is not None)
-    return None if found is None else icd10.normalize(found)
+    candidates = _candidates(chars, _ICD_SLOTS, lambda code: icd10.lookup(code) is not None)
+    if len(candidates) > 1 and described_by:
+        candidates = _best_described(candidates, described_by)
+    return icd10.normalize(candidates.pop()) if len(candidates) == 1 else None
+
+
+def described(code: str, text: str) -> int:
+    """How many words of the ICD-10-CM description of ``code`` the ``text`` carries."""
+    entry = icd10.lookup(code)
+    if entry is None or not entry.description:
+        return 0
+    return len(_words(entry.description) & _words(text))
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON_WORDS}
+
+
+#: Words too common in ICD-10-CM descriptions to tell two codes apart.
+_COMMON_WORDS = frozenset({"unspecified", "other", "with", "without", "specified", "type"})
+
+
+def _best_described(candidates: set[str], text: str) -> set[str]:
+    scores = {code: described(code, text) for code in candidates}
+    best = max(scores.values())
+    return {code for code, score in scores.items() if score == best} if best else candidates
 
 
 def repair_hcpcs(token: str, table: hcpcs.HcpcsTable | None = None) -> str | None:
@@ -62,21 +100,30 @@ def repair_hcpcs(token: str, table: hcpcs.HcpcsTable | None = None) -> str | Non
 
 
 def _strip_noise(token: str) -> str:
+    token = token.strip(_EDGE_PUNCTUATION)
+    if _LEADING_J.match(token):
+        return token[0] + _NOISE.sub("", token[1:]).strip(_EDGE_PUNCTUATION)
     return _NOISE.sub("", token).strip(_EDGE_PUNCTUATION)
 
 
 def _repair(chars: str, slots: Sequence[_Slot], exists: Callable[[str], bool]) -> str | None:
+    found = _candidates(chars, slots, exists)
+    return found.pop() if len(found) == 1 else None
+
+
+def _candidates(chars: str, slots: Sequence[_Slot], exists: Callable[[str], bool]) -> set[str]:
+    """The existing codes ``chars`` may be: the literal reading alone when it exists."""
     # A code always has digits; a token without any is a word, however it could be misread.
     if not any(c.isascii() and c.isdigit() for c in chars):
-        return None
+        return set()
     found: set[str] = set()
     for code, substitutions in _readings(chars, slots):
         if not exists(code):
             continue
         if substitutions == 0:
-            return code
+            return {code}
         found.add(code)
-    return found.pop() if len(found) == 1 else None
+    return found
 
 
 def _readings(chars: str, slots: Sequence[_Slot]) -> Iterator[tuple[str, int]]:
@@ -92,12 +139,12 @@ def _readings(chars: str, slots: Sequence[_Slot]) -> Iterator[tuple[str, int]]:
 
 def _char_readings(char: str, slot: _Slot) -> list[tuple[str, int]]:
     """(character, 1 if it is a substitution else 0) for what ``char`` may be in ``slot``."""
-    if not char.isascii():
+    if not char.isascii() and char not in _AS_LETTER:
         return []
     wants_letter = slot is not _Slot.DIGIT
     wants_digit = slot is not _Slot.LETTER
     readings: list[tuple[str, int]] = []
-    if wants_letter and char.isalpha() and char not in _AS_LETTER:
+    if wants_letter and char.isascii() and char.isalpha() and char not in _NOT_LITERAL:
         readings.append((char.upper(), 0))
     if wants_digit and char.isdigit():
         readings.append((char, 0))

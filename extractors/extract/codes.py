@@ -16,7 +16,7 @@ from typing import Literal
 
 from extractors.codes import hcpcs, icd10
 from extractors.codes.cpt import is_cpt_format
-from extractors.codes.repair import repair_hcpcs, repair_icd10
+from extractors.codes.repair import described, repair_hcpcs, repair_icd10
 from extractors.extract.found import Found
 from extractors.extract.textlines import TextLine, all_lines, load_data, terms_pattern
 from extractors.pages import Page
@@ -31,7 +31,7 @@ _DOTTED = re.compile(r"[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}")
 _UNDOTTED = re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}")
 _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 #: OCR damage that repair may undo: brackets, pipes, lookalike letters, a comma for the dot.
-_NOISY = re.compile(r"[A-Za-z\]\[|][\]\[|]?[0-9A-Za-z\]\[|,.]{2,8}")
+_NOISY = re.compile(r"[A-Za-z\]\[|}$£€][\]\[|]?[0-9A-Za-z\]\[|,.]{2,8}")
 #: A list marker or bullet in front of a table row ("1.", "2)", "-").
 _MARKER = re.compile(r"[0-9]{1,2}[.)]|[-*\u2022]")
 #: Two capitals before a number: a state before a ZIP code.
@@ -40,8 +40,16 @@ _COLON_AFTER = re.compile(r"(?:\(s\))?\s?[:#]")
 #: What may stand just before a code in a list: a label's colon or a list separator.
 _LIST_OPEN = re.compile(r"[:;,]\s*$")
 #: A code whose leading letter OCR read as a lookalike digit ("110", "150.22").
-_DIGIT_FIRST = re.compile(r"[0125068][0-9][0-9A-Z](?:[.,][0-9A-Z]{1,4})?")
+_DIGIT_FIRST = re.compile(r"[01235678][0-9][0-9A-Z](?:[.,][0-9A-Z]{1,4})?")
 _SPLIT_TAIL = re.compile(r"[0-9OIl][0-9A-Z]\.?[0-9A-Z]{0,4}")
+#: A dotted code broken after its dot ("J84. 10"): the head, then the rest.
+_DOT_HEAD = re.compile(r"[A-Z][0-9][0-9A-Z]\.")
+_DOT_TAIL = re.compile(r"[0-9A-Z]{1,4}")
+#: Quotes and specks OCR sets before or after a word.
+_SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d"
+#: Description words a code written in prose must share with its sentence to be taken when
+#: OCR misread its letter ("heart failure (150.22)").
+_PROSE_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -92,9 +100,8 @@ def find_procedures(pages: Iterable[Page]) -> list[Found[Procedure]]:
     """HCPCS and CPT codes listed as procedure or billing codes (not equipment table rows)."""
     found: dict[str, Found[Procedure]] = {}
     for cand in _candidates(pages):
-        if cand.context not in ("proc", "cpt"):
-            continue
-        procedure = _procedure(cand)
+        labelled = cand.context in ("proc", "cpt")
+        procedure = _procedure(cand) if labelled else _service_code(cand)
         if procedure is None or procedure.code in found:
             continue
         found[procedure.code] = cand.line.found(procedure, cand.start, cand.end)
@@ -105,7 +112,7 @@ def _pieces(text: str) -> list[tuple[str, int, int]]:
     """(token, start, end) with edge punctuation off, "J 44.1" joined into one piece."""
     out: list[tuple[str, int, int]] = []
     for match in _TOKEN.finditer(text):
-        token = match.group().strip(".,-")
+        token = match.group().strip(_SPECKS)
         if not token:
             continue
         start = match.start() + match.group().find(token)
@@ -115,6 +122,12 @@ def _pieces(text: str) -> list[tuple[str, int, int]]:
             letter, at, _ = out.pop()
             out.append((letter + token, at, end))
             continue
+        if out and _DOT_HEAD.fullmatch(out[-1][0] + ".") and _DOT_TAIL.fullmatch(token):
+            # A stray space after the dot: "J84. 10" (the dot went with the edge punctuation).
+            head, at, head_end = out[-1]
+            if text[head_end : head_end + 2] == ". ":
+                out[-1] = (f"{head}.{token}", at, end)
+                continue
         out.append((token, start, end))
     return out
 
@@ -198,7 +211,7 @@ def _icd_code(cand: _Candidate) -> str | None:
         # A dotted code is ICD-10-CM by its form alone, whatever section it sits in.
         if icd10.lookup(token) is not None:
             return token
-        repaired = repair_icd10(token)
+        repaired = repair_icd10(token, cand.line.text)
         if repaired is not None:
             return repaired
         # Well shaped but not in the code set: kept under a diagnosis label for icd10_unknown.
@@ -209,6 +222,13 @@ def _icd_code(cand: _Candidate) -> str | None:
         category = _category(token)
         if category is not None:
             return category
+        if _DIGIT_FIRST.fullmatch(token) and "." in token:
+            # "heart failure (150.22)": the letter misread, the sentence names the diagnosis.
+            repaired = repair_icd10(token, cand.line.text)
+            if repaired is not None and (
+                described(repaired, cand.line.text) >= _PROSE_WORDS or _between_codes(cand)
+            ):
+                return repaired
     if context in ("proc", "cpt", "items"):
         return None
     if context != "dx":
@@ -218,12 +238,12 @@ def _icd_code(cand: _Candidate) -> str | None:
         return None
     if _UNDOTTED.fullmatch(token):
         # A category ("J44") is a header code; only a table row or a label makes it a Dx.
-        return _category(token) if len(token) == 3 else repair_icd10(token)
+        return _category(token) if len(token) == 3 else repair_icd10(token, cand.line.text)
     if (_NOISY.fullmatch(token) or _DIGIT_FIRST.fullmatch(token)) and any(
         c.isdigit() for c in token
     ):
         # Under a Dx label OCR may turn the letter into a digit: "Diagnoses: 110" is I10.
-        return repair_icd10(token)
+        return repair_icd10(token, cand.line.text)
     return None
 
 
@@ -234,10 +254,20 @@ def _category(token: str) -> str | None:
     return entry.code if entry is not None else None
 
 
+def _between_codes(cand: _Candidate) -> bool:
+    """Whether a neighbour of the piece is a real dotted code ("for L97.419, 170.245")."""
+    following = [p for p in cand.line.text[cand.end :].split() if p.strip(_SPECKS)]
+    neighbours = (cand.previous, following[0] if following else "")
+    return any(
+        _DOTTED.fullmatch(piece.strip(_SPECKS)) and icd10.lookup(piece.strip(_SPECKS))
+        for piece in neighbours
+    )
+
+
 def _named_in_prose(cand: _Candidate) -> bool:
     text = cand.line.text
     in_parens = text[cand.start - 1 : cand.start] == "(" and text[cand.end : cand.end + 1] == ")"
-    following = text[cand.end :].split()
+    following = [piece for piece in text[cand.end :].split() if piece.strip(_SPECKS)]
     neighbours = (cand.previous, following[0] if following else "")
     return in_parens or any(_DOTTED.fullmatch(piece.strip(".,")) for piece in neighbours)
 
@@ -246,7 +276,14 @@ def _procedure(cand: _Candidate) -> Procedure | None:
     token = cand.token
     if _HCPCS.fullmatch(token):
         entry = hcpcs.lookup(token)
+        if entry is None and (repaired := repair_hcpcs(token)) is not None:
+            # "F1390": the E lost its bottom bar. Unrepairable, it stays for hcpcs_unknown.
+            token, entry = repaired, hcpcs.lookup(repaired)
         return Procedure(code=token, system="HCPCS", description=_hcpcs_text(entry))
+    if cand.context == "proc" and token.isdigit() and repair_hcpcs(token) is not None:
+        # Under "HCPCS:" (not "CPT") a number one misread letter off a HCPCS code ("30696",
+        # J0696) may be either that code or a CPT code: neither is taken.
+        return None
     if is_cpt_format(token):
         before = cand.line.text[: cand.start]
         # A list entry opens after a separator, or at the start of a line the list runs on to.
@@ -264,6 +301,25 @@ def _procedure(cand: _Candidate) -> Procedure | None:
                 code=repaired, system="HCPCS", description=_hcpcs_text(hcpcs.lookup(repaired))
             )
     return None
+
+
+#: HCPCS Level II letters of services, drugs and procedures (not equipment or supplies,
+#: which are items): a code of these printed anywhere on an order is a procedure.
+_SERVICE_LETTERS = frozenset("CGHJQST")
+
+
+def _service_code(cand: _Candidate) -> Procedure | None:
+    """A HCPCS service code printed outside a procedure label, e.g. a G-code beside the
+    diagnoses in a two-column plan of care. Only an exact, existing, non-ICD code counts."""
+    token = cand.token
+    if cand.context == "items" or not _HCPCS.fullmatch(token):
+        return None
+    if token[0] not in _SERVICE_LETTERS or icd10.lookup(token) is not None:
+        return None
+    entry = hcpcs.lookup(token)
+    if entry is None:
+        return None
+    return Procedure(code=token, system="HCPCS", description=_hcpcs_text(entry))
 
 
 def _hcpcs_text(entry: hcpcs.HcpcsCode | None) -> str | None:

@@ -119,6 +119,8 @@ def _labelled(lines: Sequence[TextLine]) -> dict[str, Found[str]]:
 def _rows_under(lines: Sequence[TextLine], header: int) -> list[TextLine]:
     """The row under a column header, with the lines its wrapped cells run on to."""
     rows = [lines[header + 1]]
+    if ":" in rows[0].text and _marks(rows[0]):
+        return []  # the row was lost; the line below is the next labelled field
     for line in lines[header + 2 :]:
         previous = rows[-1]
         gap = line.words[0].bbox[1] - previous.words[0].bbox[3]
@@ -144,7 +146,8 @@ def _only_labels(line: TextLine, marks: list[tuple[str, int, int]]) -> bool:
     rest = line.text
     for _, start, end in reversed(marks):
         rest = rest[:start] + rest[end:]
-    return len(marks) >= 2 and not rest.strip(" /:")
+    # Table borders OCR reads as brackets or dashes are no words: "Medication [Dose [Route".
+    return len(marks) >= 2 and not re.search(r"[A-Za-z0-9]", rest)
 
 
 def _clean(field: str, text: str, vocab: _Vocabulary) -> str | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
+from extractors.codes import hcpcs
 from extractors.codes.repair import repair_hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.textlines import (
@@ -30,7 +31,8 @@ from extractors.referral import Item
 #: Equipment and supply codes: DME (E, K), supplies (A), enteral/parenteral (B).
 _ITEM_CODE = re.compile(r"(?<![A-Za-z0-9])(?P<code>[EKAB][0-9]{4})(?![A-Za-z0-9])")
 _QUANTITY = re.compile(
-    r"(?:\b(?:qty|quantity|dispense|units?)\b[:.\s#]*|(?<![A-Za-z0-9])[x#]\s?)(?P<n>[0-9]{1,3})\b",
+    r"(?:\b(?:q[tl]y|[o0]ty|quantity|dispense|units?)\b[:.\s#]*|(?<![A-Za-z0-9])[x#]\s?)"
+    r"(?P<n>[0-9]{1,3})\b",
     re.IGNORECASE,
 )
 _FLOW = re.compile(
@@ -38,22 +40,33 @@ _FLOW = re.compile(
 )
 _LON = re.compile(
     r"(?:\b(?:LON|length\s+of\s+need)\b[:\s]*(?P<a>[0-9]{1,2})"
-    r"|(?P<b>[0-9]{1,2})\s?(?:months?|mos?\.?)\b(?:\s*\(lifetime\))?"
+    # Not a replacement interval: "1 per 3 months" is a frequency.
+    r"|(?<!per )(?P<b>[0-9]{1,2})\s?(?:months?|mos?\.?)\b(?:\s*\(lifetime\))?"
     r"|\b(?P<life>lifetime)\b)",
     re.IGNORECASE,
 )
 _FREQUENCY = re.compile(
     r"(?P<f>[0-9]{1,2}\s?(?:hrs?|hours)\s?(?:/|per\s)\s?day|continuous(?:ly)?|nightly|at night"
     r"|with exertion(?: and sleep)?|during sleep|as needed|PRN|monthly|weekly"
-    r"|[0-9]+ per [0-9]+ (?:days|weeks|months)|[a-z ]*(?:once|twice|[0-9] times) daily)",
+    r"|[0-9]+ per [0-9]+ (?:days|weeks|months)|[a-z ]*(?:once|twice|[0-9] times|[0-9]\s?x) daily)",
     re.IGNORECASE,
 )
 _MARKER = re.compile(r"^\s*(?:[0-9]{1,2}[.)]|[-*\u2022])\s*")
+#: A unit that opens a line belongs to the number that ended the line above ("@2.5" / "LPM").
+_UNIT_FIRST = re.compile(r"(?:LPM|L/min|liters?|months?|mos?|hrs?|hours)\b", re.IGNORECASE)
+#: Form-wide answers on an oxygen certificate that hold for every item it lists.
+_FORM_FLOW = re.compile(
+    r"\bflow\s+rate\b[^:\n]{0,20}:\s*(?P<n>[0-9]{1,2}(?:\.[0-9]{1,2})?)(?![0-9])", re.IGNORECASE
+)
+_FORM_LON = re.compile(
+    r"\blength\s+of\s+need\b[^:\n]{0,20}:\s*(?P<n>[0-9]{1,2})(?![0-9])", re.IGNORECASE
+)
 #: Joins between a description and the code printed with it: " - HCPCS", ", HCPCS", "(".
 _CODE_LEAD = re.compile(r"[\s,(\[\-]*(?:HCPCS)?[\s:(\[]*$", re.IGNORECASE)
 #: Cues that a line orders the equipment it names (not a note that the patient "uses a walker").
 _ORDER_CUE = re.compile(
-    r"\b(?:provide|order(?:ed)?|dispense|deliver|arrange|rx|needs?|requires?|prescribe[ds]?|qty|quantity)\b",
+    r"\b(?:provide|order(?:ed)?|dispense|deliver|arrange|rx|need(?:s|ed)?|requires?|prescribe[ds]?"
+    r"|qty|quantity)\b",
     re.IGNORECASE,
 )
 
@@ -78,7 +91,7 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
     seen: set[str] = set()
     last_heads: list[tuple[str, float]] = []
     for page in pages:
-        lines = page_lines(page)
+        lines = [_repaired(line) for line in page_lines(page)]
         used: set[int] = set()
         for index, line in enumerate(lines):
             heads = _table_heads(line)
@@ -87,15 +100,71 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
                 heads, index = last_heads, index - 1
             if heads:
                 last_heads = heads
-                for row_index, row in _table_rows(lines, index):
+                rows = list(_table_rows(lines, index))
+                numbers = {row_index for row_index, _ in rows}
+                for row_index, row in rows:
                     used.add(row_index)
-                    _keep(found, seen, _table_item(heads, row))
+                    after = row_index + 1
+                    wrap = lines[after] if after < len(lines) and after not in numbers else None
+                    _keep(found, seen, _table_item(heads, row, wrap))
         for line in _logical_lines([ln for i, ln in enumerate(lines) if i not in used]):
             if _table_heads(line):
                 continue
             for segment in _segments(line):
                 _keep(found, seen, _line_item(segment, None))
-    return found
+    return _form_answers(found, pages)
+
+
+def _form_answers(found: list[Found[Item]], pages: Iterable[Page]) -> list[Found[Item]]:
+    """Items given the certificate's own flow rate and length of need where a row lacks them.
+
+    A CMS-484 asks "highest prescribed flow rate" and "length of need" once for the whole
+    order; the rows of its equipment narrative often leave those cells blank.
+    """
+    text = "\n".join(line.text for page in pages for line in page_lines(page))
+    flows = {m.group("n") for m in _FORM_FLOW.finditer(text)}
+    needs = {m.group("n") for m in _FORM_LON.finditer(text)}
+    flow = float(flows.pop()) or None if len(flows) == 1 else None
+    need = _in_range(int(needs.pop())) if len(needs) == 1 else None
+    out: list[Found[Item]] = []
+    for item in found:
+        value = item.value
+        update: dict[str, object] = {}
+        if flow is not None and value.flow_rate_lpm is None and _is_oxygen(value):
+            update["flow_rate_lpm"] = flow
+        if need is not None and value.length_of_need_months is None:
+            update["length_of_need_months"] = need
+        out.append(replace(item, value=value.model_copy(update=update)) if update else item)
+    return out
+
+
+def _is_oxygen(item: Item) -> bool:
+    entry = hcpcs.lookup(item.hcpcs) if item.hcpcs else None
+    names = f"{item.description or ''} {entry.long_description if entry else ''}"
+    return "oxygen" in names.lower()
+
+
+#: A word that may be an OCR-damaged item code: five characters, mostly digits.
+_CODE_LIKE = re.compile(r"[^\sA-Za-z0-9]?(?P<core>\S[0-9OoIlSB]{4})[^\sA-Za-z0-9]{0,2}")
+
+
+def _repaired(line: TextLine) -> TextLine:
+    """The line with item codes OCR misread ("£0277", "F1390") read as the existing code.
+
+    Only the line's text changes, character for character, so offsets still map to the
+    words and the evidence keeps the text as printed.
+    """
+    text = line.text
+    for word, at in zip(line.words, line.starts, strict=True):
+        match = _CODE_LIKE.fullmatch(word.text)
+        if match is None or _ITEM_CODE.fullmatch(match.group("core")):
+            continue
+        code = repair_hcpcs(match.group("core"))
+        if code is None or not _ITEM_CODE.fullmatch(code):
+            continue
+        start = at + match.start("core")
+        text = text[:start] + code + text[start + len(code) :]
+    return line if text == line.text else replace(line, text=text)
 
 
 def _logical_lines(lines: Sequence[TextLine]) -> list[TextLine]:
@@ -113,6 +182,8 @@ def _wraps_onto(text: str, following: str) -> bool:
     if _MARKER.match(following) or (_ITEM_CODE.match(following) and not text.endswith("HCPCS")):
         return False
     head = following[:1]
+    if _UNIT_FIRST.match(following) and text.rstrip()[-1:].isdigit():
+        return True
     return head.islower() or (
         (head.isdigit() or head == "(" or _ITEM_CODE.match(following) is not None)
         and not text.rstrip().endswith((".", ":"))
@@ -124,15 +195,18 @@ def _segments(line: TextLine) -> list[TextLine]:
     pieces: list[TextLine] = []
     at = 0
     for part in line.text.split(";"):
-        words = line.words_in(at, at + len(part))
-        if words and part.strip():
+        end = at + len(part)
+        spans = [
+            (word, start)
+            for word, start in zip(line.words, line.starts, strict=True)
+            if start < end and start + len(word.text) > at
+        ]
+        if spans and part.strip():
+            # The line's own text (which may carry repaired codes), not the words re-joined.
+            texts = [line.text[start : start + len(word.text)] for word, start in spans]
+            words = [word for word, _ in spans]
             pieces.append(
-                TextLine(
-                    line.page,
-                    tuple(words),
-                    " ".join(w.text for w in words),
-                    tuple(_offsets(words)),
-                )
+                TextLine(line.page, tuple(words), " ".join(texts), tuple(_offsets(words)))
             )
         at += len(part) + 1
     return pieces
@@ -147,13 +221,51 @@ def _offsets(words: Sequence[Word]) -> list[int]:
     return starts
 
 
+#: A brand and model in parentheses after the description: "Oxygen concentrator (Invacare
+#: Platinum 5)". Unclosed, it ran into the next cell or line and is cut off.
+_PAREN_TAIL = re.compile(r"\s*\((?P<b>[^()]*?)(?P<closed>\))?[\s|\[\]]*$")
+#: Words of a brand name: capitalised or numbers, with some lower case ("EverFlo", not "LPM").
+_BRAND_WORD = re.compile(r"[A-Z][A-Za-z0-9.+-]*|[0-9][A-Za-z0-9.-]*")
+
+
+def _with_brand(item: Found[Item]) -> Found[Item]:
+    value = item.value
+    tail = _PAREN_TAIL.search(value.description or "")
+    if value.brand_model is not None or tail is None or value.description is None:
+        return item
+    words = tail.group("b").split()
+    if not words or not all(_BRAND_WORD.fullmatch(w) for w in words):
+        return item
+    if not any(c.islower() for c in tail.group("b")):
+        return item  # "(LPM)", "(CPAP)": units and abbreviations, not a brand
+    update: dict[str, object] = {"description": value.description[: tail.start()] or None}
+    if tail.group("closed"):
+        update["brand_model"] = " ".join(words)
+    return replace(item, value=value.model_copy(update=update))
+
+
 def _keep(found: list[Found[Item]], seen: set[str], item: Found[Item] | None) -> None:
     if item is None:
         return
+    item = _with_brand(item)
     key = item.value.hcpcs or (item.value.description or "").lower()
     if key not in seen:
         seen.add(key)
         found.append(item)
+        return
+    # Printed twice (a code list, then the detailed line): the details the first lacked.
+    for index, kept in enumerate(found):
+        if (kept.value.hcpcs or (kept.value.description or "").lower()) != key:
+            continue
+        have = kept.value.model_dump()
+        extra = {
+            name: value
+            for name, value in item.value.model_dump().items()
+            if have.get(name) is None and value is not None
+        }
+        if extra:
+            found[index] = replace(kept, value=kept.value.model_copy(update=extra))
+        return
 
 
 def _table_heads(line: TextLine) -> list[tuple[str, float]]:
@@ -196,9 +308,23 @@ def _table_rows(lines: Sequence[TextLine], header: int) -> Iterable[tuple[int, T
             return
 
 
-def _table_item(heads: list[tuple[str, float]], row: TextLine) -> Found[Item] | None:
+def _table_item(
+    heads: list[tuple[str, float]], row: TextLine, wrap: TextLine | None = None
+) -> Found[Item] | None:
+    """An item from a table row; ``wrap`` is the printed line below it when that is no row."""
     cells = split_columns(heads, row)
     text = {field: " ".join(w.text for w in words) for field, words in cells.items()}
+    opened = text.get("description", "").rfind("(")
+    if wrap is not None and opened >= 0 and ")" not in text["description"][opened:]:
+        # "Oxygen concentrator (Invacare" / "Platinum 5)": the description cell wrapped.
+        more = split_columns(heads, wrap).get("description", [])
+        tail = " ".join(w.text for w in more)
+        if ":" not in wrap.text and ")" in tail:
+            text["description"] += " " + tail[: tail.index(")") + 1]
+    wrapped: dict[str, str] = {}
+    if wrap is not None and ":" not in wrap.text and not _is_row(wrap):
+        cells_below = split_columns(heads, wrap)
+        wrapped = {field: " ".join(w.text for w in ws) for field, ws in cells_below.items()}
     code_text = text.get("hcpcs", "")
     code = _code(code_text) if code_text else None
     description = text.get("description") or None
@@ -212,7 +338,7 @@ def _table_item(heads: list[tuple[str, float]], row: TextLine) -> Found[Item] | 
         description=description,
         hcpcs=code,
         quantity=_int(text.get("quantity", "")),
-        frequency=text.get("frequency") or None,
+        frequency=_cell_frequency(text.get("frequency", ""), wrapped.get("frequency", "")),
         flow_rate_lpm=_float(text.get("flow", "")),
         length_of_need_months=_months(text.get("lon", "")) or _in_range(_int(text.get("lon", ""))),
         brand_model=text.get("brand_model") or None,
@@ -246,7 +372,9 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     ):
         after = f"{after} {following.text}"  # "Qty" at the end of a line, its number below
     details = _details(after)
-    brand = re.match(r"[\s)\]]*-\s*(?P<b>[A-Z][^,;]*?)\s*(?=\bqty\b|$)", after, re.IGNORECASE)
+    brand = re.match(
+        r"[\s)\]]*-\s*(?P<b>[A-Z][^,;]*?)\s*(?=\b(?:q[tl]y|[o0]ty)\b|$)", after, re.IGNORECASE
+    )
     if brand and not details.get("brand_model"):
         details["brand_model"] = brand.group("b").strip() or None
     item = Item(description=description, hcpcs=code_match.group("code"), **details)
@@ -279,8 +407,22 @@ def _details(text: str) -> dict[str, object]:
         "quantity": int(quantity.group("n")) or None if quantity else None,
         "flow_rate_lpm": float(flow.group("n")) or None if flow else None,
         "length_of_need_months": _months(text),
-        "frequency": frequency.group("f").strip() if frequency else None,
+        "frequency": _spaced(frequency.group("f").strip()) if frequency else None,
     }
+
+
+def _cell_frequency(cell: str, below: str) -> str | None:
+    """A frequency cell, with its wrapped end ("with exertion" / "and sleep"), tidied."""
+    if below[:1].islower():
+        cell = f"{cell} {below}"
+    known = _FREQUENCY.search(cell)
+    text = known.group("f") if known else cell
+    return _spaced(" ".join(text.split()).strip(" ,;|")) or None
+
+
+def _spaced(frequency: str) -> str:
+    """A number and its unit apart ("24hrs/day" as "24 hrs/day"), as orders mostly print."""
+    return re.sub(r"([0-9])(?=(?:hrs?|hours)\b)", r"\1 ", frequency)
 
 
 def _found(line: TextLine, item: Item) -> Found[Item]:

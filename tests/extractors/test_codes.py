@@ -208,6 +208,17 @@ def test_cpt_format(code, valid):
         ("C7B.00", "C7B.00"),  # read as printed although C78.00 is one B/8 away
         ("C78.00", "C78.00"),
         ("S72.OO1A", "S72.001A"),
+        ("£11.65", "E11.65"),  # a currency sign for E on a fax
+        ("€11.65", "E11.65"),
+        ("F11.65", "E11.65"),  # E without its bottom bar; F11.65 does not exist
+        ("RQ6.02", "R06.02"),  # Q or D for 0 at a digit position
+        ("RD6.02", "R06.02"),
+        ("]96.11", "J96.11"),  # J without its hook
+        ("}18.9", "J18.9"),
+        ("344.1", "J44.1"),
+        ("747.1", "Z47.1"),  # Z without its top stroke
+        ("J96,.11", "J96.11"),  # comma and dot
+        ("[I10", "I10"),  # a table border before the letter
     ],
 )
 def test_repair_icd10(token, code):
@@ -235,6 +246,14 @@ def test_repair_icd10_refuses(token):
     assert repair_icd10(token) is None
 
 
+def test_repair_icd10_uses_the_printed_description_to_choose() -> None:
+    # I11.0 and L11.0 both exist; the text beside the code names only one of them.
+    assert repair_icd10("111.0") is None
+    assert repair_icd10("111.0", "Hypertensive heart disease with heart failure") == "I11.0"
+    assert repair_icd10("|44.1", "COPD with acute exacerbation") == "J44.1"
+    assert repair_icd10("|44.1", "follow-up visit") is None
+
+
 @pytest.mark.parametrize(
     ("token", "code"),
     [
@@ -250,6 +269,11 @@ def test_repair_icd10_refuses(token):
         ("G0Z99", "G0299"),
         ("6O299", "G0299"),  # 6 for G at the letter position
         ("S95OO", "S9500"),
+        ("£1390", "E1390"),
+        ("$9500", "S9500"),
+        ("F1390", "E1390"),
+        ("]1335", "J1335"),
+        ("GO152", "G0152"),
     ],
 )
 def test_repair_hcpcs(token, code):
