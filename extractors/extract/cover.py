@@ -41,7 +41,8 @@ def is_fax_header_line(page: Page, line: Line) -> bool:
 def _field_names(page: Page) -> set[str]:
     names = set()
     for word in page.words:
-        key = word.text.rstrip(":;").lower()
+        # "To:" and, glued to its value by a reader, "To:Mercy DME".
+        key = re.split(r"[:;]", word.text, maxsplit=1)[0].lower()
         if key in _COVER_FIELDS and word.text[:1].isupper():
             names.add(_COVER_FIELDS[key])
     return names

@@ -42,6 +42,8 @@ def extract(
     for path, found in extract_parties(order, received.date()).items():
         _put(values, path, found.value)
         evidence[path] = found
+    # A page that states no sex says it is unknown: the contract's "U", not an absent value.
+    values.setdefault("member", {}).setdefault("sex", "U")
     lists: list[tuple[str, Sequence[Found[Any]]]] = [
         ("diagnoses", find_diagnoses(order)),
         ("procedures", find_procedures(order)),

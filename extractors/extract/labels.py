@@ -19,8 +19,9 @@ from typing import Any, Literal
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
+from extractors.normalize.dates import find_dates
 from extractors.pages import Page, Word
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
@@ -44,9 +45,11 @@ _COLUMN_SLACK = 0.02
 _LABEL_END = ":;#"
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # The number of a numbered form box: "2.", "18.A.", "(7)", "B."
-_BOX_NUMBER = re.compile(r"^\(?(\d{1,2}[A-Za-z]?|[A-Z])[.)](?:[A-Za-z]\.)?$")
+# (OCR reads the dot as a comma and a box's rule as "|": "7,", "|2,")
+_BOX_NUMBER = re.compile(r"^[|(]?(\d{1,2}[A-Za-z]?|[A-Z])[.),](?:[A-Za-z][.,])?$")
 # Marks after which a new cell may start on the same line: "RE: JOHN SMITH, DOB 1/2/45".
 _CELL_SEPARATORS = ",;|"
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,11 @@ def _tokenizer(nlp: Language) -> Language:
     infixes = [*(nlp.Defaults.infixes or ()), r"[:;#]"]
     tokenizer: Any = nlp.tokenizer
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # ...and "(Last, First):" at the mark after the bracket.
+    suffixes = [*(nlp.Defaults.suffixes or ()), r"[:;#]"]
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    # Emoticon exceptions keep "):" whole; forms print it after "(Last, First)".
+    tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if any(c.isalnum() for c in k)}
     return nlp
 
 
@@ -138,6 +146,10 @@ def vocabulary(path: Path = LABELS_FILE) -> Vocabulary:
         party = spec.get("party")
         entries += [(label, LabelSpec(name, party, False)) for label in spec.get("labels", [])]
         entries += [(label, LabelSpec(name, None, True)) for label in spec.get("generic", [])]
+        entries += [
+            (label, LabelSpec(name, party, party is None, needs_colon=True))
+            for label in spec.get("colon_only", [])
+        ]
     other = data["parties"]["other"]
     entries += [(label, LabelSpec(OTHER_PARTY, "other", False)) for label in other["labels"]]
     entries += [
@@ -145,6 +157,10 @@ def vocabulary(path: Path = LABELS_FILE) -> Vocabulary:
         for label in other["colon_only"]
     ]
     entries += [(label, LabelSpec(STOP, None, True)) for label in data["stop"]["labels"]]
+    entries += [
+        (label, LabelSpec(STOP, None, True, needs_colon=True))
+        for label in data["stop"].get("colon_only", [])
+    ]
     entries += [(label, LabelSpec(SIGNATURE, None, True)) for label in data["signature"]["labels"]]
     nlp = _tokenizer(spacy.blank("en"))
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -172,7 +188,9 @@ def _lines(page: Page) -> list[_Line]:
         for w in words:
             spans.append((start, start + len(w.text)))
             start += len(w.text) + 1
-        lines.append(_Line(words, " ".join(w.text for w in words), spans))
+        # Curly quotes (OCR, word processors) match labels written with straight ones.
+        text = " ".join(w.text for w in words).translate(_QUOTES)
+        lines.append(_Line(words, text, spans))
     return lines
 
 
@@ -183,6 +201,12 @@ def _height(page: Page, word: Word) -> float:
 def is_column_gap(page: Page, left: Word, right: Word) -> bool:
     gap = (right.bbox[0] - left.bbox[2]) * page.width
     return gap > _COLUMN_GAP_LINE_HEIGHTS * max(_height(page, left), _height(page, right))
+
+
+def _wide_gap(page: Page, left: Word, right: Word) -> bool:
+    # Wider than a column gap: OCR spaces a label's own words unevenly.
+    gap = (right.bbox[0] - left.bbox[2]) * page.width
+    return gap > 3 * _COLUMN_GAP_LINE_HEIGHTS * max(_height(page, left), _height(page, right))
 
 
 def _remainder(word: Word, cut: int) -> Word | None:
@@ -207,9 +231,9 @@ def _line_hits(vocab: Vocabulary, page: Page, number: int, line: _Line) -> list[
     for span, key in found:
         if any(span.start_char < e and s < span.end_char for s, e in taken):
             continue
-        taken.append((span.start_char, span.end_char))
         hit = _hit(vocab.specs[key], page, number, line, span.start_char, span.end_char)
         if hit is not None:
+            taken.append((span.start_char, span.end_char))
             hits.append(hit)
     return sorted(hits, key=lambda h: h.first)
 
@@ -219,6 +243,8 @@ def _hit(
 ) -> LabelHit | None:
     inside = [i for i, (s, e) in enumerate(line.spans) if s < end and start < e]
     first, last = inside[0], inside[-1]
+    if any(_wide_gap(page, line.words[i], line.words[i + 1]) for i in range(first, last)):
+        return None  # two cells' words, not one label: "Patient      DOB"
     word_start, word_end = line.spans[first][0], line.spans[last][1]
     if start > word_start and line.text[word_start:start].strip(".(#").isalnum():
         return None  # the label is the tail of a longer word ("Outpatient")
@@ -236,11 +262,17 @@ def _hit(
         # "patient" after a comma is prose ("...; patient agrees with plan").
         # A capitalised label right before a number is one too: "Phone 555-1234 Fax ...".
         strong = line.text[start : start + 1].isupper() and (
-            tail[:1].isdigit()
+            tail.lstrip("(+")[:1].isdigit()
             or before is None
             or before.text[-1:] in _CELL_SEPARATORS
             or is_column_gap(page, before, line.words[opener])
         )
+        if strong and spec.path == "any.date" and not tail.lstrip("(+")[:1].isdigit():
+            # A bare "Date" heads a longer caption ("25. Date HHA Received Signed POT")
+            # unless it ends its cell: a value then sits right of it past a gap, or below.
+            nxt = line.words[last + 1] if last + 1 < len(line.words) else None
+            dated = [span for span in find_dates(tail) if span[0] == 0]
+            strong = bool(dated) or nxt is None or is_column_gap(page, line.words[last], nxt)
     if not strong and spec.needs_colon:
         return None
     return LabelHit(
@@ -287,6 +319,13 @@ def _right(
     return words, edge
 
 
+def _ends_value(hit: LabelHit, line: _Line, indented: bool) -> bool:
+    # A label word alone on a line, with no colon, indented under the value continues it
+    # ("Group/Practice: Mercy Family" / "Practice"); at the label's margin it is a heading.
+    colon = line.words[hit.after - 1].text[-1:] in _LABEL_END or hit.rest is not None
+    return hit.strong and (colon or hit.after < len(line.words) or not indented)
+
+
 def _column(
     page: Page,
     lines: list[_Line],
@@ -305,9 +344,11 @@ def _column(
     prev = lines[start].words[0]
     for number in range(start + 1, min(start + 1 + _MAX_VALUE_LINES, len(lines))):
         line = lines[number]
-        inside = [w for w in line.words if x0 - _COLUMN_SLACK <= w.bbox[0] < x1]
+        # OCR reads specks and form rules as lone marks (": , Knoxville"): they place nothing.
+        marked = [w for w in line.words if not _PUNCT_ONLY.match(w.text)]
+        inside = [w for w in marked if x0 - _COLUMN_SLACK <= w.bbox[0] < x1]
         under_label = [
-            w for w in line.words if label_x0 - _COLUMN_SLACK <= w.bbox[0] < x0 - _COLUMN_SLACK
+            w for w in marked if label_x0 - _COLUMN_SLACK <= w.bbox[0] < x0 - _COLUMN_SLACK
         ]
         if not inside or under_label or inside[0].bbox[0] > x0 + _COLUMN_SLACK * 3:
             break
@@ -315,7 +356,8 @@ def _column(
         if step > _MAX_LINE_STEP_HEIGHTS * _height(page, prev):
             break
         first = line.words.index(inside[0])
-        if any(h.opener == first and h.strong for h in hits.get(number, [])):
+        indented = inside[0].bbox[0] > label_x0 + _COLUMN_SLACK
+        if any(h.opener == first and _ends_value(h, line, indented) for h in hits.get(number, [])):
             break
         cut = [h.opener for h in hits.get(number, []) if h.opener > first and h.strong]
         out.append([w for w in inside if not cut or line.words.index(w) < min(cut)])
@@ -342,6 +384,27 @@ def _resolve(hit: LabelHit, party: Party | None) -> tuple[str | None, Party | No
     return path, hit.spec.party or party
 
 
+def _signer(
+    page: Page, lines: list[_Line], hits: dict[int, list[LabelHit]], number: int, hit: LabelHit
+) -> Iterator[Candidate]:
+    """The name printed on or under a signature line: whoever signs it (often typed there)."""
+    words, edge = _right(page, lines[number], hit, hits[number])
+    if words:
+        yield Candidate(SIGNATURE, page, hit.text, "right", [words], None, True)
+    if number + 1 < len(lines):
+        x0 = _cell_start(page, lines[number], hit.opener)
+        nxt = lines[number + 1]
+        cut = [h.opener for h in hits.get(number + 1, []) if h.strong]
+        under = [
+            w
+            for i, w in enumerate(nxt.words)
+            if x0 - _COLUMN_SLACK <= w.bbox[0] < edge and (not cut or i < min(cut))
+        ]
+        step = (nxt.words[0].bbox[1] - lines[number].words[0].bbox[1]) * page.height
+        if under and step <= _MAX_LINE_STEP_HEIGHTS * _height(page, lines[number].words[0]):
+            yield Candidate(SIGNATURE, page, hit.text, "below", [under], None, True)
+
+
 def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Candidate]:
     """Every labelled value on one page, in reading order."""
     vocab = vocab or vocabulary()
@@ -355,6 +418,9 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             if hit.strong and not hit.spec.generic and hit.spec.party:
                 party = hit.spec.party
             path, hit_party = _resolve(hit, party)
+            if path == SIGNATURE and hit.strong:
+                yield from _signer(page, lines, hits, number, hit)
+                continue
             if path is None or path.startswith(("party:", STOP, SIGNATURE)) or not hit.strong:
                 continue
             near = signed or above_signed

@@ -8,6 +8,7 @@ by a cue phrase followed, within a short reach, by text a normalizer accepts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -114,6 +115,9 @@ VALUE_CUES: dict[str, list[list[str]]] = {
     "dates.signature": [["electronically", "signed"], ["signed", "on"]],
 }
 
+#: Abbreviations whose dot ends no sentence: "Apt. 4C", "St. Mary's", "Dr. Lee".
+ABBREVIATIONS = ("Apt", "Ste", "St", "Ave", "Dr", "Rd", "Blvd", "Ln", "Ct", "Pl", "Mt", "Ft", "No")
+_ABBREVIATION = re.compile(rf"(?<![\w.])(?:{'|'.join(ABBREVIATIONS)})$")
 #: How far past its cue, in characters, a value may start.
 REACH = 48
 # A value phrase ends at the end of its sentence or at these joints.
@@ -173,6 +177,9 @@ def _value_text(text: str, start: int) -> tuple[int, int]:
     end = min(len(text), start + REACH + 16)
     for mark in _VALUE_ENDS:
         found = text.find(mark, start + 1, end)
+        # "Apt. 4C", "St. Mary's": a capitalised abbreviation's dot ends no sentence.
+        while found != -1 and mark == ". " and _ABBREVIATION.search(text, 0, found):
+            found = text.find(mark, found + 1, end)
         if found != -1:
             end = min(end, found)
     return start, end
@@ -187,12 +194,29 @@ def _names(doc: Doc, matcher: Matcher, source: _PageText) -> list[Mention]:
         body = span
         while body and not _is_name_start(body[0].text, key):
             body = body[1:]
-        if len(body) < 2:
+        if len(body) < 2 or _is_place(doc, span, body):
             continue
         words = source.words(body.start_char, body.end_char)
         # Whole words, so "FNP-C" is not cut to the "FNP" the tokenizer split off.
         found.append(Mention(key, " ".join(w.text for w in words), words, source.page))
     return found
+
+
+def _is_place(doc: Doc, span: Span, body: Span) -> bool:
+    """A street or town read as a name: "Pine Dr / Des Moines", "Erie, PA 16511"."""
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and re.fullmatch(r"\d{5}(-\d{4})?", after.text):
+        return True  # "City, ST 12345": a state before a ZIP, not a credential
+    cue = doc[span.start : body.start]
+    before = doc[span.start - 1] if span.start > 0 else None
+    # "1200 Pine Dr": a street type after a street name, not the title "Dr."
+    return (
+        any(t.lower_ in ("dr", "dr.") for t in cue)
+        and before is not None
+        and before.text[:1].isupper()
+        and span.start > 1
+        and doc[span.start - 2].text[:1].isdigit()
+    )
 
 
 def _is_name_start(token: str, key: str) -> bool:
@@ -249,8 +273,30 @@ def dateline(page: Page, skip: set[int]) -> Mention | None:
             continue
         spans = find_dates(line.text)
         if len(spans) == 1 and spans[0][2].strip() == line.text.strip(" ,."):
+            if _continues_cell(page, number):
+                continue
             return Mention("dates.order", line.text, _line_words(page, number), page)
     return None
+
+
+def _continues_cell(page: Page, number: int) -> bool:
+    """A line that wraps the cell above it ("From 11-30-2024 To" / "01-28-2025")."""
+    if number == 0:
+        return False
+    line, above = page.lines[number], page.lines[number - 1]
+    height = line.bbox[3] - line.bbox[1]
+    if line.bbox[1] - above.bbox[3] > height:
+        return False
+    # Only real words count: a form rule or speck OCR read as "CS vO oo" wraps nothing.
+    return any(
+        w.bbox[0] < line.bbox[2] and line.bbox[0] < w.bbox[2] and _is_word(w)
+        for w in _line_words(page, number - 1)
+    )
+
+
+def _is_word(word: Word) -> bool:
+    core = "".join(c for c in word.text if c.isalnum())
+    return word.conf >= 0.5 and (len(core) >= 3 or any(c.isdigit() for c in core))
 
 
 def find_mentions(pages: Sequence[Page], skip: dict[int, set[int]]) -> list[Mention]:

@@ -8,14 +8,23 @@ nor does the fax machine's header line (its date is the transmission date).
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
 from extractors.extract.found import Found, found_from_words
-from extractors.extract.labels import Candidate, all_candidates, vocabulary
+from extractors.extract.labels import (
+    LABELS_FILE,
+    OTHER_PARTY,
+    SIGNATURE,
+    Candidate,
+    all_candidates,
+    vocabulary,
+)
 from extractors.extract.narrative import find_mentions
 from extractors.normalize import (
     DateRole,
@@ -50,6 +59,7 @@ _SEX = {"m": "M", "male": "M", "f": "F", "female": "F", "u": "U", "unknown": "U"
 _NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z'.\-]*,?$")
 _ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{3,}[A-Za-z0-9]$")
 _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
+_MARKS_ONLY = re.compile(r"^[^\w#]+$|^_+$")
 
 Read = Callable[[str, date], Any]
 
@@ -61,8 +71,26 @@ class _Source:
     page: Page
 
 
+# OCR's stray marks around a name: "EUGENE HARRIS -'", "Schneider ~", "Johnson, |".
+_NAME_NOISE = "|~_-'\"`©®°*•·"
+
+
+def _clean_name_text(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    tokens = text.replace(",", ", ").split()
+    # Marks alone at either end are noise; inside, only a cell rule "|" is ("Smith, | John"),
+    # as "Physician Order - Medical Equipment" is a title, not a name.
+    while tokens and not tokens[-1].strip(_NAME_NOISE + ","):
+        tokens.pop()
+    while tokens and not tokens[0].strip(_NAME_NOISE + ","):
+        tokens.pop(0)
+    tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t != "|"]
+    return " ".join(t for t in tokens if t).replace(" ,", ",")
+
+
 def _name(text: str) -> PersonName | None:
     """A person's name, refusing text that holds label words or is not name-shaped."""
+    text = _clean_name_text(text)
     tokens = text.replace(",", ", ").split()
     specs = vocabulary().specs
     if not 2 <= len(tokens) <= 6 or not all(_NAME_TOKEN.match(t) for t in tokens):
@@ -82,7 +110,8 @@ def _date_reader(role: DateRole) -> Read:
 
 
 def _phone(text: str, _reference: date) -> str | None:
-    spans = find_phones(text)
+    # OCR reads a phone's dots as commas: "915,497,2430".
+    spans = find_phones(re.sub(r"(?<=\d),(?=\d)", ".", text))
     return parse_phone(spans[0][2]) if spans else None
 
 
@@ -106,8 +135,21 @@ def _free_text(text: str, _reference: date) -> str | None:
     return value if value and any(c.isalpha() for c in value) and len(value) <= 80 else None
 
 
-def _address(text: str, _reference: date) -> dict[str, str | None] | None:
-    parsed = parse_address(text)
+def _trim_marks(tokens: list[str]) -> list[str]:
+    while tokens and _MARKS_ONLY.match(tokens[0]):
+        tokens = tokens[1:]
+    while tokens and _MARKS_ONLY.match(tokens[-1]):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _address(text: str, reference: date) -> dict[str, str | None] | None:
+    # A line of only a phone number under an address is the phone, not a unit.
+    if any(not any(c.isalpha() for c in ln) and _phone(ln, reference) for ln in text.split("\n")):
+        return None
+    # OCR's lone marks at a line's ends (": , Knoxville", "Street __", "#10 .") are specks.
+    lines = [" ".join(_trim_marks(ln.split())) for ln in text.split("\n")]
+    parsed = parse_address("\n".join(ln for ln in lines if ln))
     if parsed is None:
         return None
     return {
@@ -149,8 +191,48 @@ def _label_sources(candidate: Candidate, path: str) -> Iterable[_Source]:
                 words = [w for line in lines[start:stop] for w in line]
                 yield _Source("\n".join(_text(line) for line in lines[start:stop]), words, page)
         return
-    first = candidate.lines[0]
+    lines = candidate.lines
+    if len(lines) > 1 and _is_label_tail(lines[0]):
+        lines = lines[1:]  # "1. Patient's HI Claim" / "No." / the value
+    first = lines[0]
+    wraps = candidate.layout == "right" and len(lines) > 1
+    if path in _WRAPPING and wraps and _is_wrap(first, lines[1]):
+        # "Plan: Blue Cross Blue" / "Shield": a name wrapped under itself in its cell.
+        joined = [*first, *lines[1]]
+        yield _Source(f"{_text(first)} {_text(lines[1])}", joined, page)
+    if path == "name" and len(lines) > 1:
+        # "Garcia," / "Barbara": a name wrapped in its cell after the surname's comma.
+        text = _clean_name_text(_text(first))
+        if text.endswith(",") or len(text.split()) == 1:
+            joined = [*first, *lines[1]]
+            yield _Source(f"{text} {_text(lines[1])}", joined, page)
     yield _Source(_text(first), first, page)
+    if path.endswith((".phone", ".fax")) and len(lines) > 1:
+        # "Telephone: (225)" / "530-9063": a number wrapped in a narrow cell.
+        joined = [*first, *lines[1]]
+        yield _Source(f"{_text(first)} {_text(lines[1])}", joined, page)
+
+
+_WRAPPING = frozenset({"payer.name", "clinician.organization"})
+
+
+def _is_wrap(first: list[Word], line: list[Word]) -> bool:
+    # A short run of capitalised words, not a value of its own (digits) or a sentence,
+    # in the case of the line it continues (OCR's specks read as "KINA" are not).
+    words = [w.text for w in line]
+    shouting = _text(first).isupper()
+    return (
+        len(words) <= 3
+        and all(w[:1].isupper() and not any(c.isdigit() for c in w) for w in words)
+        and all(shouting or not w.isupper() or len(w) == 1 for w in words)
+        and not any(w.endswith((":", ".")) for w in words)
+    )
+
+
+def _is_label_tail(line: list[Word]) -> bool:
+    """The end of a label that wrapped under itself: "No.", "Number:"."""
+    text = _text(line)
+    return len(line) <= 2 and text.endswith((".", ":")) and not any(c.isdigit() for c in text)
 
 
 def _text(words: list[Word]) -> str:
@@ -202,10 +284,28 @@ class _Document:
         return (_Source(m.text, m.words, m.page) for m in self.mentions if m.path in paths)
 
 
+def _credentials(
+    name: PersonName, source: _Source, sources: list[_Source], out: dict[str, Found[Any]]
+) -> None:
+    """The clinician's credentials: beside the name, else where the same name is printed
+    again with them (the signature line, "Omar Miller, DO" under the letter)."""
+    for other in [source, *sources]:
+        again = _name(other.text)
+        same = again is not None and again.last.casefold() == name.last.casefold()
+        if again is not None and same and again.credentials:
+            text = ", ".join(again.credentials)
+            out["clinician.credentials"] = found_from_words(text, other.page, other.words)
+            return
+
+
 def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
-    member_sources = [s for c in doc.labelled("member.name") for s in _label_sources(c, "")]
+    member_sources = [s for c in doc.labelled("member.name") for s in _label_sources(c, "name")]
     member_sources += list(doc.mentioned("member.name", "member.sex.M", "member.sex.F"))
-    clinician_sources = [s for c in doc.labelled("clinician.name") for s in _label_sources(c, "")]
+    clinician_sources = [
+        s for c in doc.labelled("clinician.name") for s in _label_sources(c, "name")
+    ]
+    # The name typed on or under the signature line is the signer's: the ordering clinician.
+    clinician_sources += [s for c in doc.labelled(SIGNATURE) for s in _label_sources(c, "")]
     clinician_sources += list(doc.mentioned("clinician.name"))
     for party, sources in (("member", member_sources), ("clinician", clinician_sources)):
         hit = _first(sources, lambda text, _ref: _name(text), date.min)
@@ -214,10 +314,8 @@ def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
         name, source = hit
         out[f"{party}.first_name"] = found_from_words(name.first, source.page, source.words)
         out[f"{party}.last_name"] = found_from_words(name.last, source.page, source.words)
-        if party == "clinician" and name.credentials:
-            out["clinician.credentials"] = found_from_words(
-                ", ".join(name.credentials), source.page, source.words
-            )
+        if party == "clinician":
+            _credentials(name, source, sources, out)
     # Separate "First Name" / "Last Name" boxes beat a name split from one line.
     for part in ("first_name", "last_name"):
         hit = _first(
@@ -232,6 +330,151 @@ def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
             if mention.path.startswith("member.sex.") and mention.words:
                 out["member.sex"] = found_from_words(mention.path[-1], mention.page, mention.words)
                 break
+
+
+def _block_lines(doc: _Document, party: str) -> Iterable[tuple[Candidate, list[list[Word]]]]:
+    """The lines under a name in a "Name and Address" box: that person's address, phone..."""
+    for candidate in doc.labelled(f"{party}.name"):
+        named = _name(_text(candidate.lines[0])) is not None
+        if named and len(candidate.lines) > 1:
+            yield candidate, candidate.lines[1:]
+        elif not named and party == "member" and "address" in candidate.label.lower():
+            # "Patient's Name and Address" with the name left blank: all of it is address.
+            yield candidate, candidate.lines
+
+
+def _from_name_blocks(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    for party in ("member", "clinician"):
+        for candidate, lines in _block_lines(doc, party):
+            page = candidate.page
+            address_path = f"{party}.address"
+            if party == "member" and address_path not in out:
+                runs = (
+                    _Source(
+                        "\n".join(_text(ln) for ln in lines[a:b]),
+                        [w for ln in lines[a:b] for w in ln],
+                        page,
+                    )
+                    for a in range(len(lines))
+                    for b in range(min(len(lines), a + 3), a, -1)
+                )
+                hit = _first(runs, _address, reference)
+                if hit is not None:
+                    out[address_path] = _found(address_path, *hit)
+            for line in lines:
+                text = _text(line)
+                bare = not any(c.isalpha() for c in text)
+                if bare and f"{party}.phone" not in out and (phone := _phone(text, reference)):
+                    out[f"{party}.phone"] = found_from_words(phone, page, line)
+            organization = "clinician.organization"
+            if party == "clinician" and organization not in out:
+                first = _text(lines[0])
+                if not any(c.isdigit() for c in first) and _organization_name(first):
+                    out[organization] = found_from_words(first.strip(" ,"), page, lines[0])
+
+
+@cache
+def _letterhead_words() -> tuple[frozenset[str], frozenset[str]]:
+    data = tomllib.loads(LABELS_FILE.read_text(encoding="utf-8"))["letterhead"]
+    return (
+        frozenset(w.lower() for w in data["supplier_words"]),
+        frozenset(w.lower() for w in data["title_words"]),
+    )
+
+
+def _has_phrase(text: str, phrases: frozenset[str]) -> bool:
+    words = " " + " ".join(re.findall(r"[a-z0-9']+", text.lower())) + " "
+    return any(f" {phrase} " in words for phrase in phrases)
+
+
+def _organization_name(text: str) -> bool:
+    """Whether a line reads as an organization's name, not a title, label or sentence."""
+    words = text.split()
+    _, titles = _letterhead_words()
+    return (
+        1 <= len(words) <= 8
+        and text[:1].isupper()
+        and ":" not in text
+        and not any(c.isdigit() for c in text)
+        and not _has_phrase(text, titles)
+    )
+
+
+def _named_as_other(pages: Sequence[Page], name: str) -> bool:
+    """Whether the order names this organization as someone else: "Supplier: <name>"."""
+    specs = vocabulary().specs
+    for page in pages:
+        for line in page.lines:
+            at = line.text.casefold().find(name.casefold())
+            if at <= 0:
+                continue
+            before = line.text[:at].replace("(", " ").replace(")", " ").split()
+            for size in (1, 2, 3):
+                label = " ".join(before[-size:]).strip(":# ").casefold()
+                spec = specs.get(label)
+                if spec is not None and spec.path == OTHER_PARTY:
+                    return True
+    return False
+
+
+def _letterhead(doc: _Document, pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
+    """The practice printed atop the order page, when the order comes from a practice.
+
+    The letterhead is the lines above the page's first labelled value. Its organization,
+    phone and fax are the clinician's unless its name is a supplier's or agency's, or the
+    order names the clinician's practice as another organization.
+    """
+    kept = [p for p in pages if not is_cover_sheet(p)]
+    if not kept:
+        return
+    page = kept[0]
+    labelled = [w.line for c in doc.candidates if c.page is page for w in c.words]
+    top = min(labelled, default=len(page.lines))
+    lines = [
+        [w for w in page.words if w.line == number]
+        for number in range(top)
+        if not is_fax_header_line(page, page.lines[number]) and page.lines[number].bbox[1] < 0.3
+    ]
+    lines = [sorted(ln, key=lambda w: w.bbox[0]) for ln in lines if ln]
+    # The letterhead opens with the name; a page opening with a title has none.
+    if not lines or not _organization_name(_text(lines[0])):
+        return
+    names = lines[:1]
+    name = _text(names[0]).strip(" ,")
+    suppliers, _ = _letterhead_words()
+    if _has_phrase(name, suppliers) or _named_as_other(kept, name):
+        return
+    known = out.get("clinician.organization")
+    if known is not None and known.value.casefold() != name.casefold():
+        return
+    out.setdefault("clinician.organization", found_from_words(name, page, names[0]))
+    for line in lines:
+        text = _text(line)
+        for start, _end, printed in find_phones(text):
+            before = text[:start].rstrip(" :#.").lower()
+            path = "clinician.fax" if before.endswith("fax") else "clinician.phone"
+            phone = parse_phone(printed)
+            if phone is None or path in out:
+                continue
+            words = [w for w in line if w.text in printed] or line
+            out[path] = found_from_words(phone, page, words)
+
+
+def _header_fax(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
+    """The sending machine's number, stamped in the fax header: the ordering practice's fax,
+    unless the header names a supplier or agency as the sender."""
+    if "clinician.fax" in out:
+        return
+    suppliers, _ = _letterhead_words()
+    for page in pages[:1]:
+        for line in page.lines[:3]:
+            if not is_fax_header_line(page, line) or _has_phrase(line.text, suppliers):
+                continue
+            phones = {parse_phone(printed) for _, _, printed in find_phones(line.text)} - {None}
+            words = [w for w in page.words if w.line == page.lines.index(line)]
+            if len(phones) == 1 and words:
+                out["clinician.fax"] = found_from_words(phones.pop(), page, words)
+            return
 
 
 def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
@@ -263,8 +506,14 @@ def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[A
         if path in out:
             continue
         sources = [s for c in doc.labelled(path) for s in _label_sources(c, path)]
-        hit = _first([*sources, *doc.mentioned(path)], read, reference)
+        hit = _first(sources, read, reference)
         if hit is not None:
             out[path] = _found(path, *hit)
+    _from_name_blocks(doc, out, reference)
+    for path, read in READERS.items():
+        if path not in out and (hit := _first(doc.mentioned(path), read, reference)):
+            out[path] = _found(path, *hit)
     _dates_from_bare_labels(doc, out, reference)
+    _letterhead(doc, pages, out)
+    _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
     return out

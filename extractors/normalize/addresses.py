@@ -52,6 +52,7 @@ ZIP_LABEL = "ZipCode"
 # ZIP+4 is accepted and cut to five digits: intake records store five.
 _ZIP = re.compile(r"(?P<zip5>\d{5})(?:[ \t]*-?[ \t]*\d{4})?")
 _VALUE_EDGES = " \t\r\n,;"
+_STREET_PL = re.compile(r"(?<=[a-z] )PI(?=[ ,]|$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def parse_address(text: str) -> Address | None:
 
     A ZIP outside its state's ZIP prefixes is kept, with a ``postal_mismatch`` note.
     """
-    tagged = _tag(repair_digit_runs(text))
+    # OCR reads the l of the street type "Pl" as I: "5267 Ridge PI".
+    tagged = _tag(_STREET_PL.sub("Pl", repair_digit_runs(text)))
     if tagged is None:
         return None
     line1 = _join(tagged, LINE1_LABELS)
@@ -97,9 +99,11 @@ def parse_address(text: str) -> Address | None:
         return None
     postal_code = zip_match["zip5"]
     notes = () if zip_fits_state(postal_code, state) else (POSTAL_MISMATCH,)
+    # usaddress splits "#101" into type "#" and identifier "101": print it as written.
+    line2 = re.sub(r"#\s+(?=\w)", "#", _join(tagged, LINE2_LABELS)) or None
     return Address(
         line1=line1,
-        line2=_join(tagged, LINE2_LABELS) or None,
+        line2=line2,
         city=city,
         state=state,
         postal_code=postal_code,

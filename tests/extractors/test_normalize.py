@@ -468,3 +468,10 @@ def test_split_person_name(text, expected):
 @pytest.mark.parametrize("text", ["", "   ", "Dr.", "MD", "Mr., MD", ",,"])
 def test_split_person_name_rejects(text):
     assert split_person_name(text) is None
+
+
+def test_address_unit_number_and_ocr_street_type():
+    parsed = parse_address("12 Main St # 101, Erie, PA 16511")
+    assert parsed is not None and parsed.line2 == "#101"
+    parsed = parse_address("5267 Ridge PI\nColumbus, OH 43228")
+    assert parsed is not None and parsed.line1 == "5267 Ridge Pl"
