@@ -17,10 +17,13 @@ from intake.evaluation import run_eval
 CORPUS = Path(__file__).resolve().parents[2] / "samples" / "corpus"
 
 FLOORS = {
-    "field_accuracy": 0.90,
-    "field_accuracy.text_pdf": 0.93,
-    "field_accuracy.fax_fine": 0.90,
-    "field_accuracy.fax_standard": 0.85,
+    "field_accuracy": 0.96,
+    "field_accuracy.text_pdf": 0.98,
+    "field_accuracy.scan_pdf": 0.95,
+    "field_accuracy.fax_fine": 0.95,
+    "field_accuracy.fax_standard": 0.92,
+    "field_accuracy.png": 0.95,
+    "field_accuracy.jpeg": 0.95,
     "code_precision": 0.99,
     "missing_recall": 1.0,
 }
