@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
+from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.labels import (
     LABELS_FILE,
@@ -47,14 +48,6 @@ class FoundDate(Found[date]):
     reason: str | None = None
 
 
-DATE_ROLES: dict[str, DateRole] = {
-    "member.dob": "dob",
-    "dates.order": "order",
-    "dates.service_start": "service",
-    "dates.discharge": "discharge",
-    "dates.signature": "signature",
-    "dates.face_to_face": "face_to_face",
-}
 _SEX = {"m": "M", "male": "M", "f": "F", "female": "F", "u": "U", "unknown": "U"}
 _NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z'.\-]*,?$")
 _ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{3,}[A-Za-z0-9]$")

@@ -15,6 +15,7 @@ from typing import Literal
 
 from extractors.codes import hcpcs, icd10
 from extractors.codes.npi import is_valid_npi
+from extractors.extract.date_roles import DATE_ROLES
 from extractors.normalize.dates import DateRole, parse_date
 from extractors.referral import (
     MISSING_PATHS,
@@ -101,16 +102,8 @@ _URGENCY_PATTERNS = [
     for cue in URGENCY_CUES
 ]
 
-#: The date role each date path is judged by (see ``extractors.normalize.dates``).
-DATE_ROLES: Mapping[str, DateRole] = {
-    "member.dob": "dob",
-    "dates.order": "order",
-    "dates.service_start": "service",
-    "dates.discharge": "discharge",
-    "dates.signature": "signature",
-    "dates.face_to_face": "face_to_face",
-    "signature.date": "signature",
-}
+#: The contract's date fields, plus the date printed beside the signature.
+_JUDGED_DATES: Mapping[str, DateRole] = {**DATE_ROLES, "signature.date": "signature"}
 
 #: Flag codes these rules decide; flags with other codes (e.g. code_repaired) are kept.
 _RULE_FLAGS = frozenset(
@@ -277,7 +270,7 @@ def _date_flags(referral: Referral, received: date) -> list[Flag]:
         if value is None:
             continue
         # The dates module owns what is plausible for each role; an ISO date parses exactly.
-        judged = parse_date(value.isoformat(), DATE_ROLES[path], received)
+        judged = parse_date(value.isoformat(), _JUDGED_DATES[path], received)
         if judged is not None and not judged.plausible:
             message = f"{judged.reason} ({value.isoformat()})"
             out.append(Flag(field=path, code=FlagCode.DATE_IMPLAUSIBLE, message=message))
