@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils libtiff-tools fonts-dejavu-core)
+# chromium is for the browser tests, driven by Playwright through executable_path.
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils libtiff-tools fonts-dejavu-core chromium)
 missing=()
 for pkg in "${APT_PACKAGES[@]}" "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
