@@ -14,9 +14,15 @@ from intake.db.types import UTCDateTime
 
 
 class Status(StrEnum):
+    """A document's place in the flow: the worker's states, then the clerks'."""
+
     queued = "queued"
     processing = "processing"
     needs_review = "needs_review"
+    in_review = "in_review"
+    needs_clarification = "needs_clarification"
+    validated = "validated"
+    rejected = "rejected"
     failed = "failed"
     duplicate = "duplicate"
 
@@ -121,3 +127,22 @@ class ReferralRecord(SQLModel, table=True):
     #: The extractor's original output; clerk corrections are kept apart from it.
     extracted: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     extracted_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+    #: The clerk-approved values (the contract's shape); null until a clerk saves a change.
+    approved: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    #: Search columns for the queue, copied from the current values (PHI: never logged).
+    member_name: str | None = Field(default=None, max_length=200, index=True)
+    member_dob: str | None = Field(default=None, max_length=10, index=True)
+    member_id: str | None = Field(default=None, max_length=40, index=True)
+    clinician_name: str | None = Field(default=None, max_length=200)
+
+    #: Soft lock: who has the review page open, until when.
+    review_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    review_expires_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    #: Why it was sent for clarification, rejected or approved over missing fields.
+    decision_reason: str | None = Field(default=None, max_length=1000)
+    decided_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    #: Order of validation, for the API's cursor: set once, when the referral is validated.
+    validated_seq: int | None = Field(default=None, unique=True, index=True)
+    validated_at: datetime | None = Field(default=None, sa_column=_utc_column(index=True))

@@ -1,0 +1,43 @@
+"""What clerks did to a referral, kept beside the extractor's output: saved versions of the
+values, and per-consumer delivery state for the downstream API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from intake.clock import utcnow
+from intake.db.types import UTCDateTime
+
+
+class ReferralVersion(SQLModel, table=True):
+    """Each save of a referral's values by a clerk; number 0 is never stored, it is the
+    extractor's output in ReferralRecord.extracted."""
+
+    __tablename__ = "referral_version"
+    __table_args__ = (UniqueConstraint("referral_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    number: int
+    values: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    user_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+
+
+class Delivery(SQLModel, table=True):
+    """A consumer's acknowledgement of a referral: each consumer gets each referral once."""
+
+    __table_args__ = (UniqueConstraint("token_id", "referral_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="api_token.id", index=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    acked_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
