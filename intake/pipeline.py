@@ -17,6 +17,7 @@ from intake.config import Settings
 from intake.db.engine import session_scope
 from intake.db.models import Document, PageRecord, ReferralRecord, Status
 from intake.quarantine import Reason, quarantine_bytes
+from intake.referral_columns import summary_columns
 from intake.store import ContentStore, StoreCorruption
 
 logger = logging.getLogger(__name__)
@@ -89,14 +90,9 @@ def _referral(document: Document, pages: list[ReadPage]) -> ReferralRecord | Non
         logger.exception("extraction failed", extra={"document_id": document.id})
         return None
     assert document.id is not None
+    values = referral.model_dump(mode="json")
     return ReferralRecord(
-        document_id=document.id,
-        referral_type=referral.referral_type,
-        urgent=referral.urgent,
-        due_by=referral.due_by,
-        missing_count=len(referral.missing),
-        flag_count=len(referral.flags),
-        extracted=referral.model_dump(mode="json"),
+        document_id=document.id, due_by=referral.due_by, extracted=values, **summary_columns(values)
     )
 
 

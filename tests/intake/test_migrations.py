@@ -6,7 +6,6 @@ from sqlmodel import SQLModel
 
 from intake.db.engine import make_engine
 from intake.db.migrate import upgrade
-from intake.db.schema import __all__ as _all_tables  # noqa: F401  (the whole schema)
 
 
 def test_migrations_build_exactly_the_models_schema(tmp_path):
