@@ -1,5 +1,5 @@
 """What clerks did to a referral, kept beside the extractor's output: saved versions of the
-values, and per-consumer delivery state for the downstream API."""
+values, the order of validation, and per-consumer delivery state for the downstream API."""
 
 from __future__ import annotations
 
@@ -41,3 +41,10 @@ class Delivery(SQLModel, table=True):
     acked_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
+
+
+class Counter(SQLModel, table=True):
+    """Named counters taken under a row lock, so numbers are handed out in commit order."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = 0

@@ -19,6 +19,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    counter = op.create_table(
+        "counter",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
+    op.bulk_insert(counter, [{"name": "validated", "value": 0}])
     op.create_table(
         "app_user",
         sa.Column("id", sa.Integer(), nullable=False),
