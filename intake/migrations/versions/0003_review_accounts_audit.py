@@ -247,3 +247,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_app_user_username"))
 
     op.drop_table("app_user")
+    op.drop_table("counter")

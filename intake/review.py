@@ -1,0 +1,384 @@
+"""What a clerk can do to a document, as transitions in the caller's transaction.
+
+Open (a soft lock with expiry, so two clerks never work one document unknowingly), save
+corrections as numbered versions beside the extractor's output, approve (refused while
+required fields are missing unless a supervisor overrides with a reason), request
+clarification, reject, reprocess. Every view, change and decision is audited in the same
+transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from extractors.extract.rules import ACKNOWLEDGE_WITHIN
+from intake import queue
+from intake.audit_trail import Actor, append
+from intake.clarification import fax_back_text
+from intake.db.accounts import Role, User
+from intake.db.engine import session_scope
+from intake.db.models import Document, ReferralRecord, Status
+from intake.db.review import ReferralVersion
+from intake.referral_columns import summary_columns
+from intake.referral_edit import apply_edits
+from intake.validation import next_validated_seq
+
+#: Where a clerk's decision can still be made.
+OPEN_STATUSES = frozenset({Status.needs_review, Status.in_review, Status.needs_clarification})
+#: From where a document may be read again; a validated one has gone downstream.
+REPROCESSABLE = frozenset({*OPEN_STATUSES, Status.rejected, Status.failed})
+_REASON_MAX = 1000
+
+
+class ReviewError(Exception):
+    """An action the clerk cannot take now; the message is for the clerk and holds no PHI."""
+
+
+class NotFound(ReviewError):
+    pass
+
+
+class NotAllowed(ReviewError):
+    pass
+
+
+class SupervisorOnly(ReviewError):
+    pass
+
+
+class LockedByOther(ReviewError):
+    def __init__(self, holder: str, until: datetime) -> None:
+        super().__init__(f"in review by {holder}")
+        self.holder = holder
+        self.until = until
+
+
+class MissingRequired(ReviewError):
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(f"{len(missing)} required field(s) missing")
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    actor: Actor
+    role: Role
+
+    @property
+    def user_id(self) -> int:
+        assert self.actor.user_id is not None
+        return self.actor.user_id
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in (Role.supervisor, Role.admin)
+
+
+@dataclass(frozen=True)
+class Lock:
+    holder: str
+    until: datetime
+    mine: bool
+
+
+@dataclass(frozen=True)
+class Opened:
+    document: Document
+    referral: ReferralRecord | None
+    lock: Lock | None
+
+
+def current_values(referral: ReferralRecord) -> dict[str, Any]:
+    """The values as they stand: the clerk's latest save, else the extractor's reading."""
+    return referral.approved if referral.approved is not None else referral.extracted
+
+
+def received_day(document: Document, referral: ReferralRecord) -> date:
+    # due_by is 24 h after the fax header's own time, the time the rules judged dates by.
+    received = referral.due_by - ACKNOWLEDGE_WITHIN if referral.due_by else document.received_at
+    return received.date()
+
+
+def open_document(
+    session: Session, document_id: int, reviewer: Reviewer, now: datetime, hold: timedelta
+) -> Opened:
+    """Record the view and take the soft lock when it is free; never take it from another."""
+    document, referral = load(session, document_id)
+    append(session, "view", reviewer.actor, document_id=document_id)
+    if referral is None or document.status not in OPEN_STATUSES:
+        return Opened(document, referral, None)
+    lock = lock_of(session, referral, reviewer, now)
+    if lock is None or lock.mine:
+        lock = _take(referral, reviewer, now, hold)
+        if document.status == Status.needs_review:
+            _set_status(session, document, Status.in_review, reviewer)
+    return Opened(document, referral, lock)
+
+
+def lock_of(
+    session: Session, referral: ReferralRecord, reviewer: Reviewer, now: datetime
+) -> Lock | None:
+    """Who holds the review lock now, or None when nobody does."""
+    expires = referral.review_expires_at
+    if referral.review_user_id is None or expires is None or expires <= now:
+        return None
+    holder = session.get_one(User, referral.review_user_id)
+    return Lock(holder.username, expires, referral.review_user_id == reviewer.user_id)
+
+
+def renew_lock(
+    session: Session, document_id: int, reviewer: Reviewer, now: datetime, hold: timedelta
+) -> Lock:
+    """Keep the lock while the review page stays open; LockedByOther if it was taken."""
+    _, referral = _open_referral(session, document_id, reviewer, now, hold)
+    return _take(referral, reviewer, now, hold)
+
+
+def take_over(
+    session: Session, document_id: int, reviewer: Reviewer, now: datetime, hold: timedelta
+) -> Lock:
+    """Take the lock from whoever holds it, knowingly: the audit trail names them."""
+    document, referral = load(session, document_id)
+    if referral is None or document.status not in OPEN_STATUSES:
+        raise NotAllowed("this document is not open for review")
+    previous = lock_of(session, referral, reviewer, now)
+    detail = f"from {previous.holder}" if previous and not previous.mine else None
+    append(session, "lock_taken", reviewer.actor, document_id=document_id, detail=detail)
+    return _take(referral, reviewer, now, hold)
+
+
+def save_values(
+    session: Session,
+    document_id: int,
+    reviewer: Reviewer,
+    submitted: Mapping[str, str],
+    now: datetime,
+    hold: timedelta,
+) -> list[str]:
+    """Apply the clerk's values; a change becomes a new version with one audit row per field.
+
+    Returns the paths that changed. Raises InvalidValues when a value does not fit.
+    """
+    document, referral = _open_referral(session, document_id, reviewer, now, hold)
+    before = current_values(referral)
+    values, changes = apply_edits(before, submitted, received_day(document, referral))
+    if not changes:
+        return []
+    assert referral.id is not None
+    number = session.execute(
+        select(func.coalesce(func.max(ReferralVersion.number), 0)).where(
+            col(ReferralVersion.referral_id) == referral.id
+        )
+    ).scalar_one()
+    session.add(
+        ReferralVersion(
+            referral_id=referral.id,
+            number=int(number) + 1,
+            values=values,
+            user_id=reviewer.user_id,
+            created_at=now,
+        )
+    )
+    _store_values(session, referral, values)
+    for change in changes:
+        append(
+            session,
+            "edit",
+            reviewer.actor,
+            document_id=document_id,
+            field=change.path,
+            old=change.old,
+            new=change.new,
+        )
+    return [change.path for change in changes]
+
+
+def approve(
+    session: Session,
+    document_id: int,
+    reviewer: Reviewer,
+    now: datetime,
+    hold: timedelta,
+    override_reason: str | None = None,
+) -> int:
+    """Validate the referral and return its validation number.
+
+    With required fields missing it is refused, unless a supervisor gives a reason.
+    """
+    document, referral = _open_referral(session, document_id, reviewer, now, hold)
+    values = current_values(referral)
+    missing = list(values.get("missing") or [])
+    reason = None
+    if missing:
+        if override_reason is None:
+            raise MissingRequired(missing)
+        if not reviewer.is_supervisor:
+            raise SupervisorOnly("only a supervisor can approve with required fields missing")
+        reason = _reason(override_reason)
+    _store_values(session, referral, values)
+    _decide(session, document, referral, Status.validated, reviewer, now, reason)
+    referral.validated_at = now
+    session.flush()
+    # Last in the transaction: it holds the counter row's lock until commit.
+    referral.validated_seq = next_validated_seq(session)
+    session.add(referral)
+    return referral.validated_seq
+
+
+def request_clarification(
+    session: Session,
+    document_id: int,
+    reviewer: Reviewer,
+    reason: str,
+    now: datetime,
+    hold: timedelta,
+) -> str:
+    """Send the order back for what is missing; returns the fax-back text for the office."""
+    document, referral = _open_referral(session, document_id, reviewer, now, hold)
+    text = _reason(reason)
+    _decide(session, document, referral, Status.needs_clarification, reviewer, now, text)
+    return clarification_text(document, referral)
+
+
+def clarification_text(document: Document, referral: ReferralRecord) -> str:
+    assert document.id is not None
+    return fax_back_text(
+        current_values(referral),
+        document_id=document.id,
+        received_at=document.received_at,
+        reason=referral.decision_reason or "",
+    )
+
+
+def reject(
+    session: Session,
+    document_id: int,
+    reviewer: Reviewer,
+    reason: str,
+    now: datetime,
+    hold: timedelta,
+) -> None:
+    document, referral = _open_referral(session, document_id, reviewer, now, hold)
+    _decide(session, document, referral, Status.rejected, reviewer, now, _reason(reason))
+
+
+def reprocess(engine: Engine, document_id: int, reviewer: Reviewer, now: datetime) -> None:
+    """Queue the document to be read again from its original. The new reading replaces the
+    extractor's values and the clerk's current ones; saved versions and the audit trail keep
+    what the clerk did."""
+    with session_scope(engine) as session:
+        document, referral = load(session, document_id)
+        if document.status not in REPROCESSABLE:
+            raise NotAllowed(f"a {document.status} document cannot be reprocessed")
+        lock = lock_of(session, referral, reviewer, now) if referral is not None else None
+        if lock is not None and not lock.mine:
+            raise LockedByOther(lock.holder, lock.until)
+    # The queue owns the reset of a document's processing state, in its own transaction.
+    if not queue.requeue(engine, document_id):
+        raise NotAllowed("the document is already being processed")
+    with session_scope(engine) as session:
+        _audit_status(session, document, Status.queued, reviewer, detail="reprocess")
+
+
+def load(session: Session, document_id: int) -> tuple[Document, ReferralRecord | None]:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound("no such document")
+    # Row-locked on PostgreSQL (SQLite's writes are serialized already), so two clerks
+    # opening one document at the same moment cannot both take its lock.
+    referral = session.exec(
+        select(ReferralRecord)
+        .where(col(ReferralRecord.document_id) == document_id)
+        .with_for_update()
+    ).first()
+    return document, referral
+
+
+def _open_referral(
+    session: Session, document_id: int, reviewer: Reviewer, now: datetime, hold: timedelta
+) -> tuple[Document, ReferralRecord]:
+    """The document and its referral, when it is open for review and nobody else holds it."""
+    document, referral = load(session, document_id)
+    if document.status not in OPEN_STATUSES:
+        raise NotAllowed(f"this document is {document.status}; it is not open for review")
+    if referral is None:
+        raise NotAllowed("this document has no reading to review; reprocess or reject it")
+    lock = lock_of(session, referral, reviewer, now)
+    if lock is not None and not lock.mine:
+        raise LockedByOther(lock.holder, lock.until)
+    _take(referral, reviewer, now, hold)
+    session.add(referral)
+    return document, referral
+
+
+def _take(referral: ReferralRecord, reviewer: Reviewer, now: datetime, hold: timedelta) -> Lock:
+    referral.review_user_id = reviewer.user_id
+    referral.review_expires_at = now + hold
+    return Lock(reviewer.actor.name, referral.review_expires_at, mine=True)
+
+
+def _store_values(session: Session, referral: ReferralRecord, values: dict[str, Any]) -> None:
+    referral.approved = values
+    for name, value in summary_columns(values).items():
+        setattr(referral, name, value)
+    session.add(referral)
+
+
+def _decide(
+    session: Session,
+    document: Document,
+    referral: ReferralRecord,
+    status: Status,
+    reviewer: Reviewer,
+    now: datetime,
+    reason: str | None,
+) -> None:
+    referral.decision_reason = reason
+    referral.decided_by_id = reviewer.user_id
+    referral.decided_at = now
+    referral.review_user_id = None
+    referral.review_expires_at = None
+    session.add(referral)
+    _set_status(session, document, status, reviewer, detail=reason)
+
+
+def _set_status(
+    session: Session,
+    document: Document,
+    status: Status,
+    reviewer: Reviewer,
+    detail: str | None = None,
+) -> None:
+    _audit_status(session, document, status, reviewer, detail)
+    document.status = status
+    session.add(document)
+
+
+def _audit_status(
+    session: Session, document: Document, status: Status, reviewer: Reviewer, detail: str | None
+) -> None:
+    append(
+        session,
+        "status",
+        reviewer.actor,
+        document_id=document.id,
+        field="status",
+        old=str(document.status),
+        new=str(status),
+        detail=detail,
+    )
+
+
+def _reason(text: str) -> str:
+    reason = " ".join(text.split())
+    if not reason:
+        raise NotAllowed("a reason is required")
+    if len(reason) > _REASON_MAX:
+        raise NotAllowed(f"the reason is longer than {_REASON_MAX} characters")
+    return reason

@@ -1,0 +1,46 @@
+"""Page images and the original file. Both are PHI: session required, never cached; the
+original's download is audited and named by document id, never by the name it arrived with."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
+from sqlmodel import col, select
+
+from intake.audit_trail import append
+from intake.db.engine import session_scope
+from intake.db.models import Document, PageRecord
+from review_ui.auth import User, services_of, ui_router
+from review_ui.views.review import original_file_name
+
+router = ui_router(prefix="/documents")
+
+
+@router.get("/{document_id}/pages/{page_number}")
+def page_image(request: Request, document_id: int, page_number: int, principal: User) -> Response:
+    services = services_of(request)
+    with session_scope(services.engine) as db:
+        image = db.exec(
+            select(col(PageRecord.image_sha256)).where(
+                col(PageRecord.document_id) == document_id, col(PageRecord.number) == page_number
+            )
+        ).first()
+    if image is None:
+        raise HTTPException(status_code=404, detail="no such page")
+    return Response(services.store.get(image), media_type="image/png")
+
+
+@router.get("/{document_id}/original")
+def original(request: Request, document_id: int, principal: User) -> Response:
+    services = services_of(request)
+    with session_scope(services.engine) as db:
+        document = db.get(Document, document_id)
+        if document is None:
+            raise HTTPException(status_code=404, detail="no such document")
+        data = services.store.get(document.sha256)
+        append(db, "download", principal.actor, document_id=document_id)
+    return Response(
+        data,
+        media_type=document.media_type or "application/octet-stream",
+        headers={"content-disposition": f'attachment; filename="{original_file_name(document)}"'},
+    )

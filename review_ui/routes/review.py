@@ -1,0 +1,248 @@
+"""The review page and its actions: save, approve, clarify, reject, reprocess, take over.
+
+Actions are plain form posts that answer with a redirect (or the page again, with the
+problem, when refused); the page keeps its soft lock alive by polling in the background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from intake import review
+from intake.clock import utcnow
+from intake.db.accounts import User as UserRow
+from intake.db.engine import session_scope
+from intake.db.models import Document, ReferralRecord, Status
+from intake.referral_edit import InvalidValues
+from intake.review import Lock, LockedByOther, MissingRequired, NotAllowed, NotFound, ReviewError
+from review_ui.auth import BackgroundUser, Form, User, form_text, services_of, ui_router
+from review_ui.sessions import Principal
+from review_ui.templating import templates
+from review_ui.views.queue import next_document
+from review_ui.views.review import audit_trail, build_form, load_pages
+
+router = ui_router(prefix="/documents")
+polling = ui_router(prefix="/documents", background=True)
+
+_STATUS_CODES: dict[type[ReviewError], int] = {
+    NotFound: 404,
+    review.SupervisorOnly: 403,
+    LockedByOther: 409,
+    MissingRequired: 409,
+    NotAllowed: 409,
+}
+#: Form fields that steer the action rather than carry referral values.
+_CONTROL_PREFIX = "_"
+
+Action = Callable[[Session, datetime, timedelta], Any]
+
+
+@router.get("/{document_id}")
+def review_page(request: Request, document_id: int, principal: User) -> Response:
+    services = services_of(request)
+    now = utcnow()
+    with session_scope(services.engine) as db:
+        try:
+            opened = review.open_document(db, document_id, principal.reviewer, now, _hold(request))
+        except NotFound:
+            raise HTTPException(status_code=404, detail="no such document") from None
+        context = _context(
+            db, principal, opened.document, opened.referral, opened.lock, now, _zone(request)
+        )
+    return templates.TemplateResponse(request, "review.html", context)
+
+
+@router.get("/{document_id}/next")
+def next_page(request: Request, document_id: int, principal: User) -> Response:
+    with session_scope(services_of(request).engine) as db:
+        following = next_document(db, document_id, principal.user_id, utcnow())
+    target = f"/documents/{following}" if following is not None else "/queue"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/{document_id}/save")
+def save(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    def act(db: Session, now: datetime, hold: timedelta) -> None:
+        review.save_values(db, document_id, principal.reviewer, _fields(form), now, hold)
+
+    return _perform(request, principal, document_id, form, act, f"/documents/{document_id}")
+
+
+@router.post("/{document_id}/approve")
+def approve(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    override = form_text(form, "_reason") if form_text(form, "_override") == "yes" else None
+
+    def act(db: Session, now: datetime, hold: timedelta) -> None:
+        reviewer = principal.reviewer
+        review.save_values(db, document_id, reviewer, _fields(form), now, hold)
+        review.approve(db, document_id, reviewer, now, hold, override)
+
+    return _perform(request, principal, document_id, form, act, "/queue")
+
+
+@router.post("/{document_id}/clarify")
+def clarify(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    def act(db: Session, now: datetime, hold: timedelta) -> None:
+        reviewer = principal.reviewer
+        review.save_values(db, document_id, reviewer, _fields(form), now, hold)
+        review.request_clarification(
+            db, document_id, reviewer, form_text(form, "_reason"), now, hold
+        )
+
+    target = f"/documents/{document_id}#fax-back"
+    return _perform(request, principal, document_id, form, act, target)
+
+
+@router.post("/{document_id}/reject")
+def reject(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    def act(db: Session, now: datetime, hold: timedelta) -> None:
+        review.reject(db, document_id, principal.reviewer, form_text(form, "_reason"), now, hold)
+
+    return _perform(request, principal, document_id, form, act, "/queue")
+
+
+@router.post("/{document_id}/take-over")
+def take_over(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    def act(db: Session, now: datetime, hold: timedelta) -> None:
+        review.take_over(db, document_id, principal.reviewer, now, hold)
+
+    return _perform(request, principal, document_id, form, act, f"/documents/{document_id}")
+
+
+@router.post("/{document_id}/reprocess")
+def reprocess(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    try:
+        review.reprocess(services_of(request).engine, document_id, principal.reviewer, utcnow())
+    except ReviewError as problem:
+        return _again(request, principal, document_id, form, problem)
+    return RedirectResponse("/queue", status_code=303)
+
+
+@polling.post("/{document_id}/lock")
+def keep_lock(request: Request, document_id: int, principal: BackgroundUser) -> Response:
+    """Renew the soft lock; the answer replaces the page's lock notice."""
+    notice = None
+    try:
+        with session_scope(services_of(request).engine) as db:
+            review.renew_lock(db, document_id, principal.reviewer, utcnow(), _hold(request))
+    except LockedByOther as taken:
+        notice = f"{taken.holder} has taken over this document: your changes cannot be saved."
+    except ReviewError as problem:
+        notice = f"{problem}. Reload the page."
+    return templates.TemplateResponse(request, "_lock_notice.html", {"notice": notice})
+
+
+def _perform(
+    request: Request, principal: Principal, document_id: int, form: Form, act: Action, target: str
+) -> Response:
+    """Run the action in one transaction; on refusal show the page again with the reason."""
+    services = services_of(request)
+    try:
+        with session_scope(services.engine) as db:
+            act(db, utcnow(), _hold(request))
+    except (ReviewError, InvalidValues) as problem:
+        return _again(request, principal, document_id, form, problem)
+    return RedirectResponse(target, status_code=303)
+
+
+def _again(
+    request: Request,
+    principal: Principal,
+    document_id: int,
+    form: Form,
+    problem: ReviewError | InvalidValues,
+) -> Response:
+    if isinstance(problem, NotFound):
+        raise HTTPException(status_code=404, detail="no such document")
+    now = utcnow()
+    with session_scope(services_of(request).engine) as db:
+        document, referral = review.load(db, document_id)
+        lock = review.lock_of(db, referral, principal.reviewer, now) if referral else None
+        context = _context(
+            db,
+            principal,
+            document,
+            referral,
+            lock,
+            now,
+            _zone(request),
+            submitted=_fields(form),
+            errors=problem.errors if isinstance(problem, InvalidValues) else None,
+            message=_message(problem),
+            reason=form_text(form, "_reason"),
+        )
+    status_code = 422 if isinstance(problem, InvalidValues) else _STATUS_CODES[type(problem)]
+    return templates.TemplateResponse(request, "review.html", context, status_code=status_code)
+
+
+def _message(problem: ReviewError | InvalidValues) -> str:
+    if isinstance(problem, InvalidValues):
+        return "Nothing was saved: some values are not valid (marked below)."
+    if isinstance(problem, MissingRequired):
+        return "Cannot approve: required fields are missing (listed above the form)."
+    return f"Refused: {problem}."
+
+
+def _context(
+    db: Session,
+    principal: Principal,
+    document: Document,
+    referral: ReferralRecord | None,
+    lock: Lock | None,
+    now: datetime,
+    zone: tzinfo | None,
+    *,
+    submitted: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    reason: str = "",
+) -> dict[str, Any]:
+    assert document.id is not None
+    values = review.current_values(referral) if referral else {}
+    open_for_review = referral is not None and document.status in review.OPEN_STATUSES
+    decided_by = (
+        db.get(UserRow, referral.decided_by_id) if referral and referral.decided_by_id else None
+    )
+    return {
+        "principal": principal,
+        "zone": zone,
+        "document": document,
+        "referral": referral,
+        "lock": lock,
+        "now": now,
+        "pages": load_pages(db, document.id, values.get("evidence") or {}),
+        "form": build_form(referral, submitted, errors) if referral else None,
+        "can_act": open_for_review and (lock is None or lock.mine),
+        "can_reprocess": document.status in review.REPROCESSABLE and (lock is None or lock.mine),
+        "fax_back": (
+            review.clarification_text(document, referral)
+            if referral and document.status == Status.needs_clarification
+            else None
+        ),
+        "decided_by": decided_by.username if decided_by else None,
+        "audit": audit_trail(db, document.id) if principal.is_supervisor else None,
+        "message": message,
+        "reason": reason,
+    }
+
+
+def _zone(request: Request) -> tzinfo | None:
+    return services_of(request).settings.zone
+
+
+def _hold(request: Request) -> timedelta:
+    return timedelta(minutes=services_of(request).settings.review_lock_minutes)
+
+
+def _fields(form: Form) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in form.items()
+        if not name.startswith(_CONTROL_PREFIX) and isinstance(value, str)
+    }

@@ -1,0 +1,105 @@
+// fax-intake review page: boxes over the page images, field focus <-> box highlight, click a
+// word to fill the focused field, keyboard shortcuts. Loaded as a file (CSP: no inline script).
+"use strict";
+
+(() => {
+  const pages = document.getElementById("pages");
+  const form = document.getElementById("review-form");
+  if (!pages) {
+    return;
+  }
+
+  // Boxes are fractions of the page; positioning them through the CSSOM needs no inline style.
+  for (const element of pages.querySelectorAll("[data-bbox]")) {
+    const [x0, y0, x1, y1] = element.dataset.bbox.split(" ").map(Number);
+    element.style.left = `${x0 * 100}%`;
+    element.style.top = `${y0 * 100}%`;
+    element.style.width = `${(x1 - x0) * 100}%`;
+    element.style.height = `${(y1 - y0) * 100}%`;
+  }
+
+  if (!form) {
+    return;
+  }
+
+  let focused = null;
+
+  function isValueField(element) {
+    return (
+      element instanceof HTMLElement &&
+      (element.tagName === "INPUT" || element.tagName === "SELECT") &&
+      element.type !== "hidden" &&
+      element.name &&
+      !element.name.startsWith("_")
+    );
+  }
+
+  function highlight(key) {
+    for (const box of pages.querySelectorAll(".box.active")) {
+      box.classList.remove("active");
+    }
+    if (!key) {
+      return;
+    }
+    const box = pages.querySelector(`.box[data-evidence="${CSS.escape(key)}"]`);
+    if (box) {
+      box.classList.add("active");
+      box.scrollIntoView({ block: "center", behavior: "smooth" });
+    }
+  }
+
+  form.addEventListener("focusin", (event) => {
+    if (isValueField(event.target)) {
+      focused = event.target;
+      highlight(focused.dataset.evidence);
+    }
+  });
+
+  // A click on a word puts its text in the last focused text field; Shift+click appends it.
+  pages.addEventListener("click", (event) => {
+    const word = event.target.closest(".word");
+    if (!word || !focused || focused.tagName !== "INPUT" || focused.matches(":disabled")) {
+      return;
+    }
+    const text = word.dataset.text;
+    focused.value = event.shiftKey && focused.value ? `${focused.value} ${text}` : text;
+    focused.dispatchEvent(new Event("input", { bubbles: true }));
+    focused.focus();
+  });
+
+  function valueFields() {
+    return Array.from(form.querySelectorAll("input, select")).filter(
+      (element) => isValueField(element) && !element.matches(":disabled"),
+    );
+  }
+
+  function moveFocus(step) {
+    const fields = valueFields();
+    if (!fields.length) {
+      return;
+    }
+    const at = fields.indexOf(document.activeElement);
+    const from = at === -1 ? fields.indexOf(focused) : at;
+    const next = from === -1 ? (step > 0 ? 0 : fields.length - 1) : (from + step + fields.length) % fields.length;
+    fields[next].focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      moveFocus(event.key === "ArrowDown" ? 1 : -1);
+    } else if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+      const approve = document.getElementById("approve");
+      if (approve && !approve.matches(":disabled")) {
+        event.preventDefault();
+        approve.click();
+      }
+    } else if (event.altKey && event.code === "KeyN") {
+      const next = document.getElementById("next-document");
+      if (next) {
+        event.preventDefault();
+        window.location.assign(next.href);
+      }
+    }
+  });
+})();

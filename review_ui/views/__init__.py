@@ -1,0 +1,1 @@
+"""What each page shows, gathered from the database: no HTTP, no templates."""

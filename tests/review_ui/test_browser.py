@@ -1,0 +1,143 @@
+"""A real Chromium against a real uvicorn server: log in, queue, review, correct, approve.
+
+Debian's chromium is driven through Playwright's executable_path; no browser is downloaded.
+Screenshots of the queue and review pages are kept as test artifacts under
+$INTAKE_TEST_ARTIFACTS (default tests/artifacts/).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlmodel import col, select
+
+from intake.db.audit import AuditEvent
+from intake.db.engine import session_scope
+from intake.db.models import Document, Status
+from review_ui.server import make_server, start_in_thread
+from tests.review_ui.conftest import CORPUS, PASSWORD, TEXT_ORDER, process
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(
+    os.environ.get("INTAKE_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts")
+)
+#: A two-page fine-resolution fax (TIFF Class F) read by tesseract: real page images and boxes.
+FAX = CORPUS / "order-0008.tiff"
+
+pytestmark = pytest.mark.databases("sqlite")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def base_url(services) -> Iterator[str]:
+    settings = services.settings.model_copy(update={"web_port": _free_port()})
+    server = make_server(dataclasses.replace(services, settings=settings))
+    thread = start_in_thread(server)
+    yield f"http://127.0.0.1:{settings.web_port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    # Chromium refuses to start as root inside its sandbox; this machine's tests run as root.
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        yield context.new_page()
+        browser.close()
+
+
+def test_a_clerk_corrects_and_approves_a_fax_in_chromium(services, accounts, base_url, page):
+    other, fax = process(services, TEXT_ORDER, FAX)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    # Logging in.
+    page.goto(f"{base_url}/queue")
+    expect(page).to_have_url(f"{base_url}/login")
+    page.fill("#username", accounts["clerk"].username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base_url}/queue")
+
+    # The queue lists both documents; htmx is live (a filter swaps the rows in place).
+    expect(page.locator(f'a[href="/documents/{fax}"]')).to_be_visible()
+    expect(page.locator(f'a[href="/documents/{other}"]')).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "queue.png", full_page=True)
+    page.fill("#search", "O'Brien")
+    expect(page.locator(f'a[href="/documents/{other}"]')).to_have_count(0)
+    expect(page).to_have_url(f"{base_url}/queue")  # filtered in place, nothing in the URL
+
+    # The review page: the fax's pages on the left with boxes, the form on the right.
+    page.click(f'a[href="/documents/{fax}"]')
+    expect(page).to_have_url(f"{base_url}/documents/{fax}")
+    expect(page.locator(".page img")).to_have_count(2)
+    phone = page.locator("#f-member-phone")
+    box = page.locator('.box[data-evidence="member.phone"]')
+    expect(box).not_to_have_class(re.compile(r"\bactive\b"))
+
+    # Focusing a field highlights its box, scrolled into view over the page image.
+    phone.focus()
+    expect(box).to_have_class(re.compile(r"\bactive\b"))
+    expect(box).to_be_in_viewport()
+    geometry = box.bounding_box()
+    assert geometry is not None and geometry["width"] > 20 and geometry["height"] > 5
+
+    # Alt+Down moves to the next field, and its box is the one highlighted.
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator("#f-member-address-line1")).to_be_focused()
+    expect(page.locator('.box[data-evidence="member.address"]')).to_have_class(
+        re.compile(r"\bactive\b")
+    )
+    expect(box).not_to_have_class(re.compile(r"\bactive\b"))
+
+    # Clicking a word on the image fills the focused field.
+    word = page.locator('.page[data-page="1"] .word').first
+    phone.focus()
+    word.click()
+    expect(phone).to_have_value(word.get_attribute("data-text") or "")
+
+    # The clerk corrects the phone; a code typed in the new diagnosis row is looked up live.
+    phone.fill("(508) 555-0142")
+    new_code = page.locator("#f-diagnoses-1-code")
+    new_code.fill("J44.1")
+    expect(page.locator("#f-diagnoses-1-code-code")).to_contain_text("Chronic obstructive")
+    new_code.fill("")
+    phone.focus()
+    page.screenshot(path=ARTIFACTS / "review.png", full_page=False)
+
+    # Ctrl+Enter approves; the document leaves the queue.
+    page.keyboard.press("Control+Enter")
+    expect(page).to_have_url(f"{base_url}/queue")
+    expect(page.locator(f'a[href="/documents/{fax}"]')).to_have_count(0)
+    expect(page.locator(f'a[href="/documents/{other}"]')).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "queue-after-approval.png", full_page=True)
+
+    assert problems == []  # no script errors, no Content-Security-Policy violations
+    with session_scope(services.engine) as session:
+        assert session.get_one(Document, fax).status == Status.validated
+        edits = session.exec(
+            select(AuditEvent.field, AuditEvent.new_value).where(
+                col(AuditEvent.document_id) == fax, col(AuditEvent.action) == "edit"
+            )
+        ).all()
+    # The whole form was submitted; only the one correction became an edit.
+    assert edits == [("member.phone", "5085550142")]
+    for name in ("queue.png", "review.png", "queue-after-approval.png"):
+        assert (ARTIFACTS / name).stat().st_size > 10_000

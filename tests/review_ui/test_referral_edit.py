@@ -1,0 +1,150 @@
+"""A clerk's edits applied to a real reading (intake.referral_edit), and the fax-back text."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from extractors.extract.extractor import extract_file
+from extractors.limits import Limits
+from intake.clarification import MISSING_LABELS, fax_back_text
+from intake.referral_edit import InvalidValues, apply_edits
+from tests.review_ui.conftest import TEXT_ORDER
+
+RECEIVED = date(2025, 10, 27)
+
+
+@pytest.fixture(scope="module")
+def values() -> dict[str, Any]:
+    _, referral = extract_file(
+        TEXT_ORDER.read_bytes(),
+        filename=TEXT_ORDER.name,
+        received_at=datetime(2025, 10, 27, 9, 0, tzinfo=UTC),
+        limits=Limits(),
+    )
+    return referral.model_dump(mode="json")
+
+
+def _flags(values: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(flag["field"], flag["code"]) for flag in values["flags"]}
+
+
+def test_a_change_is_normalized_and_reported_leaf_by_leaf(values):
+    edited, changes = apply_edits(
+        values, {"member.phone": "(508) 555-0142", "member.dob": "3/1/42"}, RECEIVED
+    )
+    assert edited["member"]["phone"] == "5085550142"
+    assert edited["member"]["dob"] == "1942-03-01"  # unchanged: a DOB's century is the past
+    assert [(c.path, c.old, c.new) for c in changes] == [
+        ("member.phone", "3156803592", "5085550142")
+    ]
+
+
+def test_the_same_values_typed_back_change_nothing(values):
+    same = {
+        "member.last_name": "Kim",
+        "member.dob": "03/01/1942",
+        "member.phone": "315-680-3592",
+        "signature.present": "yes",
+        "items.0.quantity": "1",
+        "diagnoses.0.code": "i10",
+    }
+    assert apply_edits(values, same, RECEIVED)[1] == []
+
+
+def test_missing_fields_are_decided_again(values):
+    edited, _ = apply_edits(values, {"member.dob": "", "signature.present": "no"}, RECEIVED)
+    assert edited["missing"] == ["member.dob", "signature"]
+    restored, _ = apply_edits(
+        edited, {"member.dob": "03/01/1942", "signature.present": "yes"}, RECEIVED
+    )
+    assert restored["missing"] == []
+
+
+def test_value_flags_follow_the_values(values):
+    bad, _ = apply_edits(
+        values, {"clinician.npi": "1234567890", "diagnoses.0.code": "J44"}, RECEIVED
+    )
+    assert {
+        ("clinician.npi", "npi_checksum"),
+        ("diagnoses.0.code", "icd10_not_billable"),
+    } <= _flags(bad)
+    fixed, _ = apply_edits(
+        bad, {"clinician.npi": "1234567893", "diagnoses.0.code": "J44.1"}, RECEIVED
+    )
+    assert not {f for f in _flags(fixed) if f[1] in ("npi_checksum", "icd10_not_billable")}
+
+
+def test_reading_flags_go_for_the_values_a_clerk_set(values):
+    low = {
+        **values,
+        "flags": [
+            *values["flags"],
+            {"field": "member.phone", "code": "low_confidence", "message": "read at 0.41"},
+            {"field": "diagnoses.0", "code": "code_repaired", "message": "repaired"},
+        ],
+    }
+    edited, _ = apply_edits(low, {"member.phone": "5085550142"}, RECEIVED)
+    assert ("member.phone", "low_confidence") not in _flags(edited)
+    assert ("diagnoses.0", "code_repaired") in _flags(edited)  # not touched: kept
+    edited, _ = apply_edits(low, {"diagnoses.0.code": "J44.1"}, RECEIVED)
+    assert ("diagnoses.0", "code_repaired") not in _flags(edited)
+
+
+def test_rows_are_added_and_cleared_with_their_evidence_renumbered(values):
+    two, changes = apply_edits(
+        values, {"diagnoses.1.code": "J44.1", "diagnoses.1.description": ""}, RECEIVED
+    )
+    assert [d["code"] for d in two["diagnoses"]] == ["I10", "J44.1"]
+    assert ("diagnoses.1.code", None, "J44.1") in [(c.path, c.old, c.new) for c in changes]
+    first_box = two["evidence"]["diagnoses.0"]
+    moved = {**two, "evidence": {**two["evidence"], "diagnoses.1": first_box}}
+    one, _ = apply_edits(moved, {"diagnoses.0.code": "", "diagnoses.0.description": ""}, RECEIVED)
+    assert [d["code"] for d in one["diagnoses"]] == ["J44.1"]
+    assert one["evidence"]["diagnoses.0"] == first_box and "diagnoses.1" not in one["evidence"]
+
+
+def test_only_form_fields_can_be_set(values):
+    with pytest.raises(InvalidValues) as caught:
+        apply_edits(
+            values,
+            {"source.filename": "x.pdf", "evidence.member.dob": "x", "diagnoses.7.code": "I10"},
+            RECEIVED,
+        )
+    assert caught.value.errors == {
+        "source.filename": "not an editable field",
+        "evidence.member.dob": "not an editable field",
+        "diagnoses.7.code": "no such row",
+    }
+
+
+def test_values_that_do_not_fit_the_contract_name_their_field(values):
+    with pytest.raises(InvalidValues) as caught:
+        apply_edits(
+            values,
+            {"member.phone": "555-01", "member.dob": "31/31/1942", "items.0.quantity": "two"},
+            RECEIVED,
+        )
+    assert set(caught.value.errors) == {"member.phone", "member.dob", "items.0.quantity"}
+    assert caught.value.errors["member.dob"] == "not a date (try MM/DD/YYYY)"
+    assert "555-01" not in " ".join(caught.value.errors.values())
+
+
+def test_fax_back_lists_exactly_the_missing_fields_in_the_contracts_order(values):
+    gaps = {**values, "missing": ["member.dob", "clinician.npi", "signature"]}
+    text = fax_back_text(
+        gaps,
+        document_id=17,
+        received_at=datetime(2025, 10, 27, 9, 0, tzinfo=UTC),
+        reason="Need DOB, NPI and signature",
+    )
+    block = text.split("until we receive the following:\n")[1].split("\n\n")[0]
+    assert block.splitlines() == [
+        f"  - {MISSING_LABELS[path]}" for path in ("member.dob", "clinician.npi", "signature")
+    ]
+    assert "To: Julia Jones, ST. MARY'S CARDIOLOGY CLINIC" in text
+    assert "Fax: (559) 415-0850" in text
+    assert "Patient: Mohammed Kim, DOB 03/01/1942" in text
+    assert "our reference #17" in text
