@@ -1,5 +1,14 @@
-"""The downstream API under /api/v1 (being built for the downstream-API issue)."""
+"""The downstream API under /api/v1: validated referrals as JSON and FHIR R4, per-consumer
+delivery, health and metrics, and its OpenAPI document."""
 
 from fastapi import APIRouter
 
+from review_ui.api import referrals, service
+from review_ui.api.openapi import openapi_router
+
 router = APIRouter(prefix="/api/v1")
+router.include_router(referrals.router)
+router.include_router(service.router)
+router.include_router(openapi_router(router.routes))
+
+__all__ = ["router"]

@@ -1,0 +1,68 @@
+"""Bearer tokens: each request's token is looked up in the database again, so a revoked token
+is refused from the next request on; there is no cache to outlive a revocation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from intake import tokens
+from intake.audit_trail import Actor
+from intake.db.engine import session_scope
+from intake.tokens import Caller
+from review_ui.api.problems import ApiProblem
+from review_ui.auth import services_of
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearerAuth",
+    bearerFormat="opaque",
+    description="An API token from `intake tokens add NAME --scope referrals:read`.",
+)
+
+
+def require(scope: str) -> Callable[..., Caller]:
+    """A dependency giving the calling consumer, when its token is live and has ``scope``."""
+
+    def caller(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Caller:
+        if credentials is None:
+            raise ApiProblem(
+                401,
+                "token_missing",
+                "send the API token as 'Authorization: Bearer <token>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        with session_scope(services_of(request).engine) as session:
+            found = tokens.verify(session, credentials.credentials)
+        if found is None:
+            raise ApiProblem(
+                401,
+                "token_invalid",
+                "the token is unknown or revoked",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        if scope not in found.scopes:
+            raise ApiProblem(
+                403,
+                "scope_missing",
+                f"this token lacks the {scope} scope",
+                headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+            )
+        return found
+
+    return caller
+
+
+def actor(caller: Caller, request: Request) -> Actor:
+    """The consumer as the audit trail names it."""
+    return Actor(
+        name=caller.name,
+        token_id=caller.token_id,
+        client_addr=request.client.host if request.client else None,
+    )

@@ -1,0 +1,91 @@
+"""Documents, clerks and tokens for the API tests. Referrals are validated through the real
+review transition (intake.review.approve), as a clerk's click does."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from typing import Any
+
+from extractors.referral import Referral
+from intake import review, tokens
+from intake.audit_trail import CLI_ACTOR, Actor
+from intake.clock import utcnow
+from intake.db.accounts import Role
+from intake.db.engine import session_scope
+from intake.db.models import Document, ReferralRecord, Status
+from intake.pipeline import Services
+from intake.referral_columns import summary_columns
+from intake.users import create_user
+from review_ui.api.examples import REFERRAL
+
+HOLD = timedelta(minutes=10)
+
+
+def referral_values(n: int) -> dict[str, Any]:
+    """A complete referral (nothing missing), different for each n."""
+    values = copy.deepcopy(REFERRAL.approved.model_dump(mode="json"))
+    values["member"]["last_name"] = f"Patient{n}"
+    values["member"]["member_id"] = f"XAB{n:09d}"
+    return Referral.model_validate(values).model_dump(mode="json")
+
+
+def add_document(
+    services: Services,
+    values: dict[str, Any],
+    data: bytes,
+    media_type: str = "application/pdf",
+    status: Status = Status.needs_review,
+) -> int:
+    """A read document awaiting review, as the worker leaves it."""
+    sha256 = services.store.put(data)
+    with session_scope(services.engine) as session:
+        document = Document(
+            sha256=sha256,
+            size_bytes=len(data),
+            media_type=media_type,
+            original_name="Smith, John 1948-02-29.pdf",
+            status=status,
+            page_count=1,
+        )
+        session.add(document)
+        session.flush()
+        assert document.id is not None
+        session.add(
+            ReferralRecord(document_id=document.id, extracted=values, **summary_columns(values))
+        )
+        return document.id
+
+
+def add_documents(services: Services, count: int, start: int = 0) -> list[int]:
+    return [
+        add_document(services, referral_values(n), f"%PDF-1.4\n% fax {n}\n".encode())
+        for n in range(start, start + count)
+    ]
+
+
+def clerk(services: Services, name: str, role: Role = Role.clerk) -> review.Reviewer:
+    with session_scope(services.engine) as session:
+        user = create_user(session, name, "a long enough password", role, CLI_ACTOR)
+        assert user.id is not None
+        return review.Reviewer(actor=Actor(name=user.username, user_id=user.id), role=role)
+
+
+def validate(
+    services: Services,
+    document_id: int,
+    reviewer: review.Reviewer,
+    override_reason: str | None = None,
+) -> int:
+    with session_scope(services.engine) as session:
+        return review.approve(
+            session, document_id, reviewer, utcnow(), HOLD, override_reason=override_reason
+        )
+
+
+def token(services: Services, name: str, *scopes: str) -> str:
+    return tokens.create(services.engine, name, scopes or [tokens.REFERRALS_READ], CLI_ACTOR)
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
