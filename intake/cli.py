@@ -22,9 +22,10 @@ from sqlmodel import col, select
 from extractors.errors import ExtractError
 from extractors.evaluate import meets, render
 from extractors.extract.extractor import extract_file
-from intake import logs, queue
-from intake.clock import utcnow
+from intake import logs, push, queue, tokens
+from intake.audit_trail import CLI_ACTOR
 from intake.config import ConfigError, Settings, load_settings
+from intake.db.accounts import Role
 from intake.db.engine import make_engine, session_scope
 from intake.db.migrate import SchemaBehind, require_current, upgrade
 from intake.db.models import Document, Status
@@ -33,12 +34,26 @@ from intake.ingest import Ingestor
 from intake.pipeline import Services
 from intake.store import ContentStore
 from intake.supervisor import supervise
+from intake.tokens import TokenError
+from intake.users import (
+    AccountError,
+    create_first_admin,
+    create_user,
+    disable_user,
+    has_users,
+    random_password,
+)
 from intake.watcher.service import Watcher, WatcherConfigError
-from intake.worker import Worker
+from intake.worker import Worker, WorkerStopped, WorkerThread
+from review_ui.server import ServerStartError, make_server, start_in_thread, url_of
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
+tokens_app = typer.Typer(no_args_is_help=True, help="API tokens of downstream consumers.")
+app.add_typer(tokens_app, name="tokens")
+users_app = typer.Typer(no_args_is_help=True, help="Accounts of clerks, supervisors and admins.")
+app.add_typer(users_app, name="users")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -92,24 +107,129 @@ def db_upgrade() -> None:
     out.print("database schema is current")
 
 
+@tokens_app.command("add")
+def tokens_add(
+    name: Annotated[str, typer.Argument(help="The consumer, e.g. care-platform.")],
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Repeatable; one of: {', '.join(tokens.SCOPES)}."),
+    ] = None,
+) -> None:
+    """Make a token and print its secret, which is shown this once and stored only hashed."""
+    services = _services()
+    secret = tokens.create(services.engine, name, scope or [tokens.REFERRALS_READ], CLI_ACTOR)
+    print(secret)
+    err.print(f"token {name!r} made; store the secret now, it is not shown again")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+    """Revoke a token: its next request is refused."""
+    tokens.revoke(_services().engine, name, CLI_ACTOR)
+    out.print(f"token {name!r} revoked")
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """Tokens with their scopes, when made, last used and revoked (never the secrets)."""
+    table = Table("name", "scopes", "created", "last used", "revoked")
+    for token in tokens.list_tokens(_services().engine):
+        table.add_row(
+            token.name,
+            " ".join(token.scopes),
+            f"{token.created_at:%Y-%m-%d %H:%M}",
+            f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "",
+            f"{token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "",
+        )
+    out.print(table)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name: letters, digits, '.', '_' or '-'.")],
+    role: Annotated[Role, typer.Option(help="What the user may do.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Create a user. Without --password-stdin a random password is printed, this once."""
+    services = _services()
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else random_password()
+    with session_scope(services.engine) as session:
+        user = create_user(session, name, password, role, CLI_ACTOR)
+    if not password_stdin:
+        print(password)
+    err.print(f"user {user.username} ({user.role}) created")
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable a user and end all of their sessions at once."""
+    with session_scope(_services().engine) as session:
+        user = disable_user(session, name, CLI_ACTOR)
+    out.print(f"user {user.username} disabled; their sessions are ended")
+
+
+@users_app.command("bootstrap")
+def users_bootstrap() -> None:
+    """Create the first admin, with a random password printed once, if there are no users."""
+    with session_scope(_services().engine) as session:
+        created = create_first_admin(session, CLI_ACTOR)
+    if created is None:
+        out.print("users exist already; nothing to do")
+        return
+    user, password = created
+    # Printed, never logged: the terminal is the only place it appears.
+    print(f"first admin created: username {user.username}  password {password}")
+    print("This password is shown once. Log in and keep it somewhere safe.")
+
+
+def _web_hint(services: Services) -> None:
+    out.print(f"review UI: {url_of(services)}")
+    with session_scope(services.engine) as session:
+        if not has_users(session):
+            out.print("no users yet: `intake users add NAME --role admin` creates one")
+
+
 @app.command()
 def run() -> None:
-    """Watcher and workers together: the embedded single-machine service."""
+    """Watcher, workers and the review web UI together: the embedded single-machine service."""
     services = _services()
     watcher = _watcher(services)
+    server = make_server(services)
     stop = _stop_on_signals()
+    web = start_in_thread(server)
     watching = threading.Thread(target=watcher.run, args=(stop,), name="watcher")
     watching.start()
+    pushing = push.start(services, stop)
     settings = services.settings
     out.print(
         f"fax-intake running: {settings.workers} worker(s) watching"
         f" {', '.join(map(str, settings.inbox))}; `intake status` shows progress. Ctrl-C stops."
     )
+    _web_hint(services)
     try:
         supervise(settings.workers, stop)
     finally:
         stop.set()
+        server.should_exit = True
         watching.join()
+        web.join()
+        if pushing is not None:
+            pushing.join()
+
+
+@app.command()
+def serve() -> None:
+    """Only the review web UI (and the API under /api/v1), for INTAKE_WEB_HOST:INTAKE_WEB_PORT."""
+    services = _services()
+    _web_hint(services)
+    stop = threading.Event()
+    push.start(services, stop)  # the outbox and webhooks, when configured
+    try:
+        make_server(services).run()
+    finally:
+        stop.set()
 
 
 @app.command()
@@ -123,13 +243,17 @@ def watch() -> None:
 def worker(
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
 ) -> None:
-    """Process queued documents until stopped (SIGTERM finishes the document in hand)."""
+    """Process queued documents until stopped; on SIGTERM each worker finishes its document,
+    or hands it back to the queue after INTAKE_SHUTDOWN_GRACE_SECONDS."""
     services = _services()
     stop = _stop_on_signals()
     if concurrency == 1:
         Worker(services).run(stop)
     else:
-        supervise(concurrency, stop)
+        settings = services.settings
+        # Grace, then the page in hand (at most one OCR timeout), then a margin.
+        shutdown = settings.shutdown_grace_seconds + settings.ocr_timeout_seconds + 10
+        supervise(concurrency, stop, shutdown_seconds=shutdown)
 
 
 @app.command()
@@ -143,20 +267,26 @@ def process(
     services = _services()
     ingestor = Ingestor(services.settings, services.engine, services.store)
     ids = [ingestor.ingest_path(path).document_id for path in files]
-    stop = threading.Event()
-    worker_thread = threading.Thread(target=Worker(services).run, args=(stop,), daemon=True)
+    worker_thread = WorkerThread(services)
     worker_thread.start()
-    with Progress(
-        TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
-    ) as bar:
-        task = bar.add_task("documents", total=len(ids))
-        while True:
-            finished_count = sum(1 for s in _statuses(services, ids).values() if s in _TERMINAL)
-            bar.update(task, completed=finished_count)
-            if finished_count == len(ids):
-                break
-            time.sleep(0.5)
-    stop.set()
+    try:
+        with Progress(
+            TextColumn("reading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+        ) as bar:
+            task = bar.add_task("documents", total=len(ids))
+            while True:
+                done = sum(1 for s in _statuses(services, ids).values() if s in _TERMINAL)
+                bar.update(task, completed=done)
+                if done == len(ids):
+                    break
+                worker_thread.check()  # a worker that died must not leave us waiting forever
+                time.sleep(0.5)
+    finally:
+        worker_thread.stop.set()
     worker_thread.join()
     _print_documents(services, ids)
 
@@ -257,15 +387,28 @@ def status() -> None:
         table.add_row(name.value, str(state.counts.get(name.value, 0)))
     out.print(table)
     out.print(f"queue depth: {state.counts.get(Status.queued.value, 0)}")
-    if state.oldest_queued_at is not None:
-        age = utcnow() - state.oldest_queued_at
-        out.print(f"oldest waiting: {timedelta(seconds=round(age.total_seconds()))}")
-    workers = Table("worker", "host", "pid", "last heartbeat")
-    for w in state.live_workers:
-        ago = round((utcnow() - w.heartbeat_at).total_seconds(), 1)
-        workers.add_row(w.id, w.hostname, str(w.pid), f"{ago} s ago")
-    out.print(f"live workers: {len(state.live_workers)}")
-    if state.live_workers:
+    if (age := state.oldest_queued_age) is not None:
+        out.print(f"oldest waiting: {timedelta(seconds=max(round(age.total_seconds()), 0))}")
+    silent = len(state.workers) - len(state.live_workers)
+    out.print(
+        f"live workers: {len(state.live_workers)}"
+        + (
+            f" ({silent} silent: stopped beating, their documents are taken again)"
+            if silent
+            else ""
+        )
+    )
+    if state.workers:
+        workers = Table("worker", "host", "pid", "last heartbeat", "state", "documents")
+        for w in state.workers:
+            workers.add_row(
+                w.worker.id,
+                w.worker.hostname,
+                str(w.worker.pid),
+                f"{w.heartbeat_age:.1f} s ago",
+                "live" if w.live else "silent",
+                ", ".join(map(str, w.holding)),
+            )
         out.print(workers)
 
 
@@ -283,8 +426,18 @@ def reprocess(document_id: Annotated[int, typer.Argument(help="Document id.")]) 
 def main() -> None:
     try:
         app()
-    except (ConfigError, SchemaBehind, WatcherConfigError, UsageError) as exc:
+    except (
+        ConfigError,
+        SchemaBehind,
+        WatcherConfigError,
+        UsageError,
+        TokenError,
+        AccountError,
+        ServerStartError,
+    ) as exc:
         _exit_with(f"{exc}", 2)
+    except WorkerStopped as exc:
+        _exit_with(f"{exc}", 1)
     except SQLAlchemyError as exc:
         # Not the driver's text: it can quote SQL parameters, i.e. patient data.
         _exit_with(f"database error ({type(exc).__name__})", 1)

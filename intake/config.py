@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 import os
+from datetime import tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extractors.limits import Limits
+
+#: Accepted URL schemes and what they mean; bare PostgreSQL schemes get the installed driver.
+_DATABASE_SCHEMES = {
+    "sqlite": "sqlite",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+}
+
+
+_MIN_WEBHOOK_SECRET = 32
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _is_webhook_url(value: object) -> bool:
+    # Referrals are PHI: they leave the machine only over TLS.
+    if not isinstance(value, str):
+        return False
+    url = urlsplit(value)
+    if url.scheme == "https" and url.hostname:
+        return True
+    return url.scheme == "http" and url.hostname in _LOOPBACK_HOSTS
 
 
 class ConfigError(Exception):
@@ -21,7 +46,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", env_file=".env", extra="ignore")
 
     data_dir: Path = Path("var")
-    #: Default: SQLite in the data dir, the embedded single-machine setup.
+    #: Default: SQLite in the data dir, the embedded single-machine setup. A
+    #: postgresql+psycopg:// URL lets workers on many hosts share one database.
     database_url: str = ""
     #: One or more folders, separated by the OS path separator (":" on Linux) or commas.
     inbox: Annotated[list[Path], NoDecode] = Field(default_factory=lambda: [Path("var/inbox")])
@@ -45,9 +71,37 @@ class Settings(BaseSettings):
     #: A worker whose heartbeat is older than this is dead and its document is taken again.
     worker_dead_after_seconds: float = Field(default=30.0, gt=0.0)
     idle_poll_seconds: float = Field(default=1.0, gt=0.0)
+    #: After SIGTERM a worker keeps reading its document this long, then hands it back to the
+    #: queue at the next page boundary (a container runtime kills it soon after).
+    shutdown_grace_seconds: float = Field(default=20.0, ge=0.0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"
+
+    #: The review web UI (`intake run` and `intake serve`).
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    #: A browser session ends after this long without a request, and at the lifetime's end.
+    session_idle_minutes: float = Field(default=15.0, gt=0.0)
+    session_lifetime_hours: float = Field(default=12.0, gt=0.0)
+    #: Send the session cookie over https only; set it when the UI is served behind TLS.
+    cookie_secure: bool = False
+    #: How long an open review page keeps a document reserved for its clerk without activity.
+    review_lock_minutes: float = Field(default=10.0, gt=0.0)
+    #: IANA zone for the desk's times and "today" (default: this machine's zone).
+    timezone: str = ""
+
+    #: Push to consumers that cannot poll the API: one JSON file per validated referral in
+    #: this folder, and/or a signed POST of it to each webhook URL (comma-separated).
+    outbox: Path | None = None
+    webhook_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: The HMAC-SHA256 key for the X-Intake-Signature header; required with webhook URLs.
+    webhook_secret: SecretStr | None = None
+    #: After this many failed attempts a delivery goes to the admin's dead-letter list.
+    webhook_max_attempts: int = Field(default=10, ge=1, le=100)
+    webhook_retry_base_seconds: float = Field(default=30.0, ge=0.0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0.0)
+    push_interval_seconds: float = Field(default=2.0, gt=0.0)
 
     @field_validator("inbox", mode="before")
     @classmethod
@@ -57,12 +111,36 @@ class Settings(BaseSettings):
             return [Path(p) for p in parts if p]
         return value
 
+    @field_validator("webhook_urls", mode="before")
+    @classmethod
+    def _split_webhook_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and not all(map(_is_webhook_url, value)):
+            # Never repeats the URL: it may carry a credential.
+            raise ValueError("each URL must be https:// (http:// only to localhost)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError("not an IANA time zone name, e.g. America/Chicago") from None
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if value and not value.startswith("sqlite"):
-            raise ValueError("only sqlite:/// URLs are supported")
-        return value
+        if not value:
+            return value
+        scheme, separator, rest = value.partition("://")
+        if not separator or scheme not in _DATABASE_SCHEMES:
+            # Never repeats the value: a URL may carry a password.
+            raise ValueError("use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE")
+        return f"{_DATABASE_SCHEMES[scheme]}://{rest}"
 
     @model_validator(mode="after")
     def _inbox_given(self) -> Settings:
@@ -74,9 +152,24 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _webhook_secret_given(self) -> Settings:
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if self.webhook_urls and len(secret) < _MIN_WEBHOOK_SECRET:
+            raise ValueError(
+                f"INTAKE_WEBHOOK_SECRET of at least {_MIN_WEBHOOK_SECRET} characters is"
+                " required with INTAKE_WEBHOOK_URLS"
+            )
+        return self
+
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'intake.db').resolve()}"
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The desk's time zone; None means this machine's local zone."""
+        return ZoneInfo(self.timezone) if self.timezone else None
 
     @property
     def store_dir(self) -> Path:

@@ -152,7 +152,8 @@ class Ingestor:
                 name = f"{document.id}-{safe_filename(document.original_name)}"
                 move_durably(source, self.settings.archive_dir / day / name)
             else:
-                source.unlink()
+                # Two watchers re-handing one stale claim may both get here.
+                source.unlink(missing_ok=True)
 
 
 def _mark_failed(document: Document, error: ExtractError) -> None:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from extractors.errors import ExtractError
 from extractors.extract.extractor import extract
+from extractors.limits import Limits
+from extractors.ocr import ocr_page
 from extractors.pages import ReadPage
-from extractors.readers import read_document
+from extractors.readers import page_sources
 from intake import queue
 from intake.config import Settings
 from intake.db.engine import session_scope
 from intake.db.models import Document, PageRecord, ReferralRecord, Status
+from intake.metrics import ocr_increments
 from intake.quarantine import Reason, quarantine_bytes
 from intake.referral_columns import summary_columns
 from intake.store import ContentStore, StoreCorruption
@@ -30,14 +34,54 @@ class Services:
     store: ContentStore
 
 
-def process(services: Services, claim: queue.Claim) -> Status | None:
-    """Read the claimed document's pages and record the outcome. None: the lease was lost."""
+class Released(Exception):
+    """The worker was asked to stop before it finished the document."""
+
+
+@dataclass
+class Reading:
+    pages: list[ReadPage] = field(default_factory=list)
+    #: Seconds of OCR for each page that needed it (text-layer pages need none).
+    ocr_seconds: list[float] = field(default_factory=list)
+
+
+def _read(data: bytes, limits: Limits, should_release: Callable[[], bool]) -> Reading:
+    """The readers' pages, one OCR pass each, timed; ``should_release`` is asked before each
+    page, so a stopping worker hands a long fax back after the page in hand."""
+    reading = Reading()
+    for number, source in enumerate(page_sources(data, limits), 1):
+        if should_release():
+            raise Released
+        if isinstance(source, ReadPage):
+            reading.pages.append(source)
+            continue
+        started = time.perf_counter()
+        reading.pages.append(ocr_page(source, number, limits.ocr_timeout_seconds))
+        reading.ocr_seconds.append(time.perf_counter() - started)
+    return reading
+
+
+def _never() -> bool:
+    return False
+
+
+def process(
+    services: Services, claim: queue.Claim, should_release: Callable[[], bool] = _never
+) -> Status | None:
+    """Read the claimed document's pages and record the outcome.
+
+    Returns the document's new status (queued when retried or handed back), or None when the
+    lease was lost meanwhile and nothing was written.
+    """
     started = time.monotonic()
     with session_scope(services.engine) as session:
         document = session.get_one(Document, claim.document_id)
     try:
         data = services.store.get(document.sha256)
-        pages = read_document(data, services.settings.limits)
+        reading = _read(data, services.settings.limits, should_release)
+    except Released:
+        logger.info("document handed back", extra={"document_id": claim.document_id})
+        return Status.queued if queue.release(services.engine, claim) else None
     except (ExtractError, StoreCorruption) as error:
         return _record_failure(services, claim, document, _failure_of(error), error)
     except Exception as error:  # a bug or a library fault must not kill the worker
@@ -51,19 +95,20 @@ def process(services: Services, claim: queue.Claim) -> Status | None:
     records = [
         PageRecord(
             document_id=claim.document_id,
-            number=read.page.number,
-            width=read.page.width,
-            height=read.page.height,
-            source=read.page.source,
-            rotation=read.page.rotation,
-            mean_confidence=read.page.mean_confidence,
-            image_sha256=services.store.put(read.png),
-            content=read.page.model_dump(mode="json"),
+            number=page.page.number,
+            width=page.page.width,
+            height=page.page.height,
+            source=page.page.source,
+            rotation=page.page.rotation,
+            mean_confidence=page.page.mean_confidence,
+            image_sha256=services.store.put(page.png),
+            content=page.page.model_dump(mode="json"),
         )
-        for read in pages
+        for page in reading.pages
     ]
-    referral = _referral(document, pages)
-    if not queue.complete(services.engine, claim, records, referral):
+    referral = _referral(document, reading.pages)
+    counters = ocr_increments(reading.ocr_seconds)
+    if not queue.complete(services.engine, claim, records, referral, counters):
         logger.warning("lease lost; result discarded", extra={"document_id": claim.document_id})
         return None
     logger.info(

@@ -3,28 +3,36 @@
 This is the only module that writes dialect-specific SQL. A result is written only while the
 writer still holds the lease (``locked_by = me AND status = 'processing'``), so a worker that
 was presumed dead and came back cannot overwrite the work of the one that took over.
+
+On PostgreSQL, workers on many hosts share the queue: a claim skips rows another worker has
+locked, and lease times come from the database's clock, so hosts whose clocks disagree still
+agree on whose heartbeat is dead. SQLite serialises writers, so its claim needs no locking.
 """
 
 from __future__ import annotations
 
 import random
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    TextClause,
     Update,
     bindparam,
     delete,
     func,
+    null,
     or_,
     select,
     text,
     update,
 )
-from sqlmodel import col
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
 
 from intake.clock import utcnow
 from intake.db.engine import session_scope
@@ -37,21 +45,52 @@ from intake.db.models import (
     Status,
     Worker,
 )
+from intake.db.review import Counter
 from intake.db.types import UTCDateTime
+from intake.referral_columns import summary_columns
 
 _MAX_BACKOFF = timedelta(hours=1)
+#: Workers silent for longer than this are left out of the status, even if never stopped.
+_RECENT_WORKERS = timedelta(hours=1)
+#: What a new reading replaces in an existing referral row; clerk state is kept.
+_READING_COLUMNS = ("extracted", "extracted_at", "due_by", *summary_columns({}))
 
-_CLAIM_SQLITE = text(
-    """
-    UPDATE document
-       SET status = 'processing', locked_by = :worker, claimed_at = :now, attempts = attempts + 1
-     WHERE id = (SELECT id FROM document
-                  WHERE status = 'queued' AND run_after <= :now
-                  ORDER BY id LIMIT 1)
-       AND status = 'queued'
-    RETURNING id, attempts
-    """
-).bindparams(bindparam("now", type_=UTCDateTime()))
+# One document per claim: a worker holding several would make the others wait behind it.
+_CLAIM: dict[str, TextClause] = {
+    # The write lock is taken at BEGIN (see intake.db.engine): one claimer at a time.
+    "sqlite": text(
+        """
+        UPDATE document
+           SET status = 'processing', locked_by = :worker, claimed_at = :now,
+               attempts = attempts + 1
+         WHERE id = (SELECT id FROM document
+                      WHERE status = 'queued' AND run_after <= :now
+                      ORDER BY id LIMIT 1)
+           AND status = 'queued'
+        RETURNING id, attempts
+        """
+    ).bindparams(bindparam("now", type_=UTCDateTime())),
+    # A CTE, so the planner cannot turn the subquery into a join that updates more rows than
+    # the limit; SKIP LOCKED lets concurrent claimers pass each other's rows instead of
+    # waiting for them and then finding them taken.
+    "postgresql": text(
+        """
+        WITH picked AS (
+            SELECT id FROM document
+             WHERE status = 'queued' AND run_after <= :now
+             ORDER BY id
+             LIMIT 1
+               FOR UPDATE SKIP LOCKED
+        )
+        UPDATE document AS d
+           SET status = 'processing', locked_by = :worker, claimed_at = :now,
+               attempts = d.attempts + 1
+          FROM picked
+         WHERE d.id = picked.id
+        RETURNING d.id, d.attempts
+        """
+    ).bindparams(bindparam("now", type_=UTCDateTime())),
+}
 
 
 @dataclass(frozen=True)
@@ -68,38 +107,66 @@ class Failure:
     permanent: bool
 
 
+class UnsupportedDatabase(Exception):
+    """The engine's dialect has no claim query."""
+
+
 def backoff(attempt: int, base_seconds: float) -> timedelta:
     """Exponential with jitter, so documents failed together don't retry together."""
     seconds = base_seconds * (2 ** max(attempt - 1, 0)) * random.uniform(0.5, 1.5)
     return min(timedelta(seconds=seconds), _MAX_BACKOFF)
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _now(session: Session) -> datetime:
+    """The clock leases are measured by: the database's on PostgreSQL, this host's on SQLite
+    (which only ever has one host)."""
+    if _dialect(session) == "postgresql":
+        now = session.execute(select(func.clock_timestamp())).scalar_one()
+        assert isinstance(now, datetime)
+        return now.astimezone(UTC)
+    return utcnow()
+
+
 def register_worker(engine: Engine, worker_id: str, pid: int) -> None:
     with session_scope(engine) as session:
-        session.add(Worker(id=worker_id, hostname=socket.gethostname(), pid=pid))
+        now = _now(session)
+        session.add(
+            Worker(
+                id=worker_id,
+                hostname=socket.gethostname(),
+                pid=pid,
+                started_at=now,
+                heartbeat_at=now,
+            )
+        )
 
 
 def heartbeat(engine: Engine, worker_id: str) -> None:
     with session_scope(engine) as session:
         session.execute(
-            update(Worker).where(col(Worker.id) == worker_id).values(heartbeat_at=utcnow())
+            update(Worker).where(col(Worker.id) == worker_id).values(heartbeat_at=_now(session))
         )
 
 
 def stop_worker(engine: Engine, worker_id: str) -> None:
     with session_scope(engine) as session:
         session.execute(
-            update(Worker).where(col(Worker.id) == worker_id).values(stopped_at=utcnow())
+            update(Worker).where(col(Worker.id) == worker_id).values(stopped_at=_now(session))
         )
 
 
 def claim(engine: Engine, worker_id: str) -> Claim | None:
     """Take the oldest runnable document, or None when there is none."""
-    now = utcnow()
     with session_scope(engine) as session:
-        if engine.dialect.name != "sqlite":
-            raise NotImplementedError(f"no claim query for {engine.dialect.name}")
-        row = session.execute(_CLAIM_SQLITE, {"worker": worker_id, "now": now}).first()
+        query = _CLAIM.get(_dialect(session))
+        if query is None:
+            raise UnsupportedDatabase(f"no claim query for {_dialect(session)}")
+        now = _now(session)
+        row = session.execute(query, {"worker": worker_id, "now": now}).first()
         if row is None:
             return None
         document_id, attempt = int(row[0]), int(row[1])
@@ -117,17 +184,21 @@ def _held(claim: Claim) -> list[ColumnElement[bool]]:
     ]
 
 
-def _close_attempt(claim: Claim, outcome: AttemptOutcome, failure: Failure | None = None) -> Update:
+def _close_attempt(
+    claim: Claim, outcome: AttemptOutcome, now: datetime, failure: Failure | None = None
+) -> Update:
     return (
         update(Attempt)
         .where(
             col(Attempt.document_id) == claim.document_id,
             col(Attempt.worker_id) == claim.worker_id,
             col(Attempt.number) == claim.attempt,
+            # Open only: a released document's next try may reuse the number.
+            col(Attempt.outcome).is_(None),
         )
         .values(
             outcome=outcome,
-            finished_at=utcnow(),
+            finished_at=now,
             error_code=failure.code if failure else None,
             error_message=failure.message if failure else None,
         )
@@ -135,18 +206,28 @@ def _close_attempt(claim: Claim, outcome: AttemptOutcome, failure: Failure | Non
 
 
 def complete(
-    engine: Engine, claim: Claim, pages: list[PageRecord], referral: ReferralRecord | None
+    engine: Engine,
+    claim: Claim,
+    pages: list[PageRecord],
+    referral: ReferralRecord | None,
+    counters: Mapping[str, int] | None = None,
 ) -> bool:
-    """Store the pages and the referral and mark the document read; False if the lease was
-    lost meanwhile (then nothing is written)."""
+    """Store the pages and the referral, add ``counters`` and mark the document read; False
+    if the lease was lost meanwhile (then nothing is written).
+
+    A document read again keeps its referral row (clerks' versions, deliveries and audit
+    events point at it): the new reading replaces the extractor's columns and any values a
+    clerk had approved. Without a new reading the earlier one stays.
+    """
     with session_scope(engine) as session:
+        now = _now(session)
         result = session.execute(
             update(Document)
             .where(*_held(claim))
             .values(
                 status=Status.needs_review,
                 page_count=len(pages),
-                processed_at=utcnow(),
+                processed_at=now,
                 locked_by=None,
                 error_code=None,
                 error_message=None,
@@ -155,16 +236,48 @@ def complete(
         if result.rowcount != 1:  # type: ignore[attr-defined]
             session.rollback()
             return False
-        # A reprocessed document replaces its earlier pages and reading.
         session.execute(delete(PageRecord).where(col(PageRecord.document_id) == claim.document_id))
-        session.execute(
-            delete(ReferralRecord).where(col(ReferralRecord.document_id) == claim.document_id)
-        )
         session.add_all(pages)
         if referral is not None:
-            session.add(referral)
-        session.execute(_close_attempt(claim, AttemptOutcome.succeeded))
+            _store_reading(session, claim.document_id, referral)
+        _add_to_counters(session, counters or {})
+        session.execute(_close_attempt(claim, AttemptOutcome.succeeded, now))
     return True
+
+
+def _store_reading(session: Session, document_id: int, referral: ReferralRecord) -> None:
+    replaced = session.execute(
+        update(ReferralRecord)
+        .where(col(ReferralRecord.document_id) == document_id)
+        .values(
+            {**{name: getattr(referral, name) for name in _READING_COLUMNS}, "approved": null()}
+        )
+    )
+    if replaced.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(referral)
+
+
+def _add_to_counters(session: Session, increments: Mapping[str, int]) -> None:
+    """Upsert-add to named counters. Sorted, so concurrent writers lock rows in one order."""
+    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    for name in sorted(increments):
+        statement = insert(Counter).values(name=name, value=increments[name])
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[col(Counter.name)],
+                set_={"value": Counter.value + statement.excluded.value},
+            )
+        )
+
+
+def read_counters(engine: Engine, prefix: str) -> dict[str, int]:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(col(Counter.name), col(Counter.value)).where(
+                col(Counter.name).startswith(prefix, autoescape=True)
+            )
+        ).all()
+    return {str(name): int(value) for name, value in rows}
 
 
 def fail(
@@ -177,6 +290,7 @@ def fail(
     final = failure.permanent or claim.attempt >= max_attempts
     status = Status.failed if final else Status.queued
     with session_scope(engine) as session:
+        now = _now(session)
         result = session.execute(
             update(Document)
             .where(*_held(claim))
@@ -185,15 +299,40 @@ def fail(
                 locked_by=None,
                 error_code=failure.code,
                 error_message=failure.message,
-                run_after=utcnow() + backoff(claim.attempt, retry_base_seconds),
+                run_after=now + backoff(claim.attempt, retry_base_seconds),
             )
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             session.rollback()
             return None
         outcome = AttemptOutcome.failed if final else AttemptOutcome.retry
-        session.execute(_close_attempt(claim, outcome, failure))
+        session.execute(_close_attempt(claim, outcome, now, failure))
     return status
+
+
+def release(engine: Engine, claim: Claim) -> bool:
+    """Hand a document back to the queue unread, e.g. on shutdown: not counted as a try.
+
+    False if the lease was lost meanwhile.
+    """
+    with session_scope(engine) as session:
+        now = _now(session)
+        result = session.execute(
+            update(Document)
+            .where(*_held(claim))
+            .values(
+                status=Status.queued,
+                locked_by=None,
+                attempts=Document.attempts - 1,
+                run_after=now,
+            )
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            session.rollback()
+            return False
+        stopped = Failure("worker_stopped", "handed back when its worker was stopped", False)
+        session.execute(_close_attempt(claim, AttemptOutcome.abandoned, now, stopped))
+    return True
 
 
 def rescue_abandoned(
@@ -202,29 +341,33 @@ def rescue_abandoned(
     """Give documents held by dead workers back to the queue (or fail them after max attempts).
 
     A worker is dead when its heartbeat stopped, never because a document is taking long:
-    a 50-page fax may legitimately OCR for minutes.
+    a 50-page fax may legitimately OCR for minutes. Returns how many documents this call
+    took back (another worker rescuing at the same moment takes the rest).
     """
-    now = utcnow()
-    live = select(col(Worker.id)).where(
-        col(Worker.heartbeat_at) >= now - timedelta(seconds=dead_after_seconds),
-        col(Worker.stopped_at).is_(None),
-    )
-    orphaned = or_(col(Document.locked_by).is_(None), col(Document.locked_by).not_in(live))
     rescued = 0
     with session_scope(engine) as session:
+        now = _now(session)
+        live = select(col(Worker.id)).where(
+            col(Worker.heartbeat_at) >= now - timedelta(seconds=dead_after_seconds),
+            col(Worker.stopped_at).is_(None),
+        )
+        orphaned = or_(col(Document.locked_by).is_(None), col(Document.locked_by).not_in(live))
+        # In id order, so two rescuers lock rows in the same order and cannot deadlock.
         stalled = session.execute(
-            select(col(Document.id), col(Document.locked_by), col(Document.attempts)).where(
-                col(Document.status) == Status.processing, orphaned
-            )
+            select(col(Document.id), col(Document.locked_by), col(Document.attempts))
+            .where(col(Document.status) == Status.processing, orphaned)
+            .order_by(col(Document.id))
         ).all()
         for document_id, holder, attempts in stalled:
             final = attempts >= max_attempts
-            session.execute(
+            result = session.execute(
                 update(Document)
                 .where(
                     col(Document.id) == document_id,
                     col(Document.status) == Status.processing,
-                    col(Document.locked_by) == holder,
+                    col(Document.locked_by) == holder
+                    if holder is not None
+                    else col(Document.locked_by).is_(None),
                 )
                 .values(
                     status=Status.failed if final else Status.queued,
@@ -234,12 +377,15 @@ def rescue_abandoned(
                     error_message=f"the worker processing it stopped responding ({attempts} tries)",
                 )
             )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            # An open attempt exists only while its document is processing by that worker.
+            session.execute(
+                update(Attempt)
+                .where(col(Attempt.document_id) == document_id, col(Attempt.outcome).is_(None))
+                .values(outcome=AttemptOutcome.abandoned, finished_at=now)
+            )
             rescued += 1
-        session.execute(
-            update(Attempt)
-            .where(col(Attempt.outcome).is_(None), col(Attempt.worker_id).not_in(live))
-            .values(outcome=AttemptOutcome.abandoned, finished_at=now)
-        )
     return rescued
 
 
@@ -257,7 +403,7 @@ def requeue(engine: Engine, document_id: int) -> bool:
                 attempts=0,
                 error_code=None,
                 error_message=None,
-                run_after=utcnow(),
+                run_after=_now(session),
                 locked_by=None,
             )
         )
@@ -265,14 +411,36 @@ def requeue(engine: Engine, document_id: int) -> bool:
 
 
 @dataclass(frozen=True)
+class WorkerState:
+    worker: Worker
+    #: Seconds since its last heartbeat, by the database's clock.
+    heartbeat_age: float
+    live: bool
+    #: Documents it holds (ids only).
+    holding: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class QueueStatus:
     counts: dict[str, int]
     oldest_queued_at: datetime | None
-    live_workers: list[Worker]
+    #: When this was taken, by the clock leases are measured with.
+    now: datetime
+    #: Workers not stopped that were heard from within the last hour, live ones first.
+    workers: list[WorkerState]
+
+    @property
+    def live_workers(self) -> list[WorkerState]:
+        return [w for w in self.workers if w.live]
+
+    @property
+    def oldest_queued_age(self) -> timedelta | None:
+        return None if self.oldest_queued_at is None else self.now - self.oldest_queued_at
 
 
 def status(engine: Engine, dead_after_seconds: float) -> QueueStatus:
     with session_scope(engine) as session:
+        now = _now(session)
         counts = {
             str(s): int(n)
             for s, n in session.execute(
@@ -282,14 +450,31 @@ def status(engine: Engine, dead_after_seconds: float) -> QueueStatus:
         oldest = session.execute(
             select(func.min(Document.received_at)).where(col(Document.status) == Status.queued)
         ).scalar()
-        workers = list(
-            session.scalars(
-                select(Worker).where(
-                    col(Worker.stopped_at).is_(None),
-                    col(Worker.heartbeat_at) >= utcnow() - timedelta(seconds=dead_after_seconds),
-                )
-            ).all()
-        )
+        workers = session.scalars(
+            select(Worker)
+            .where(
+                col(Worker.stopped_at).is_(None), col(Worker.heartbeat_at) >= now - _RECENT_WORKERS
+            )
+            .order_by(col(Worker.heartbeat_at).desc())
+        ).all()
+        holding: dict[str, list[int]] = {}
+        for document_id, holder in session.execute(
+            select(col(Document.id), col(Document.locked_by))
+            .where(col(Document.status) == Status.processing)
+            .order_by(col(Document.id))
+        ).all():
+            holding.setdefault(str(holder), []).append(int(document_id))
     if isinstance(oldest, datetime) and oldest.tzinfo is None:
+        # min() over a column loses its type on SQLite, so the value comes back naive.
         oldest = UTCDateTime().process_result_value(oldest, engine.dialect)
-    return QueueStatus(counts=counts, oldest_queued_at=oldest, live_workers=workers)
+    states = [
+        WorkerState(
+            worker=w,
+            heartbeat_age=max((now - w.heartbeat_at).total_seconds(), 0.0),
+            live=(now - w.heartbeat_at).total_seconds() <= dead_after_seconds,
+            holding=tuple(holding.get(w.id, ())),
+        )
+        for w in workers
+    ]
+    states.sort(key=lambda s: not s.live)
+    return QueueStatus(counts=counts, oldest_queued_at=oldest, now=now, workers=states)

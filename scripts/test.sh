@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The whole suite: lint and types first (cheap), then the tests with real tesseract and databases.
+# The whole suite: lint and types first (cheap), then the tests with real tesseract, real
+# SQLite files and real PostgreSQL (scripts/test_database.sh provides a server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-.venv/bin/pytest -q "$@"
+bash scripts/test_database.sh .venv/bin/pytest -q "$@"

@@ -1,4 +1,5 @@
-"""Engine and sessions. SQLite is tuned here for several processes sharing one file."""
+"""Engine and sessions: SQLite tuned for several processes sharing one file, or PostgreSQL
+shared by processes on many hosts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlmodel import Session
 
 #: Writers wait this long for the lock instead of failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Shown in pg_stat_activity, so an operator can tell the service's connections apart.
+APPLICATION_NAME = "fax-intake"
 
 
 def make_engine(url: str) -> Engine:
@@ -19,7 +22,11 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Pre-ping: a worker idle through a database restart or failover gets a fresh connection
+    # instead of an error on its next claim.
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"application_name": APPLICATION_NAME}
+    )
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlmodel import col, select
 
+from intake.db.engine import session_scope
+from intake.db.migrate import downgrade
+from intake.db.models import Attempt, AttemptOutcome, Status
+from samples.generator import make_document
 from tests import badfiles
 from tests.conftest import subprocess_env
+from tests.intake.conftest import documents, running, wait_for
 
 
 def _intake(env, *args, timeout=120):
@@ -33,12 +43,14 @@ def _one_line_error(result, *fragments):
         assert fragment in lines[0]
 
 
+@pytest.mark.databases("sqlite")  # refused before any database is opened
 @pytest.mark.parametrize(
     ("variable", "value", "fragment"),
     [
         ("INTAKE_WORKERS", "many", "INTAKE_WORKERS"),
         ("INTAKE_WORKERS", "0", "INTAKE_WORKERS"),
         ("INTAKE_DATABASE_URL", "mysql://db/intake", "INTAKE_DATABASE_URL"),
+        ("INTAKE_DATABASE_URL", "postgresql", "INTAKE_DATABASE_URL"),
         ("INTAKE_MAX_PAGES", "-1", "INTAKE_MAX_PAGES"),
         ("INTAKE_HEARTBEAT_SECONDS", "60", "INTAKE_WORKER_DEAD_AFTER_SECONDS"),
     ],
@@ -86,6 +98,7 @@ def test_process_reads_files_and_status_counts_them(intake_env, tmp_path):
     assert reprocess.returncode == 0 and "queued again" in reprocess.stdout
 
 
+@pytest.mark.databases("sqlite")
 def test_extract_prints_the_contract_json_without_a_database(intake_env):
     corpus = Path(__file__).resolve().parents[2] / "samples" / "corpus"
     document = corpus / "order-0000.pdf"
@@ -100,3 +113,86 @@ def test_extract_prints_the_contract_json_without_a_database(intake_env):
     assert referral["source"] == {**truth["source"], "sha256": referral["source"]["sha256"]}
     assert set(referral) >= {"referral_type", "missing", "flags", "evidence", "urgent", "due_by"}
     assert not (Path(intake_env["INTAKE_DATA_DIR"]) / "intake.db").exists()
+
+
+@pytest.mark.databases("sqlite")  # no test database: these URLs point nowhere on purpose
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://intake:s3cret-pw@db/intake", "postgresql://intake:s3cret-pw@127.0.0.1:1/intake"],
+    ids=["unknown-scheme", "unreachable"],
+)
+def test_a_database_url_is_never_echoed(intake_env, url):
+    result = _intake({**intake_env, "INTAKE_DATABASE_URL": url}, "status")
+    _one_line_error(result)
+    assert "s3cret-pw" not in result.stderr and "intake@" not in result.stderr
+
+
+def _rename_table(services, table):
+    with services.engine.begin() as connection:
+        connection.execute(text(f"ALTER TABLE {table} RENAME TO {table}_moved"))
+
+
+def _small_png(tmp_path):
+    path = tmp_path / "order.png"
+    path.write_bytes(make_document(seed=5, fmt="png").data)
+    return path
+
+
+def test_process_ends_when_results_cannot_be_stored(services, intake_env, tmp_path):
+    """A worker that cannot store its result records failed attempts and goes on."""
+    _rename_table(services, "page")
+    result = _intake(intake_env, "process", str(_small_png(tmp_path)), timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    [doc] = documents(services.engine)
+    assert (doc.status, doc.error_code, doc.attempts) == (
+        Status.failed,
+        "internal_error",
+        services.settings.max_attempts,
+    )
+    assert "storing the result" in (doc.error_message or "")
+    with session_scope(services.engine) as session:
+        outcomes = session.exec(select(Attempt.outcome).order_by(col(Attempt.number))).all()
+    assert outcomes == [AttemptOutcome.retry] * (services.settings.max_attempts - 1) + [
+        AttemptOutcome.failed
+    ]
+
+
+def test_process_stops_in_one_line_when_its_worker_dies(services, intake_env, tmp_path):
+    _rename_table(services, "attempt")  # no claim can be recorded
+    result = _intake(intake_env, "process", str(_small_png(tmp_path)), timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]  # after the logs
+    # A missing table is an OperationalError on SQLite, a ProgrammingError on PostgreSQL.
+    assert last in {
+        f"error: the worker stopped unexpectedly ({kind}); see the log"
+        for kind in ("OperationalError", "ProgrammingError")
+    }
+    assert [d.status for d in documents(services.engine)] == [Status.queued]
+
+
+def _status_lines(intake_env):
+    result = _intake(intake_env, "status")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_status_shows_live_workers_with_their_heartbeat(services, intake_env, tmp_path):
+    with running(intake_env, "worker", log=tmp_path / "worker.log") as worker:
+        wait_for(lambda: "live workers: 1" in _status_lines(intake_env), 60, "a live worker")
+        shown = _status_lines(intake_env)
+        row = next(line for line in shown.splitlines() if f"{worker.pid}-" in line)
+        assert socket.gethostname() in row and "s ago" in row and "live" in row
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+        wait_for(
+            lambda: "live workers: 0 (1 silent" in _status_lines(intake_env),
+            30,
+            "the killed worker shown silent",
+        )
+
+
+def test_service_refuses_a_schema_one_migration_behind(services, intake_env):
+    downgrade(services.engine, "-1")
+    for command in ("status", "worker", "watch"):
+        _one_line_error(_intake(intake_env, command), "intake db upgrade")
