@@ -42,11 +42,15 @@ SCALAR_PATHS: tuple[str, ...] = (
     "urgent",
 )
 
+#: The fields of each ordered item that are scored, after pairing items (see ``_pair_items``).
+ITEM_FIELDS: tuple[str, ...] = ("description", "hcpcs", "quantity", "serial_number")
+
 OVERALL = "overall"
 
 #: Metrics a threshold may name, each read off a report row.
 METRICS: tuple[str, ...] = (
     "field_accuracy",
+    "item_accuracy",
     "code_precision",
     "code_recall",
     "code_f1",
@@ -93,21 +97,33 @@ class Row:
     pages: int = 0
     #: path -> [correct, scored]
     fields: dict[str, list[int]] = field(default_factory=dict)
+    #: "items.<field>" -> [correct, scored], over paired, missed and extra items.
+    items: dict[str, list[int]] = field(default_factory=dict)
     codes: Counts = field(default_factory=Counts)
     missing: Counts = field(default_factory=Counts)
 
     @property
     def field_accuracy(self) -> float:
-        scored = sum(total for _, total in self.fields.values())
-        return sum(correct for correct, _ in self.fields.values()) / scored if scored else 1.0
+        return _accuracy(self.fields)
+
+    @property
+    def item_accuracy(self) -> float:
+        return _accuracy(self.items)
 
     def metric(self, name: str) -> float:
         if name == "field_accuracy":
             return self.field_accuracy
+        if name == "item_accuracy":
+            return self.item_accuracy
         family, _, kind = name.partition("_")
         counts = {"code": self.codes, "missing": self.missing}[family]
         value: float = getattr(counts, kind)
         return value
+
+
+def _accuracy(tallies: Mapping[str, list[int]]) -> float:
+    scored = sum(total for _, total in tallies.values())
+    return sum(correct for correct, _ in tallies.values()) / scored if scored else 1.0
 
 
 @dataclass
@@ -135,8 +151,34 @@ def _score(row: Row, sample: Sample) -> None:
         tally = row.fields.setdefault(path, [0, 0])
         tally[0] += _same(_get(sample.predicted, path), _get(sample.truth, path))
         tally[1] += 1
+    for predicted, truth in _pair_items(
+        list(sample.predicted.get("items") or []), list(sample.truth.get("items") or [])
+    ):
+        for name in ITEM_FIELDS:
+            tally = row.items.setdefault(f"items.{name}", [0, 0])
+            tally[0] += _same(predicted.get(name), truth.get(name))
+            tally[1] += 1
     row.codes.add(_codes(sample.predicted), _codes(sample.truth))
     row.missing.add(_paths(sample.predicted), _paths(sample.truth))
+
+
+def _pair_items(
+    predicted: list[Mapping[str, Any]], truth: list[Mapping[str, Any]]
+) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """Each truth item with the predicted item for it (same HCPCS, else same description),
+    or with an empty one when it was not found; extra predicted items with an empty truth."""
+    left = list(predicted)
+    pairs: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
+    for key in ("hcpcs", "description"):
+        for item in [t for t in truth if _normal(t.get(key)) is not None]:
+            match = next((p for p in left if _normal(p.get(key)) == _normal(item.get(key))), None)
+            if match is not None:
+                left.remove(match)
+                truth = [t for t in truth if t is not item]
+                pairs.append((match, item))
+    pairs += [({}, item) for item in truth]
+    pairs += [(item, {}) for item in left]
+    return pairs
 
 
 def _get(data: Mapping[str, Any], path: str) -> Any:
@@ -195,6 +237,7 @@ def meets(report: Report, thresholds: Mapping[str, float]) -> list[str]:
 
 _SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("fields", "field_accuracy"),
+    ("items", "item_accuracy"),
     ("code P", "code_precision"),
     ("code R", "code_recall"),
     ("code F1", "code_f1"),
@@ -221,10 +264,13 @@ def render(report: Report, *, seconds: float | None = None) -> str:
             ]
         )
     per_field = [["field", *names]]
-    for path in SCALAR_PATHS:
+    for path in (*SCALAR_PATHS, *(f"items.{name}" for name in ITEM_FIELDS)):
         cells = []
         for name in names:
-            correct, total = report.rows[name].fields.get(path, [0, 0])
+            row = report.rows[name]
+            correct, total = (row.items if path.startswith("items.") else row.fields).get(
+                path, [0, 0]
+            )
             cells.append(f"{correct / total:.3f}" if total else "-")
         per_field.append([path, *cells])
     parts = [_table(summary), _table(per_field)]

@@ -206,6 +206,11 @@ class Item(_Model):
     #: CMS-484 range: 1 to 99 months, 99 meaning lifetime.
     length_of_need_months: int | None = Field(default=None, ge=1, le=99)
     brand_model: str | None = None
+    #: The serial number of the unit a replacement item replaces.
+    serial_number: str | None = None
+    #: The one HCPCS code the item's name means, when the order prints none ("CPAP" is
+    #: E0601). A suggestion for the clerk, never put in ``hcpcs``: that is the printed code.
+    suggested_hcpcs: HcpcsCodeText | None = None
 
 
 class Infusion(_Model):
@@ -228,6 +233,8 @@ class Dates(_Model):
     order: dt.date | None = None
     service_start: dt.date | None = None
     discharge: dt.date | None = None
+    #: The discharge's clock time when the order prints one, for the 24-hour urgency rule.
+    discharge_time: dt.time | None = None
     signature: dt.date | None = None
     face_to_face: dt.date | None = None
 

@@ -43,6 +43,8 @@ class Item:
     flow_rate_lpm: float | None = None
     length_of_need_months: int | None = None
     brand_model: str | None = None
+    #: The serial number of the unit a replacement item replaces.
+    serial_number: str | None = None
 
 
 @dataclass
@@ -107,6 +109,8 @@ class Case:
     signed: bool
     e_signature: bool
     access_notes: list[str]
+    #: Urgency wording printed on the order (STAT, "discharge today"...). The truth's
+    #: ``urgent`` also counts a discharge within 24 h of receipt (``discharge_near_receipt``).
     urgent: bool
     urgency_reason: str | None
     gaps: list[str]
@@ -161,6 +165,19 @@ def _items_for_dme(rng: random.Random, scenario: clinical.DmeScenario, oxygen: b
             )
         )
     return out
+
+
+#: Share of equipment orders that replace a unit, naming its serial number.
+REPLACEMENT_RATE = 0.25
+
+
+def _mark_replacement(items: list[Item], rng: random.Random) -> None:
+    if not items or rng.random() >= REPLACEMENT_RATE:
+        return
+    item = rng.choice(items)
+    letters = "".join(rng.choice("ACDEFGHJKMNPRTVWXY") for _ in range(rng.choice((2, 3))))
+    digits = "".join(rng.choice("0123456789") for _ in range(rng.choice((6, 7, 8))))
+    item.serial_number = rng.choice((f"{letters}{digits}", f"{letters}-{digits}"))
 
 
 def build_case(seed: int, kind: str, gap_rate: float = 0.35) -> Case:
@@ -219,6 +236,8 @@ def build_case(seed: int, kind: str, gap_rate: float = 0.35) -> Case:
                 rng.choice(("At rest", "During exercise", "During sleep")),
             )
         items = _items_for_dme(rng, scenario, oxygen)
+        # Its own stream, so adding replacements left every other fact of a seed as it was.
+        _mark_replacement(items, random.Random(f"replacement:{seed}:{kind}"))
         header = scenario.header
         if kind == "oxygen_cmn":
             procedures = [Procedure(i.hcpcs, "HCPCS", None) for i in items if i.hcpcs]
@@ -424,6 +443,25 @@ def _apply_gaps(case: Case, rng: random.Random, header: Dx) -> None:
     case.diagnoses = [d for d in case.diagnoses if not (d.code in seen or seen.add(d.code))]  # type: ignore[func-returns-value]
 
 
+#: The issue's rule: a discharge within 24 hours of receipt makes an order urgent.
+DISCHARGE_WINDOW = timedelta(hours=24)
+#: The truth's reason for an order urgent only by its discharge time (no wording printed).
+DISCHARGE_REASON = "discharge within 24 h of receipt"
+
+
+def discharge_near_receipt(case: Case) -> bool:
+    """Whether the discharge falls within 24 h of receipt, before or after it.
+
+    With no time printed the page says only the day, and a day that reaches within 24 h of
+    receipt counts (any hour of it may be the discharge).
+    """
+    if case.discharge is None:
+        return False
+    if not case.discharge_time_shown:
+        return abs((case.discharge.date() - case.received_at.date()).days) <= 1
+    return abs(case.discharge - case.received_at) <= DISCHARGE_WINDOW
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -516,6 +554,7 @@ def to_truth(case: Case) -> dict[str, Any]:
                 "flow_rate_lpm": i.flow_rate_lpm,
                 "length_of_need_months": i.length_of_need_months,
                 "brand_model": i.brand_model,
+                "serial_number": i.serial_number,
             }
             for i in case.items
         ],
@@ -539,8 +578,9 @@ def to_truth(case: Case) -> dict[str, Any]:
         },
         "signature": {"present": case.signed, "date": _iso(case.signature_date)},
         "access_notes": list(case.access_notes),
-        "urgent": case.urgent,
-        "urgency_reason": case.urgency_reason,
+        "urgent": case.urgent or discharge_near_receipt(case),
+        "urgency_reason": case.urgency_reason
+        or (DISCHARGE_REASON if discharge_near_receipt(case) else None),
         "supplier": None
         if case.supplier_npi is None
         else {"name": case.recipient.name, "npi": case.supplier_npi},

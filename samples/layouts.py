@@ -45,6 +45,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Client",
         "Beneficiary Name",
         "Patient (Last, First)",
+        "Patient's Name",
+        "Resident Name",
+        "Recipient Name",
+        "Insured Name",
     ),
     "dob": (
         "DOB",
@@ -54,8 +58,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Birth Date",
         "DOB (mm/dd/yyyy)",
         "Born",
+        "Birth Dt",
+        "Pt DOB",
+        "Date of Birth (MM/DD/YYYY)",
     ),
-    "sex": ("Sex", "Gender", "M/F"),
+    "sex": ("Sex", "Gender", "M/F", "Sex (M/F)", "Patient Sex"),
     "mbi": (
         "MBI",
         "Medicare ID",
@@ -64,6 +71,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Member ID",
         "Beneficiary ID",
         "Medicare No.",
+        "Medicare Beneficiary Identifier",
+        "HICN",
     ),
     "commercial": (
         "Member ID",
@@ -73,6 +82,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Insurance ID",
         "Subscriber ID",
         "Policy #",
+        "Member/Policy ID",
+        "Insured's ID Number",
+        "Ins. ID #",
     ),
     "alpha_prefix": ("Member ID", "Subscriber ID", "ID No.", "Policy No.", "Ins ID"),
     "medicaid": ("Medicaid #", "Recipient ID", "Member ID", "Medicaid ID"),
@@ -85,6 +97,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Telephone",
         "Patient Phone",
         "Cell",
+        "Cell Phone",
+        "Primary Phone",
+        "Best Contact #",
+        "Phone (Home)",
+        "Mobile",
     ),
     "address": (
         "Address",
@@ -93,6 +110,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Shipping Address",
         "Delivery Address",
         "Residence",
+        "Mailing Address",
+        "Service Address",
+        "Ship to",
+        "Patient Address",
     ),
     "payer": (
         "Insurance",
@@ -102,8 +123,13 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Carrier",
         "Health Plan",
         "Primary Ins.",
+        "Payor",
+        "Insurance Carrier",
+        "Plan Name",
+        "Funding Source",
+        "Primary Payer",
     ),
-    "group": ("Group #", "Group No.", "Grp", "Group Number", "Group ID"),
+    "group": ("Group #", "Group No.", "Grp", "Group Number", "Group ID", "Grp #", "Plan Group #"),
     "dx": (
         "Dx",
         "ICD-10",
@@ -122,12 +148,61 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Treating Practitioner",
         "Referring Provider",
         "Attending Physician",
+        "Ordering Clinician",
+        "Prescribing Physician",
+        "Certifying Physician",
+        "Ordering MD",
     ),
-    "npi": ("NPI", "NPI #", "Provider NPI", "NPI No.", "Individual NPI"),
-    "clin_phone": ("Phone", "Office Phone", "Tel", "Ph", "Office #"),
-    "clin_fax": ("Fax", "Office Fax", "Fax #", "Return Fax"),
-    "org": ("Practice", "Clinic", "Facility", "Organization", "Group/Practice"),
-    "order_date": ("Order Date", "Date of Order", "Date Ordered", "Date", "Order Dt", "Rx Date"),
+    "npi": (
+        "NPI",
+        "NPI #",
+        "Provider NPI",
+        "NPI No.",
+        "Individual NPI",
+        "Prescriber NPI",
+        "NPI Number",
+        "Ordering NPI",
+    ),
+    "clin_phone": (
+        "Phone",
+        "Office Phone",
+        "Tel",
+        "Ph",
+        "Office #",
+        "Clinic Phone",
+        "Physician Phone",
+        "Office Telephone",
+    ),
+    "clin_fax": (
+        "Fax",
+        "Office Fax",
+        "Fax #",
+        "Return Fax",
+        "Clinic Fax",
+        "Physician Fax",
+        "MD Fax",
+    ),
+    "org": (
+        "Practice",
+        "Clinic",
+        "Facility",
+        "Organization",
+        "Group/Practice",
+        "Practice Name",
+        "Clinic Name",
+        "Medical Group",
+    ),
+    "order_date": (
+        "Order Date",
+        "Date of Order",
+        "Date Ordered",
+        "Date",
+        "Order Dt",
+        "Rx Date",
+        "Prescription Date",
+        "Date Written",
+        "Referral Date",
+    ),
     "start": (
         "Start of Care",
         "SOC",
@@ -136,6 +211,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Date Needed",
         "Service Start",
         "Begin Date",
+        "Requested Start Date",
+        "Anticipated Start",
+        "Date of Service",
     ),
     "discharge": (
         "Discharge Date",
@@ -143,8 +221,19 @@ LABELS: dict[str, tuple[str, ...]] = {
         "D/C Date",
         "Expected Discharge",
         "Discharge",
+        "Anticipated Discharge Date",
+        "Planned Discharge",
+        "Expected D/C",
     ),
-    "f2f": ("Face-to-Face Date", "F2F Encounter", "Date of F2F", "Face to face visit", "F2F Date"),
+    "f2f": (
+        "Face-to-Face Date",
+        "F2F Encounter",
+        "Date of F2F",
+        "Face to face visit",
+        "F2F Date",
+        "Date of Face-to-Face Encounter",
+        "Last Seen",
+    ),
     "signature": (
         "Physician Signature",
         "Signature",
@@ -152,14 +241,27 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Signature of Ordering Practitioner",
         "MD Signature",
         "Practitioner Signature",
+        "Ordering Physician Signature",
+        "Signature of Physician",
+        "Provider Signature",
     ),
-    "sig_date": ("Date", "Date Signed", "Signature Date", "Dated"),
+    "sig_date": (
+        "Date",
+        "Date Signed",
+        "Signature Date",
+        "Dated",
+        "Signed Date",
+        "Date of Signature",
+    ),
     "access": (
         "Access notes",
         "Delivery instructions",
         "Home access",
         "Special instructions",
         "Notes for driver",
+        "Home environment",
+        "Delivery notes",
+        "Entry instructions",
     ),
     "procedures": ("HCPCS/CPT", "Procedure codes", "Billing codes", "Codes", "HCPCS"),
 }
@@ -301,6 +403,8 @@ def item_line(it: Item, rng: random.Random) -> str:
         parts.append(rng.choice((f"({it.hcpcs})", f"- HCPCS {it.hcpcs}", f"[{it.hcpcs}]")))
     if it.brand_model:
         parts.append(f"- {it.brand_model}")
+    if it.serial_number:
+        parts.append(serial_text(it.serial_number))
     if it.quantity is not None:
         parts.append(f"Qty {it.quantity}")
     if it.flow_rate_lpm is not None:
@@ -310,6 +414,20 @@ def item_line(it: Item, rng: random.Random) -> str:
     if it.length_of_need_months is not None:
         parts.append(f"LON {lon_text(it.length_of_need_months)}")
     return " ".join(parts)
+
+
+#: How orders name the unit a replacement replaces.
+SERIAL_FORMS = (
+    "(replacement, Serial # {s})",
+    "- replaces unit S/N {s}",
+    "- Serial No. {s} (replacement)",
+    "(replacing serial number {s})",
+)
+
+
+def serial_text(serial: str) -> str:
+    # The wording is a function of the serial, so no layout draws an extra random number.
+    return SERIAL_FORMS[sum(map(ord, serial)) % len(SERIAL_FORMS)].format(s=serial)
 
 
 def fmt_flow(v: float) -> str:
@@ -457,6 +575,9 @@ def items_block(c: Case, st: Style, rng: random.Random) -> list[Block]:
         if any(i.length_of_need_months is not None for i in c.items):
             headers.append("LON (mo)")
             widths.append(1.0)
+        if any(i.serial_number for i in c.items):
+            headers.append("Serial #")
+            widths.append(1.6)
         rows = []
         for it in c.items:
             desc = f"{it.description} ({it.brand_model})" if it.brand_model else it.description
@@ -469,6 +590,8 @@ def items_block(c: Case, st: Style, rng: random.Random) -> list[Block]:
                 row.append(
                     "" if it.length_of_need_months is None else str(it.length_of_need_months)
                 )
+            if "Serial #" in headers:
+                row.append(it.serial_number or "")
             rows.append(tuple(row))
         return [Table(tuple(headers), tuple(rows), tuple(widths), st.size, grid=rng.random() < 0.7)]
     return [
@@ -1217,6 +1340,8 @@ def _item_prose(it: Item) -> str:
         text += f" ({it.brand_model})"
     if it.hcpcs:
         text += f", HCPCS {it.hcpcs}"
+    if it.serial_number:
+        text += f", replacing the unit with serial number {it.serial_number}"
     if it.quantity is not None:
         text += f", quantity {it.quantity}"
     if it.flow_rate_lpm is not None:

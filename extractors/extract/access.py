@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from functools import cache
 
 from extractors.extract.found import Found
+from extractors.extract.phrases import Phrases
 from extractors.extract.textlines import (
     TextLine,
     all_lines,
     join_lines,
     load_data,
-    terms_pattern,
 )
 from extractors.pages import Page
 
@@ -25,12 +25,12 @@ _SEPARATOR = re.compile(r";\s*")
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[Phrases, Phrases, Phrases]:
     data = load_data("access_notes.toml")
     return (
-        terms_pattern(data["labels"]),
-        terms_pattern(data["not_labels"]),
-        terms_pattern(data["cues"]),
+        Phrases(data["labels"]),
+        Phrases(data["not_labels"]),
+        Phrases(data["cues"]),
     )
 
 
@@ -64,9 +64,7 @@ def _bare_labels() -> frozenset[str]:
     return frozenset(label.lower() for label in load_data("access_notes.toml")["labels"])
 
 
-def _value_start(
-    line: TextLine, labels: re.Pattern[str], not_labels: re.Pattern[str]
-) -> int | None:
+def _value_start(line: TextLine, labels: Phrases, not_labels: Phrases) -> int | None:
     """Where the value of an access label starts on the line ("Access notes: |...")."""
     for match in labels.finditer(line.text):
         if any(n.start() <= match.start() < n.end() for n in not_labels.finditer(line.text)):
@@ -81,7 +79,7 @@ def _add(
     notes: dict[str, Found[str]],
     line: TextLine,
     start: int,
-    cues: re.Pattern[str],
+    cues: Phrases,
     labelled: bool,
 ) -> None:
     at = start

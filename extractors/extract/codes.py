@@ -18,7 +18,8 @@ from extractors.codes import hcpcs, icd10
 from extractors.codes.cpt import is_cpt_format
 from extractors.codes.repair import described, repair_hcpcs, repair_icd10
 from extractors.extract.found import Found
-from extractors.extract.textlines import TextLine, all_lines, load_data, terms_pattern
+from extractors.extract.phrases import Phrases
+from extractors.extract.textlines import TextLine, all_lines, load_data
 from extractors.pages import Page
 from extractors.referral import Diagnosis, Procedure
 
@@ -43,7 +44,9 @@ _LIST_OPEN = re.compile(r"[:;,]\s*$")
 _DIGIT_FIRST = re.compile(r"[01235678][0-9][0-9A-Z](?:[.,][0-9A-Z]{1,4})?")
 _SPLIT_TAIL = re.compile(r"[0-9OIl][0-9A-Z]\.?[0-9A-Z]{0,4}")
 #: A dotted code broken after its dot ("J84. 10"): the head, then the rest.
-_DOT_HEAD = re.compile(r"[A-Z][0-9][0-9A-Z]\.")
+#: The head may carry OCR's digit for its letter ("150. 32" is I50.32): the tail is read
+#: with it, so the head alone is never taken for a category code.
+_DOT_HEAD = re.compile(r"[A-Z0-9$\u00a3\u20ac\]}|][0-9OIl][0-9A-Z]\.")
 _DOT_TAIL = re.compile(r"[0-9A-Z]{1,4}")
 #: Quotes and specks OCR sets before or after a word.
 _SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d"
@@ -54,8 +57,9 @@ _PROSE_WORDS = 2
 
 @dataclass(frozen=True)
 class _Labels:
-    by_kind: dict[Context, re.Pattern[str]]
+    by_kind: dict[Context, Phrases]
     colon_required: frozenset[str]
+    cpt_only: frozenset[str]
 
 
 @cache
@@ -63,7 +67,9 @@ def _labels() -> _Labels:
     data = load_data("code_context.toml")
     kinds: tuple[Context, ...] = ("dx", "proc", "cpt", "items", "other")
     return _Labels(
-        {kind: terms_pattern(data[kind]) for kind in kinds}, frozenset(data["colon_required"])
+        {kind: Phrases(data[kind]) for kind in kinds},
+        frozenset(data["colon_required"]),
+        frozenset(data["cpt_only"]),
     )
 
 
@@ -91,9 +97,25 @@ def find_diagnoses(pages: Iterable[Page]) -> list[Found[Diagnosis]]:
         if code is None or code in found:
             continue
         entry = icd10.lookup(code)
-        diagnosis = Diagnosis(code=code, description=entry.description if entry else None)
+        if entry is not None and _cut_short(cand.token, entry):
+            # Kept without a code: the rules flag it, and the clerk reads it off the page.
+            diagnosis = Diagnosis(code=None, description=cand.token)
+        else:
+            diagnosis = Diagnosis(code=code, description=entry.description if entry else None)
         found[code] = cand.line.found(diagnosis, cand.start, cand.end)
     return list(found.values())
+
+
+def _cut_short(printed: str, entry: icd10.IcdCode) -> bool:
+    """A damaged reading that repairs only to a code still short of its billable characters.
+
+    "$72,001)" repairs to S72.001, which needs a seventh character: the page printed one that
+    OCR lost (S72.001D), so the repaired code would be a different code than the page's.
+    A category of three characters is left alone: orders print those as header codes.
+    """
+    squeezed = re.sub(r"[^0-9A-Z]", "", printed.upper())
+    bare = entry.code.replace(".", "")
+    return squeezed != bare and not entry.billable and len(bare) > 3
 
 
 def find_procedures(pages: Iterable[Page]) -> list[Found[Procedure]]:
@@ -123,9 +145,12 @@ def _pieces(text: str) -> list[tuple[str, int, int]]:
             out.append((letter + token, at, end))
             continue
         if out and _DOT_HEAD.fullmatch(out[-1][0] + ".") and _DOT_TAIL.fullmatch(token):
-            # A stray space after the dot: "J84. 10" (the dot went with the edge punctuation).
             head, at, head_end = out[-1]
-            if text[head_end : head_end + 2] == ". ":
+            # A stray space after the dot: "J84. 10" (the dot went with the edge punctuation);
+            # or the dot read as a colon: "J96:11" is one code, never the category J96.
+            if text[head_end : head_end + 2] == ". " or (
+                text[head_end : head_end + 1] in ":;" and start == head_end + 1
+            ):
                 out[-1] = (f"{head}.{token}", at, end)
                 continue
         out.append((token, start, end))
@@ -280,9 +305,10 @@ def _procedure(cand: _Candidate) -> Procedure | None:
             # "F1390": the E lost its bottom bar. Unrepairable, it stays for hcpcs_unknown.
             token, entry = repaired, hcpcs.lookup(repaired)
         return Procedure(code=token, system="HCPCS", description=_hcpcs_text(entry))
-    if cand.context == "proc" and token.isdigit() and repair_hcpcs(token) is not None:
-        # Under "HCPCS:" (not "CPT") a number one misread letter off a HCPCS code ("30696",
-        # J0696) may be either that code or a CPT code: neither is taken.
+    if token.isdigit() and repair_hcpcs(token) is not None and not _under_cpt_only(cand):
+        # Unless a label names CPT alone, a number one misread letter off a HCPCS code
+        # ("59501", S9501; "30696", J0696) may be either that code or a CPT code: neither
+        # is taken.
         return None
     if is_cpt_format(token):
         before = cand.line.text[: cand.start]
@@ -301,6 +327,15 @@ def _procedure(cand: _Candidate) -> Procedure | None:
                 code=repaired, system="HCPCS", description=_hcpcs_text(hcpcs.lookup(repaired))
             )
     return None
+
+
+def _under_cpt_only(cand: _Candidate) -> bool:
+    """Whether the nearest code label left of the piece names CPT alone ("CPT: 99601")."""
+    before = cand.line.text[: cand.start]
+    labels = _labels()
+    found = labels.by_kind["proc"].finditer(before) + labels.by_kind["cpt"].finditer(before)
+    nearest = max(found, key=lambda m: (m.end(), m.end() - m.start()), default=None)
+    return nearest is not None and " ".join(nearest.group().lower().split()) in labels.cpt_only
 
 
 #: HCPCS Level II letters of services, drugs and procedures (not equipment or supplies,

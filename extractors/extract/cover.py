@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 
+from extractors.normalize.dates import find_dates
 from extractors.pages import Line, Page
 
 # The header line sits in the top strip of the page the fax machine stamps.
 _HEADER_BAND = 0.05
-_HEADER_PAGE = re.compile(r"\b(?:p(?:age|g)?\.?)\s*\d+\s*(?:/|of)\s*\d+\b", re.IGNORECASE)
+# "Page 1/2", "P.001/003", "Pg 1 of 2"; faxes blur a 1 into l, I or | ("Pg l/l").
+_COUNT = r"[0-9lI|]{1,3}"
+_HEADER_PAGE = re.compile(
+    rf"\b(?:p(?:age|g)?\.?)\s*{_COUNT}\s*(?:/|of)\s*{_COUNT}(?![A-Za-z0-9])", re.IGNORECASE
+)
 _HEADER_STAMP = re.compile(r"\bfax\b|\bfrom\b", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 
@@ -29,10 +34,15 @@ _PAGE_COUNT = re.compile(r"\b(?:including cover|# of pages|number of pages|no\. 
 
 
 def is_fax_header_line(page: Page, line: Line) -> bool:
-    """The line a fax machine stamps across the top: date, time, sender, page x/y."""
-    if line.bbox[1] > _HEADER_BAND:
-        return False
+    """The line a fax machine stamps across the top: date, time, sender, page x/y.
+
+    Below the top strip only the full stamp counts (a date, a clock time and a page count):
+    pages scanned or stacked into one image carry each page's header down the image.
+    """
     text = line.text
+    if line.bbox[1] > _HEADER_BAND:
+        stamped = _TIME.search(text) and _HEADER_PAGE.search(text)
+        return bool(stamped and find_dates(text))
     return bool(_HEADER_PAGE.search(text)) or bool(
         _TIME.search(text) and _HEADER_STAMP.search(text)
     )

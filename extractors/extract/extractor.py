@@ -21,7 +21,7 @@ from extractors.extract.signature import find_signature
 from extractors.limits import Limits
 from extractors.pages import ReadPage
 from extractors.readers import read_document
-from extractors.referral import Evidence, Referral, Source
+from extractors.referral import Evidence, Flag, FlagCode, Referral, Source
 
 
 def extract(
@@ -78,7 +78,33 @@ def extract(
             ),
         }
     )
+    referral.flags = [*referral.flags, *_repair_flags(referral)]
     return apply_rules(referral, received_at=received, page_texts=[p.text for p in order])
+
+
+def _repair_flags(referral: Referral) -> list[Flag]:
+    """A code_repaired flag on each code that the page does not print as it stands.
+
+    Codes are only ever repaired into codes that exist, but the clerk compares a repaired one
+    with the page: a repair is never silent.
+    """
+    codes = [(f"diagnoses.{i}", "code", d.code) for i, d in enumerate(referral.diagnoses)]
+    codes += [(f"procedures.{i}", "code", p.code) for i, p in enumerate(referral.procedures)]
+    codes += [(f"items.{i}", "hcpcs", item.hcpcs) for i, item in enumerate(referral.items)]
+    flags = []
+    for path, name, code in codes:
+        evidence = referral.evidence.get(path)
+        if code is None or evidence is None or _squeezed(code) in _squeezed(evidence.text):
+            continue
+        # The message names the code only: the evidence box shows the print, and page text
+        # (a patient's name in a letter's sentence) stays out of messages.
+        message = f"{code} was read through damaged print; compare it with the page"
+        flags.append(Flag(field=f"{path}.{name}", code=FlagCode.CODE_REPAIRED, message=message))
+    return flags
+
+
+def _squeezed(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())
 
 
 def _put(values: dict[str, Any], path: str, value: Any) -> None:

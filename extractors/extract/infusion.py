@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.extract.found import Found, found_from_words
+from extractors.extract.phrases import Phrases
 from extractors.extract.textlines import (
     TextLine,
     load_data,
@@ -20,7 +21,6 @@ from extractors.extract.textlines import (
     page_lines,
     page_text,
     split_columns,
-    terms_pattern,
 )
 from extractors.pages import Page
 from extractors.referral import Infusion
@@ -45,10 +45,10 @@ _VIA = re.compile(r"\bvia\s+")
 
 @dataclass(frozen=True)
 class _Vocabulary:
-    labels: dict[str, re.Pattern[str]]
-    access: re.Pattern[str]
+    labels: dict[str, Phrases]
+    access: Phrases
     route: re.Pattern[str]
-    cues: re.Pattern[str]
+    cues: Phrases
     phrase: re.Pattern[str]
 
 
@@ -63,10 +63,10 @@ def _vocabulary() -> _Vocabulary:
         rf"(?P<route>{route.pattern})(?:\s+(?P<frequency>{_FREQUENCY}))?"
     )
     return _Vocabulary(
-        labels={field: terms_pattern(data["labels"][field]) for field in FIELDS},
-        access=terms_pattern(data["access_types"]),
+        labels={field: Phrases(data["labels"][field]) for field in FIELDS},
+        access=Phrases(data["access_types"]),
         route=route,
-        cues=terms_pattern(data["cues"]),
+        cues=Phrases(data["cues"]),
         phrase=phrase,
     )
 
@@ -163,7 +163,7 @@ def _clean(field: str, text: str, vocab: _Vocabulary) -> str | None:
     if field == "access":
         # A row of checkbox options names several; only one named alone is an answer.
         kinds = {m.group().lower() for m in vocab.access.finditer(text)}
-        return next(vocab.access.finditer(text)).group() if len(kinds) == 1 else None
+        return vocab.access.finditer(text)[0].group() if len(kinds) == 1 else None
     if field == "duration":
         return re.sub(r"^(?:x|for)\s*", "", text, flags=re.IGNORECASE) or None
     return text

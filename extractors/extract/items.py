@@ -17,13 +17,13 @@ from functools import cache
 from extractors.codes import hcpcs
 from extractors.codes.repair import repair_hcpcs
 from extractors.extract.found import Found, found_from_words
+from extractors.extract.phrases import PhraseMatch, Phrases
 from extractors.extract.textlines import (
     TextLine,
     join_lines,
     load_data,
     page_lines,
     split_columns,
-    terms_pattern,
 )
 from extractors.pages import Page, Word
 from extractors.referral import Item
@@ -73,16 +73,50 @@ _ORDER_CUE = re.compile(
 
 @dataclass(frozen=True)
 class _Lexicon:
-    names: re.Pattern[str]
-    columns: dict[str, re.Pattern[str]]
+    names: Phrases
+    columns: dict[str, Phrases]
+    serial: Phrases
+    #: Each name (lower case) with the codes it may mean.
+    codes: dict[str, frozenset[str]]
 
 
 @cache
 def _lexicon() -> _Lexicon:
     data = load_data("equipment.toml")
-    names = [name for entry in data["item"] for name in entry["names"]]
-    columns = {field: terms_pattern(heads) for field, heads in data["columns"].items()}
-    return _Lexicon(terms_pattern(names), columns)
+    codes: dict[str, frozenset[str]] = {}
+    for entry in data["item"]:
+        for name in entry["names"]:
+            codes[name.lower()] = codes.get(name.lower(), frozenset()) | set(entry["codes"])
+    columns = {field: Phrases(heads) for field, heads in data["columns"].items()}
+    return _Lexicon(Phrases(codes), columns, Phrases(data["serial"]["labels"]), codes)
+
+
+def _suggested_code(description: str | None) -> str | None:
+    """The code an item's name means when it means exactly one, checked against the table."""
+    lexicon = _lexicon()
+    name = lexicon.names.search(description or "")
+    if name is None:
+        return None
+    codes = lexicon.codes.get(" ".join(name.group().lower().split()), frozenset())
+    code = next(iter(codes)) if len(codes) == 1 else None
+    return code if code is not None and hcpcs.lookup(code) is not None else None
+
+
+#: A serial number: letters and digits, maybe hyphenated, with at least one digit.
+_SERIAL_VALUE = re.compile(r"[A-Z0-9][A-Z0-9-]{2,}[A-Z0-9](?![A-Za-z0-9])")
+#: What may stand between a serial label and its value: "Serial #: AB123", "S/N AB123".
+_SERIAL_LEAD = re.compile(r"[\s:#.]*")
+
+
+def _serial(text: str, labelled: bool = True) -> str | None:
+    """The serial number after a serial label in ``text`` (or the cell's own value)."""
+    starts = [m.end() for m in _lexicon().serial.finditer(text)] if labelled else [0]
+    for start in starts:
+        lead = _SERIAL_LEAD.match(text, start)
+        value = _SERIAL_VALUE.match(text, lead.end() if lead else start)
+        if value and any(c.isdigit() for c in value.group()):
+            return value.group()
+    return None
 
 
 def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
@@ -191,10 +225,14 @@ def _wraps_onto(text: str, following: str) -> bool:
 
 
 def _segments(line: TextLine) -> list[TextLine]:
-    """A line cut at semicolons: letters list several items in one sentence."""
+    """A line cut at semicolons: letters list several items in one sentence.
+
+    OCR reads a semicolon as a colon too, so a colon cuts where an item code stands on both
+    sides of it ("... 99 months (lifetime): stationary liquid oxygen, HCPCS E0439 ...").
+    """
     pieces: list[TextLine] = []
     at = 0
-    for part in line.text.split(";"):
+    for part in _split_items(line.text):
         end = at + len(part)
         spans = [
             (word, start)
@@ -210,6 +248,22 @@ def _segments(line: TextLine) -> list[TextLine]:
             )
         at += len(part) + 1
     return pieces
+
+
+def _split_items(text: str) -> list[str]:
+    parts = text.split(";")
+    out: list[str] = []
+    for part in parts:
+        pieces = part.split(":")
+        current = pieces[0]
+        for piece in pieces[1:]:
+            if _ITEM_CODE.search(current) and _ITEM_CODE.search(piece):
+                out.append(current)
+                current = piece
+            else:
+                current = f"{current}:{piece}"
+        out.append(current)
+    return out
 
 
 def _offsets(words: Sequence[Word]) -> list[int]:
@@ -244,9 +298,39 @@ def _with_brand(item: Found[Item]) -> Found[Item]:
     return replace(item, value=value.model_copy(update=update))
 
 
+#: A list number as OCR reads it ("3.", "1;.", "2)") or a label ("Supplies:", "Rx:") that
+#: opens a line before the item it lists.
+_DESCRIPTION_LEAD = re.compile(r"^(?:\s*[0-9]{1,2}\s*[.);,:]+|\s*[A-Za-z][A-Za-z /]{0,24}:)\s*")
+#: A code's own label left at the end of a description: "Lancets, per box of 100 - HCPCS."
+_DESCRIPTION_TAIL = re.compile(r"[\s,;:.\-|=/]*(?:\bHCPCS\b[\s,;:.\-|=/]*)?$", re.IGNORECASE)
+#: The words that hand an item over in prose: "Please provide Ms. Lee with headgear".
+_PROSE_HANDOVER = re.compile(r"\b(?:with|for|an?|the)\s+", re.IGNORECASE)
+
+
+def _description(text: str | None) -> str | None:
+    """The item's own words: no list number, line label, prose around it or code label."""
+    if text is None:
+        return None
+    text = _DESCRIPTION_LEAD.sub("", text)
+    cue = _ORDER_CUE.search(text)
+    if cue is not None and cue.start() < len(text) // 2:
+        # "Please provide Mr. X with oxygen concentrator": the order's sentence, not the item.
+        handovers = list(_PROSE_HANDOVER.finditer(text, cue.end()))
+        if handovers:
+            text = text[handovers[-1].end() :]
+    text = _DESCRIPTION_TAIL.sub("", text).strip()
+    return text if re.search(r"[A-Za-z]{3}", text) else None
+
+
 def _keep(found: list[Found[Item]], seen: set[str], item: Found[Item] | None) -> None:
     if item is None:
         return
+    description = _description(item.value.description)
+    if description is None and item.value.hcpcs is None:
+        return
+    suggested = None if item.value.hcpcs else _suggested_code(description)
+    update = {"description": description, "suggested_hcpcs": suggested}
+    item = replace(item, value=item.value.model_copy(update=update))
     item = _with_brand(item)
     key = item.value.hcpcs or (item.value.description or "").lower()
     if key not in seen:
@@ -342,6 +426,7 @@ def _table_item(
         flow_rate_lpm=_float(text.get("flow", "")),
         length_of_need_months=_months(text.get("lon", "")) or _in_range(_int(text.get("lon", ""))),
         brand_model=text.get("brand_model") or None,
+        serial_number=_serial(text.get("serial", ""), labelled=False),
     )
     if item.description is None and item.hcpcs is None:
         return None
@@ -360,6 +445,9 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     before = _MARKER.sub("", text[: code_match.start()])
     if not _looks_like_item_code(text, code_match, name):
         return None
+    if serial_label := _lexicon().serial.search(before):
+        # "Oxygen concentrator, replaces S/N AB123 (E1390)": the serial is no description.
+        before = before[: serial_label.start()].rstrip(" ,;(-")
     description = _CODE_LEAD.sub("", before).strip(" ,-") or None
     if name is not None and description and len(description) > len(name.group()) + 40:
         description = text[name.start() : code_match.start()]
@@ -372,22 +460,26 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     ):
         after = f"{after} {following.text}"  # "Qty" at the end of a line, its number below
     details = _details(after)
+    details["serial_number"] = details["serial_number"] or _serial(text)
     brand = re.match(
         r"[\s)\]]*-\s*(?P<b>[A-Z][^,;]*?)\s*(?=\b(?:q[tl]y|[o0]ty)\b|$)", after, re.IGNORECASE
     )
     if brand and not details.get("brand_model"):
-        details["brand_model"] = brand.group("b").strip() or None
+        printed = brand.group("b")
+        if serial_label := _lexicon().serial.search(printed):
+            printed = printed[: serial_label.start()]  # "- Serial No. AB123": no brand
+        details["brand_model"] = printed.strip(" ,(-") or None
     item = Item(description=description, hcpcs=code_match.group("code"), **details)
     return _found(line, item)
 
 
-def _listed_alone(text: str, name: re.Match[str]) -> bool:
+def _listed_alone(text: str, name: PhraseMatch) -> bool:
     """A list entry that is only an equipment name: "1. Shower chair"."""
     marker = _MARKER.match(text)
     return marker is not None and not text[marker.end() :].replace(name.group(), "").strip(" .,")
 
 
-def _looks_like_item_code(text: str, code: re.Match[str], name: re.Match[str] | None) -> bool:
+def _looks_like_item_code(text: str, code: re.Match[str], name: PhraseMatch | None) -> bool:
     """A code printed as an equipment line's code, not under a "HCPCS:" procedure label."""
     before = text[: code.start()]
     if re.search(
@@ -408,6 +500,7 @@ def _details(text: str) -> dict[str, object]:
         "flow_rate_lpm": float(flow.group("n")) or None if flow else None,
         "length_of_need_months": _months(text),
         "frequency": _spaced(frequency.group("f").strip()) if frequency else None,
+        "serial_number": _serial(text),
     }
 
 

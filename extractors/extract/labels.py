@@ -44,6 +44,8 @@ _COLUMN_SLACK = 0.02
 # Marks that end a label ("DOB:", OCR's "DOB;", "NPI#") or sit alone between label and value.
 _LABEL_END = ":;#"
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
+# Below this OCR confidence a word of one or two letters is taken for dirt, not a value.
+_SPECK_CONFIDENCE = 0.3
 # The number of a numbered form box: "2.", "18.A.", "(7)", "B."
 # (OCR reads the dot as a comma and a box's rule as "|": "7,", "|2,")
 _BOX_NUMBER = re.compile(r"^[|(]?(\d{1,2}[A-Za-z]?|[A-Z])[.),](?:[A-Za-z][.,])?$")
@@ -286,6 +288,16 @@ def _is_boundary(hit: LabelHit, line: _Line) -> bool:
     return hit.strong or hit.after < len(line.words)
 
 
+def _is_speck(word: Word) -> bool:
+    """Dirt OCR read as a letter or two with no confidence ("oc", "oO"): no value at all.
+
+    Capitals are kept: a lone "F" or "M" is a faintly printed answer, "ID" a state.
+    """
+    core = "".join(c for c in word.text if c.isalnum())
+    letters = core.isalpha() and not core.isupper()
+    return word.conf < _SPECK_CONFIDENCE and len(core) <= 2 and (letters or not core)
+
+
 def _skip_lead(words: list[Word]) -> list[Word]:
     """Drop the marks and the "(mm/dd/yyyy)"-style hint between a label and its value."""
     i = 0
@@ -311,6 +323,10 @@ def _right(
     edge = line.words[stop].bbox[0] if stop < len(line.words) else 1.0
     words = ([hit.rest] if hit.rest else []) + line.words[hit.after : stop]
     words = _skip_lead(words)
+    if words and all(_is_speck(w) for w in words):
+        return [], edge  # dirt beside an empty label: the value may sit below it
+    while words and _is_speck(words[-1]):
+        words = words[:-1]
     for i in range(1, len(words)):
         if is_column_gap(page, words[i - 1], words[i]):
             return words[:i], words[i].bbox[0]
@@ -387,10 +403,12 @@ def _resolve(hit: LabelHit, party: Party | None) -> tuple[str | None, Party | No
 def _signer(
     page: Page, lines: list[_Line], hits: dict[int, list[LabelHit]], number: int, hit: LabelHit
 ) -> Iterator[Candidate]:
-    """The name printed on or under a signature line: whoever signs it (often typed there)."""
+    """The name printed under or on a signature line: whoever signs it (often typed there).
+
+    The name typed under the line comes first: right of the label is where the ink goes,
+    and OCR reads a scribble there as letters ("AAA SIN").
+    """
     words, edge = _right(page, lines[number], hit, hits[number])
-    if words:
-        yield Candidate(SIGNATURE, page, hit.text, "right", [words], None, True)
     if number + 1 < len(lines):
         x0 = _cell_start(page, lines[number], hit.opener)
         nxt = lines[number + 1]
@@ -403,6 +421,8 @@ def _signer(
         step = (nxt.words[0].bbox[1] - lines[number].words[0].bbox[1]) * page.height
         if under and step <= _MAX_LINE_STEP_HEIGHTS * _height(page, lines[number].words[0]):
             yield Candidate(SIGNATURE, page, hit.text, "below", [under], None, True)
+    if words:
+        yield Candidate(SIGNATURE, page, hit.text, "right", [words], None, True)
 
 
 def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Candidate]:

@@ -121,7 +121,10 @@ _ABBREVIATION = re.compile(rf"(?<![\w.])(?:{'|'.join(ABBREVIATIONS)})$")
 #: How far past its cue, in characters, a value may start.
 REACH = 48
 # A value phrase ends at the end of its sentence or at these joints.
-_VALUE_ENDS = (". ", " and ", "; ", " or ", ": ")
+_VALUE_ENDS = (". ", " and ", "; ", " or ", ": ", "\n")
+#: A line that opens with a label ("Date: ...", "Sex: M") starts a field of its own: no cue
+#: phrase or value runs into it from the line above ("needed before discharge" / "Date:").
+_LABELLED_LINE = re.compile(r"^[\W_]*[A-Z][A-Za-z'/#.\- ]{0,30}?:")
 # A letter's own date stands alone on a line near the top: it is the order's date.
 _DATELINE_BAND = 0.4
 
@@ -165,11 +168,14 @@ def _page_text(page: Page, skip: set[int]) -> _PageText:
         words = [w for w in page.words if w.line == number]
         if number in skip or not words:
             continue
+        if parts and _LABELLED_LINE.match(page.lines[number].text):
+            parts[-1] = parts[-1][:-1] + "\n"
         for word in sorted(words, key=lambda w: w.bbox[0]):
             spans.append((offset, offset + len(word.text), word))
             parts.append(word.text + " ")
             offset += len(word.text) + 1
         # Lines join with a space: sentences wrap ("her phone number" / "is 555...").
+        # A labelled line joins with a line break instead, which the matchers do not cross.
     return _PageText(page, "".join(parts), spans)
 
 
@@ -257,7 +263,7 @@ def signed_off(page: Page) -> list[Mention]:
             text = page.lines[index].text.strip()
             if ":" in text or any(c.isdigit() for c in text) or not text[:1].isupper():
                 continue
-            if found and text == found[0].text:
+            if found and (_squeezed(text) == _squeezed(found[0].text) or _credentialed(text)):
                 continue  # the printed name repeated under the signature line
             path = "clinician.name" if not found else "clinician.organization"
             found.append(Mention(path, text, _line_words(page, index), page))
@@ -265,6 +271,16 @@ def signed_off(page: Page) -> list[Mention]:
                 break
         return found
     return []
+
+
+def _squeezed(text: str) -> str:
+    # OCR adds specks and marks around a repeated line ("Michael Dubois, DO. °").
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _credentialed(text: str) -> bool:
+    """Whether the line names a person by a credential ("Clark, Amy PA-C"): no organization."""
+    return any(re.sub(r"[^A-Za-z]", "", token) in CREDENTIALS for token in text.split()[1:])
 
 
 def dateline(page: Page, skip: set[int]) -> Mention | None:

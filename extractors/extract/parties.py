@@ -37,6 +37,7 @@ from extractors.normalize import (
     split_person_name,
 )
 from extractors.normalize.names import PersonName
+from extractors.normalize.times import find_time
 from extractors.pages import Page, Word
 
 
@@ -90,8 +91,25 @@ def _name(text: str) -> PersonName | None:
         return None
     if not tokens[0][:1].isupper() or any(t.strip(",.:").lower() in specs for t in tokens):
         return None
+    if any(_folded(t.strip(",.:")) in _label_words() for t in tokens):
+        return None  # a label OCR misread: "Patlent's Name"
     parsed = split_person_name(text)
-    return parsed if parsed is not None and parsed.first and parsed.last else None
+    if parsed is None or not parsed.first or not parsed.last:
+        return None
+    # A surname of one letter is an initial or a speck, not the name.
+    return parsed if len(parsed.last.strip(".")) > 1 else None
+
+
+def _folded(word: str) -> str:
+    # Faxes blur i into l or 1 and o into 0: fold them so a misread label still reads as one.
+    return word.lower().replace("l", "i").replace("1", "i").replace("0", "o")
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    """Label words that never stand in a person's name, folded like ``_folded``."""
+    single = {key for key in vocabulary().specs if " " not in key}
+    return frozenset(_folded(word) for word in {*single, "name", "name:"} if len(word) > 2)
 
 
 def _date_reader(role: DateRole) -> Read:
@@ -116,6 +134,30 @@ def _sex(text: str, _reference: date) -> str | None:
 def _identifier(text: str, _reference: date) -> str | None:
     token = text.split()[0].strip("#:;,.") if text.split() else ""
     return token if _ID_TOKEN.match(token) and any(c.isdigit() for c in token) else None
+
+
+def _member_id(text: str, reference: date) -> str | None:
+    token = _identifier(text, reference)
+    return None if token is None else _mbi(token)
+
+
+#: A Medicare Beneficiary Identifier: digit, letter, letter-or-digit, digit, letter,
+#: letter-or-digit, digit, letter, letter, digit, digit; never the letters S L O I B Z.
+_MBI_LETTER = "AC-HJKMNP-RT-Y"
+_MBI = re.compile(
+    rf"[1-9][{_MBI_LETTER}][{_MBI_LETTER}0-9][0-9][{_MBI_LETTER}][{_MBI_LETTER}0-9][0-9]"
+    rf"[{_MBI_LETTER}]{{2}}[0-9]{{2}}"
+)
+#: The letters an MBI never uses, as the digits OCR mistakes them for.
+_MBI_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8"})
+
+
+def _mbi(token: str) -> str:
+    """An MBI-shaped ID with the letters an MBI never holds read as their digits."""
+    if len(token) != 11 or _MBI.fullmatch(token):
+        return token
+    repaired = token.upper().translate(_MBI_DIGITS)
+    return repaired if _MBI.fullmatch(repaired) else token
 
 
 def _npi(text: str, _reference: date) -> str | None:
@@ -143,26 +185,29 @@ def _address(text: str, reference: date) -> dict[str, str | None] | None:
     # OCR's lone marks at a line's ends (": , Knoxville", "Street __", "#10 .") are specks.
     lines = [" ".join(_trim_marks(ln.split())) for ln in text.split("\n")]
     parsed = parse_address("\n".join(ln for ln in lines if ln))
-    if parsed is None:
+    return None if parsed is None else parsed.model_dump()
+
+
+def _organization(text: str, reference: date) -> str | None:
+    # A practice's name, never a person's ("Laura Johnson, DO" under a letter) or a speck.
+    value = _free_text(text, reference)
+    if value is None or not re.search(r"[A-Za-z]{3}", value):
         return None
-    return {
-        "line1": parsed.line1,
-        "line2": parsed.line2,
-        "city": parsed.city,
-        "state": parsed.state,
-        "postal_code": parsed.postal_code,
-    }
+    person = _name(value)
+    return None if person is not None and person.credentials else value
 
 
 def _payer(text: str, reference: date) -> str | None:
     # "Anthem Blue Cross, group 744-16552": the plan's name ends at the comma.
-    return _free_text(text.split(",")[0], reference)
+    value = _free_text(text.split(",")[0], reference)
+    # A name has a word in it; "ke #" is a speck and a mark.
+    return value if value is not None and re.search(r"[A-Za-z]{3}", value) else None
 
 
 READERS: dict[str, Read] = {
     **{path: _date_reader(role) for path, role in DATE_ROLES.items()},
     "member.sex": _sex,
-    "member.member_id": _identifier,
+    "member.member_id": _member_id,
     "member.phone": _phone,
     "member.address": _address,
     "payer.name": _payer,
@@ -170,7 +215,7 @@ READERS: dict[str, Read] = {
     "clinician.npi": _npi,
     "clinician.phone": _phone,
     "clinician.fax": _phone,
-    "clinician.organization": _free_text,
+    "clinician.organization": _organization,
 }
 
 
@@ -486,6 +531,23 @@ def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], referenc
             out[path] = _found(path, *hit)
 
 
+def _discharge_time(out: dict[str, Found[Any]]) -> None:
+    """The clock time printed after the discharge date ("5/28/2025 13:45", "at 2 PM")."""
+    found = out.get("dates.discharge")
+    spans = find_dates(found.text) if found is not None else []
+    if found is None or not spans:
+        return
+    at = find_time(found.text[spans[0][1] :][:_TIME_REACH])
+    if at is not None:
+        out["dates.discharge_time"] = Found(
+            at, found.page, found.bbox, found.confidence, found.text
+        )
+
+
+#: How far past the discharge date, in characters, its time may be printed (" at 10:00 AM").
+_TIME_REACH = 16
+
+
 def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[Any]]:
     """The member, payer, clinician and date fields, keyed by contract path.
 
@@ -507,6 +569,7 @@ def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[A
         if path not in out and (hit := _first(doc.mentioned(path), read, reference)):
             out[path] = _found(path, *hit)
     _dates_from_bare_labels(doc, out, reference)
+    _discharge_time(out)
     _letterhead(doc, pages, out)
     _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
     return out

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from extractors.codes import hcpcs, icd10
 from extractors.codes.npi import is_valid_npi
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.normalize.dates import DateRole, parse_date
+from extractors.normalize.us_states import state_code, zip_fits_state
 from extractors.referral import (
     MISSING_PATHS,
     Flag,
@@ -30,6 +31,8 @@ from extractors.referral import (
 LOW_CONFIDENCE = 0.6
 #: The desk acknowledges every referral within a day of receipt.
 ACKNOWLEDGE_WITHIN = timedelta(hours=24)
+#: A discharge this close to receipt, before or after it, makes an order urgent.
+DISCHARGE_WINDOW = timedelta(hours=24)
 #: A type needs at least this score to be named; below it the order is "unknown".
 MIN_TYPE_SCORE = 2.0
 
@@ -136,7 +139,8 @@ def apply_rules(
     out.referral_type = referral_type(out, text)
     out.missing = missing_paths(out)
     kept = [flag for flag in out.flags if flag.code not in _RULE_FLAGS]
-    out.flags = kept + flags(out, received.date(), low_confidence)
+    # The ZIP check is a reading flag like low confidence: made once, at extraction.
+    out.flags = kept + flags(out, received.date(), low_confidence) + _address_flags(out)
     reason = urgency_reason(out, received, text)
     out.urgent = reason is not None
     out.urgency_reason = reason
@@ -217,6 +221,19 @@ def flags(referral: Referral, received: date, low_confidence: float = LOW_CONFID
     ]
 
 
+def _address_flags(referral: Referral) -> list[Flag]:
+    """A ZIP that its state does not use: one of the two was misread or mistyped."""
+    address = referral.member.address
+    if address.state is None or address.postal_code is None:
+        return []
+    if state_code(address.state) is None or zip_fits_state(address.postal_code, address.state):
+        return []
+    message = (
+        f"ZIP {address.postal_code} is not used in {address.state}; check the address on the page"
+    )
+    return [Flag(field="member.address.postal_code", code=FlagCode.LOW_CONFIDENCE, message=message)]
+
+
 def _npi_flags(referral: Referral) -> list[Flag]:
     npi = referral.clinician.npi
     if npi is None or is_valid_npi(npi):
@@ -228,10 +245,12 @@ def _npi_flags(referral: Referral) -> list[Flag]:
 def _code_flags(referral: Referral) -> list[Flag]:
     out = []
     for i, diagnosis in enumerate(referral.diagnoses):
+        path = f"diagnoses.{i}.code"
         if diagnosis.code is None:
+            message = "no ICD-10-CM code could be read for this diagnosis; code it from the page"
+            out.append(Flag(field=path, code=FlagCode.ICD10_UNKNOWN, message=message))
             continue
         entry = icd10.lookup(diagnosis.code)
-        path = f"diagnoses.{i}.code"
         if entry is None:
             message = f"{diagnosis.code} is not an ICD-10-CM code"
             out.append(Flag(field=path, code=FlagCode.ICD10_UNKNOWN, message=message))
@@ -289,11 +308,25 @@ def _confidence_flags(referral: Referral, threshold: float) -> list[Flag]:
     ]
 
 
+def _discharge_near(discharge: date, at: time | None, received: datetime) -> bool:
+    """Whether the discharge falls within 24 hours of receipt, before or after it.
+
+    A patient sent home hours before the fax arrived needs the order as much as one going
+    home tomorrow. Without a printed time the discharge may be at any hour of its day, so a
+    day that reaches within 24 hours of receipt counts: it is safer to look at it first.
+    """
+    if at is None:
+        return abs((discharge - received.date()).days) <= 1
+    moment = datetime.combine(discharge, at, tzinfo=received.tzinfo)
+    return abs(moment - received) <= DISCHARGE_WINDOW
+
+
 def urgency_reason(referral: Referral, received: datetime, text: str) -> str | None:
     """Why the order is urgent, or None. A discharge within a day of receipt comes first."""
     discharge = referral.dates.discharge
-    # Discharge dates carry no time, so the day of receipt and the next day both count.
-    if discharge is not None and 0 <= (discharge - received.date()).days <= 1:
+    if discharge is not None and _discharge_near(
+        discharge, referral.dates.discharge_time, received
+    ):
         return f"discharge on {discharge.isoformat()}, within 24 h of receipt"
     for line in text.splitlines():
         if COVER_CHECKBOXES.search(line):

@@ -52,6 +52,14 @@ _DIP = 0.4
 _MAX_WIDTH = 0.45
 #: A horizontal dark run longer than this many text heights is a ruled line, not a stroke.
 _RULE_RUN = 1.5
+#: How far, in label heights, a printed label beside the signature area may sit off the
+#: signature label's baseline, and how much taller than it it may be.
+_BASELINE_SLACK = 0.35
+_MAX_LABEL_HEIGHT = 1.3
+#: Blobs no bigger than a square this share of the text height on a side are specks.
+_SPECK_SIZE = 0.25
+#: A row with ink across this share of the area is a ruled line, however broken.
+_RULE_ROW_SHARE = 0.3
 #: Margin around recognized words that is blanked before counting ink, in text heights.
 _WORD_PAD = 0.15
 #: Words OCR read with at least this confidence and two letters or digits are text, not ink.
@@ -187,7 +195,7 @@ def _area(page: Page, label: Word) -> BBox:
     # The area ends at the next label on the line ("Date:"); a scribble OCR read as a word
     # does not end it.
     for word in _same_line(page, label):
-        if _is_next_label(word) and word.bbox[0] > x1 + height:
+        if _is_next_label(word, label) and word.bbox[0] > x1 + height:
             right = min(right, word.bbox[0])
             break
     left = min(x1 + height * 0.3, right)
@@ -200,12 +208,18 @@ def _area(page: Page, label: Word) -> BBox:
     return (left, top, right, min(1.0, y1 + height * _DIP))
 
 
-def _is_next_label(word: Word) -> bool:
-    # Bold labels beside a rule can read at low confidence ("Dated:" at 0.16) yet spell out.
-    key = _key(word)
-    return (word.text.endswith(":") and len(key) >= 3 and key.isalpha()) or (
-        _is_text(word) and key in DATE_LABEL_WORDS
+def _is_next_label(word: Word, label: Word) -> bool:
+    # Bold labels beside a rule can read at low confidence ("Dated:" at 0.16) yet spell out;
+    # they sit on the label's own baseline at its own height. A scribble OCR read as "SOY:"
+    # rises above the line and stands taller.
+    height = label.bbox[3] - label.bbox[1]
+    printed = (
+        abs(word.bbox[3] - label.bbox[3]) <= _BASELINE_SLACK * height
+        and word.bbox[3] - word.bbox[1] <= _MAX_LABEL_HEIGHT * height
     )
+    key = _key(word)
+    colon = word.text.endswith(":") and len(key) >= 3 and key.isalpha() and printed
+    return colon or (_is_text(word) and key in DATE_LABEL_WORDS)
 
 
 def _is_text(word: Word) -> bool:
@@ -221,7 +235,9 @@ def _has_ink(read: ReadPage, area: BBox, label: Word) -> bool:
     crop = image.crop(box)
     text_height = max(1, round((label.bbox[3] - label.bbox[1]) * height))
     ink = _ink_mask(crop, text_height)
+    _clear_rule_rows(ink, crop.width)
     _blank_words(ink, crop.width, read.page.words, box, (width, height), text_height)
+    _clear_specks(ink, crop.width, round((_SPECK_SIZE * text_height) ** 2))
     return _looks_like_writing(ink, crop.width, crop.height)
 
 
@@ -244,6 +260,49 @@ def _ink_mask(crop: Image.Image, text_height: int) -> bytearray:
         for run in rule.finditer(mask, start, start + width):
             mask[run.start() : run.end()] = bytes(run.end() - run.start())
     return mask
+
+
+def _clear_rule_rows(mask: bytearray, width: int) -> None:
+    """Clear the rows of a ruled line a fax broke into dashes ("__ ___ ____").
+
+    Its pieces are too short to be cleared as one long run, but they all sit in the same
+    few rows, which no handwriting fills across the area: a stroke crosses a row, it does
+    not run along it. The rows next to such a row are the rule's thickness.
+    """
+    rows = len(mask) // width
+    ruled = {
+        row
+        for row in range(rows)
+        if sum(mask[row * width : (row + 1) * width]) >= _RULE_ROW_SHARE * width
+    }
+    for row in {r + step for r in ruled for step in (-1, 0, 1)}:
+        if 0 <= row < rows:
+            mask[row * width : (row + 1) * width] = bytes(width)
+
+
+def _clear_specks(mask: bytearray, width: int, largest: int) -> None:
+    """Clear blobs of at most ``largest`` pixels: fax speckle and the crumbs of a broken
+    rule. A pen stroke is one long connected trail."""
+    rows = len(mask) // width
+    seen = bytearray(len(mask))
+    for start in range(len(mask)):
+        if not mask[start] or seen[start]:
+            continue
+        blob, stack = [], [start]
+        seen[start] = 1
+        while stack:
+            at = stack.pop()
+            blob.append(at)
+            row, col = divmod(at, width)
+            for r in (row - 1, row, row + 1):
+                for c in (col - 1, col, col + 1):
+                    near = r * width + c
+                    if 0 <= r < rows and 0 <= c < width and mask[near] and not seen[near]:
+                        seen[near] = 1
+                        stack.append(near)
+        if len(blob) <= largest:
+            for at in blob:
+                mask[at] = 0
 
 
 def _blank_words(

@@ -6,7 +6,6 @@ one printed line, and the words under a match give the page box the clerk checks
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -88,13 +87,6 @@ def merge_found(parts: Sequence[Found[Any]], value: T) -> Found[T]:
 def load_data(name: str) -> dict[str, Any]:
     """A TOML vocabulary from ``extractors/data``."""
     return tomllib.loads(files("extractors").joinpath(f"data/{name}").read_text("utf-8"))
-
-
-def terms_pattern(terms: Iterable[str]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive alternation of ``terms``, longest first."""
-    alternatives = sorted({re.escape(t).replace(r"\ ", r"\s+") for t in terms}, key=len)
-    body = "|".join(reversed(alternatives))
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

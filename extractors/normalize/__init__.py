@@ -3,13 +3,12 @@
 Every function here is pure: text in, value (or None when the text is not one) out.
 """
 
-from extractors.normalize.addresses import POSTAL_MISMATCH, Address, parse_address
+from extractors.normalize.addresses import Address, parse_address
 from extractors.normalize.dates import DateRole, ParsedDate, find_dates, parse_date
 from extractors.normalize.names import PersonName, split_person_name
 from extractors.normalize.phones import find_phones, parse_phone
 
 __all__ = [
-    "POSTAL_MISMATCH",
     "Address",
     "DateRole",
     "ParsedDate",

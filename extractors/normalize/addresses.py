@@ -1,21 +1,22 @@
 """Read a US postal address from OCR'd fax text, on one line or several.
 
 ``usaddress`` labels the parts; this module decides which labels make up each line,
-checks the state and ZIP, and refuses text whose parts it cannot tell apart.
+checks the state and ZIP, and refuses text whose parts it cannot tell apart. The result is
+the contract's own ``Address``; whether its ZIP lies in its state is a rule's question
+(``zip_fits_state``), flagged for the clerk rather than refused here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import usaddress
 
 from extractors.normalize.ocr_digits import repair_digit_runs
-from extractors.normalize.us_states import state_code, zip_fits_state
+from extractors.normalize.us_states import state_code
+from extractors.referral import Address
 
-#: Note on an address whose ZIP lies outside the prefixes its state uses.
-POSTAL_MISMATCH = "postal_mismatch"
+__all__ = ["Address", "parse_address"]
 
 # usaddress labels, by the address line they belong to. Labels not listed here
 # (Recipient, NotAddress, LandmarkName, ...) are left out of the address.
@@ -55,16 +56,6 @@ _VALUE_EDGES = " \t\r\n,;"
 _STREET_PL = re.compile(r"(?<=[a-z] )PI(?=[ ,]|$)", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Address:
-    line1: str
-    line2: str | None
-    city: str
-    state: str
-    postal_code: str
-    notes: tuple[str, ...] = ()
-
-
 def _tag(text: str) -> dict[str, str] | None:
     # Newlines confuse usaddress's tokenizer (it keeps them on tokens); a comma marks
     # the same boundary in a way it was trained on.
@@ -85,7 +76,7 @@ def _join(tagged: dict[str, str], labels: frozenset[str]) -> str:
 def parse_address(text: str) -> Address | None:
     """Return the address in ``text``, or None if street, city, state or ZIP is missing.
 
-    A ZIP outside its state's ZIP prefixes is kept, with a ``postal_mismatch`` note.
+    A ZIP outside its state's ZIP prefixes is kept: the rules flag it.
     """
     # OCR reads the l of the street type "Pl" as I: "5267 Ridge PI".
     tagged = _tag(_STREET_PL.sub("Pl", repair_digit_runs(text)))
@@ -98,14 +89,14 @@ def parse_address(text: str) -> Address | None:
     if not line1 or not city or state is None or zip_match is None:
         return None
     postal_code = zip_match["zip5"]
-    notes = () if zip_fits_state(postal_code, state) else (POSTAL_MISMATCH,)
     # usaddress splits "#101" into type "#" and identifier "101": print it as written.
     line2 = re.sub(r"#\s+(?=\w)", "#", _join(tagged, LINE2_LABELS)) or None
+    if line2 is not None and len(line2) < 3 and not any(c.isdigit() for c in line2):
+        line2 = None  # a speck usaddress took for a unit ("a"): a unit has a type or a number
     return Address(
         line1=line1,
         line2=line2,
         city=city,
         state=state,
         postal_code=postal_code,
-        notes=notes,
     )

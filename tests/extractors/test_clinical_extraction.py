@@ -8,6 +8,7 @@ Hand-built pages pin the tricky cases (ZIP vs CPT, NPI vs ICD, repairs).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -15,12 +16,15 @@ import pytest
 
 from extractors.extract.access import find_access_notes
 from extractors.extract.codes import find_diagnoses, find_procedures
+from extractors.extract.extractor import extract
 from extractors.extract.infusion import find_infusion
 from extractors.extract.items import find_items
+from extractors.extract.phrases import Phrases
 from extractors.extract.services import find_services
 from extractors.limits import Limits
-from extractors.pages import Page, Word
+from extractors.pages import Page, ReadPage, Word
 from extractors.readers import read_document
+from extractors.referral import FlagCode
 from samples.case import KINDS
 from samples.generator import make_document
 
@@ -274,3 +278,123 @@ def test_infusion_table_header_with_borders_read_as_brackets() -> None:
 def test_infusion_header_without_its_row_takes_no_label_as_drug() -> None:
     page = _page("Medication Dose Route", "Vascular access: PICC Port Midline")
     assert find_infusion([page]) is None
+
+
+def test_a_dot_read_as_a_colon_is_one_code_never_its_category() -> None:
+    assert _codes("ICD-10: J96:11 - Chronic respiratory failure with hypoxia") == ["J96.11"]
+
+
+def test_a_repair_that_falls_short_of_a_billable_code_keeps_no_code() -> None:
+    """ "$72,001)" repairs only to S72.001, which needs the seventh character OCR lost:
+    the diagnosis is kept without a code rather than with a code the page does not print."""
+    found = find_diagnoses([_page("13. Other Pertinent Diagnoses", "Dx: J44,1", "Dx: $72,001)")])
+    assert [(f.value.code, f.value.description) for f in found][1] == (None, "$72,001")
+    assert found[0].value.code == "J44.1"
+    # Printed as it stands, a code short of its characters is kept and flagged by the rules.
+    assert _codes("Dx: S72.001") == ["S72.001"]
+
+
+def _columns(*rows: tuple[str, ...]) -> Page:
+    """A table page: cell n of every row starts at the same x, as a printed table's do."""
+    words: list[Word] = []
+    for row, cells in enumerate(rows):
+        for column, cell in enumerate(cells):
+            x = 0.05 + column * 0.2
+            for token in cell.split():
+                box = (x, 0.05 + row * 0.02, x + 0.012 * len(token), 0.064 + row * 0.02)
+                words.append(Word(text=token, conf=0.95, bbox=box, line=row))
+                x = box[2] + 0.01
+    return Page(number=1, width=1700, height=2200, source="text_layer", words=words)
+
+
+def test_serial_number_of_a_replacement_from_a_line_a_table_and_a_letter() -> None:
+    line = _page("1. Hospital bed [E0250] - Serial No. RT12345678 (replacement) Qty 1")
+    (found,) = find_items([line])
+    assert (found.value.serial_number, found.value.brand_model) == ("RT12345678", None)
+    assert found.value.quantity == 1
+    table = _columns(
+        ("HCPCS", "Description", "Qty", "Serial #"), ("E0601", "CPAP device", "1", "KX-1234567")
+    )
+    (found,) = find_items([table])
+    assert found.value.serial_number == "KX-1234567"
+    prose = _page(
+        "Please provide Ms. Mei Martin with standard wheelchair, HCPCS K0001, replacing the"
+        " unit with serial number XY-12345678, quantity 1."
+    )
+    (found,) = find_items([prose])
+    assert found.value.serial_number == "XY-12345678"
+    assert found.value.description == "standard wheelchair"
+
+
+def test_item_description_without_list_number_label_or_code_label() -> None:
+    page = _page("3. Lancets, per box of 100 - HCPCS A4259 Qty 2", "Supplies: IV pole, HCPCS E0776")
+    assert [f.value.description for f in find_items([page])] == [
+        "Lancets, per box of 100",
+        "IV pole",
+    ]
+
+
+def test_items_listed_after_a_semicolon_read_as_a_colon() -> None:
+    page = _page(
+        "Please provide oxygen concentrator, HCPCS E1390, quantity 1, length of need 99 months"
+        " (lifetime): stationary liquid oxygen system, HCPCS E0439, quantity 1"
+    )
+    assert [f.value.hcpcs for f in find_items([page])] == ["E1390", "E0439"]
+
+
+def test_a_repaired_code_is_never_silent() -> None:
+    page = _page("Dx: J44.1 COPD", "HCPCS codes: F1390", "1. Oxygen concentrator [£0431] Qty 1")
+    referral = extract(
+        [ReadPage(page, b"")],
+        filename="order.pdf",
+        sha256="0" * 64,
+        received_at=datetime(2025, 1, 2, 9, 0, tzinfo=UTC),
+    )
+    repaired = [(f.field, f.message) for f in referral.flags if f.code == FlagCode.CODE_REPAIRED]
+    assert [field for field, _ in repaired] == ["procedures.0.code", "items.0.hcpcs"]
+    assert "E1390" in repaired[0][1]
+    assert (referral.procedures[0].code, referral.items[0].hcpcs) == ("E1390", "E0431")
+
+
+def test_phrases_match_whole_words_through_glued_marks_and_line_breaks() -> None:
+    heads = Phrases(["qty", "frequency", "flow rate", "hcpcs code"])
+    text = "HCPCS Code |Description Qty |Frequency Flow\nrate"
+    assert [m.group() for m in heads.finditer(text)] == [
+        "HCPCS Code",
+        "Qty",
+        "Frequency",
+        "Flow\nrate",
+    ]
+    assert heads.search("Quantity frequently") is None
+    longest = Phrases(["oxygen", "oxygen concentrator"])
+    assert [m.group() for m in longest.finditer("Oxygen concentrator, oxygen")] == [
+        "Oxygen concentrator",
+        "oxygen",
+    ]
+    assert longest.match("via oxygen", 4) is not None and longest.match("via oxygen", 3) is None
+
+
+def test_a_number_one_letter_off_a_hcpcs_code_is_cpt_only_under_a_cpt_label() -> None:
+    billing = _page("Billing codes: J3370; 59501", "HCPCS/CPT: B4189; 59366 Home infusion therapy")
+    assert [f.value.code for f in find_procedures([billing])] == ["J3370", "B4189"]
+    cpt = _page("CPT: 59501")
+    assert [(f.value.code, f.value.system) for f in find_procedures([cpt])] == [("59501", "CPT")]
+
+
+def test_a_name_that_means_one_code_suggests_it_without_claiming_it_was_printed() -> None:
+    page = _page("Please provide CPAP device, qty 1", "Please provide hospital bed, qty 1")
+    items = [(f.value.hcpcs, f.value.suggested_hcpcs) for f in find_items([page])]
+    # A hospital bed may be any of four codes: no suggestion.
+    assert items == [(None, "E0601"), (None, None)]
+    (printed,) = find_items([_page("1. CPAP device [E0601] Qty 1")])
+    assert (printed.value.hcpcs, printed.value.suggested_hcpcs) == ("E0601", None)
+
+
+def test_a_code_broken_after_its_dot_is_read_whole_or_not_at_all() -> None:
+    """ "150. 32" is I50.32 with the letter misread; "196. 11" repairs to no code at all, and
+    its head "196" must not be read as the category I96 on its own."""
+    line = "Diagnoses: N 39. 0 - Urinary tract infection; 150. 32 - Chronic diastolic heart failure"
+    assert _codes(line) == ["N39.0", "I50.32"]
+    assert _codes("ICD-10-CM: 196. 11 - Chronic respiratory failure with hypoxia; R06.02") == [
+        "R06.02"
+    ]

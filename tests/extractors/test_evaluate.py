@@ -185,6 +185,7 @@ def test_render_is_a_plain_text_table() -> None:
         "docs",
         "pages",
         "fields",
+        "items",
         "code",
         "P",
         "code",
@@ -196,7 +197,33 @@ def test_render_is_a_plain_text_table() -> None:
         "miss",
         "R",
     ]
-    assert lines[2].split() == ["fax_fine", "1", "2", *["1.000"] * 6]
-    assert lines[3].split() == ["overall", "1", "2", *["1.000"] * 6]
+    assert lines[2].split() == ["fax_fine", "1", "2", *["1.000"] * 7]
+    assert lines[3].split() == ["overall", "1", "2", *["1.000"] * 7]
+    assert "items.quantity" in text
     assert "member.dob" in text and "signature.present" in text
     assert text.rstrip().endswith("0.50 pages/s (2 pages)")
+
+
+def test_items_are_paired_by_code_then_description_and_scored_field_by_field() -> None:
+    t = truth()
+    t["items"] = [
+        {"description": "Oxygen concentrator", "hcpcs": "E1390", "quantity": 1},
+        {"description": "Shower chair", "hcpcs": None, "quantity": None},
+        {"description": "Hospital bed", "hcpcs": "E0250", "quantity": 1, "serial_number": "AB1234"},
+    ]
+    p = copy.deepcopy(t)
+    p["items"] = [
+        {"description": "shower chair", "hcpcs": None, "quantity": None},
+        {"description": "Oxygen concentrator (Invacare)", "hcpcs": "E1390", "quantity": 2},
+        {"description": "Cane", "hcpcs": "E0100", "quantity": 1},
+    ]
+    row = evaluate([Sample(p, t)]).rows[OVERALL]
+    # Pairs: E1390 by code, shower chair by description; the bed was missed, the cane extra.
+    assert row.items["items.description"] == [1, 4]
+    assert row.items["items.hcpcs"] == [2, 4]
+    assert row.items["items.quantity"] == [1, 4]
+    assert row.items["items.serial_number"] == [3, 4]
+    assert row.item_accuracy == pytest.approx(7 / 16)
+    assert meets(evaluate([Sample(p, t)]), {"item_accuracy": 0.5}) == [
+        "item_accuracy [overall] 0.438 < 0.500"
+    ]

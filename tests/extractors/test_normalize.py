@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
 from extractors.normalize import (
-    POSTAL_MISMATCH,
     Address,
     DateRole,
     ParsedDate,
@@ -18,6 +17,7 @@ from extractors.normalize import (
     split_person_name,
 )
 from extractors.normalize.ocr_digits import repair_digit_runs
+from extractors.normalize.times import find_time
 from extractors.normalize.us_states import STATES, state_code, zip_fits_state
 
 FAX_DAY = date(2024, 3, 10)
@@ -283,62 +283,66 @@ def test_find_phones(line, found):
 # --- addresses --------------------------------------------------------------------
 
 
+def _address(line1: str, line2: str | None, city: str, state: str, postal_code: str) -> Address:
+    return Address(line1=line1, line2=line2, city=city, state=state, postal_code=postal_code)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         (
             "9427 Martin Luther King Jr Ln, Greenville, SC 29611",
-            Address("9427 Martin Luther King Jr Ln", None, "Greenville", "SC", "29611"),
+            _address("9427 Martin Luther King Jr Ln", None, "Greenville", "SC", "29611"),
         ),
         (
             "2290 Elm Street\nSuite 4\nTampa, FL 33615",
-            Address("2290 Elm Street", "Suite 4", "Tampa", "FL", "33615"),
+            _address("2290 Elm Street", "Suite 4", "Tampa", "FL", "33615"),
         ),
         (
             "2290 Elm Street\nTampa, FL 33615",
-            Address("2290 Elm Street", None, "Tampa", "FL", "33615"),
+            _address("2290 Elm Street", None, "Tampa", "FL", "33615"),
         ),
         (
             "100 Main St Apt 2B, Columbus, OH 43215-1234",
-            Address("100 Main St", "Apt 2B", "Columbus", "OH", "43215"),
+            _address("100 Main St", "Apt 2B", "Columbus", "OH", "43215"),
         ),
         (
             "12 N. High St., Ste. 300, Columbus, Ohio 43215",
-            Address("12 N. High St.", "Ste. 300", "Columbus", "OH", "43215"),
+            _address("12 N. High St.", "Ste. 300", "Columbus", "OH", "43215"),
         ),
         (
             "PO Box 123, Dayton, OH 45401",
-            Address("PO Box 123", None, "Dayton", "OH", "45401"),
+            _address("PO Box 123", None, "Dayton", "OH", "45401"),
         ),
         (
             "1500 W Broad St Bldg C, Columbus, OH 43222",
-            Address("1500 W Broad St", "Bldg C", "Columbus", "OH", "43222"),
+            _address("1500 W Broad St", "Bldg C", "Columbus", "OH", "43222"),
         ),
         (
             "55 Water St, Brooklyn, NY 11201",
-            Address("55 Water St", None, "Brooklyn", "NY", "11201"),
+            _address("55 Water St", None, "Brooklyn", "NY", "11201"),
         ),
         (
             "  9427 Martin Luther King Jr Ln ,  Greenville , SC  29611 ",
-            Address("9427 Martin Luther King Jr Ln", None, "Greenville", "SC", "29611"),
+            _address("9427 Martin Luther King Jr Ln", None, "Greenville", "SC", "29611"),
         ),
         (
             "2290 Elm Street\n\n  Tampa FL 33615",
-            Address("2290 Elm Street", None, "Tampa", "FL", "33615"),
+            _address("2290 Elm Street", None, "Tampa", "FL", "33615"),
         ),
         # OCR noise in the ZIP
         (
             "2290 Elm Street\nTampa, FL 336l5",
-            Address("2290 Elm Street", None, "Tampa", "FL", "33615"),
+            _address("2290 Elm Street", None, "Tampa", "FL", "33615"),
         ),
         (
             "100 Main St, Columbus, OH 4321O",
-            Address("100 Main St", None, "Columbus", "OH", "43210"),
+            _address("100 Main St", None, "Columbus", "OH", "43210"),
         ),
-        # ZIP in another state's range: kept, with a note
+        # ZIP in another state's range: kept (the rules flag it)
         (
             "100 Main St, Columbus, OH 90210",
-            Address("100 Main St", None, "Columbus", "OH", "90210", (POSTAL_MISMATCH,)),
+            _address("100 Main St", None, "Columbus", "OH", "90210"),
         ),
     ],
 )
@@ -475,3 +479,31 @@ def test_address_unit_number_and_ocr_street_type():
     assert parsed is not None and parsed.line2 == "#101"
     parsed = parse_address("5267 Ridge PI\nColumbus, OH 43228")
     assert parsed is not None and parsed.line1 == "5267 Ridge Pl"
+
+
+def test_parse_address_gives_the_contract_address() -> None:
+    from extractors.referral import Address as ContractAddress
+
+    assert isinstance(parse_address("100 Main St, Columbus, OH 43215"), ContractAddress)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5/28/2025 13:45", time(13, 45)),
+        ("10-JUL-2024 10:00 AM", time(10, 0)),
+        ("on 3/3/2025 at 2 PM", time(14, 0)),
+        ("12:30 p.m.", time(12, 30)),
+        ("12:05 AM", time(0, 5)),
+        ("around noon", time(12, 0)),
+        ("5/28/2025", None),
+        ("Room 4", None),
+    ],
+)
+def test_find_time(text: str, expected: time | None) -> None:
+    assert find_time(text) == expected
+
+
+def test_a_speck_is_no_unit() -> None:
+    parsed = parse_address("6461 W Pine Way a\nAlbany, NY 12226")
+    assert parsed is not None and parsed.line2 is None

@@ -131,7 +131,7 @@ def test_every_key_is_present_and_null_when_absent():
     }  # fmt: skip
     assert set(data["clinician"].values()) == {None}
     assert data["dates"] == dict.fromkeys(
-        ["order", "service_start", "discharge", "signature", "face_to_face"]
+        ["order", "service_start", "discharge", "discharge_time", "signature", "face_to_face"]
     )
     assert data["signature"] == {"present": False, "date": None}
     assert data["infusion"] is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -223,6 +223,43 @@ def test_a_discharge_within_a_day_of_receipt_is_urgent() -> None:
 def test_a_discharge_next_week_is_not_urgent() -> None:
     out = run(complete(dates=Dates(order=date(2024, 10, 11), discharge=date(2024, 10, 18))))
     assert not out.urgent
+
+
+@pytest.mark.parametrize(
+    ("discharge", "at", "urgent"),
+    [
+        # Received 2024-10-12 11:39: a printed time is held to 24 hours either side.
+        (date(2024, 10, 13), time(10, 0), True),
+        (date(2024, 10, 13), time(13, 45), False),
+        (date(2024, 10, 12), time(8, 0), True),
+        (date(2024, 10, 11), time(9, 0), False),
+        # No time printed: any hour of the day may be the discharge.
+        (date(2024, 10, 11), None, True),
+        (date(2024, 10, 13), None, True),
+        (date(2024, 10, 14), None, False),
+    ],
+)
+def test_a_discharge_within_24_hours_of_receipt_before_or_after(
+    discharge: date, at: time | None, urgent: bool
+) -> None:
+    dates = Dates(order=date(2024, 10, 11), discharge=discharge, discharge_time=at)
+    assert run(complete(dates=dates)).urgent is urgent
+
+
+def test_a_diagnosis_without_a_readable_code_is_flagged() -> None:
+    out = run(complete(diagnoses=[Diagnosis(code="J44.1"), Diagnosis(description="$72,001")]))
+    assert [(f.field, f.code) for f in out.flags] == [("diagnoses.1.code", FlagCode.ICD10_UNKNOWN)]
+
+
+def test_a_zip_its_state_does_not_use_is_flagged_for_a_look() -> None:
+    address = Address(line1="7010 Church Blvd", city="Tampa", state="FL", postal_code="90210")
+    member = complete().member.model_copy(update={"address": address})
+    flags = [(f.field, f.code) for f in run(complete(member=member)).flags]
+    assert flags == [("member.address.postal_code", FlagCode.LOW_CONFIDENCE)]
+    fits = member.model_copy(
+        update={"address": address.model_copy(update={"postal_code": "33690"})}
+    )
+    assert run(complete(member=fits)).flags == []
 
 
 @pytest.mark.parametrize(

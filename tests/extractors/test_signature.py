@@ -28,15 +28,25 @@ def word(text: str, box: Box, line: int, conf: float = 0.95) -> Word:
     )
 
 
-def page(words: list[Word], *, scribble: bool, rule: bool = True) -> ReadPage:
-    """A page with the given words printed, a signature rule and maybe a scribble."""
+def page(words: list[Word], *, scribble: bool, rule: bool = True, fax: bool = False) -> ReadPage:
+    """A page with the given words printed, a signature rule and maybe a scribble.
+
+    ``fax`` breaks the rule into dashes and sprinkles speckle, as a standard-resolution
+    fax prints them (each speck two rows tall: the rows are doubled).
+    """
     image = Image.new("L", (WIDTH, HEIGHT), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=22)
     for w in words:
         # Printed words are ink to the pixel test: only masking the words keeps them out.
         draw.text((w.bbox[0] * WIDTH, w.bbox[1] * HEIGHT), w.text, fill=0, font=font)
-    if rule:
+    if rule and fax:
+        for x in range(160, 600, 40):
+            draw.line((x, 226, x + 30, 226), fill=0, width=2)
+        for n in range(120):
+            x, y = 160 + (n * 37) % 440, 160 + (n * 53) % 80
+            draw.line((x, y, x, y + 1), fill=0)
+    elif rule:
         draw.line((160, 226, 600, 226), fill=0, width=2)
     if scribble:
         points = [(x, 200 - 20 * math.sin(x / 9) + (x - 180) / 20) for x in range(180, 420, 2)]
@@ -95,6 +105,22 @@ def test_a_scribble_that_ocr_read_as_a_word_is_still_ink() -> None:
     words = signature_line(word("Ay", (180, 170, 420, 225), 0, conf=0.61))
     found = find_signature([page(words, scribble=True)], reference=REFERENCE)
     assert found is not None and found.present.value is True
+
+
+def test_a_fax_broken_rule_and_its_speckle_are_not_a_signature() -> None:
+    found = find_signature([page(signature_line(), scribble=False, fax=True)])
+    assert found is not None and found.present.value is False
+    signed = find_signature([page(signature_line(), scribble=True, fax=True)])
+    assert signed is not None and signed.present.value is True
+
+
+def test_a_scribble_read_as_a_label_does_not_end_the_signature_area() -> None:
+    """OCR reads a stroke as "SOY:" (a colon, no confidence, taller than print and off the
+    baseline): the area must still reach across the signature, not stop at it."""
+    words = signature_line(word("SOY:", (260, 178, 300, 214), 0, conf=0.0))
+    found = find_signature([page(words, scribble=True)], reference=REFERENCE)
+    assert found is not None and found.present.value is True
+    assert found.present.bbox[2] == pytest.approx(0.6)
 
 
 @pytest.mark.parametrize(

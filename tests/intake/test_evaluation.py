@@ -17,13 +17,18 @@ from intake.evaluation import run_eval
 CORPUS = Path(__file__).resolve().parents[2] / "samples" / "corpus"
 
 FLOORS = {
-    "field_accuracy": 0.96,
-    "field_accuracy.text_pdf": 0.98,
-    "field_accuracy.scan_pdf": 0.95,
-    "field_accuracy.fax_fine": 0.95,
-    "field_accuracy.fax_standard": 0.92,
-    "field_accuracy.png": 0.95,
+    # Measured on this corpus: fields 0.990 overall (text 1.000, scan 1.000, fax fine 0.991,
+    # fax standard 0.973, png 1.000, jpeg 0.973), items 0.902, code precision 1.000, missing
+    # recall 1.000. Floors sit a document's worth of slack below, never under the issue's
+    # targets for unseen documents.
+    "field_accuracy": 0.98,
+    "field_accuracy.text_pdf": 0.99,
+    "field_accuracy.scan_pdf": 0.98,
+    "field_accuracy.fax_fine": 0.96,
+    "field_accuracy.fax_standard": 0.95,
+    "field_accuracy.png": 0.98,
     "field_accuracy.jpeg": 0.95,
+    "item_accuracy": 0.85,
     "code_precision": 0.99,
     "missing_recall": 1.0,
 }

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from PIL import Image, TiffImagePlugin
 
 from samples import clinical
-from samples.case import KINDS, build_case, to_truth
+from samples.case import DISCHARGE_REASON, KINDS, build_case, to_truth
 from samples.fax import encode_fax_tiff
 from samples.generator import FORMATS, GeneratedDoc, generate, make_document
 from samples.people import make_mbi, npi_is_valid
@@ -56,6 +57,7 @@ ITEM_KEYS = {
     "flow_rate_lpm",
     "length_of_need_months",
     "brand_model",
+    "serial_number",
 }
 CORPUS = Path(__file__).resolve().parents[2] / "samples" / "corpus"
 
@@ -262,11 +264,12 @@ def test_text_pdf_prints_what_truth_says() -> None:
         expect = [t["clinician"]["npi"], t["member"]["member_id"], t["payer"]["name"]]
         expect += [dx["code"] for dx in t["diagnoses"]]
         expect += [i["hcpcs"] for i in t["items"]] + [p["code"] for p in t["procedures"]]
+        expect += [i["serial_number"] for i in t["items"]]
         expect += [
             s["frequency"] for s in t["services"] if "W" in s["frequency"] and "," in s["frequency"]
         ]
         expect += t["access_notes"]
-        if t["urgency_reason"]:
+        if t["urgency_reason"] and t["urgency_reason"] != DISCHARGE_REASON:
             expect.append(t["urgency_reason"])
         if t["infusion"]:
             expect += [t["infusion"]["drug"], t["infusion"]["dose"]]
@@ -313,3 +316,30 @@ def test_committed_corpus_matches_truth_files() -> None:
     for p in files:
         truth = json.loads(Path(f"{p}.truth.json").read_text())
         assert truth["source"]["filename"] == p.name
+
+
+def test_some_equipment_orders_replace_a_unit_and_print_its_serial() -> None:
+    serials = []
+    for seed in range(40):
+        doc = make_document(seed, "text_pdf", "dme")
+        text = re.sub(r"\s+", " ", _pdf_text(doc.data))
+        for item in doc.truth["items"]:
+            if item["serial_number"]:
+                assert item["serial_number"] in text, doc.name
+                serials.append(item["serial_number"])
+    assert 4 <= len(serials) <= 20
+
+
+def test_a_discharge_within_24_hours_of_receipt_is_urgent_in_truth() -> None:
+    """The issue's rule, whatever wording the page carries: every discharge referral whose
+    discharge falls within a day of receipt (or on a day that reaches it, untimed) is urgent."""
+    for seed in range(60):
+        case = build_case(seed, "discharge")
+        truth = to_truth(case)
+        assert case.discharge is not None
+        gap = abs(case.discharge - case.received_at)
+        days = abs((case.discharge.date() - case.received_at.date()).days)
+        near = gap <= timedelta(hours=24) if case.discharge_time_shown else days <= 1
+        assert truth["urgent"] is (case.urgent or near), seed
+        if truth["urgent"]:
+            assert truth["urgency_reason"]
