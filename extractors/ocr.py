@@ -8,6 +8,7 @@ from PIL import Image
 
 from extractors import tesseract
 from extractors.pages import Page, ReadPage, Word, group_lines
+from extractors.preprocess import straightened, without_rules
 
 #: An upright page of printed text reads at ~0.9 mean confidence; the same page upside down
 #: reads as garbage at ~0.2. Only pages below this are checked for orientation, so the common
@@ -20,15 +21,18 @@ _REVIEW_MAX_WIDTH = 2600
 
 
 def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
-    """OCR an image with square pixels; return the upright page, its words and a PNG of it."""
-    upright = image if image.mode in ("1", "L") else image.convert("L")
-    words = tesseract.recognize(upright, timeout)
+    """OCR an image with square pixels; return the upright page, its words and a PNG of it.
+
+    The PNG is the straightened page as printed; tesseract reads a copy without table rules.
+    """
+    upright = straightened(image)
+    words = tesseract.recognize(without_rules(upright), timeout)
     rotation = 0
     if not _readable(words):
         turn = tesseract.clockwise_rotation(upright, timeout)
         if turn:
             turned = upright.rotate(-turn, expand=True)
-            turned_words = tesseract.recognize(turned, timeout)
+            turned_words = tesseract.recognize(without_rules(turned), timeout)
             if _score(turned_words) > _score(words):
                 upright, words, rotation = turned, turned_words, turn
     page = _page_from_words(words, upright.size, number, rotation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -38,6 +38,20 @@ HcpcsTable = Mapping[str, HcpcsCode]
 
 class HcpcsTableError(ValueError):
     """The file is not a usable HCPCS table (missing columns, no codes)."""
+
+
+#: A code as it stands in running text: not part of a longer word or number.
+_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Z][0-9]{4}(?![A-Za-z0-9])")
+
+
+def codes_printed(texts: Iterable[str], table: HcpcsTable | None = None) -> set[str]:
+    """The existing codes printed, exactly as they stand, anywhere in ``texts``."""
+    return {
+        match.group()
+        for text in texts
+        for match in _IN_TEXT.finditer(text)
+        if lookup(match.group(), table) is not None
+    }
 
 
 def load_table(path: Path | None = None) -> HcpcsTable:

@@ -9,7 +9,7 @@ answer is None: a wrong code on an order is worse than a blank the clerk fills i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from itertools import product
 
@@ -27,13 +27,17 @@ class _Slot(Enum):
 #: fax it is far more often an I or a 1.
 _AS_DIGIT = {"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "i": "1", "l": "1",
              "S": "5", "s": "5", "$": "5", "B": "8", "Z": "2", "z": "2", "G": "6"}  # fmt: skip
-#: A fax drops thin strokes: the bottom bar of an E (read F), the hook of a J (read ] or 3),
+#: A fax drops thin strokes: the bottom bar of an E (read F), the hook of a J (read ], 3 or 1),
 #: the top of a Z (read 7); a currency sign is a letter with a stroke across it (£/€ E, $ S).
-_AS_LETTER = {"0": "O", "1": "IL", "l": "IL", "5": "S", "8": "B", "2": "Z", "6": "G",
+_AS_LETTER = {"0": "O", "1": "ILJ", "l": "IL", "5": "S", "8": "B", "2": "Z", "6": "G",
               "3": "J", "7": "Z", "F": "E", "$": "S", "£": "E", "€": "E",
               "]": "J", "}": "J", "|": "IJ"}  # fmt: skip
 #: Lower-case l is never read as the letter L as printed: on a fax it is an I or a 1.
 _NOT_LITERAL = frozenset("l")
+
+#: Digits a fax blurs into one another: closed loops fill or open, a stroke goes missing.
+_DIGIT_LOOKALIKES = {"0": "689", "1": "7", "3": "89", "5": "6", "6": "058", "7": "1",
+                     "8": "0369", "9": "08"}  # fmt: skip
 
 #: More misreads than this in one short code is more likely another word than a code.
 _MAX_SUBSTITUTIONS = 2
@@ -97,6 +101,28 @@ def repair_hcpcs(token: str, table: hcpcs.HcpcsTable | None = None) -> str | Non
         return None
     codes = hcpcs.load_table() if table is None else table
     return _repair(chars, _HCPCS_SLOTS, codes.__contains__)
+
+
+def agreeing_code(code: str, printed: Iterable[str]) -> str | None:
+    """The one code in ``printed`` that ``code`` differs from by a single digit, or None.
+
+    An order prints the same code twice (a code list, then the item's row): when one reading
+    is a code that does not exist ("E1396") and the other exists (E1390), the digit OCR
+    misread is plain. Digits confuse among themselves in ways no single reading can undo,
+    so only the order's own second print is trusted to settle it, and only between digits
+    that look alike (E1392 is no reading of E1396).
+    """
+    alike = {other for other in printed if _one_lookalike_digit_apart(other, code)}
+    return alike.pop() if len(alike) == 1 else None
+
+
+def _one_lookalike_digit_apart(a: str, b: str) -> bool:
+    differ = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
+    return (
+        len(a) == len(b)
+        and len(differ) == 1
+        and differ[0][1] in _DIGIT_LOOKALIKES.get(differ[0][0], "")
+    )
 
 
 def _strip_noise(token: str) -> str:

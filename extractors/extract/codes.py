@@ -16,7 +16,7 @@ from typing import Literal
 
 from extractors.codes import hcpcs, icd10
 from extractors.codes.cpt import is_cpt_format
-from extractors.codes.repair import described, repair_hcpcs, repair_icd10
+from extractors.codes.repair import agreeing_code, described, repair_hcpcs, repair_icd10
 from extractors.extract.found import Found
 from extractors.extract.phrases import Phrases
 from extractors.extract.textlines import TextLine, all_lines, load_data
@@ -120,10 +120,14 @@ def _cut_short(printed: str, entry: icd10.IcdCode) -> bool:
 
 def find_procedures(pages: Iterable[Page]) -> list[Found[Procedure]]:
     """HCPCS and CPT codes listed as procedure or billing codes (not equipment table rows)."""
+    pages = list(pages)
+    printed = hcpcs.codes_printed(line.text for line in all_lines(pages))
     found: dict[str, Found[Procedure]] = {}
     for cand in _candidates(pages):
         labelled = cand.context in ("proc", "cpt")
         procedure = _procedure(cand) if labelled else _service_code(cand)
+        if procedure is not None and procedure.system == "HCPCS":
+            procedure = _agreed(procedure, printed)
         if procedure is None or procedure.code in found:
             continue
         found[procedure.code] = cand.line.found(procedure, cand.start, cand.end)
@@ -327,6 +331,18 @@ def _procedure(cand: _Candidate) -> Procedure | None:
                 code=repaired, system="HCPCS", description=_hcpcs_text(hcpcs.lookup(repaired))
             )
     return None
+
+
+def _agreed(procedure: Procedure, printed: set[str]) -> Procedure:
+    """A code that does not exist, as the existing code the order prints for it elsewhere."""
+    if hcpcs.lookup(procedure.code) is not None:
+        return procedure
+    fixed = agreeing_code(procedure.code, printed)
+    if fixed is None:
+        return procedure
+    return procedure.model_copy(
+        update={"code": fixed, "description": _hcpcs_text(hcpcs.lookup(fixed))}
+    )
 
 
 def _under_cpt_only(cand: _Candidate) -> bool:

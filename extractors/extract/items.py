@@ -4,7 +4,8 @@ length of need and brand/model.
 Two shapes are read. A table under a column header ("HCPCS Description Qty LON") is split
 by the x position of its heads. Any other line that prints an E/K/A/B code, or names a
 piece of equipment from the lexicon with a quantity, is read as one item by patterns.
-The HCPCS code is only ever the printed one (checked against the table by the rules).
+The HCPCS code is only ever a printed one (checked against the table by the rules): a
+reading that is no code is replaced only by the code the order prints for it elsewhere.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from extractors.codes import hcpcs
-from extractors.codes.repair import repair_hcpcs
+from extractors.codes.repair import agreeing_code, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.phrases import PhraseMatch, Phrases
 from extractors.extract.textlines import (
@@ -123,6 +124,7 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
     """Items ordered, in page order; an item printed twice (form and table) is kept once."""
     found: list[Found[Item]] = []
     seen: set[str] = set()
+    printed: set[str] = set()
     last_heads: list[tuple[str, float]] = []
     for page in pages:
         lines = [_repaired(line) for line in page_lines(page)]
@@ -146,7 +148,23 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
                 continue
             for segment in _segments(line):
                 _keep(found, seen, _line_item(segment, None))
-    return _form_answers(found, pages)
+        printed |= hcpcs.codes_printed(line.text for line in lines)
+    return _form_answers(_agreed(found, printed), pages)
+
+
+def _agreed(found: list[Found[Item]], printed: set[str]) -> list[Found[Item]]:
+    """Items whose code does not exist given the code the order prints for them elsewhere
+    (or that their name means), then merged with the item that code already stands for."""
+    agreed: list[Found[Item]] = []
+    seen: set[str] = set()
+    for item in found:
+        code = item.value.hcpcs
+        if code is not None and hcpcs.lookup(code) is None:
+            meant = _suggested_code(item.value.description)
+            if (fixed := agreeing_code(code, printed | ({meant} if meant else set()))) is not None:
+                item = replace(item, value=item.value.model_copy(update={"hcpcs": fixed}))
+        _keep(agreed, seen, item)
+    return agreed
 
 
 def _form_answers(found: list[Found[Item]], pages: Iterable[Page]) -> list[Found[Item]]:

@@ -121,6 +121,17 @@ class Candidate:
         return " ".join(w.text for w in self.words)
 
 
+#: Faxes blur i, l and 1 into one stroke and o into 0 ("Medicald ID", "P0licy"): labels and
+#: lines are matched with those folded together. One character for one, so offsets hold.
+_FOLDS = str.maketrans({"l": "i", "1": "i", "0": "o"})
+
+
+def _folded(text: str) -> str:
+    # Per character: a few letters lower-case to two ("İ"), which would shift offsets.
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered.translate(_FOLDS)
+
+
 def _variants(label: str) -> set[str]:
     # OCR and typists drop dots ("DOB", "Policy No") and add marks; the tokenizer splits
     # trailing marks off, so only the dotless spelling needs adding.
@@ -175,7 +186,7 @@ def vocabulary(path: Path = LABELS_FILE) -> Vocabulary:
                     raise ValueError(f"label {label!r} is listed for two meanings")
                 continue
             specs[key] = spec
-            matcher.add(key, [nlp.make_doc(variant)])
+            matcher.add(key, [nlp.make_doc(_folded(variant))])
     return Vocabulary(nlp, matcher, specs)
 
 
@@ -224,7 +235,7 @@ def _remainder(word: Word, cut: int) -> Word | None:
 
 
 def _line_hits(vocab: Vocabulary, page: Page, number: int, line: _Line) -> list[LabelHit]:
-    doc = vocab.nlp.make_doc(line.text)
+    doc = vocab.nlp.make_doc(_folded(line.text))
     found = [(doc[s:e], vocab.nlp.vocab.strings[m]) for m, s, e in vocab.matcher(doc)]
     # Longest first, so "Patient Phone" wins over "Patient" and "Supplier NPI" over "NPI".
     found.sort(key=lambda f: (-(f[0].end_char - f[0].start_char), f[0].start_char))
@@ -259,14 +270,20 @@ def _hit(
     while opener and _BOX_NUMBER.match(line.words[opener - 1].text):
         opener -= 1
     if not strong and not spec.needs_colon:
-        before = line.words[opener - 1] if opener else None
+        # Stray marks between two cells ("Member ID '- Cell Phone") hide no gap.
+        before = next(
+            (w for w in reversed(line.words[:opener]) if not _PUNCT_ONLY.match(w.text)), None
+        )
+        marks = line.words[opener - 1] if opener else None
         # Without a colon, a label must start a cell and be capitalised: a lower-case
         # "patient" after a comma is prose ("...; patient agrees with plan").
-        # A capitalised label right before a number is one too: "Phone 555-1234 Fax ...".
+        # A capitalised label right before a number or an identifier is one too:
+        # "Phone 555-1234 Fax ...", "Policy No. H010393354".
+        value = tail.lstrip("(+").split(maxsplit=1)
         strong = line.text[start : start + 1].isupper() and (
-            tail.lstrip("(+")[:1].isdigit()
+            (bool(value) and any(c.isdigit() for c in value[0]))
             or before is None
-            or before.text[-1:] in _CELL_SEPARATORS
+            or (marks is not None and marks.text[-1:] in _CELL_SEPARATORS)
             or is_column_gap(page, before, line.words[opener])
         )
         if strong and spec.path == "any.date" and not tail.lstrip("(+")[:1].isdigit():
@@ -330,8 +347,11 @@ def _right(
     for i in range(1, len(words)):
         if is_column_gap(page, words[i - 1], words[i]):
             return words[:i], words[i].bbox[0]
-    if not words and hit.after < stop:
-        edge = line.words[hit.after].bbox[0] if hit.after < len(line.words) else edge
+    between = line.words[hit.after : stop]
+    hint = [w for w in between if not (_PUNCT_ONLY.match(w.text) or _is_speck(w))]
+    if not words and hint:
+        # An empty label's hint ("(mm/dd/yyyy)") ends its cell; a stray dash or speck does not.
+        edge = hint[0].bbox[0]
     return words, edge
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -37,6 +37,7 @@ from extractors.normalize import (
     split_person_name,
 )
 from extractors.normalize.names import PersonName
+from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
 from extractors.pages import Page, Word
 
@@ -51,7 +52,7 @@ class FoundDate(Found[date]):
 
 _SEX = {"m": "M", "male": "M", "f": "F", "female": "F", "u": "U", "unknown": "U"}
 _NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z'.\-]*,?$")
-_ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{3,}[A-Za-z0-9]$")
+_ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-.]{3,}[A-Za-z0-9]$")
 _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
 _MARKS_ONLY = re.compile(r"^[^\w#]+$|^_+$")
 
@@ -89,7 +90,7 @@ def _name(text: str) -> PersonName | None:
     specs = vocabulary().specs
     if not 2 <= len(tokens) <= 6 or not all(_NAME_TOKEN.match(t) for t in tokens):
         return None
-    if not tokens[0][:1].isupper() or any(t.strip(",.:").lower() in specs for t in tokens):
+    if not tokens[0][:1].isupper() or _holds_label(tokens, specs):
         return None
     if any(_folded(t.strip(",.:")) in _label_words() for t in tokens):
         return None  # a label OCR misread: "Patlent's Name"
@@ -98,6 +99,16 @@ def _name(text: str) -> PersonName | None:
         return None
     # A surname of one letter is an initial or a speck, not the name.
     return parsed if len(parsed.last.strip(".")) > 1 else None
+
+
+def _holds_label(tokens: list[str], specs: Mapping[str, object]) -> bool:
+    """Whether any run of the tokens is a label ("Birth Dt", "Sex"): a label is no name."""
+    words = [t.strip(",.:").lower() for t in tokens]
+    return any(
+        " ".join(words[start:end]) in specs
+        for start in range(len(words))
+        for end in range(start + 1, len(words) + 1)
+    )
 
 
 def _folded(word: str) -> str:
@@ -132,8 +143,12 @@ def _sex(text: str, _reference: date) -> str | None:
 
 
 def _identifier(text: str, _reference: date) -> str | None:
-    token = text.split()[0].strip("#:;,.") if text.split() else ""
+    # Marks at either end are the label's or OCR's ("#", "1DP8EY4KT52°"), never the ID's.
+    token = _EDGE_MARKS.sub("", text.split()[0]) if text.split() else ""
     return token if _ID_TOKEN.match(token) and any(c.isdigit() for c in token) else None
+
+
+_EDGE_MARKS = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 
 
 def _member_id(text: str, reference: date) -> str | None:
@@ -153,11 +168,15 @@ _MBI_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "
 
 
 def _mbi(token: str) -> str:
-    """An MBI-shaped ID with the letters an MBI never holds read as their digits."""
-    if len(token) != 11 or _MBI.fullmatch(token):
+    """An MBI read through OCR damage, or the token as it stands when none fits.
+
+    The letters an MBI never holds are read as their digits, and dashes and dots inside it
+    ("1EG4-TE5-MK73", "4KP8AW6.JN70") are dropped.
+    """
+    if _MBI.fullmatch(token):
         return token
-    repaired = token.upper().translate(_MBI_DIGITS)
-    return repaired if _MBI.fullmatch(repaired) else token
+    bare = re.sub(r"[-.]", "", token).upper().translate(_MBI_DIGITS)
+    return bare if _MBI.fullmatch(bare) else token
 
 
 def _npi(text: str, _reference: date) -> str | None:
@@ -166,7 +185,7 @@ def _npi(text: str, _reference: date) -> str | None:
 
 
 def _free_text(text: str, _reference: date) -> str | None:
-    value = text.strip(" ,;:.-")
+    value = without_specks(text).strip(" ,;:.-")
     return value if value and any(c.isalpha() for c in value) and len(value) <= 80 else None
 
 
@@ -183,7 +202,7 @@ def _address(text: str, reference: date) -> dict[str, str | None] | None:
     if any(not any(c.isalpha() for c in ln) and _phone(ln, reference) for ln in text.split("\n")):
         return None
     # OCR's lone marks at a line's ends (": , Knoxville", "Street __", "#10 .") are specks.
-    lines = [" ".join(_trim_marks(ln.split())) for ln in text.split("\n")]
+    lines = [without_specks(" ".join(_trim_marks(ln.split()))) for ln in text.split("\n")]
     parsed = parse_address("\n".join(ln for ln in lines if ln))
     return None if parsed is None else parsed.model_dump()
 

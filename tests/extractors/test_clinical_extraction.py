@@ -391,10 +391,25 @@ def test_a_name_that_means_one_code_suggests_it_without_claiming_it_was_printed(
 
 
 def test_a_code_broken_after_its_dot_is_read_whole_or_not_at_all() -> None:
-    """ "150. 32" is I50.32 with the letter misread; "196. 11" repairs to no code at all, and
-    its head "196" must not be read as the category I96 on its own."""
+    """ "150. 32" is I50.32 with the letter misread; "196. 11" is J96.11 (a J that lost its
+    hook); "199. 11" repairs to no code, and its head is never read as the category I99."""
     line = "Diagnoses: N 39. 0 - Urinary tract infection; 150. 32 - Chronic diastolic heart failure"
     assert _codes(line) == ["N39.0", "I50.32"]
     assert _codes("ICD-10-CM: 196. 11 - Chronic respiratory failure with hypoxia; R06.02") == [
-        "R06.02"
+        "J96.11",
+        "R06.02",
     ]
+    assert _codes("ICD-10-CM: 199. 11 - Chronic respiratory failure; R06.02") == ["R06.02"]
+
+
+def test_an_item_code_that_does_not_exist_takes_the_one_printed_for_it_elsewhere() -> None:
+    """Page 1 lists E1390 and E1392; the item line's E1390 was misread as E1396."""
+    page = _page(
+        "HCPCS codes: E1390 E1392",
+        "1. Oxygen concentrator [E1396] - Respironics EverFlo Qty 1",
+        "2. Portable oxygen concentrator [E1392] - Inogen One G5 Qty 1",
+    )
+    items = [(f.value.hcpcs, f.value.quantity) for f in find_items([page])]
+    assert items == [("E1390", 1), ("E1392", 1)]
+    alone = _page("1. Hospital bed [E0268] Qty 1")
+    assert [f.value.hcpcs for f in find_items([alone])] == ["E0268"]

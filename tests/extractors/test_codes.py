@@ -9,7 +9,7 @@ import pytest
 from extractors.codes import hcpcs, icd10
 from extractors.codes.cpt import is_cpt_format
 from extractors.codes.npi import is_valid_npi
-from extractors.codes.repair import repair_hcpcs, repair_icd10
+from extractors.codes.repair import agreeing_code, repair_hcpcs, repair_icd10
 
 
 @pytest.mark.parametrize(
@@ -293,3 +293,25 @@ def test_repair_hcpcs_uses_the_given_table(tmp_path):
     table = hcpcs.load_table(path)
     assert repair_hcpcs("X99SO", table) == "X9950"
     assert repair_hcpcs("E1390", table) is None
+
+
+@pytest.mark.parametrize(
+    ("read", "printed", "code"),
+    [
+        ("E1396", {"E1390", "E1392"}, "E1390"),
+        ("E0268", {"E0260"}, "E0260"),
+        # Two codes a look-alike digit away: no telling which the page meant; 7 is no 4.
+        ("E0268", {"E0260", "E0266"}, None),
+        ("E0437", {"E0431", "E0434"}, "E0431"),
+        # A letter differs: not a digit misread, and a different kind of code.
+        ("K1390", {"E1390"}, None),
+        ("E1396", set(), None),
+    ],
+)
+def test_agreeing_code(read: str, printed: set[str], code: str | None) -> None:
+    assert agreeing_code(read, printed) == code
+
+
+def test_codes_printed_are_whole_existing_codes() -> None:
+    text = "HCPCS codes: E1390, E1392; E1396 X1234 AE0260 E02601"
+    assert hcpcs.codes_printed([text]) == {"E1390", "E1392"}

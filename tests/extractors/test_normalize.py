@@ -17,6 +17,7 @@ from extractors.normalize import (
     split_person_name,
 )
 from extractors.normalize.ocr_digits import repair_digit_runs
+from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
 from extractors.normalize.us_states import STATES, state_code, zip_fits_state
 
@@ -507,3 +508,25 @@ def test_find_time(text: str, expected: time | None) -> None:
 def test_a_speck_is_no_unit() -> None:
     parsed = parse_address("6461 W Pine Way a\nAlbany, NY 12226")
     assert parsed is not None and parsed.line2 is None
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Valley Family Practice ~", "Valley Family Practice"),
+        ("Aetna\u2019", "Aetna"),
+        ("744 Oak Dr oo", "744 Oak Dr"),
+        ("Good Samaritan Medical Group .", "Good Samaritan Medical Group"),
+        ("Prairie. Wound Care Center", "Prairie Wound Care Center"),
+        ("Lot: 4C", "Lot 4C"),
+        ("Lot 9.", "Lot 9"),
+        ("3135 Park Ln-", "3135 Park Ln"),
+        # Abbreviations keep their dots, and a comma inside a name stays.
+        ("St. Luke's Home Health", "St. Luke's Home Health"),
+        ("Summit Pulmonary Assoc.", "Summit Pulmonary Assoc."),
+        ("Apt. 3F", "Apt. 3F"),
+        ("Smith, Jones & Co", "Smith, Jones & Co"),
+    ],
+)
+def test_specks_are_taken_off_free_text(read: str, meant: str) -> None:
+    assert without_specks(read) == meant

@@ -307,3 +307,56 @@ def test_letterhead_named_as_the_supplier_is_not_the_clinicians() -> None:
     found = extract_parties([page], date(2024, 12, 1))
     assert "clinician.organization" not in found
     assert "clinician.fax" not in found
+
+
+def test_labels_are_matched_through_fax_blur() -> None:
+    """A fax reads i, l and 1 alike and o as 0: "Medicald ID" and "P0licy #" are labels."""
+    page = _page([[(0.1, "Medicald ID: 738292117")], [(0.1, "P0licy #: W774835390")]])
+    assert _values(page, "member.member_id") == ["738292117", "W774835390"]
+
+
+def test_a_label_before_an_identifier_needs_no_colon() -> None:
+    page = _page([[(0.1, "Gender: F . Policy No. H53636052")]])
+    assert _values(page, "member.member_id") == ["H53636052"]
+    found = extract_parties([page], date(2024, 6, 1))
+    assert found["member.member_id"].value == "H53636052"
+
+
+def test_stray_marks_between_two_empty_labels_hide_no_cell_gap() -> None:
+    page = _page(
+        [
+            [(0.1, "Member ID '-"), (0.5, "Cell Phone")],
+            [(0.1, "W774835390"), (0.5, "(865) 826-7266")],
+        ]
+    )
+    assert _values(page, "member.member_id") == ["W774835390"]
+    assert _values(page, "member.phone") == ["(865) 826-7266"]
+
+
+def test_a_dash_beside_an_empty_label_does_not_narrow_its_cell() -> None:
+    page = _page([[(0.1, "Home Address —")], [(0.1, "4022 N Mill Rd, Omaha, NE 68114")]])
+    assert _values(page, "member.address") == ["4022 N Mill Rd, Omaha, NE 68114"]
+
+
+def test_a_label_is_never_read_as_a_name() -> None:
+    """An empty "Pt" cell beside "Birth Dt": the DOB's label is no patient called Birth Dt."""
+    page = _page([[(0.1, "Pt"), (0.5, "Birth Dt")], [(0.5, "1937-05-31")]])
+    found = extract_parties([page], date(2024, 6, 1))
+    assert "member.first_name" not in found
+    assert "member.last_name" not in found
+    assert found["member.dob"].value == date(1937, 5, 31)
+
+
+@pytest.mark.parametrize(
+    ("printed", "member_id"),
+    [
+        ("1EG4-TE5-MK73", "1EG4TE5MK73"),
+        ("4KP8AW6.JN70", "4KP8AW6JN70"),
+        ("1DP8EY4KT52°", "1DP8EY4KT52"),
+        ("1EG4TE5MKO3", "1EG4TE5MK03"),
+        ("ABC-123-456", "ABC-123-456"),
+    ],
+)
+def test_member_ids_through_ocr_damage(printed: str, member_id: str) -> None:
+    page = _page([[(0.1, f"Member ID: {printed}")]])
+    assert extract_parties([page], date(2024, 6, 1))["member.member_id"].value == member_id

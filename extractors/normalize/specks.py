@@ -1,0 +1,41 @@
+"""OCR's stray marks in a free-text value: "Valley Family Practice ~", "Aetna’", "744 Oak Dr oo".
+
+A fax's speckle is read as a mark glued to a word or as a word of its own. Names of plans,
+practices and streets hold no such marks, so they are taken off; a dot is kept where it ends
+an abbreviation ("Apt. 3F", "St. Luke's", "Assoc.").
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Marks a speck is read as, glued to the end of a word; at the value's end, also these.
+_GLUED = '~©®°’‘`"_|*•·;:'
+_GLUED_LAST = ",-'"
+#: A token of marks only, or one or two lower-case letters: dirt, not a word of a name.
+_SPECK = re.compile(r"^[^\w]+$|^_+$|^[a-z]{1,2}$")
+#: Abbreviations of five letters or more that end with a dot in practice and plan names.
+_LONG_ABBREVIATIONS = frozenset({"assoc", "assocs", "assn", "hosp", "hlth", "mgmt", "svcs"})
+
+
+def without_specks(text: str) -> str:
+    """``text`` with speck words at its ends and marks glued to its words taken off."""
+    tokens = text.split()
+    while tokens and _SPECK.match(tokens[-1]):
+        tokens.pop()
+    while tokens and _SPECK.match(tokens[0]) and not tokens[0].isalpha():
+        tokens.pop(0)
+    cleaned = [_cleaned(token, last=i == len(tokens) - 1) for i, token in enumerate(tokens)]
+    return " ".join(token for token in cleaned if token)
+
+
+def _cleaned(token: str, last: bool) -> str:
+    core = token.rstrip(_GLUED + (_GLUED_LAST if last else ""))
+    if last and core[-2:-1].isdigit() and core.endswith("."):
+        core = core[:-1]  # "Lot 9.": no abbreviation ends in a digit
+    elif core.endswith(".") and len(core) > 5:
+        word = core[:-1]
+        # "Prairie." mid-name is a speck on the line; "Assoc." is an abbreviation.
+        if word.isalpha() and word.lower() not in _LONG_ABBREVIATIONS:
+            core = word
+    return core or token

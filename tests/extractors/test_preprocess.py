@@ -1,0 +1,74 @@
+"""Straightening and rule lifting before OCR, checked through real tesseract."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.ocr import ocr_page
+from extractors.preprocess import skew_degrees, straightened, without_rules
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+ROWS = [("J96.11", "Chronic respiratory failure with hypoxia"), ("J43.9", "Emphysema")]
+# Column edges of the boxed table, in pixels of a 1728-wide fax page.
+COLUMNS = (130, 420, 1580)
+
+
+def _boxed_table() -> Image.Image:
+    """A fax page with a ruled diagnosis table whose codes nearly touch the cell borders."""
+    page = Image.new("L", (1728, 2200), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, 36)
+    top, height = 300, 52
+    for row, cells in enumerate([("ICD-10 Code", "Description"), *ROWS]):
+        y = top + row * height
+        draw.rectangle((COLUMNS[0], y, COLUMNS[2], y + height), outline=0, width=3)
+        draw.line((COLUMNS[1], y, COLUMNS[1], y + height), fill=0, width=3)
+        for x, text in zip(COLUMNS[:2], cells, strict=True):
+            draw.text((x + 6, y + 8), text, font=font, fill=0)
+    draw.text((130, 600), "Ordering physician: Alan Whitfield MD", font=font, fill=0)
+    return page
+
+
+def _texts(image: Image.Image) -> list[str]:
+    return [word.text for word in ocr_page(image, 1, timeout=60).page.words]
+
+
+@pytest.mark.parametrize("degrees", [-2.0, -0.8, 0.6, 1.5])
+def test_skew_is_measured_to_a_tenth_of_a_degree(degrees: float) -> None:
+    turned = _boxed_table().rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    assert skew_degrees(turned) == pytest.approx(-degrees, abs=0.1)
+
+
+def test_a_level_page_is_left_as_it_is() -> None:
+    page = _boxed_table()
+    assert straightened(page).tobytes() == page.tobytes()
+
+
+def test_rules_are_lifted_and_glyphs_kept() -> None:
+    page = _boxed_table()
+    lifted = without_rules(page)
+    # The table's border rows are white now...
+    assert lifted.getpixel((800, 301)) == 255
+    assert lifted.getpixel((COLUMNS[1] + 1, 330)) == 255
+    # ...and every word still reads.
+    words = _texts(lifted)
+    for code, description in ROWS:
+        assert code in words
+        assert description.split()[0] in words
+
+
+def test_codes_in_a_skewed_ruled_table_are_read() -> None:
+    skewed = _boxed_table().rotate(1.2, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    words = _texts(skewed)
+    assert "J96.11" in words
+    assert "J43.9" in words
+    assert "Whitfield" in words
+
+
+def test_the_clerks_image_keeps_the_rules() -> None:
+    read = ocr_page(_boxed_table(), 1, timeout=60)
+    with Image.open(io.BytesIO(read.png)) as png:
+        assert png.convert("L").getpixel((800, 301)) < 128
