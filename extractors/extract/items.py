@@ -542,9 +542,12 @@ def _found(line: TextLine, item: Item) -> Found[Item]:
 
 def _code(text: str) -> str | None:
     token = text.split()[0] if text.split() else ""
-    if _ITEM_CODE.fullmatch(token) or re.fullmatch(r"[A-Z][0-9]{4}", token):
-        return token
-    return repair_hcpcs(token) if token else None
+    if not token or hcpcs.lookup(token) is not None:
+        return token or None
+    if (repaired := repair_hcpcs(token)) is not None:
+        return repaired  # "F0431": an E that lost its bottom bar
+    # Shaped like a code but in no table: kept as printed, for the rules to flag.
+    return token if re.fullmatch(r"[A-Z][0-9]{4}", token) else None
 
 
 def _int(text: str) -> int | None:

@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.normalize.dates import find_dates
-from extractors.pages import Page, Word
+from extractors.pages import Page, Word, union
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
 
@@ -190,13 +190,38 @@ def vocabulary(path: Path = LABELS_FILE) -> Vocabulary:
     return Vocabulary(nlp, matcher, specs)
 
 
-def _lines(page: Page) -> list[_Line]:
+def _rows(page: Page) -> list[list[Word]]:
+    """The words of each printed row, top to bottom.
+
+    Tesseract reads a two-column form as two blocks, so a label and the label beside it
+    ("Beneficiary Name" ... "DOB") come out as separate lines; side by side on one row, with
+    no overlap across, they are one row here, as a reader sees them.
+    """
     grouped: dict[int, list[Word]] = {}
     for word in page.words:
         grouped.setdefault(word.line, []).append(word)
-    lines = []
+    rows: list[list[Word]] = []
     for number in sorted(grouped):
-        words = sorted(grouped[number], key=lambda w: w.bbox[0])
+        words = grouped[number]
+        row = next((r for r in rows if _side_by_side(r, words)), None)
+        if row is None:
+            rows.append(list(words))
+        else:
+            row.extend(words)
+    return sorted(rows, key=lambda r: min(w.bbox[1] + w.bbox[3] for w in r))
+
+
+def _side_by_side(row: list[Word], words: list[Word]) -> bool:
+    a, b = union([w.bbox for w in row]), union([w.bbox for w in words])
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    apart = a[2] <= b[0] or b[2] <= a[0]
+    return apart and overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def _lines(page: Page) -> list[_Line]:
+    lines = []
+    for row in _rows(page):
+        words = sorted(row, key=lambda w: w.bbox[0])
         spans, start = [], 0
         for w in words:
             spans.append((start, start + len(w.text)))
@@ -269,6 +294,10 @@ def _hit(
     opener = first
     while opener and _BOX_NUMBER.match(line.words[opener - 1].text):
         opener -= 1
+    if spec.path == "any.date" and opener and line.text[start : start + 1].islower():
+        previous = line.words[opener - 1]
+        if previous.text[-1:].isalpha() and not is_column_gap(page, previous, line.words[first]):
+            return None  # "Visit date:", read "Misit date:": the date of something unnamed
     if not strong and not spec.needs_colon:
         # Stray marks between two cells ("Member ID '- Cell Phone") hide no gap.
         before = next(
@@ -392,7 +421,9 @@ def _column(
         if step > _MAX_LINE_STEP_HEIGHTS * _height(page, prev):
             break
         first = line.words.index(inside[0])
-        indented = inside[0].bbox[0] > label_x0 + _COLUMN_SLACK
+        # Only a value right of its label wraps under itself past the label's margin; under
+        # an empty label, a label in the value's column heads the next field.
+        indented = x0 > label_x0 + _COLUMN_SLACK and inside[0].bbox[0] > label_x0 + _COLUMN_SLACK
         if any(h.opener == first and _ends_value(h, line, indented) for h in hits.get(number, [])):
             break
         cut = [h.opener for h in hits.get(number, []) if h.opener > first and h.strong]

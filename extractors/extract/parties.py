@@ -75,9 +75,10 @@ def _clean_name_text(text: str) -> str:
     tokens = text.replace(",", ", ").split()
     # Marks alone at either end are noise; inside, only a cell rule "|" is ("Smith, | John"),
     # as "Physician Order - Medical Equipment" is a title, not a name.
-    while tokens and not tokens[-1].strip(_NAME_NOISE + ","):
+    # A token with no letter or digit at either end is a mark ("Lee :"), not part of the name.
+    while tokens and not any(c.isalnum() for c in tokens[-1]):
         tokens.pop()
-    while tokens and not tokens[0].strip(_NAME_NOISE + ","):
+    while tokens and not any(c.isalnum() for c in tokens[0]):
         tokens.pop(0)
     tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t != "|"]
     return " ".join(t for t in tokens if t).replace(" ,", ",")
@@ -153,7 +154,20 @@ _EDGE_MARKS = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 
 def _member_id(text: str, reference: date) -> str | None:
     token = _identifier(text, reference)
-    return None if token is None else _mbi(token)
+    return None if token is None else _prefixed_digits(_mbi(token))
+
+
+#: A plan's member ID of a short letter prefix and digits ("H015612818"), where OCR reads a
+#: 0 after the prefix as the letter O ("HO15612818").
+_PREFIXED_DIGITS = re.compile(r"([A-Z]{0,3}?)([0-9OIl]{6,})")
+_AS_DIGITS = str.maketrans({"O": "0", "I": "1", "l": "1"})
+
+
+def _prefixed_digits(token: str) -> str:
+    match = _PREFIXED_DIGITS.fullmatch(token)
+    if match is None or sum(c.isdigit() for c in match.group(2)) < 5:
+        return token
+    return match.group(1) + match.group(2).translate(_AS_DIGITS)
 
 
 #: A Medicare Beneficiary Identifier: digit, letter, letter-or-digit, digit, letter,

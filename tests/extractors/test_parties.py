@@ -355,8 +355,36 @@ def test_a_label_is_never_read_as_a_name() -> None:
         ("1DP8EY4KT52°", "1DP8EY4KT52"),
         ("1EG4TE5MKO3", "1EG4TE5MK03"),
         ("ABC-123-456", "ABC-123-456"),
+        ("HO15612818", "H015612818"),
+        ("W77483539O", "W774835390"),
+        ("NWAQ21232012", "NWAQ21232012"),
     ],
 )
 def test_member_ids_through_ocr_damage(printed: str, member_id: str) -> None:
     page = _page([[(0.1, f"Member ID: {printed}")]])
     assert extract_parties([page], date(2024, 6, 1))["member.member_id"].value == member_id
+
+
+def test_a_lower_case_date_ending_an_unknown_caption_is_no_order_date() -> None:
+    """OCR read "Visit date:" as "Misit date:": that date is the visit's, not the order's."""
+    page = _page([[(0.1, "Patient: Lloyd Brown DOB: 4/28/1933 . Misit date: 1/28/2024")]])
+    assert "dates.order" not in extract_parties([page], date(2024, 2, 4))
+    dated = _page([[(0.1, "Patient: Lloyd Brown"), (0.55, "Date: 1/28/2024")]])
+    assert extract_parties([dated], date(2024, 2, 4))["dates.order"].value == date(2024, 1, 28)
+
+
+def test_a_label_under_a_value_below_its_label_heads_the_next_field() -> None:
+    """OCR set the DOB a little right of its label; the "Primary Phone" label under it,
+    at the value's margin, is the next field, not more of the date."""
+    page = _page(
+        [
+            [(0.1, "Beneficiary Name"), (0.48, "DOB (mm/dd/yyyy)")],
+            [(0.1, "Hiroshi P. Lee :"), (0.51, "July 24, 1946")],
+            [(0.1, "Ins. ID #"), (0.51, "Primary Phone")],
+            [(0.1, "U20905525"), (0.51, "225-841-8511")],
+        ]
+    )
+    assert _values(page, "member.dob") == ["July 24, 1946"]
+    assert _values(page, "member.phone") == ["225-841-8511"]
+    found = extract_parties([page], date(2024, 6, 1))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == ("Hiroshi", "Lee")
