@@ -319,6 +319,9 @@ def _with_brand(item: Found[Item]) -> Found[Item]:
 #: A list number as OCR reads it ("3.", "1;.", "2)") or a label ("Supplies:", "Rx:") that
 #: opens a line before the item it lists.
 _DESCRIPTION_LEAD = re.compile(r"^(?:\s*[0-9]{1,2}\s*[.);,:]+|\s*[A-Za-z][A-Za-z /]{0,24}:)\s*")
+#: Marks OCR reads specks and table rules as.
+_MARKS = ".,:;_~'\"`\u2018\u2019\u201c\u201d|\u2022\u00b7 "
+_MARKS_ONLY = re.compile(f"[{re.escape(_MARKS)}]+")
 #: A code's own label left at the end of a description: "Lancets, per box of 100 - HCPCS."
 _DESCRIPTION_TAIL = re.compile(r"[\s,;:.\-|=/]*(?:\bHCPCS\b[\s,;:.\-|=/]*)?$", re.IGNORECASE)
 #: The words that hand an item over in prose: "Please provide Ms. Lee with headgear".
@@ -329,6 +332,8 @@ def _description(text: str | None) -> str | None:
     """The item's own words: no list number, line label, prose around it or code label."""
     if text is None:
         return None
+    # OCR's specks around and inside the words: "’ 2. Portable oxygen", "bed, with . _ mattress".
+    text = " ".join(t for t in text.split() if not _MARKS_ONLY.fullmatch(t)).lstrip(_MARKS)
     text = _DESCRIPTION_LEAD.sub("", text)
     cue = _ORDER_CUE.search(text)
     if cue is not None and cue.start() < len(text) // 2:

@@ -31,16 +31,16 @@ Pattern = list[dict[str, Any]]
 _CAP: dict[str, Any] = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z'\-]+$"}}
 _INITIAL: dict[str, Any] = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
 _NAME: Pattern = [_CAP, _INITIAL, _CAP]
+#: The dot after a title, or the comma a fax reads it as ("Mr, Robert Clark").
+_TITLE_DOT: dict[str, Any] = {"ORTH": {"IN": [".", ","]}, "OP": "?"}
 _CREDENTIAL: dict[str, Any] = {
     "TEXT": {"IN": sorted({*CREDENTIALS, *CREDENTIALS.values(), "M.D.", "D.O."})}
 }
 
 #: Who a name belongs to, by what introduces it. Matched on LOWER; the name is what follows.
 NAME_PATTERNS: dict[str, list[Pattern]] = {
-    "member.sex.M": [[{"LOWER": {"IN": ["mr", "mr."]}}, {"ORTH": ".", "OP": "?"}, *_NAME]],
-    "member.sex.F": [
-        [{"LOWER": {"IN": ["mrs", "mrs.", "ms", "ms.", "miss"]}}, {"ORTH": ".", "OP": "?"}, *_NAME]
-    ],
+    "member.sex.M": [[{"LOWER": {"IN": ["mr", "mr."]}}, _TITLE_DOT, *_NAME]],
+    "member.sex.F": [[{"LOWER": {"IN": ["mrs", "mrs.", "ms", "ms.", "miss"]}}, _TITLE_DOT, *_NAME]],
     "member.name": [
         [
             {"LOWER": {"IN": ["re", "regarding", "patient", "pt", "provide", "referring"]}},
@@ -49,7 +49,8 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
         ],
         [
             {"LOWER": {"IN": ["re", "regarding", "patient"]}},
-            {"ORTH": ":", "OP": "?"},
+            # A fax reads the colon as a semicolon: "RE; CLARK, ROBERT".
+            {"ORTH": {"IN": [":", ";"]}, "OP": "?"},
             _CAP,
             {"ORTH": ","},
             _CAP,
@@ -57,6 +58,7 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
         ],
     ],
     "clinician.name": [
+        # Not the comma: "Oak Dr, Boise ID" is a street.
         [{"LOWER": {"IN": ["dr", "dr."]}}, {"ORTH": ".", "OP": "?"}, *_NAME],
         [*_NAME, {"ORTH": ","}, _CREDENTIAL],
         [
@@ -127,6 +129,7 @@ _VALUE_ENDS = (". ", " and ", "; ", " or ", ": ", "\n")
 _LABELLED_LINE = re.compile(r"^[\W_]*[A-Z][A-Za-z'/#.\- ]{0,30}?:")
 # A letter's own date stands alone on a line near the top: it is the order's date.
 _DATELINE_BAND = 0.4
+_EDGE_MARKS = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,7 @@ def _is_name_start(token: str, key: str) -> bool:
     cues = {"re", "regarding", "patient", "pt", "provide", "referring", "signed", "by", "dr"}
     if key.startswith("member.sex"):
         cues |= {"mr", "mrs", "ms", "miss"}
-    return token.rstrip(".:").lower() not in cues and token not in {".", ":"}
+    return token.rstrip(".:;,").lower() not in cues and token not in {".", ":", ";", ","}
 
 
 def page_mentions(page: Page, skip_lines: set[int] | None = None) -> list[Mention]:
@@ -288,7 +291,8 @@ def dateline(page: Page, skip: set[int]) -> Mention | None:
         if number in skip or line.bbox[1] > _DATELINE_BAND:
             continue
         spans = find_dates(line.text)
-        if len(spans) == 1 and spans[0][2].strip() == line.text.strip(" ,."):
+        # Marks around the date are specks or punctuation: "‘September 5, 2024 .".
+        if len(spans) == 1 and _EDGE_MARKS.sub("", spans[0][2]) == _EDGE_MARKS.sub("", line.text):
             if _continues_cell(page, number):
                 continue
             return Mention("dates.order", line.text, _line_words(page, number), page)

@@ -413,3 +413,15 @@ def test_an_item_code_that_does_not_exist_takes_the_one_printed_for_it_elsewhere
     assert items == [("E1390", 1), ("E1392", 1)]
     alone = _page("1. Hospital bed [E0268] Qty 1")
     assert [f.value.hcpcs for f in find_items([alone])] == ["E0268"]
+
+
+def test_specks_around_an_item_description_are_no_part_of_it() -> None:
+    page = _page(
+        "\u2019 2. Portable oxygen concentrator [E1392] Qty 1",
+        ". 1) Hospital bed, fixed height, with . _ mattress [E0250] Qty 1",
+    )
+    descriptions = [f.value.description for f in find_items([page])]
+    assert descriptions == [
+        "Portable oxygen concentrator",
+        "Hospital bed, fixed height, with mattress",
+    ]

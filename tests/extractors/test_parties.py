@@ -215,6 +215,19 @@ def test_narrative_member(text: str, first: str, last: str) -> None:
     assert found["member.dob"].value.year in (1945, 1948)
 
 
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("Mr, Robert Clark is under my care for COPD.", "Robert", "Clark"),
+        ("RE; CLARK, ROBERT, ID # W27043275", "Robert", "Clark"),
+    ],
+)
+def test_narrative_member_through_fax_punctuation(text: str, first: str, last: str) -> None:
+    """A fax reads the title's dot as a comma and the colon after "RE" as a semicolon."""
+    found = extract_parties([_page([[(0.1, text)]])], date(2024, 6, 1))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == (first, last)
+
+
 def test_sincerely_names_the_clinician() -> None:
     page = _page([[(0.1, "Sincerely,")], [(0.1, "Alan Whitfield, MD")], [(0.1, "Lakeside Clinic")]])
     found = extract_parties([page], date(2024, 6, 1))
@@ -388,3 +401,15 @@ def test_a_label_under_a_value_below_its_label_heads_the_next_field() -> None:
     assert _values(page, "member.phone") == ["225-841-8511"]
     found = extract_parties([page], date(2024, 6, 1))
     assert (found["member.first_name"].value, found["member.last_name"].value) == ("Hiroshi", "Lee")
+
+
+def test_a_letters_date_line_with_specks_is_its_order_date() -> None:
+    page = _page(
+        [
+            [(0.1, "Riverside Geriatric Medicine")],
+            [(0.6, "Phone (419) 761-9141")],
+            [(0.1, "\u2018September 5, 2024 .")],
+            [(0.1, "Dear Colleague,")],
+        ]
+    )
+    assert extract_parties([page], date(2024, 9, 5))["dates.order"].value == date(2024, 9, 5)
