@@ -36,6 +36,9 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
             if _score(turned_words) > _score(words):
                 upright, words, rotation = turned, turned_words, turn
     page = _page_from_words(words, upright.size, number, rotation)
+    if image.mode == "1":
+        # A fax stays black and white for the clerk: a fifth of the bytes of greyscale.
+        upright = upright.convert("1", dither=Image.Dither.NONE)
     return ReadPage(page=page, png=render_png(upright))
 
 
