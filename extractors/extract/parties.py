@@ -221,13 +221,20 @@ def _address(text: str, reference: date) -> dict[str, str | None] | None:
     return None if parsed is None else parsed.model_dump()
 
 
+#: "Clark, Sarah" or "Yamamoto, Elena PA-C": one word, a comma, a given name and maybe more.
+_SURNAME_FIRST = re.compile(r"^[^\s,]+, \S+(?: \S+)?$")
+
+
 def _organization(text: str, reference: date) -> str | None:
     # A practice's name, never a person's ("Laura Johnson, DO" under a letter) or a speck.
     value = _free_text(text, reference)
     if value is None or not re.search(r"[A-Za-z]{3}", value):
         return None
     person = _name(value)
-    return None if person is not None and person.credentials else value
+    # "Clark, Sarah" is a person written surname first: no practice is named that way
+    # (a practice's comma comes later: "Northgate Health Partners, LLC").
+    named = person is not None and (bool(person.credentials) or bool(_SURNAME_FIRST.match(value)))
+    return None if named else value
 
 
 def _payer(text: str, reference: date) -> str | None:

@@ -54,6 +54,23 @@ ZIP_LABEL = "ZipCode"
 _ZIP = re.compile(r"(?P<zip5>\d{5})(?:[ \t]*-?[ \t]*\d{4})?")
 _VALUE_EDGES = " \t\r\n,;"
 _STREET_PL = re.compile(r"(?<=[a-z] )PI(?=[ ,]|$)", re.MULTILINE)
+#: Fax damage around a state and ZIP: "SC.29637", "NY. 12200- 6345", "NY 122 56-4618".
+_STATE_ZIP = re.compile(
+    r"\b(?P<state>[A-Z]{2})[.,]?\s*(?P<head>\d{3})\s?(?P<tail>\d{2})(?:\s?-\s?(?P<plus4>\d{4}))?\b"
+)
+#: A mark glued to the house number: "7348: Sunset Pl".
+_NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+(?=\s)", re.MULTILINE)
+
+
+def _mended(text: str) -> str:
+    """``text`` with the fax's damage to house numbers, states and ZIP codes undone."""
+    text = _NUMBER_MARK.sub(r"\1", text)
+
+    def state_zip(match: re.Match[str]) -> str:
+        plus4 = f"-{match['plus4']}" if match["plus4"] else ""
+        return f"{match['state']} {match['head']}{match['tail']}{plus4}"
+
+    return _STATE_ZIP.sub(state_zip, text)
 
 
 def _tag(text: str) -> dict[str, str] | None:
@@ -79,7 +96,7 @@ def parse_address(text: str) -> Address | None:
     A ZIP outside its state's ZIP prefixes is kept: the rules flag it.
     """
     # OCR reads the l of the street type "Pl" as I: "5267 Ridge PI".
-    tagged = _tag(_STREET_PL.sub("Pl", repair_digit_runs(text)))
+    tagged = _tag(_STREET_PL.sub("Pl", _mended(repair_digit_runs(text))))
     if tagged is None:
         return None
     line1 = _join(tagged, LINE1_LABELS)

@@ -530,3 +530,20 @@ def test_a_speck_is_no_unit() -> None:
 )
 def test_specks_are_taken_off_free_text(read: str, meant: str) -> None:
     assert without_specks(read) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "state", "postal_code"),
+    [
+        ("1644 Ridge St\nSpringfield, IL 62718- 0729", "1644 Ridge St", "IL", "62718"),
+        ("5290 Highland Way\nGreenville, SC.29637-4071", "5290 Highland Way", "SC", "29637"),
+        ("6280 Oak St, Albany, NY. 12200- 6345", "6280 Oak St", "NY", "12200"),
+        ("7348: Sunset PI, Albany, NY 122 56-4618", "7348 Sunset Pl", "NY", "12256"),
+    ],
+)
+def test_parse_address_through_fax_damage(
+    text: str, line1: str, state: str, postal_code: str
+) -> None:
+    address = parse_address(text)
+    assert address is not None
+    assert (address.line1, address.state, address.postal_code) == (line1, state, postal_code)

@@ -413,3 +413,21 @@ def test_a_letters_date_line_with_specks_is_its_order_date() -> None:
         ]
     )
     assert extract_parties([page], date(2024, 9, 5))["dates.order"].value == date(2024, 9, 5)
+
+
+@pytest.mark.parametrize(
+    ("printed", "organization"),
+    [
+        ("Northgate Primary Care", "Northgate Primary Care"),
+        ("Northgate Health Partners, LLC", "Northgate Health Partners, LLC"),
+        # A person, surname first (with credentials OCR damaged or none): no practice.
+        ("Clark, Sarah", None),
+        ("Yamamoto, Elena PA-G", None),
+    ],
+)
+def test_a_practice_is_never_a_person(printed: str, organization: str | None) -> None:
+    page = _page(
+        [[(0.1, "Ordering Physician: Alan Whitfield, MD")], [(0.1, f"Practice: {printed}")]]
+    )
+    found = extract_parties([page], date(2024, 6, 1)).get("clinician.organization")
+    assert (found.value if found else None) == organization
