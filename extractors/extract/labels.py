@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import product
 from pathlib import Path
 from typing import Any, Literal
 
@@ -134,8 +135,12 @@ def _folded(text: str) -> str:
 
 def _variants(label: str) -> set[str]:
     # OCR and typists drop dots ("DOB", "Policy No") and add marks; the tokenizer splits
-    # trailing marks off, so only the dotless spelling needs adding.
-    return {label, label.replace(".", ""), label.rstrip(".")} - {""}
+    # trailing marks off, so only the dotless spelling needs adding. Short words are
+    # abbreviated with a dot as often as not: "Pt Name" is printed "Pt. Name" too.
+    bare = label.replace(".", "")
+    options = [(w, f"{w}.") if w.isalpha() and len(w) <= 4 else (w,) for w in bare.split(" ")]
+    dotted = {" ".join(words) for words in product(*options)}
+    return ({label, bare, label.rstrip(".")} | dotted) - {""}
 
 
 def _tokenizer(nlp: Language) -> Language:

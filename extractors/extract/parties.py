@@ -71,7 +71,8 @@ _NAME_NOISE = "|~_-'\"`©®°*•·"
 
 
 def _clean_name_text(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    # A fax reads the comma of "VAN BUREN, THUY" as a semicolon.
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace(";", ",")
     tokens = text.replace(",", ", ").split()
     # Marks alone at either end are noise; inside, only a cell rule "|" is ("Smith, | John"),
     # as "Physician Order - Medical Equipment" is a title, not a name.
@@ -81,6 +82,8 @@ def _clean_name_text(text: str) -> str:
     while tokens and not any(c.isalnum() for c in tokens[0]):
         tokens.pop(0)
     tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t != "|"]
+    if tokens and len(tokens[-1]) > 4 and tokens[-1].endswith("."):
+        tokens[-1] = tokens[-1].rstrip(".")  # "WASHINGTON.": a speck; "Jr." keeps its dot
     return " ".join(t for t in tokens if t).replace(" ,", ",")
 
 

@@ -431,3 +431,16 @@ def test_a_practice_is_never_a_person(printed: str, organization: str | None) ->
     )
     found = extract_parties([page], date(2024, 6, 1)).get("clinician.organization")
     assert (found.value if found else None) == organization
+
+
+@pytest.mark.parametrize(
+    ("row", "first", "last"),
+    [
+        ("Pt. Name: DAVIS, FATIMA", "Fatima", "Davis"),
+        ("Patient Name: VAN BUREN; THUY", "Thuy", "Van Buren"),
+        ("Patient Name: STANISLAW K. WASHINGTON.\u2019", "Stanislaw", "Washington"),
+    ],
+)
+def test_member_names_through_fax_damage(row: str, first: str, last: str) -> None:
+    found = extract_parties([_page([[(0.1, row)]])], date(2024, 6, 1))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == (first, last)
