@@ -120,6 +120,7 @@ VALUE_CUES: dict[str, list[list[str]]] = {
 #: Abbreviations whose dot ends no sentence: "Apt. 4C", "St. Mary's", "Dr. Lee".
 ABBREVIATIONS = ("Apt", "Ste", "St", "Ave", "Dr", "Rd", "Blvd", "Ln", "Ct", "Pl", "Mt", "Ft", "No")
 _ABBREVIATION = re.compile(rf"(?<![\w.])(?:{'|'.join(ABBREVIATIONS)})$")
+_BEFORE_ZIP = re.compile(r"\d{3}\s?\d{2}\b")
 #: How far past its cue, in characters, a value may start.
 REACH = 48
 # A value phrase ends at the end of its sentence or at these joints.
@@ -186,8 +187,16 @@ def _value_text(text: str, start: int) -> tuple[int, int]:
     end = min(len(text), start + REACH + 16)
     for mark in _VALUE_ENDS:
         found = text.find(mark, start + 1, end)
-        # "Apt. 4C", "St. Mary's": a capitalised abbreviation's dot ends no sentence.
-        while found != -1 and mark == ". " and _ABBREVIATION.search(text, 0, found):
+        # "Apt. 4C", "St. Mary's": a capitalised abbreviation's dot ends no sentence, nor
+        # does a speck a fax prints between a state and its ZIP ("Albany, NY. 12200").
+        while (
+            found != -1
+            and mark == ". "
+            and (_ABBREVIATION.search(text, 0, found) or _BEFORE_ZIP.match(text, found + 2))
+        ):
+            found = text.find(mark, found + 1, end)
+        if mark == ": " and text[start:found].strip().isdigit():
+            # "his address is 7348: Sunset Pl": a speck after the house number.
             found = text.find(mark, found + 1, end)
         if found != -1:
             end = min(end, found)

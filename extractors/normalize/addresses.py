@@ -58,13 +58,13 @@ _STREET_PL = re.compile(r"(?<=[a-z] )PI(?=[ ,]|$)", re.MULTILINE)
 _STATE_ZIP = re.compile(
     r"\b(?P<state>[A-Z]{2})[.,]?\s*(?P<head>\d{3})\s?(?P<tail>\d{2})(?:\s?-\s?(?P<plus4>\d{4}))?\b"
 )
-#: A mark glued to the house number: "7348: Sunset Pl".
-_NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+(?=\s)", re.MULTILINE)
+#: A mark glued to the house number: "7348: Sunset Pl", "832:°E Martin Luther King Dr".
+_NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MULTILINE)
 
 
 def _mended(text: str) -> str:
     """``text`` with the fax's damage to house numbers, states and ZIP codes undone."""
-    text = _NUMBER_MARK.sub(r"\1", text)
+    text = _NUMBER_MARK.sub(r"\1 ", text)
 
     def state_zip(match: re.Match[str]) -> str:
         plus4 = f"-{match['plus4']}" if match["plus4"] else ""

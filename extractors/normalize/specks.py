@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-#: Marks a speck is read as, glued to the end of a word; at the value's end, also these.
-_GLUED = '~©®°’‘`"_|*•·;:'
+#: Marks a speck is read as, glued to either end of a word; at the value's end, also these.
+_GLUED = '~©®°’‘`"_|*•·;:$'
 _GLUED_LAST = ",-'"
 #: A token of marks only, or one or two lower-case letters: dirt, not a word of a name.
 _SPECK = re.compile(r"^[^\w]+$|^_+$|^[a-z]{1,2}$")
@@ -30,7 +30,7 @@ def without_specks(text: str) -> str:
 
 
 def _cleaned(token: str, last: bool) -> str:
-    core = token.rstrip(_GLUED + (_GLUED_LAST if last else ""))
+    core = token.rstrip(_GLUED + (_GLUED_LAST if last else "")).lstrip(_GLUED)
     if last and core[-2:-1].isdigit() and core.endswith("."):
         core = core[:-1]  # "Lot 9.": no abbreviation ends in a digit
     elif core.endswith(".") and len(core) > 5:

@@ -547,3 +547,20 @@ def test_parse_address_through_fax_damage(
     address = parse_address(text)
     assert address is not None
     assert (address.line1, address.state, address.postal_code) == (line1, state, postal_code)
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Tricare For \u2018Life", "Tricare For Life"),
+        ("2424 S$ Old Country Rd", "2424 S Old Country Rd"),
+    ],
+)
+def test_specks_glued_before_a_word_are_taken_off(read: str, meant: str) -> None:
+    assert without_specks(read) == meant
+
+
+def test_a_mark_glued_between_house_number_and_street() -> None:
+    address = parse_address("832:\u00b0E Martin Luther King Dr\nTampa, FL 33601")
+    assert address is not None
+    assert address.line1 == "832 E Martin Luther King Dr"

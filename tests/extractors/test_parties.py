@@ -444,3 +444,16 @@ def test_a_practice_is_never_a_person(printed: str, organization: str | None) ->
 def test_member_names_through_fax_damage(row: str, first: str, last: str) -> None:
     found = extract_parties([_page([[(0.1, row)]])], date(2024, 6, 1))
     assert (found["member.first_name"].value, found["member.last_name"].value) == (first, last)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "For delivery, her address is 6280 Oak St, Albany, NY. 12200- 6345 and her phone",
+        "For delivery, her address is 6280: Oak St, Albany, NY 122 00-6345 and her phone",
+    ],
+)
+def test_an_address_in_a_sentence_through_fax_specks(sentence: str) -> None:
+    found = extract_parties([_page([[(0.1, sentence)]])], date(2024, 6, 1))
+    address = found["member.address"].value
+    assert (address["line1"], address["postal_code"]) == ("6280 Oak St", "12200")
