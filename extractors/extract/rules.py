@@ -68,6 +68,8 @@ TYPE_CUES: tuple[TypeCue, ...] = (
     # Infusion: a drug with route and access, J-code drugs, per-diem S-codes.
     TypeCue("infusion", 3, "field", "infusion"),
     TypeCue("infusion", 3, "code", r"J[0-9]{4}"),
+    # An IV pole or an ambulatory infusion pump goes with the drug it runs.
+    TypeCue("infusion", 2, "code", r"E07(?:76|79|80|81)"),
     TypeCue("infusion", 2, "code", r"S9(?:3[0-9]{2}|4[0-9]{2}|5[0-9]{2})|9960[12]"),
     TypeCue("infusion", 2, "text", r"\bPICC\b|\bport-?a-?cath\b|\bmidline\b|\bTPN\b"),
     TypeCue("infusion", 1, "text", r"\binfusion\b|\bIV\b|\bintravenous(?:ly)?\b"),

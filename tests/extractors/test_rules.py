@@ -90,6 +90,14 @@ def test_a_drug_with_a_picc_line_is_infusion() -> None:
     assert run(referral, "Home infusion order via PICC").referral_type == "infusion"
 
 
+def test_a_drug_with_its_iv_pole_is_infusion_and_the_pole_alone_is_dme() -> None:
+    pole = [Item(description="IV pole", hcpcs="E0776", quantity=1)]
+    drug = Infusion(drug="Piperacillin-tazobactam", dose="3.375 g", route="IV", access="Port")
+    letter = "I am referring my patient for home infusion of piperacillin-tazobactam IV."
+    assert run(complete(items=pole, infusion=drug), letter).referral_type == "infusion"
+    assert run(complete(items=pole), "Please deliver an IV pole.").referral_type == "dme"
+
+
 def test_no_cues_is_unknown() -> None:
     assert run(complete(items=[]), "Please see attached.").referral_type == "unknown"
 
