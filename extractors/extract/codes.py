@@ -151,9 +151,17 @@ def _pieces(text: str) -> list[tuple[str, int, int]]:
         if out and _DOT_HEAD.fullmatch(out[-1][0] + ".") and _DOT_TAIL.fullmatch(token):
             head, at, head_end = out[-1]
             # A stray space after the dot: "J84. 10" (the dot went with the edge punctuation);
-            # or the dot read as a colon: "J96:11" is one code, never the category J96.
-            if text[head_end : head_end + 2] == ". " or (
-                text[head_end : head_end + 1] in ":;" and start == head_end + 1
+            # the dot read as a colon: "J96:11" is one code, never the category J96; or as a
+            # comma before a digit or two, in print damaged enough to lose the letter too:
+            # "144, 1- COPD" is J44.1 (or I44.1), never the category J44.
+            if (
+                text[head_end : head_end + 2] == ". "
+                or (text[head_end : head_end + 1] in ":;" and start == head_end + 1)
+                or (
+                    text[head_end : head_end + 2] == ", "
+                    and head[0].isdigit()
+                    and re.fullmatch(r"[0-9]{1,2}", token) is not None
+                )
             ):
                 out[-1] = (f"{head}.{token}", at, end)
                 continue

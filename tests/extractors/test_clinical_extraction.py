@@ -425,3 +425,10 @@ def test_specks_around_an_item_description_are_no_part_of_it() -> None:
         "Portable oxygen concentrator",
         "Hospital bed, fixed height, with mattress",
     ]
+
+
+def test_a_dot_read_as_a_comma_in_damaged_print_is_no_category_code() -> None:
+    line = "Diagnosis Code(s): J84.10 - Pulmonary fibrosis; 144, 1- COPD with exacerbation"
+    assert _codes(line) == ["J84.10", "J44.1"]
+    # Print that kept its letter lists codes with commas: "I10, 2 weeks" is I10.
+    assert _codes("Dx: I10, 2 weeks post-op") == ["I10"]
