@@ -411,7 +411,11 @@ def _column(
     """
     label_x0, x0, x1 = cell
     out: list[list[Word]] = []
-    prev = lines[start].words[0]
+    # Line steps are measured in the height of real words: a speck's box is a dot's.
+    prev = next(
+        (w for w in lines[start].words if not (_PUNCT_ONLY.match(w.text) or _is_speck(w))),
+        lines[start].words[0],
+    )
     for number in range(start + 1, min(start + 1 + _MAX_VALUE_LINES, len(lines))):
         line = lines[number]
         # OCR reads specks and form rules as lone marks (": , Knoxville"): they place nothing.

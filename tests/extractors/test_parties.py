@@ -457,3 +457,17 @@ def test_an_address_in_a_sentence_through_fax_specks(sentence: str) -> None:
     found = extract_parties([_page([[(0.1, sentence)]])], date(2024, 6, 1))
     address = found["member.address"].value
     assert (address["line1"], address["postal_code"]) == ("6280 Oak St", "12200")
+
+
+def test_a_speck_before_a_label_does_not_cut_its_column_short() -> None:
+    page = _page(
+        [
+            [(0.088, "'"), (0.102, "Insurance"), (0.511, "Group ID")],
+            [(0.106, "Humana Medicare Advantage"), (0.515, "2285928")],
+        ]
+    )
+    # OCR gives a speck a box no taller than a dot.
+    speck = page.words[0]
+    page.words[0] = speck.model_copy(update={"bbox": (0.088, 0.1, 0.089, 0.101), "conf": 0.0})
+    assert _values(page, "payer.name") == ["Humana Medicare Advantage"]
+    assert _values(page, "payer.group_number") == ["2285928"]
