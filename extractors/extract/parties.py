@@ -156,6 +156,9 @@ _EDGE_MARKS = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 
 
 def _member_id(text: str, reference: date) -> str | None:
+    parts = text.split()
+    if len(parts) > 1 and _MBI.fullmatch(joined := _mbi(_EDGE_MARKS.sub("", "".join(parts[:2])))):
+        return joined  # "2R7 1WP8WY68": a space OCR set inside an MBI
     token = _identifier(text, reference)
     return None if token is None else _prefixed_digits(_mbi(token))
 

@@ -14,6 +14,7 @@ _GLUED = '~©®°’‘`"_|*•·;:$'
 _GLUED_LAST = ",-'"
 #: A token of marks only, or one or two lower-case letters: dirt, not a word of a name.
 _SPECK = re.compile(r"^[^\w]+$|^_+$|^[a-z]{1,2}$")
+_INNER_SPECK = re.compile(r"[.,;:'\"`~_|\u2022\u00b7\u00a9\u00ae\u00b0\u2018\u2019]+")
 #: Abbreviations of five letters or more that end with a dot in practice and plan names.
 _LONG_ABBREVIATIONS = frozenset({"assoc", "assocs", "assn", "hosp", "hlth", "mgmt", "svcs"})
 
@@ -25,6 +26,8 @@ def without_specks(text: str) -> str:
         tokens.pop()
     while tokens and _SPECK.match(tokens[0]) and not tokens[0].isalpha():
         tokens.pop(0)
+    # Inside, a mark alone is a speck too ("Humana Medicare . Advantage"); "&" and "-" stay.
+    tokens = [t for t in tokens if not _INNER_SPECK.fullmatch(t)]
     cleaned = [_cleaned(token, last=i == len(tokens) - 1) for i, token in enumerate(tokens)]
     return " ".join(token for token in cleaned if token)
 

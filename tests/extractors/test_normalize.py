@@ -519,6 +519,8 @@ def test_a_speck_is_no_unit() -> None:
         ("Good Samaritan Medical Group .", "Good Samaritan Medical Group"),
         ("Prairie. Wound Care Center", "Prairie Wound Care Center"),
         ("Lot: 4C", "Lot 4C"),
+        ("Humana Medicare . Advantage", "Humana Medicare Advantage"),
+        ("Johnson & Johnson - Home Care", "Johnson & Johnson - Home Care"),
         ("Lot 9.", "Lot 9"),
         ("3135 Park Ln-", "3135 Park Ln"),
         # Abbreviations keep their dots, and a comma inside a name stays.

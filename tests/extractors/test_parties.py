@@ -371,6 +371,8 @@ def test_a_label_is_never_read_as_a_name() -> None:
         ("HO15612818", "H015612818"),
         ("W77483539O", "W774835390"),
         ("NWAQ21232012", "NWAQ21232012"),
+        ("2R7 1WP8WY68", "2R71WP8WY68"),
+        ("H53636052 Phone", "H53636052"),
     ],
 )
 def test_member_ids_through_ocr_damage(printed: str, member_id: str) -> None:
@@ -471,3 +473,9 @@ def test_a_speck_before_a_label_does_not_cut_its_column_short() -> None:
     page.words[0] = speck.model_copy(update={"bbox": (0.088, 0.1, 0.089, 0.101), "conf": 0.0})
     assert _values(page, "payer.name") == ["Humana Medicare Advantage"]
     assert _values(page, "payer.group_number") == ["2285928"]
+
+
+def test_a_medicare_number_named_in_a_letter() -> None:
+    text = "RE: Barbara V. Haddad, Date of Birth 1950-07-17, Medicare No. 5HWON51UD63"
+    found = extract_parties([_page([[(0.1, text)]])], date(2024, 6, 1))
+    assert found["member.member_id"].value == "5HW0N51UD63"
