@@ -510,7 +510,10 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
                 more = _column(page, lines, hits, number, (x0, words[0].bbox[0], edge))
                 yield Candidate(path, page, hit.text, "right", [words, *more], hit_party, near)
             # Only an empty label looks below: a filled one's next line is another field.
-            below = [] if words else _column(page, lines, hits, number, (x0, x0, edge))
+            # Words read with next to no confidence may be dirt (".PtDOB") or a faint answer
+            # ("F"): the value below is offered after them, for the field's reader to judge.
+            faint = all(w.conf < _SPECK_CONFIDENCE for w in words)
+            below = _column(page, lines, hits, number, (x0, x0, edge)) if faint else []
             if below:
                 yield Candidate(path, page, hit.text, "below", below, hit_party, near)
 

@@ -58,13 +58,18 @@ _STREET_PL = re.compile(r"(?<=[a-z] )PI(?=[ ,]|$)", re.MULTILINE)
 _STATE_ZIP = re.compile(
     r"\b(?P<state>[A-Z]{2})[.,]?\s*(?P<head>\d{3})\s?(?P<tail>\d{2})(?:\s?-\s?(?P<plus4>\d{4}))?\b"
 )
+#: A speck read as a dot between a unit and its number: "Suite.101", "Apt.3F".
+_UNIT_WORD_DOT = re.compile(r"\b(Suite|Unit|Lot|Building|Room|Floor)\.(?=[0-9A-Z])")
+_UNIT_ABBREVIATION_DOT = re.compile(r"\b(Apt|Ste|Bldg|Rm|Fl)\.(?=[0-9A-Z])")
 #: A mark glued to the house number: "7348: Sunset Pl", "832:°E Martin Luther King Dr".
 _NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MULTILINE)
 
 
 def _mended(text: str) -> str:
-    """``text`` with the fax's damage to house numbers, states and ZIP codes undone."""
+    """``text`` with the fax's damage to house numbers, units, states and ZIP codes undone."""
     text = _NUMBER_MARK.sub(r"\1 ", text)
+    text = _UNIT_WORD_DOT.sub(r"\1 ", text)
+    text = _UNIT_ABBREVIATION_DOT.sub(r"\1. ", text)
 
     def state_zip(match: re.Match[str]) -> str:
         plus4 = f"-{match['plus4']}" if match["plus4"] else ""

@@ -562,6 +562,18 @@ def test_specks_glued_before_a_word_are_taken_off(read: str, meant: str) -> None
     assert without_specks(read) == meant
 
 
+@pytest.mark.parametrize(
+    ("text", "line2"),
+    [
+        ("7357 Hillcrest Way, Suite.101\nSyracuse, NY 13224", "Suite 101"),
+        ("7357 Hillcrest Way, Apt.3F\nSyracuse, NY 13224", "Apt. 3F"),
+    ],
+)
+def test_a_speck_between_unit_and_number(text: str, line2: str) -> None:
+    address = parse_address(text)
+    assert address is not None and address.line2 == line2
+
+
 def test_a_mark_glued_between_house_number_and_street() -> None:
     address = parse_address("832:\u00b0E Martin Luther King Dr\nTampa, FL 33601")
     assert address is not None

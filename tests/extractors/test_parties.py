@@ -470,3 +470,13 @@ def test_a_medicare_number_named_in_a_letter() -> None:
     text = "RE: Barbara V. Haddad, Date of Birth 1950-07-17, Medicare No. 5HWON51UD63"
     found = extract_parties([_page([[(0.1, text)]])], date(2024, 6, 1))
     assert found["member.member_id"].value == "5HW0N51UD63"
+
+
+def test_unreadable_dirt_beside_a_label_leaves_its_value_below() -> None:
+    page = _page([[(0.09, "Patient Name"), (0.5, ".PtDOB")], [(0.09, "Esther Hernandez")]])
+    page.words[2] = page.words[2].model_copy(update={"conf": 0.1})
+    found = extract_parties([page], date(2024, 6, 1))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == (
+        "Esther",
+        "Hernandez",
+    )
