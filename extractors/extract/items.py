@@ -26,6 +26,7 @@ from extractors.extract.textlines import (
     page_lines,
     split_columns,
 )
+from extractors.normalize.specks import without_specks
 from extractors.pages import Page, Word
 from extractors.referral import Item
 
@@ -341,7 +342,7 @@ def _description(text: str | None) -> str | None:
         handovers = list(_PROSE_HANDOVER.finditer(text, cue.end()))
         if handovers:
             text = text[handovers[-1].end() :]
-    text = _DESCRIPTION_TAIL.sub("", text).strip()
+    text = without_specks(_DESCRIPTION_TAIL.sub("", text).strip())
     return text if re.search(r"[A-Za-z]{3}", text) else None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 #: Marks a speck is read as, glued to either end of a word; at the value's end, also these.
-_GLUED = '~©®°’‘`"_|*•·;:$'
+_GLUED = '~©®°’‘“”`"_|*•·;:$='
 _GLUED_LAST = ",-'"
 #: A token of marks only, or one or two lower-case letters: dirt, not a word of a name.
 _SPECK = re.compile(r"^[^\w]+$|^_+$|^[a-z]{1,2}$")
