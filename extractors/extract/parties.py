@@ -185,6 +185,9 @@ _MBI = re.compile(
 )
 #: The letters an MBI never uses, as the digits OCR mistakes them for.
 _MBI_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8"})
+#: Which of an MBI's eleven characters are always digits.
+_MBI_DIGIT_SLOTS = (True, False, False, True, False, False, True, False, False, True, True)
+_AS_SLOT_DIGIT = str.maketrans({"D": "0", "Q": "0", "G": "6", "T": "7", "A": "4"})
 
 
 def _mbi(token: str) -> str:
@@ -196,6 +199,12 @@ def _mbi(token: str) -> str:
     if _MBI.fullmatch(token):
         return token
     bare = re.sub(r"[-.]", "", token).upper().translate(_MBI_DIGITS)
+    if len(bare) == len(_MBI_DIGIT_SLOTS) and not _MBI.fullmatch(bare):
+        # Where an MBI holds only a digit, a letter is OCR's look-alike ("GU16..." is 6U16).
+        bare = "".join(
+            c.translate(_AS_SLOT_DIGIT) if digit else c
+            for c, digit in zip(bare, _MBI_DIGIT_SLOTS, strict=True)
+        )
     return bare if _MBI.fullmatch(bare) else token
 
 

@@ -115,6 +115,8 @@ def parse_address(text: str) -> Address | None:
     line2 = re.sub(r"#\s+(?=\w)", "#", _join(tagged, LINE2_LABELS)) or None
     if line2 is not None and len(line2) < 3 and not any(c.isdigit() for c in line2):
         line2 = None  # a speck usaddress took for a unit ("a"): a unit has a type or a number
+    if line2 is not None and any(c.isdigit() for c in line2.split()[-1]):
+        line2 = line2.rstrip(".")  # "Unit 3F.": no abbreviation ends a unit's number
     return Address(
         line1=line1,
         line2=line2,

@@ -567,6 +567,7 @@ def test_specks_glued_before_a_word_are_taken_off(read: str, meant: str) -> None
     [
         ("7357 Hillcrest Way, Suite.101\nSyracuse, NY 13224", "Suite 101"),
         ("7357 Hillcrest Way, Apt.3F\nSyracuse, NY 13224", "Apt. 3F"),
+        ("3507 Lakeview Ln, Unit 3F.\nSyracuse, NY 13224", "Unit 3F"),
     ],
 )
 def test_a_speck_between_unit_and_number(text: str, line2: str) -> None:

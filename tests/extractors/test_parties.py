@@ -363,6 +363,7 @@ def test_a_label_is_never_read_as_a_name() -> None:
         ("W77483539O", "W774835390"),
         ("NWAQ21232012", "NWAQ21232012"),
         ("2R7 1WP8WY68", "2R71WP8WY68"),
+        ("GU16VU2KF25", "6U16VU2KF25"),
         ("H53636052 Phone", "H53636052"),
     ],
 )
