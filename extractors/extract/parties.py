@@ -76,8 +76,9 @@ def _clean_name_text(text: str) -> str:
     tokens = text.replace(",", ", ").split()
     # Marks alone at either end are noise; inside, only a cell rule "|" is ("Smith, | John"),
     # as "Physician Order - Medical Equipment" is a title, not a name.
-    # A token with no letter or digit at either end is a mark ("Lee :"), not part of the name.
-    while tokens and not any(c.isalnum() for c in tokens[-1]):
+    # A token with no letter at either end is a speck ("Lee :", "Kenneth Lee 7"): no name
+    # holds a digit.
+    while tokens and not any(c.isalpha() for c in tokens[-1]):
         tokens.pop()
     while tokens and not any(c.isalnum() for c in tokens[0]):
         tokens.pop(0)

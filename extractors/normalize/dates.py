@@ -43,6 +43,7 @@ MONTH_NAMES: dict[str, int] = {
     "dec": 12,
 }
 
+_ZERO_LOOKALIKES = "689"
 # Longest names first so "March" is not cut short at "Mar".
 _MONTH = "(?P<month_name>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>\d{4}|\d{2})"
@@ -138,8 +139,19 @@ class ParsedDate:
 def _fields(match: re.Match[str]) -> tuple[str, int, int]:
     groups = match.groupdict()
     month_name = groups.get("month_name")
-    month = MONTH_NAMES[month_name.lower()] if month_name else int(groups["month"])
-    return groups["year"], month, int(groups["day"])
+    month = MONTH_NAMES[month_name.lower()] if month_name else _number(groups["month"], 12)
+    return groups["year"], month, _number(groups["day"], 31)
+
+
+def _number(text: str, most: int) -> int:
+    """A month or day; one no calendar has, led by a fax's look-alike of 0, read with the 0.
+
+    "92/28/1934": no month 92, and a 0 that lost part of its loop reads as 9 (or 6, 8).
+    """
+    value = int(text)
+    if value > most and len(text) == 2 and text[0] in _ZERO_LOOKALIKES and text[1] != "0":
+        return int(text[1])
+    return value
 
 
 def _candidates(year_text: str, month: int, day: int, centuries: tuple[int, ...]) -> list[date]:

@@ -579,3 +579,22 @@ def test_a_mark_glued_between_house_number_and_street() -> None:
     address = parse_address("832:\u00b0E Martin Luther King Dr\nTampa, FL 33601")
     assert address is not None
     assert address.line1 == "832 E Martin Luther King Dr"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("92/28/1934", date(1934, 2, 28)),
+        ("06/98/1950", date(1950, 6, 8)),
+        ("12/31/1950", date(1950, 12, 31)),
+    ],
+)
+def test_a_zero_read_as_a_look_alike_in_an_impossible_month_or_day(
+    text: str, expected: date
+) -> None:
+    parsed = parse_date(text, "dob", date(2024, 6, 1))
+    assert parsed is not None and parsed.date == expected
+
+
+def test_an_impossible_month_without_a_zero_look_alike_is_no_date() -> None:
+    assert parse_date("42/28/1934", "dob", date(2024, 6, 1)) is None

@@ -433,6 +433,7 @@ def test_a_practice_is_never_a_person(printed: str, organization: str | None) ->
         ("Pt. Name: DAVIS, FATIMA", "Fatima", "Davis"),
         ("Patient Name: VAN BUREN; THUY", "Thuy", "Van Buren"),
         ("Patient Name: STANISLAW K. WASHINGTON.\u2019", "Stanislaw", "Washington"),
+        ("Patient Name: Kenneth Lee 7", "Kenneth", "Lee"),
     ],
 )
 def test_member_names_through_fax_damage(row: str, first: str, last: str) -> None:
