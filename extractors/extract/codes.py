@@ -49,7 +49,10 @@ _SPLIT_TAIL = re.compile(r"[0-9OIl][0-9A-Z]\.?[0-9A-Z]{0,4}")
 _DOT_HEAD = re.compile(r"[A-Z0-9$\u00a3\u20ac\]}|][0-9OIl][0-9A-Z]\.")
 _DOT_TAIL = re.compile(r"[0-9A-Z]{1,4}")
 #: Quotes and specks OCR sets before or after a word.
-_SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d"
+_SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d\u00b0*~"
+#: Two marks after a code's three characters ("j44..", "J44.,"): the dot promised more
+#: characters and OCR lost them, so the category alone is not what the page printed.
+_LOST_TAIL = re.compile(r"[A-Za-z0-9\]|$][0-9OIl][0-9A-Za-z][.,]{2,}")
 #: Description words a code written in prose must share with its sentence to be taken when
 #: OCR misread its letter ("heart failure (150.22)").
 _PROSE_WORDS = 2
@@ -139,7 +142,7 @@ def _pieces(text: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     for match in _TOKEN.finditer(text):
         token = match.group().strip(_SPECKS)
-        if not token:
+        if not token or _LOST_TAIL.fullmatch(match.group().lstrip(_SPECKS)):
             continue
         start = match.start() + match.group().find(token)
         end = start + len(token)

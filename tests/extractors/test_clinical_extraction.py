@@ -432,3 +432,12 @@ def test_a_dot_read_as_a_comma_in_damaged_print_is_no_category_code() -> None:
     assert _codes(line) == ["J84.10", "J44.1"]
     # Print that kept its letter lists codes with commas: "I10, 2 weeks" is I10.
     assert _codes("Dx: I10, 2 weeks post-op") == ["I10"]
+
+
+def test_a_code_whose_tail_ocr_lost_is_not_read_as_its_category() -> None:
+    """ "j44.." is J44.1 with its last character gone: J44 alone is not what was printed.
+    "J84:10°" is J84.10 with its dot read as a colon and a speck after it."""
+    lines = ("* J84:10° Pulmonary fibrosis, unspecified", "j44.. COPD with acute exacerbation")
+    assert _codes(*lines) == ["J84.10"]
+    # A category code that ends a sentence is still read as printed.
+    assert _codes("Diagnosis: COPD J44.") == ["J44"]
