@@ -36,8 +36,8 @@ _AS_LETTER = {"0": "O", "1": "ILJ", "l": "IL", "5": "S", "8": "B", "2": "Z", "6"
 _NOT_LITERAL = frozenset("l")
 
 #: Digits a fax blurs into one another: closed loops fill or open, a stroke goes missing.
-_DIGIT_LOOKALIKES = {"0": "689", "1": "7", "3": "89", "5": "6", "6": "058", "7": "1",
-                     "8": "0369", "9": "08"}  # fmt: skip
+_DIGIT_LOOKALIKES = {"0": "689", "1": "7", "3": "589", "5": "368", "6": "058", "7": "1",
+                     "8": "03569", "9": "08"}  # fmt: skip
 
 #: More misreads than this in one short code is more likely another word than a code.
 _MAX_SUBSTITUTIONS = 2

@@ -153,12 +153,12 @@ def _pieces(text: str) -> list[tuple[str, int, int]]:
             continue
         if out and _DOT_HEAD.fullmatch(out[-1][0] + ".") and _DOT_TAIL.fullmatch(token):
             head, at, head_end = out[-1]
-            # A stray space after the dot: "J84. 10" (the dot went with the edge punctuation);
-            # the dot read as a colon: "J96:11" is one code, never the category J96; or as a
-            # comma before a digit or two, in print damaged enough to lose the letter too:
-            # "144, 1- COPD" is J44.1 (or I44.1), never the category J44.
+            # A stray space beside the dot: "J84. 10", "G47 .33" (the dot went with the edge
+            # punctuation); the dot read as a colon: "J96:11" is one code, never the category
+            # J96; or as a comma before a digit or two, in print damaged enough to lose the
+            # letter too: "144, 1- COPD" is J44.1 (or I44.1), never the category J44.
             if (
-                text[head_end : head_end + 2] == ". "
+                text[head_end : head_end + 2] in (". ", " .")
                 or (text[head_end : head_end + 1] in ":;" and start == head_end + 1)
                 or (
                     text[head_end : head_end + 2] == ", "

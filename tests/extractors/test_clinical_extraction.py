@@ -411,6 +411,8 @@ def test_an_item_code_that_does_not_exist_takes_the_one_printed_for_it_elsewhere
     )
     items = [(f.value.hcpcs, f.value.quantity) for f in find_items([page])]
     assert items == [("E1390", 1), ("E1392", 1)]
+    humidifier = _page("Please provide heated humidifier, HCPCS E0362, quantity 1")
+    assert [f.value.hcpcs for f in find_items([humidifier])] == ["E0562"]
     alone = _page("1. Hospital bed [E0268] Qty 1")
     assert [f.value.hcpcs for f in find_items([alone])] == ["E0268"]
 
@@ -441,3 +443,4 @@ def test_a_code_whose_tail_ocr_lost_is_not_read_as_its_category() -> None:
     assert _codes(*lines) == ["J84.10"]
     # A category code that ends a sentence is still read as printed.
     assert _codes("Diagnosis: COPD J44.") == ["J44"]
+    assert _codes("G47 .33 Obstructive sleep apnea") == ["G47.33"]
