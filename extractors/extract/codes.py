@@ -258,9 +258,11 @@ def _icd_code(cand: _Candidate) -> str | None:
         return token if context == "dx" else None
     strong_shape = len(token) >= 5 and token[3:4] in (".", ",")
     if not (cand.anchored and context in ("proc", "cpt")) and _named_in_prose(cand):
-        # "diabetes mellitus (E11)" or "for E66.2, I10, E66.01": written as a diagnosis.
+        # "hypertension (I10)" or "for E66.2, I10, E66.01": written as a diagnosis.
+        # A header code in prose is more often a billable code misread ("I10" read "T16")
+        # than a doctor writing a category: only a billable one is taken there.
         category = _category(token)
-        if category is not None:
+        if category is not None and _billable(category):
             return category
         if _DIGIT_FIRST.fullmatch(token) and "." in token:
             # "heart failure (150.22)": the letter misread, the sentence names the diagnosis.
@@ -292,6 +294,11 @@ def _category(token: str) -> str | None:
         return None
     entry = icd10.lookup(token)
     return entry.code if entry is not None else None
+
+
+def _billable(code: str) -> bool:
+    entry = icd10.lookup(code)
+    return entry is not None and entry.billable
 
 
 def _between_codes(cand: _Candidate) -> bool:

@@ -444,3 +444,10 @@ def test_a_code_whose_tail_ocr_lost_is_not_read_as_its_category() -> None:
     # A category code that ends a sentence is still read as printed.
     assert _codes("Diagnosis: COPD J44.") == ["J44"]
     assert _codes("G47 .33 Obstructive sleep apnea") == ["G47.33"]
+
+
+def test_a_header_code_in_prose_is_not_taken() -> None:
+    """ "I10" read as "T16" beside a real code: a category in a sentence is more often a
+    misread billable code than a category the doctor meant."""
+    assert _codes("Mr. Robert Dubois is under my care for G47.33, T16.") == ["G47.33"]
+    assert _codes("Mr. Robert Dubois is under my care for G47.33, I10.") == ["G47.33", "I10"]
