@@ -17,8 +17,8 @@ from intake.evaluation import run_eval
 CORPUS = Path(__file__).resolve().parents[2] / "samples" / "corpus"
 
 FLOORS = {
-    # Measured on this corpus: fields 0.990 overall (text 1.000, scan 1.000, fax fine 0.991,
-    # fax standard 0.973, png 1.000, jpeg 0.973), items 0.902, code precision 1.000, missing
+    # Measured on this corpus: fields 0.991 overall (text 1.000, scan 1.000, fax fine 1.000,
+    # fax standard 0.973, png 1.000, jpeg 0.973), items 0.957, code precision 1.000, missing
     # recall 1.000. Floors sit a document's worth of slack below, never under the issue's
     # targets for unseen documents.
     "field_accuracy": 0.98,
@@ -28,7 +28,7 @@ FLOORS = {
     "field_accuracy.fax_standard": 0.95,
     "field_accuracy.png": 0.98,
     "field_accuracy.jpeg": 0.95,
-    "item_accuracy": 0.85,
+    "item_accuracy": 0.9,
     "code_precision": 0.99,
     "missing_recall": 1.0,
 }
