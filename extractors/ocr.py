@@ -25,7 +25,7 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
 
     The PNG is the straightened page as printed; tesseract reads a copy without table rules.
     """
-    upright = straightened(image)
+    upright = straightened(image if image.mode in ("1", "L") else image.convert("L"))
     words = tesseract.recognize(without_rules(upright), timeout)
     rotation = 0
     if not _readable(words):
@@ -36,10 +36,14 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
             if _score(turned_words) > _score(words):
                 upright, words, rotation = turned, turned_words, turn
     page = _page_from_words(words, upright.size, number, rotation)
-    if image.mode == "1":
-        # A fax stays black and white for the clerk: a fifth of the bytes of greyscale.
-        upright = upright.convert("1", dither=Image.Dither.NONE)
-    return ReadPage(page=page, png=render_png(upright))
+    # A fax stays black and white for the clerk: a fifth of the bytes of greyscale.
+    return ReadPage(page=page, png=render_png(_in_mode(upright, image.mode)))
+
+
+def _in_mode(page: Image.Image, mode: str) -> Image.Image:
+    # Tesseract reads the straightened fax better in grey (its turned edges are grey); the
+    # clerk's copy goes back to black and white.
+    return page.convert("1", dither=Image.Dither.NONE) if mode == "1" else page
 
 
 def render_png(image: Image.Image) -> bytes:
