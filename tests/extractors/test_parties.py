@@ -13,9 +13,10 @@ from extractors.extract.cover import is_cover_sheet
 from extractors.extract.labels import find_values
 from extractors.extract.parties import FoundDate, extract_parties
 from extractors.limits import Limits
-from extractors.pages import Line, Page, Word, union
+from extractors.pages import Page
 from extractors.readers import read_document
 from samples.generator import make_document
+from tests.extractors.laid_out import laid_out_page
 
 KINDS = ("dme", "oxygen_cmn", "home_health", "infusion", "letter", "discharge")
 FIELDS = (
@@ -88,28 +89,9 @@ def test_parties_accuracy_on_text_pdfs() -> None:
 
 # ---------------------------------------------------------------- hand-built pages
 
-_CHAR = 0.009  # width of one character, as a fraction of the page
-_LINE = 0.012  # height of a line
-
 
 def _page(rows: list[list[tuple[float, str]]], number: int = 1) -> Page:
-    """A page from rows of (x0, text) cells; each cell's words are laid out left to right."""
-    words: list[Word] = []
-    lines: list[Line] = []
-    for index, cells in enumerate(rows):
-        y0 = 0.1 + index * 0.02
-        row: list[Word] = []
-        for x0, text in cells:
-            x = x0
-            for token in text.split():
-                box = (x, y0, x + len(token) * _CHAR, y0 + _LINE)
-                row.append(Word(text=token, conf=0.95, bbox=box, line=index))
-                x = box[2] + _CHAR
-        words += row
-        lines.append(
-            Line(text=" ".join(w.text for w in row), bbox=union([w.bbox for w in row]), conf=0.95)
-        )
-    return Page(number=number, width=612, height=792, source="text_layer", words=words, lines=lines)
+    return laid_out_page(rows, number=number)
 
 
 def _values(page: Page, path: str) -> list[str]:

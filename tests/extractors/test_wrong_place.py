@@ -12,33 +12,15 @@ from PIL import Image, ImageDraw, ImageFont
 from extractors.extract.cover import is_fax_header_line
 from extractors.extract.parties import extract_parties
 from extractors.limits import Limits
-from extractors.pages import Line, Page, Word, union
+from extractors.pages import Page
 from extractors.readers import read_document
+from tests.extractors.laid_out import laid_out_page
 
-_CHAR = 0.012
-_LINE = 0.014
 RECEIVED = date(2025, 10, 1)
 
 
 def _page(rows: list[list[tuple[float, str]]], conf: dict[str, float] | None = None) -> Page:
-    """A page from rows of (x0, text) cells; ``conf`` sets a word's OCR confidence."""
-    words: list[Word] = []
-    lines: list[Line] = []
-    for index, cells in enumerate(rows):
-        y0 = 0.1 + index * 0.02
-        row: list[Word] = []
-        for x0, text in cells:
-            x = x0
-            for token in text.split():
-                box = (x, y0, x + len(token) * _CHAR, y0 + _LINE)
-                score = (conf or {}).get(token, 0.95)
-                row.append(Word(text=token, conf=score, bbox=box, line=index))
-                x = box[2] + _CHAR
-        words += row
-        lines.append(
-            Line(text=" ".join(w.text for w in row), bbox=union([w.bbox for w in row]), conf=0.95)
-        )
-    return Page(number=1, width=612, height=792, source="text_layer", words=words, lines=lines)
+    return laid_out_page(rows, conf=conf, char=0.012, line_height=0.014)
 
 
 def _values(*pages: Page) -> dict[str, object]:
