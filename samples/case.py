@@ -514,7 +514,7 @@ def to_truth(case: Case) -> dict[str, Any]:
             "first_name": case.first_name,
             "last_name": case.last_name,
             "dob": _iso(case.dob),
-            "sex": case.sex if case.sex_shown else "U",
+            "sex": case.sex if case.sex_shown else None,
             "member_id": case.member_id,
             "phone": case.phone,
             "address": None

@@ -21,16 +21,43 @@ _HEADER_PAGE = re.compile(
 _HEADER_STAMP = re.compile(r"\bfax\b|\bfrom\b", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 
-_COVER_TITLE = re.compile(
-    r"^\W*(?:fax|facsimile|fax transmittal|facsimile transmittal|transmittal|"
-    r"(?:fax|facsimile)\s+cover(?:\s+sheet|\s+page)?|cover\s+(?:sheet|page))\W*$",
-    re.IGNORECASE,
+#: What a cover sheet's captions are about, each kind as the caption's wordings. A sheet is
+#: told by how many kinds it fills in, whatever its sender calls them: offices word them
+#: many ways ("To", "Attention", "Recipient", "Deliver to"), but every sheet names a
+#: recipient, a sender and a page count, and ticks or lists a status.
+#: OCR folds are allowed for: "FAXNO," and "NO.QFPAGES" still read as captions.
+_COVER_CUES: dict[str, re.Pattern[str]] = {
+    "recipient": re.compile(r"^\W{0,3}(?:to|attn|attention|recipient|deliver\s*to)\b", re.I),
+    "sender": re.compile(r"^\W{0,3}(?:from|sender|sent\s*by|originator)\b", re.I),
+    "fax_number": re.compile(
+        r"^\W{0,3}(?:(?:recipient|reply|ret[uo]rn)\s*fa[xk]|fax\s*n[o0]|dial)\b", re.I
+    ),
+    "pages": re.compile(
+        r"\b(?:(?:total|#|n[o0]\.?\s*[o0q]f|number\s*of)\s*pages|pages?\s*\(?incl"
+        r"|including\s*(?:this\s*page|cover))",
+        re.I,
+    ),
+    "subject": re.compile(r"^\W{0,3}(?:re|subject|regarding|concerning|conceming)\b", re.I),
+    # The tick-box row: "URGENT  FYI  Reply requested  Original to follow".
+    "status": re.compile(
+        r"urgent\W.*(?:fyi|f\s?y\s?i|reply|review|comment|recycle)|fy[il!1]\W.*reply",
+        re.I,
+    ),
+    "title": re.compile(
+        r"^\W*(?:fax|facsimile)(?:\s+(?:cover|transmittal|message|sheet|page))*\W*$"
+        r"|^\W*(?:fax\s+|facsimile\s+)?(?:cover\s+(?:sheet|page)|transmittal)\W*$",
+        re.I,
+    ),
+}
+#: A cover sheet fills at least this many kinds of caption ...
+_MIN_COVER_CUES = 4
+#: ... or one fewer beside a confidentiality notice.
+_MIN_COVER_CUES_WITH_NOTICE = 3
+_NOTICE = re.compile(
+    r"\b(?:confidential|intended|in error|prohibited|forbidden|addressee|privileged)\b", re.I
 )
-# Field names of a cover sheet, printed capitalised ("To", "FROM:"), never mid-sentence.
-_COVER_FIELDS = {"to": "to", "from": "from", "pages": "pages", "attn": "to", "attention": "to"}
-_CONFIDENTIAL = re.compile(r"\bconfidential", re.IGNORECASE)
-_NOTICE = re.compile(r"\b(?:intended|recipient|in error|prohibited|privileged)\b", re.IGNORECASE)
-_PAGE_COUNT = re.compile(r"\b(?:including cover|# of pages|number of pages|no\. of pages)\b", re.I)
+#: A notice uses at least this many of those words; an order's "confidential" alone is none.
+_NOTICE_WORDS = 2
 
 
 def is_fax_header_line(page: Page, line: Line) -> bool:
@@ -48,26 +75,26 @@ def is_fax_header_line(page: Page, line: Line) -> bool:
     )
 
 
-def _field_names(page: Page) -> set[str]:
-    names = set()
-    for word in page.words:
-        # "To:" and, glued to its value by a reader, "To:Mercy DME".
-        key = re.split(r"[:;]", word.text, maxsplit=1)[0].lower()
-        if key in _COVER_FIELDS and word.text[:1].isupper():
-            names.add(_COVER_FIELDS[key])
-    return names
+def _cover_cues(lines: list[Line]) -> set[str]:
+    # A caption may share its printed line with a value or another caption (two columns):
+    # each word run after a wide gap is tried as a line's start too.
+    starts = [part for line in lines for part in re.split(r"\s{2,}| (?=[A-Z][a-z]+:)", line.text)]
+    return {
+        kind
+        for kind, pattern in _COVER_CUES.items()
+        if any(pattern.search(text) for text in [*starts, *(line.text for line in lines)])
+    }
 
 
 def is_cover_sheet(page: Page) -> bool:
-    """A fax cover sheet: a Fax/Cover title or a page count, To and From, and a notice."""
+    """A fax cover sheet: captions of several cover-sheet kinds (recipient, sender, pages...).
+
+    Order forms carry "To:"/"From:" or a fax number too, so it takes several kinds of
+    caption, or fewer beside a confidentiality notice, which orders seldom print.
+    """
     lines = [line for line in page.lines if not is_fax_header_line(page, line)]
     text = "\n".join(line.text for line in lines)
-    cues = _field_names(page)
-    if any(_COVER_TITLE.match(line.text) for line in lines):
-        cues.add("title")
-    if _PAGE_COUNT.search(text):
-        cues.add("pages")
-    notice = bool(_CONFIDENTIAL.search(text) and _NOTICE.search(text))
-    structure = {"to", "from"} <= cues and bool(cues & {"title", "pages"})
-    # Without a notice only the full set of cues will do: order forms carry "To:"/"From:" too.
-    return structure and (notice or {"title", "pages"} <= cues)
+    cues = _cover_cues(lines)
+    notice = len({m.group().lower() for m in _NOTICE.finditer(text)}) >= _NOTICE_WORDS
+    need = _MIN_COVER_CUES_WITH_NOTICE if notice else _MIN_COVER_CUES
+    return len(cues) >= need and bool(cues & {"recipient", "sender", "pages", "status"})

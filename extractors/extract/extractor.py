@@ -42,8 +42,6 @@ def extract(
     for path, found in extract_parties(order, received.date()).items():
         _put(values, path, found.value)
         evidence[path] = found
-    # A page that states no sex says it is unknown: the contract's "U", not an absent value.
-    values.setdefault("member", {}).setdefault("sex", "U")
     lists: list[tuple[str, Sequence[Found[Any]]]] = [
         ("diagnoses", find_diagnoses(order)),
         ("procedures", find_procedures(order)),
@@ -68,6 +66,12 @@ def extract(
         if signature.date is not None:
             evidence.setdefault("dates.signature", signature.date)
             values.setdefault("dates", {}).setdefault("signature", signature.date.value)
+    dates = values.setdefault("dates", {})
+    if dates.get("order") is None and dates.get("signature") is not None:
+        # An order is written when it is signed: the date beside the signature is the
+        # order's date when nothing else on the page names one.
+        dates["order"] = dates["signature"]
+        evidence["dates.order"] = evidence["dates.signature"]
 
     referral = Referral.model_validate(
         {

@@ -73,7 +73,9 @@ class Vocabulary:
 
 
 @dataclass
-class _Line:
+class Row:
+    """A printed row: the words side by side across the page, left to right."""
+
     words: list[Word]
     text: str
     #: Start and end character of each word in ``text``.
@@ -223,7 +225,8 @@ def _side_by_side(row: list[Word], words: list[Word]) -> bool:
     return apart and overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
-def _lines(page: Page) -> list[_Line]:
+def printed_rows(page: Page) -> list[Row]:
+    """The page's printed rows, top to bottom, each with its text and word offsets."""
     lines = []
     for row in _rows(page):
         words = sorted(row, key=lambda w: w.bbox[0])
@@ -233,7 +236,7 @@ def _lines(page: Page) -> list[_Line]:
             start += len(w.text) + 1
         # Curly quotes (OCR, word processors) match labels written with straight ones.
         text = " ".join(w.text for w in words).translate(_QUOTES)
-        lines.append(_Line(words, text, spans))
+        lines.append(Row(words, text, spans))
     return lines
 
 
@@ -264,7 +267,7 @@ def _remainder(word: Word, cut: int) -> Word | None:
     )
 
 
-def _line_hits(vocab: Vocabulary, page: Page, number: int, line: _Line) -> list[LabelHit]:
+def _line_hits(vocab: Vocabulary, page: Page, number: int, line: Row) -> list[LabelHit]:
     doc = vocab.nlp.make_doc(_folded(line.text))
     found = [(doc[s:e], vocab.nlp.vocab.strings[m]) for m, s, e in vocab.matcher(doc)]
     # Longest first, so "Patient Phone" wins over "Patient" and "Supplier NPI" over "NPI".
@@ -282,7 +285,7 @@ def _line_hits(vocab: Vocabulary, page: Page, number: int, line: _Line) -> list[
 
 
 def _hit(
-    spec: LabelSpec, page: Page, number: int, line: _Line, start: int, end: int
+    spec: LabelSpec, page: Page, number: int, line: Row, start: int, end: int
 ) -> LabelHit | None:
     inside = [i for i, (s, e) in enumerate(line.spans) if s < end and start < e]
     first, last = inside[0], inside[-1]
@@ -333,7 +336,7 @@ def _hit(
     )
 
 
-def _is_boundary(hit: LabelHit, line: _Line) -> bool:
+def _is_boundary(hit: LabelHit, line: Row) -> bool:
     # A weak label ends a value only if something follows it: "Anthem  Group 740-57649"
     # stops at "Group", but "Aetna Health Plan" keeps its last words.
     return hit.strong or hit.after < len(line.words)
@@ -365,9 +368,7 @@ def _skip_lead(words: list[Word]) -> list[Word]:
     return words[i:]
 
 
-def _right(
-    page: Page, line: _Line, hit: LabelHit, hits: list[LabelHit]
-) -> tuple[list[Word], float]:
+def _right(page: Page, line: Row, hit: LabelHit, hits: list[LabelHit]) -> tuple[list[Word], float]:
     """Words right of the label up to the next label or column gap, and the cell's right edge."""
     later = [h for h in hits if h.first >= hit.after and _is_boundary(h, line)]
     stop = later[0].opener if later else len(line.words)
@@ -389,7 +390,7 @@ def _right(
     return words, edge
 
 
-def _ends_value(hit: LabelHit, line: _Line, indented: bool) -> bool:
+def _ends_value(hit: LabelHit, line: Row, indented: bool) -> bool:
     # A label word alone on a line, with no colon, indented under the value continues it
     # ("Group/Practice: Mercy Family" / "Practice"); at the label's margin it is a heading.
     colon = line.words[hit.after - 1].text[-1:] in _LABEL_END or hit.rest is not None
@@ -398,7 +399,7 @@ def _ends_value(hit: LabelHit, line: _Line, indented: bool) -> bool:
 
 def _column(
     page: Page,
-    lines: list[_Line],
+    lines: list[Row],
     hits: dict[int, list[LabelHit]],
     start: int,
     cell: tuple[float, float, float],
@@ -441,7 +442,7 @@ def _column(
     return out
 
 
-def _cell_start(page: Page, line: _Line, index: int) -> float:
+def _cell_start(page: Page, line: Row, index: int) -> float:
     # Walk left to the first word of the cell, so "2. Start of Care" counts from "2.".
     while index > 0 and not is_column_gap(page, line.words[index - 1], line.words[index]):
         index -= 1
@@ -461,7 +462,7 @@ def _resolve(hit: LabelHit, party: Party | None) -> tuple[str | None, Party | No
 
 
 def _signer(
-    page: Page, lines: list[_Line], hits: dict[int, list[LabelHit]], number: int, hit: LabelHit
+    page: Page, lines: list[Row], hits: dict[int, list[LabelHit]], number: int, hit: LabelHit
 ) -> Iterator[Candidate]:
     """The name printed under or on a signature line: whoever signs it (often typed there).
 
@@ -488,7 +489,7 @@ def _signer(
 def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Candidate]:
     """Every labelled value on one page, in reading order."""
     vocab = vocab or vocabulary()
-    lines = _lines(page)
+    lines = printed_rows(page)
     hits = {n: _line_hits(vocab, page, n, line) for n, line in enumerate(lines)}
     party: Party | None = None
     for number, line in enumerate(lines):

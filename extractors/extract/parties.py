@@ -15,6 +15,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from extractors.extract.captions import captioned_values
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.found import Found, found_from_words
@@ -370,6 +371,7 @@ class _Document:
             if not any(w.line in skip[c.page.number] for w in c.words)
         ]
         self.mentions = find_mentions(kept, skip)
+        self.captioned = captioned_values(kept)
 
     def labelled(self, *paths: str) -> Iterable[Candidate]:
         return (c for c in self.candidates if c.path in paths)
@@ -571,6 +573,24 @@ def _header_fax(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
             return
 
 
+def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    """Paths no listed label filled, from captions whose cue words name them."""
+    for party in ("member", "clinician"):
+        if f"{party}.last_name" in out:
+            continue
+        for value in doc.captioned:
+            if value.path == f"{party}.name" and (name := _name(value.text)) is not None:
+                out[f"{party}.first_name"] = found_from_words(name.first, value.page, value.words)
+                out[f"{party}.last_name"] = found_from_words(name.last, value.page, value.words)
+                break
+    for path, read in READERS.items():
+        if path in out:
+            continue
+        sources = (_Source(c.text, c.words, c.page) for c in doc.captioned if c.path == path)
+        if (hit := _first(sources, read, reference)) is not None:
+            out[path] = _found(path, *hit)
+
+
 def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
     # A bare "Date" is the signature date on a signature line, else the order's date.
     for near, path in ((True, "dates.signature"), (False, "dates.order")):
@@ -624,6 +644,7 @@ def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[A
     for path, read in READERS.items():
         if path not in out and (hit := _first(doc.mentioned(path), read, reference)):
             out[path] = _found(path, *hit)
+    _from_captions(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _discharge_time(out)
     _letterhead(doc, pages, out)

@@ -33,6 +33,8 @@ LOW_CONFIDENCE = 0.6
 ACKNOWLEDGE_WITHIN = timedelta(hours=24)
 #: A discharge this close to receipt, before or after it, makes an order urgent.
 DISCHARGE_WINDOW = timedelta(hours=24)
+#: A discharge this many days after the order date, or on it, makes the order urgent.
+DISCHARGE_AFTER_ORDER_DAYS = 1
 #: A type needs at least this score to be named; below it the order is "unknown".
 MIN_TYPE_SCORE = 2.0
 
@@ -330,6 +332,15 @@ def urgency_reason(referral: Referral, received: datetime, text: str) -> str | N
         discharge, referral.dates.discharge_time, received
     ):
         return f"discharge on {discharge.isoformat()}, within 24 h of receipt"
+    ordered = referral.dates.order
+    # "Discharge tomorrow": the office wrote the order for a patient going home within a
+    # day, however long the fax then took to arrive.
+    if (
+        discharge is not None
+        and ordered is not None
+        and 0 <= (discharge - ordered).days <= DISCHARGE_AFTER_ORDER_DAYS
+    ):
+        return f"discharge on {discharge.isoformat()}, the day the order was written or next"
     for line in text.splitlines():
         if COVER_CHECKBOXES.search(line):
             continue

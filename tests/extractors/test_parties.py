@@ -62,8 +62,6 @@ def _got(found: dict[str, Any], path: str) -> Any:
     value = item.value if item is not None else None
     if isinstance(value, date):
         return value.isoformat()
-    if path == "member.sex" and value is None:
-        return "U"  # the page does not state it
     return value
 
 

@@ -250,8 +250,18 @@ def test_a_discharge_next_week_is_not_urgent() -> None:
 def test_a_discharge_within_24_hours_of_receipt_before_or_after(
     discharge: date, at: time | None, urgent: bool
 ) -> None:
-    dates = Dates(order=date(2024, 10, 11), discharge=discharge, discharge_time=at)
+    # The order was written days before: only the receipt window decides.
+    dates = Dates(order=date(2024, 10, 1), discharge=discharge, discharge_time=at)
     assert run(complete(dates=dates)).urgent is urgent
+
+
+@pytest.mark.parametrize(("days", "urgent"), [(0, True), (1, True), (2, False), (-1, False)])
+def test_a_discharge_the_day_of_the_order_or_next_is_urgent(days: int, urgent: bool) -> None:
+    # Received weeks later, so the receipt window plays no part: "discharge tomorrow" does.
+    ordered = date(2024, 9, 2)
+    dates = Dates(order=ordered, discharge=ordered + timedelta(days=days))
+    out = run(complete(dates=dates))
+    assert out.urgent is urgent
 
 
 def test_a_diagnosis_without_a_readable_code_is_flagged() -> None:
