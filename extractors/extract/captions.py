@@ -32,7 +32,19 @@ _CAPTION_END = re.compile(r"(?<=[A-Za-z.#)])\s?[:;](?!\d)")
 #: Weak cues ("id", "no") count this much of a full cue.
 _WEAK = 0.5
 #: A section heading: a short row with no colon and no digit.
-_MAX_HEADING_WORDS = 5
+_MAX_HEADING_WORDS = 8
+#: The number of a form's box: "2.", "18.", "17a.", "B." (OCR reads the dot as a comma).
+_BOX_NUMBER = re.compile(r"[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]?")
+#: The same at the head of a caption, glued to it or not: "6.CITY", "'1. ENROLLEE NAME".
+_BOX_HEAD = re.compile(r"^[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]\s*(?=\S)|^[^\w]*\d{1,2}\s+")
+#: A hint in brackets after a caption: "(MM/DD/YYYY)", "(Last, First, MI)".
+_HINT = re.compile(r"[({\[][^)}\]]*[)}\]]?")
+#: A caption over a box is a few words; a longer cell is a sentence.
+_MAX_BAND_CAPTION_WORDS = 7
+#: A value row sits within this many of its text heights of its captions.
+_MAX_BAND_STEP = 3.5
+#: Words may start a little left of their caption (centred or boxed cells).
+_COLUMN_SLACK = 0.015
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,22 @@ def caption_path(caption: str) -> str | None:
     return best
 
 
+@cache
+def _cue_words() -> frozenset[str]:
+    _, paths = _registry()
+    return frozenset(
+        word
+        for cues in paths.values()
+        for cue in (*cues.cues, *cues.weak)
+        for word in cue.split()
+        if len(word) > 1
+    )
+
+
+def _is_cue_word(word: str) -> bool:
+    return _normal(word).strip() in _cue_words()
+
+
 def _fits_party(path: str, caption: Party | None, section: Party | None) -> bool:
     _, paths = _registry()
     wanted = paths[path].party
@@ -143,7 +171,10 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
     """Each (caption, value words) on one printed row, left to right."""
     ends: list[tuple[int, int]] = []  # (index of the caption's last word, its first word)
     for index, word in enumerate(row.words):
-        if _CAPTION_END.search(word.text) or (word.text in (":", ";") and index > 0):
+        alone = word.text in (":", ";") and index > 0
+        if alone and any(c.isdigit() for c in row.words[index - 1].text):
+            continue  # "617-571-7340 :": a speck after a value
+        if _CAPTION_END.search(word.text) or alone:
             last = index if word.text not in (":", ";") else index - 1
             ends.append((index, _caption_start(page, row, last)))
     for number, (end, start) in enumerate(ends):
@@ -159,16 +190,158 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
             value = [first.model_copy(update={"text": glued[1].strip()}), *value]
         if value:
             yield caption, value
+    taken = {id(w) for end, start in ends for w in row.words[start : end + 1]}
+    cells = [cell for cell in _cells(page, row.words) if not any(id(w) in taken for w in cell)]
+    index = 0
+    while index < len(cells):
+        whole = _whole_caption(cells, index)
+        if whole is not None:
+            size, text = whole
+            if index + size < len(cells):
+                # A form's caption column and value column: "Pt. name    Martinez, Joshua".
+                yield text, cells[index + size]
+                index += size + 1
+                continue
+        yield from _prefix_captions(cells[index])
+        index += 1
+
+
+def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | None:
+    """(cells taken, caption) when the cell at ``index`` is a caption all by itself, with any
+    caption words the next cells carry on with ("Pt." / "name")."""
+    words = [w.text for w in cells[index]]
+    whole = _caption_size(cells[index]) == len(words)
+    if not whole or caption_path(" ".join(words)) is None:
+        return None
+    size = 1
+    while index + size + 1 < len(cells) and all(
+        _is_cue_word(w.text) or w.text.islower() for w in cells[index + size]
+    ):
+        words += [w.text for w in cells[index + size]]
+        size += 1
+    return size, " ".join(words)
+
+
+def _cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
+    """The row cut at its column gaps."""
+    cell: list[Word] = []
+    for word in words:
+        if cell and is_column_gap(page, cell[-1], word):
+            yield cell
+            cell = []
+        cell.append(word)
+    if cell:
+        yield cell
+
+
+def _caption_size(cell: list[Word]) -> int:
+    """How many of the cell's first words are a caption, by the caption's style: after a
+    capitalised first word, lower-case words ("Ins. carrier", "Address line 1"); after an
+    all-capitals one, capitals until the caption names a path ("SEX M" is caption "SEX").
+    A cue word ("Member No.", "City / State") continues it either way."""
+    shouting = cell[0].text.isupper() and len(cell[0].text) > 1
+    size = 1
+    while size < len(cell):
+        word = cell[size].text
+        caption = " ".join(w.text for w in cell[:size])
+        styled = (
+            word.isupper() and caption_path(caption) is None
+            if shouting
+            else word.islower() or (len(word) == 1 and word.isdigit())
+        )
+        if not (_is_cue_word(word) or styled or not any(c.isalnum() for c in word)):
+            break
+        size += 1
+    return size
+
+
+def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
+    """A cell with no colon, "DoB 12/04/1970" or "INSURANCE New York Medicaid", read as its
+    caption and the rest."""
+    size = _caption_size(cell)
+    shouting = cell[0].text.isupper() and len(cell[0].text) > 1
+    caption = " ".join(w.text for w in cell[:size])
+    if size >= len(cell) or caption_path(caption) is None:
+        return
+    value = cell[size:]
+    if shouting:
+        # "CITY Laramouth ST CA ZIP 91725": the next capitalised cue word opens the next
+        # caption, whose value follows it.
+        for at in range(1, len(value)):
+            word = value[at].text
+            if word.isupper() and len(word) > 1 and _is_cue_word(word):
+                yield caption, value[:at]
+                yield from _prefix_captions(value[at:])
+                return
+    yield caption, value
 
 
 def _is_heading(row: Row) -> bool:
-    text = " ".join(w.text for w in row.words)
+    """A band's heading ("SECTION A - ENROLLEE", "1 PATIENT DEMOGRAPHICS"): a short row with
+    no colon or value, opening in capitals."""
+    words = [w.text for w in row.words]
+    if words and _BOX_NUMBER.fullmatch(words[0]):
+        words = words[1:]
+    text = " ".join(words)
     return (
-        len(row.words) <= _MAX_HEADING_WORDS
+        0 < len(words) <= _MAX_HEADING_WORDS
         and ":" not in text
         and not any(c.isdigit() for c in text)
-        and text.upper() == text
+        and words[0].isupper()
     )
+
+
+def _caption_text(cell: list[Word]) -> str:
+    """A caption cell's words without its box number and its hint ("(MM/DD/YYYY)")."""
+    text = _BOX_HEAD.sub("", " ".join(w.text for w in cell))
+    return _HINT.sub(" ", text).strip(" :;")
+
+
+def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
+    """The cells of a row of captions printed over (or under) their values, or None when the
+    row holds values: a digit outside the box numbers, or no cell that names a path."""
+    cells = list(_cells(page, row.words))
+    if any(len(cell) > _MAX_BAND_CAPTION_WORDS for cell in cells):
+        return None  # a sentence, not a caption
+    texts = [_caption_text(cell) for cell in cells]
+    if any(c.isdigit() or c in ":;" for text in texts for c in text):
+        return None
+    numbered = any(_BOX_HEAD.match(" ".join(w.text for w in cell)) for cell in cells)
+    named = sum(1 for text in texts if caption_path(text) is not None or _is_date_caption(text))
+    return cells if named and (numbered or len(cells) >= 2) else None
+
+
+def _is_date_caption(text: str) -> bool:
+    return _normal(text).strip() == "date"
+
+
+def _band_values(
+    page: Page, rows: list[Row], band: list[int], bands: dict[int, list[list[Word]]]
+) -> Iterator[tuple[str, list[Word], float]]:
+    """(caption, value words) for a band of caption rows: each caption's value is the words
+    of the value row in its column, up to the next caption's column.
+
+    Boxed forms print the caption over the value; a signature block prints it under the line
+    ("PHYSICIAN SIGNATURE   DATE"), so a band that names a signature reads the row above.
+    """
+    cells = sorted((cell for index in band for cell in bands[index]), key=lambda c: c[0].bbox[0])
+    signed = any("sign" in _caption_text(cell).lower() for cell in cells)
+    at = band[0] - 1 if signed else band[-1] + 1
+    if not 0 <= at < len(rows) or at in bands:
+        return
+    value_row = rows[at]
+    height = max(w.bbox[3] - w.bbox[1] for w in value_row.words)
+    gap = abs(value_row.words[0].bbox[1] - rows[band[0 if signed else -1]].words[0].bbox[1])
+    if gap > _MAX_BAND_STEP * height:
+        return
+    for number, cell in enumerate(cells):
+        left = cell[0].bbox[0] - _COLUMN_SLACK
+        right = cells[number + 1][0].bbox[0] - _COLUMN_SLACK if number + 1 < len(cells) else 1.0
+        words = [w for w in value_row.words if left <= w.bbox[0] < right]
+        caption = _caption_text(cell)
+        if words:
+            named = "date signed" if signed and _is_date_caption(caption) else caption
+            yield named, words, cell[0].bbox[0]
 
 
 def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
@@ -177,14 +350,43 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
     for page in pages:
         section: Party | None = None
         header = {i for i, line in enumerate(page.lines) if is_fax_header_line(page, line)}
-        for row in printed_rows(page):
-            if any(w.line in header for w in row.words):
-                continue  # the fax machine's stamp: its number is the sender's machine
-            if _is_heading(row):
-                section = caption_party(row.text)
+        # The fax machine's stamp: its number is the sending machine's, its date the send's.
+        rows = [r for r in printed_rows(page) if not any(w.line in header for w in r.words)]
+        bands = {i: cells for i, row in enumerate(rows) if (cells := _caption_cells(page, row))}
+        # Whose box each column of a boxed form holds, from the last caption that said so:
+        # a form puts the provider's boxes beside the patient's, under one band heading.
+        columns: list[tuple[float, Party]] = []
+        for index, row in enumerate(rows):
+            if index in bands:
+                pairs: Iterator[tuple[str, list[Word], float]] = iter(())
+                if index - 1 not in bands:
+                    band = [index]
+                    while band[-1] + 1 in bands:
+                        band.append(band[-1] + 1)
+                    pairs = _band_values(page, rows, band, bands)
+            elif _is_heading(row):
+                section, columns = caption_party(row.text), []
                 continue
-            for caption, words in _row_captions(page, row):
+            else:
+                pairs = ((c, w, w[0].bbox[0]) for c, w in _row_captions(page, row))
+            for caption, words, x0 in pairs:
+                party = caption_party(caption)
+                if party is not None:
+                    columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
+                    columns.append((x0, party))
+                else:
+                    party = _column_party(columns, x0)
                 path = caption_path(caption)
-                if path is not None and _fits_party(path, caption_party(caption), section):
+                if path is not None and _fits_party(path, party, section):
                     out.append(Captioned(path, caption, words, page))
     return out
+
+
+def _column_party(columns: list[tuple[float, Party]], x0: float) -> Party | None:
+    """The party of the nearest column at or left of ``x0``, when one is that close."""
+    near = [(x0 - x, party) for x, party in columns if -_COLUMN_SLACK <= x0 - x <= _COLUMN_REACH]
+    return min(near)[1] if near else None
+
+
+#: A caption inherits its column's party when it starts within this much right of it.
+_COLUMN_REACH = 0.25

@@ -18,6 +18,7 @@ from extractors.extract.parties import extract_parties
 from extractors.extract.rules import apply_rules
 from extractors.extract.services import find_services
 from extractors.extract.signature import find_signature
+from extractors.extract.tick_legends import read_ticks
 from extractors.limits import Limits
 from extractors.pages import ReadPage
 from extractors.readers import read_document
@@ -39,7 +40,12 @@ def extract(
     values: dict[str, Any] = {}
     evidence: dict[str, Found[Any]] = {}
 
-    for path, found in extract_parties(order, received.date()).items():
+    parties = extract_parties(order, received.date())
+    # A cover sheet's ticked "Urgent" box is the sender's request too.
+    ticks = read_ticks(pages)
+    if "member.sex" not in parties and ticks.sex is not None:
+        parties["member.sex"] = ticks.sex
+    for path, found in parties.items():
         _put(values, path, found.value)
         evidence[path] = found
     lists: list[tuple[str, Sequence[Found[Any]]]] = [
@@ -83,7 +89,16 @@ def extract(
         }
     )
     referral.flags = [*referral.flags, *_repair_flags(referral)]
-    return apply_rules(referral, received_at=received, page_texts=[p.text for p in order])
+    return apply_rules(
+        referral,
+        received_at=received,
+        page_texts=[
+            text
+            for text, read in zip(ticks.texts, pages, strict=True)
+            if read.page.number in order_numbers
+        ],
+        ticked_urgent=ticks.urgent,
+    )
 
 
 def _repair_flags(referral: Referral) -> list[Flag]:

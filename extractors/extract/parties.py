@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
 
-from extractors.extract.captions import captioned_values
+from extractors.extract.captions import Captioned, captioned_values
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.found import Found, found_from_words
@@ -586,9 +586,36 @@ def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) 
     for path, read in READERS.items():
         if path in out:
             continue
-        sources = (_Source(c.text, c.words, c.page) for c in doc.captioned if c.path == path)
+        sources = (
+            s
+            for i, c in enumerate(doc.captioned)
+            if c.path == path
+            for s in _with_locality(doc.captioned, i)
+        )
         if (hit := _first(sources, read, reference)) is not None:
             out[path] = _found(path, *hit)
+
+
+#: How many city, state and ZIP cells may follow the street's.
+_LOCALITY_CELLS = 3
+
+
+def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
+    """A captioned value, then, for a street, the street joined with the city, state and
+    ZIP cells printed after it ("Address line 1 ..." / "City / State / Zip ...")."""
+    value = values[index]
+    yield _Source(value.text, value.words, value.page)
+    if value.path != "member.address":
+        return
+    parts = []
+    for after in values[index + 1 : index + 1 + _LOCALITY_CELLS]:
+        if after.path != "member.address.locality" or after.page is not value.page:
+            break
+        parts.append(after)
+    if parts:
+        words = [*value.words, *(w for part in parts for w in part.words)]
+        locality = " ".join(part.text for part in parts)
+        yield _Source(f"{value.text}\n{locality}", words, value.page)
 
 
 def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:

@@ -131,11 +131,13 @@ def apply_rules(
     received_at: datetime,
     page_texts: Sequence[str],
     low_confidence: float = LOW_CONFIDENCE,
+    ticked_urgent: str | None = None,
 ) -> Referral:
     """A copy of ``referral`` with type, missing paths, flags, urgency and due_by decided.
 
     ``received_at`` is when the fax arrived; a naive time is taken as this machine's local
-    time. ``page_texts`` are the order's pages, for wording cues.
+    time. ``page_texts`` are the order's pages, for wording cues, without the legends of
+    unticked boxes; ``ticked_urgent`` is the legend of a ticked urgency box ("STAT").
     """
     received = received_at if received_at.tzinfo else received_at.astimezone()
     text = "\n".join(page_texts)
@@ -145,7 +147,7 @@ def apply_rules(
     kept = [flag for flag in out.flags if flag.code not in _RULE_FLAGS]
     # The ZIP check is a reading flag like low confidence: made once, at extraction.
     out.flags = kept + flags(out, received.date(), low_confidence) + _address_flags(out)
-    reason = urgency_reason(out, received, text)
+    reason = urgency_reason(out, received, text, ticked_urgent)
     out.urgent = reason is not None
     out.urgency_reason = reason
     out.due_by = received + ACKNOWLEDGE_WITHIN
@@ -325,7 +327,9 @@ def _discharge_near(discharge: date, at: time | None, received: datetime) -> boo
     return abs(moment - received) <= DISCHARGE_WINDOW
 
 
-def urgency_reason(referral: Referral, received: datetime, text: str) -> str | None:
+def urgency_reason(
+    referral: Referral, received: datetime, text: str, ticked: str | None = None
+) -> str | None:
     """Why the order is urgent, or None. A discharge within a day of receipt comes first."""
     discharge = referral.dates.discharge
     if discharge is not None and _discharge_near(
@@ -341,6 +345,8 @@ def urgency_reason(referral: Referral, received: datetime, text: str) -> str | N
         and 0 <= (discharge - ordered).days <= DISCHARGE_AFTER_ORDER_DAYS
     ):
         return f"discharge on {discharge.isoformat()}, the day the order was written or next"
+    if ticked is not None:
+        return f"the {ticked} box is ticked"
     for line in text.splitlines():
         if COVER_CHECKBOXES.search(line):
             continue

@@ -88,3 +88,78 @@ def test_cover_sheets_are_told_by_their_kinds_of_caption() -> None:
         ]
     )
     assert not is_cover_sheet(order)
+
+
+def test_boxed_form_captions_over_their_values_by_column() -> None:
+    page = laid_out_page(
+        [
+            [(0.1, "SECTION A - ENROLLEE")],
+            [
+                (0.06, "1. ENROLLEE NAME (Last, First)"),
+                (0.5, "2. DATE OF BIRTH"),
+                (0.75, "3. PLAN MEMBER #"),
+            ],
+            [(0.06, "Miller, Katie B."), (0.5, "03/16/1967"), (0.75, "RP71098W")],
+            [
+                (0.06, "5. STREET ADDRESS"),
+                (0.4, "6. CITY"),
+                (0.6, "7. STATE"),
+                (0.7, "8. ZIP CODE"),
+            ],
+            [(0.06, "497 Johnston Point"), (0.4, "Josephville"), (0.6, "FL"), (0.7, "32655")],
+            [(0.06, "13. PROVIDER NAME"), (0.5, "14. NPI")],
+            [(0.06, "David Harris, NP"), (0.5, "2349394629")],
+            [(0.06, "18. ADDRESS")],
+            [(0.06, "09 Davis Center, Rothshire, HI 96853")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 2, 5)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Katie", "Miller")
+    assert values["member.dob"] == date(1967, 3, 16)
+    assert values["member.member_id"] == "RP71098W"
+    # The street's city, state and ZIP boxes make its address; the provider's is not hers.
+    assert values["member.address"]["city"] == "Josephville"
+    assert values["member.address"]["postal_code"] == "32655"
+    assert values["clinician.last_name"] == "Harris"
+    assert values["clinician.npi"] == "2349394629"
+
+
+def test_captions_without_colons_by_their_style() -> None:
+    page = laid_out_page(
+        [
+            [
+                (0.06, "Pt. name"),
+                (0.25, "Martinez, Joshua"),
+                (0.55, "Hospital MRN"),
+                (0.7, "934777"),
+            ],
+            [(0.06, "DoB"), (0.25, "12/04/1970"), (0.55, "Gndr."), (0.7, "M")],
+            [
+                (0.06, "Ins. carrier"),
+                (0.25, "Humana Gold Plus HMO"),
+                (0.55, "Member no."),
+                (0.7, "W4507845901"),
+            ],
+            [(0.06, "ADDRESS 714 Gregory Port CITY Laramouth ST CA ZIP 91725")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 10, 1)).items()}
+    assert values["member.last_name"] == "Martinez"
+    assert values["member.dob"] == date(1970, 12, 4)
+    assert values["member.sex"] == "M"
+    assert values["payer.name"] == "Humana Gold Plus HMO"
+    assert values["member.member_id"] == "W4507845901"
+    assert values["member.address"]["city"] == "Laramouth"
+    assert values["member.address"]["state"] == "CA"
+
+
+def test_a_signature_blocks_caption_under_its_date() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Paul Rodriguez")],
+            [(0.65, "September 24, 2025")],
+            [(0.06, "PHYSICIAN SIGNATURE"), (0.65, "DATE")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 9, 25))
+    assert found["dates.signature"].value == date(2025, 9, 24)

@@ -1,0 +1,104 @@
+"""Answers given by ticking a box: the member's sex ("[ ] M  [x] F") and an order's urgency
+("[x] Routine  [ ] STAT").
+
+A legend printed beside a box says nothing until the box is ticked: an unticked "URGENT"
+or "STAT (within 24 h)" is the form's wording, not the office's request. Boxes are judged
+on the page image (``checkboxes``); a legend with no box before it is plain text and is left
+to the readers of text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.extract.checkboxes import PageInk, box_before
+from extractors.extract.found import Found, found_from_words
+from extractors.extract.labels import is_column_gap, printed_rows
+from extractors.pages import Page, ReadPage, Word
+
+#: The legends of the sex boxes, by the contract's value.
+SEX_LEGENDS = {"M": "M", "MALE": "M", "F": "F", "FEMALE": "F"}
+#: Legends whose ticked box makes the order urgent.
+URGENT_LEGENDS = frozenset({"URGENT", "STAT", "ASAP", "EXPEDITED", "RUSH"})
+#: OCR reads a box as a character or two glued before its legend ("OSTAT", "HM", "om").
+_MAX_GLUED = 2
+_EDGES = re.compile(r"^[^\w]+|[^\w]+$")
+
+
+@dataclass(frozen=True)
+class Ticks:
+    """What the boxes of a document answer."""
+
+    sex: Found[str] | None
+    #: The legend of a ticked urgency box, as printed, when one is ticked.
+    urgent: str | None
+    #: Each page's text with unticked legends (and the words that run on after them in
+    #: their cell, "STAT SET-UP (within 24 h)") left out, for the readers of wording.
+    texts: list[str]
+
+
+def _legend(word: Word, legends: frozenset[str] | dict[str, str]) -> str | None:
+    text = _EDGES.sub("", word.text).upper()
+    if text in legends:
+        return text
+    # Longest first: "FEMALE" ends in "MALE" too.
+    for legend in sorted(legends, key=len, reverse=True):
+        if text.endswith(legend) and len(text) - len(legend) <= _MAX_GLUED:
+            return legend
+    return None
+
+
+def read_ticks(reads: Sequence[ReadPage]) -> Ticks:
+    sex: Found[str] | None = None
+    urgent: str | None = None
+    texts: list[str] = []
+    for read in reads:
+        page = read.page
+        ink: PageInk | None = None
+        dropped: set[int] = set()
+        for row in printed_rows(page):
+            sexes: list[tuple[str, Word, bool]] = []
+            for index, word in enumerate(row.words):
+                sex_legend = _legend(word, SEX_LEGENDS)
+                urgent_legend = _legend(word, URGENT_LEGENDS)
+                if sex_legend is None and urgent_legend is None:
+                    continue
+                ink = ink or PageInk.of(read)
+                ticked = box_before(ink, word)
+                if ticked is None:
+                    continue
+                if sex_legend is not None:
+                    sexes.append((SEX_LEGENDS[sex_legend], word, ticked))
+                elif ticked:
+                    urgent = urgent or urgent_legend
+                else:
+                    dropped |= {id(w) for w in _cell_from(page, row.words, index)}
+            ticked_sexes = {value: word for value, word, ticked in sexes if ticked}
+            # A pair of sex boxes with one ticked answers; one box alone may be anything.
+            if sex is None and len({v for v, _, _ in sexes}) == 2 and len(ticked_sexes) == 1:
+                value, word = next(iter(ticked_sexes.items()))
+                sex = found_from_words(value, page, [word])
+        texts.append(_text_without(read, dropped))
+    return Ticks(sex, urgent, texts)
+
+
+def _cell_from(page: Page, words: list[Word], index: int) -> list[Word]:
+    """The legend at ``index`` and the words after it up to the next column gap."""
+    cell = [words[index]]
+    for before, after in zip(words[index:], words[index + 1 :], strict=False):
+        if is_column_gap(page, before, after):
+            break
+        cell.append(after)
+    return cell
+
+
+def _text_without(read: ReadPage, dropped: set[int]) -> str:
+    page = read.page
+    lines: dict[int, list[str]] = {}
+    for word in page.words:
+        lines.setdefault(word.line, [])
+        if id(word) not in dropped:
+            lines[word.line].append(word.text)
+    return "\n".join(" ".join(lines[number]) for number in sorted(lines))

@@ -1,0 +1,81 @@
+"""Tick boxes judged on the page image, through real tesseract: sex and urgency answers."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.extract.tick_legends import Ticks, read_ticks
+from extractors.limits import Limits
+from extractors.readers import read_document
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#: A fine fax's resolution: 204 x 196 dpi, drawn square.
+DPI = 200
+
+Cell = tuple[str, bool | None]  # legend, and its box: ticked, empty, or no box at all
+
+
+def _page(rows: list[list[Cell | str]], *, fax: bool) -> bytes:
+    """A page of rows; each cell is plain text or a (legend, ticked) box with its legend."""
+    image = Image.new("L", (1700, 900), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, round(11 * DPI / 72))
+    side = 28
+    for number, cells in enumerate(rows):
+        x, y = 120, 120 + number * 110
+        for cell in cells:
+            if isinstance(cell, str):
+                draw.text((x, y), cell, fill=0, font=font)
+                x += round(draw.textlength(cell, font=font)) + 60
+                continue
+            legend, ticked = cell
+            top = y + 6
+            draw.rectangle((x, top, x + side, top + side), outline=0, width=2)
+            if ticked:
+                draw.line((x + 5, top + 5, x + side - 5, top + side - 5), fill=0, width=3)
+                draw.line((x + 5, top + side - 5, x + side - 5, top + 5), fill=0, width=3)
+            x += side + 14
+            draw.text((x, y), legend, fill=0, font=font)
+            x += round(draw.textlength(legend, font=font)) + 50
+    if fax:
+        image = image.point(lambda v: 255 if v > 128 else 0).convert("1")
+    buffer = io.BytesIO()
+    image.save(buffer, format="TIFF" if fax else "PNG", dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+def _ticks(rows: list[list[Cell | str]], *, fax: bool = True) -> Ticks:
+    return read_ticks(read_document(_page(rows, fax=fax), Limits()))
+
+
+def test_the_ticked_sex_box_answers() -> None:
+    ticks = _ticks([["Sex:", ("M", False), ("F", True)], ["Patient: Katie Miller"]])
+    assert ticks.sex is not None and ticks.sex.value == "F"
+    ticks = _ticks([["Gender", ("Male", True), ("Female", False)]], fax=False)
+    assert ticks.sex is not None and ticks.sex.value == "M"
+
+
+def test_sex_boxes_all_empty_or_all_ticked_answer_nothing() -> None:
+    assert _ticks([["Sex:", ("M", False), ("F", False)]]).sex is None
+    assert _ticks([["Sex:", ("M", True), ("F", True)]]).sex is None
+
+
+def test_an_unticked_urgency_legend_is_not_wording_the_rules_read() -> None:
+    ticks = _ticks([["Priority:", ("Routine", True), ("STAT set-up (within 24 h)", False)]])
+    assert ticks.urgent is None
+    [text] = ticks.texts
+    assert "Routine" in text
+    assert "STAT" not in text and "24" not in text
+
+
+def test_a_ticked_urgency_box_marks_the_order() -> None:
+    ticks = _ticks([[("URGENT", True), ("FYI", False), ("Reply requested", False)]])
+    assert ticks.urgent == "URGENT"
+
+
+def test_a_legend_with_no_box_is_left_to_the_text() -> None:
+    ticks = _ticks([["URGENT: patient discharged today"]])
+    assert ticks.urgent is None
+    assert "URGENT" in ticks.texts[0]
