@@ -24,6 +24,11 @@ _MIN_SKEW_DEGREES = 0.2
 _ESTIMATE_WIDTH = 600
 #: Darker than this counts as ink (grey edges of a turned or scanned page included).
 _INK_BELOW = 200
+#: Ink is this much darker than the paper around it (a fax's paper is 255, its ink 0; a
+#: grey scan's paper may be 200 at a shadowed edge, its ink 30).
+_INK_CONTRAST = 60
+#: Side of the blocks the paper's shade is measured in, in pixels.
+_PAPER_BLOCK = 32
 #: A stroke straight and unbroken for this share of the page width is a rule, never a glyph.
 _RULE_SHARE = 1 / 25
 _RULE_MIN_PIXELS = 40
@@ -73,10 +78,11 @@ def without_rules(image: Image.Image) -> Image.Image:
     faster that way, and whitening loses nothing of it.
     """
     grey = np.asarray(image if image.mode == "L" else image.convert("L"))
+    paper = _paper(grey)
     # Rules are found at half resolution (a 2x2 block is ink if any pixel is): a rule is
     # dozens of pixels long either way, and a quarter of the pixels is a quarter of the time.
     height, width = grey.shape[0] // 2 * 2, grey.shape[1] // 2 * 2
-    ink = grey[:height, :width] < _INK_BELOW
+    ink = grey[:height, :width].astype(np.int16) < paper[:height, :width] - _INK_CONTRAST
     pooled = ink[0::2, 0::2] | ink[1::2, 0::2] | ink[0::2, 1::2] | ink[1::2, 1::2]
     length = max(_RULE_MIN_PIXELS, round(image.width * _RULE_SHARE)) // 2
     across = _full_size(_long_runs(pooled, length), grey.shape)
@@ -88,9 +94,29 @@ def without_rules(image: Image.Image) -> Image.Image:
         mask |= np.roll(across, step, 0) | np.roll(across, -step, 0)
         mask |= np.roll(down, step, 1) | np.roll(down, -step, 1)
     cleaned = grey.copy()
-    cleaned[mask] = 255
+    # Whitened to the paper's own shade: a white stripe on a grey scan is an edge OCR reads.
+    cleaned[mask] = paper[mask]
     lifted = Image.fromarray(cleaned)
     return lifted.convert("1", dither=Image.Dither.NONE) if image.mode == "1" else lifted
+
+
+def _paper(grey: NDArray[np.uint8]) -> NDArray[np.int16]:
+    """The shade of the paper under each pixel: a scan's paper darkens towards an edge or a
+    fold, and a fixed threshold there takes whole stretches of paper for ink.
+
+    The brightest pixel of each block is paper (text never fills a block), taken over the
+    block's neighbours too so a block inside a thick stroke or a bar still sees paper.
+    """
+    size = _PAPER_BLOCK
+    rows, cols = -(-grey.shape[0] // size), -(-grey.shape[1] // size)
+    padded = np.full((rows * size, cols * size), 255, dtype=np.uint8)
+    padded[: grey.shape[0], : grey.shape[1]] = grey
+    blocks = padded.reshape(rows, size, cols, size).max(axis=(1, 3))
+    around = np.pad(blocks, 1, mode="edge")
+    shade = np.stack([around[r : r + rows, c : c + cols] for r in range(3) for c in range(3)])
+    full = shade.max(axis=0).repeat(size, axis=0).repeat(size, axis=1)
+    paper: NDArray[np.int16] = full[: grey.shape[0], : grey.shape[1]].astype(np.int16)
+    return paper
 
 
 def _full_size(mask: NDArray[np.bool_], shape: tuple[int, ...]) -> NDArray[np.bool_]:

@@ -73,3 +73,20 @@ def test_the_clerks_image_keeps_the_rules() -> None:
     with Image.open(io.BytesIO(read.png)) as png:
         border = png.convert("L").getpixel((800, 301))
         assert isinstance(border, int) and border < 128
+
+
+def test_a_scan_shadowed_at_its_edge_keeps_its_text() -> None:
+    """Grey paper darkening towards one edge (a scanner's lid shadow): none of it is a rule,
+    and the text on it reads."""
+    width, height = 2040, 1200
+    shade = Image.linear_gradient("L").rotate(90).resize((width, height))
+    # Paper from 150 at the shadowed left edge to 235 at the right, as the scanner saw it.
+    page = shade.point(lambda v: 235 - round(85 * v / 255))
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((60, 300), "Patient: Mary Caldwell   DOB 04/14/1960", font=font, fill=30)
+    draw.text((60, 400), "K0823 Group 2 power wheelchair", font=font, fill=30)
+    lifted = without_rules(straightened(page.rotate(1.8, fillcolor=200)))
+    texts = _texts(lifted)
+    assert "Caldwell" in texts
+    assert "power" in texts and "Group" in texts
