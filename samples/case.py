@@ -570,7 +570,9 @@ def to_truth(case: Case) -> dict[str, Any]:
         },
         "services": [{"discipline": s.discipline, "frequency": s.frequency} for s in case.services],
         "dates": {
-            "order": _iso(case.order_date),
+            # An order is dated when it is signed: the date beside the signature stands for
+            # an order date the page does not print.
+            "order": _iso(case.order_date or case.signature_date),
             "service_start": _iso(case.service_start),
             "discharge": case.discharge.date().isoformat() if case.discharge else None,
             "signature": _iso(case.signature_date),
