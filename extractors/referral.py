@@ -86,6 +86,9 @@ class FlagCode(StrEnum):
     LOW_CONFIDENCE = "low_confidence"
     #: A code was read only after OCR-confusion repair; the clerk should compare it to the page.
     CODE_REPAIRED = "code_repaired"
+    #: The fax holds no order (blank, a cover sheet alone, a letter or form ordering nothing);
+    #: the message says which, and the referral carries no values, urgency or due time.
+    NOT_AN_ORDER = "not_an_order"
 
 
 def _phone_digits(value: object) -> object:

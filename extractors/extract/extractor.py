@@ -14,6 +14,7 @@ from extractors.extract.found import Found
 from extractors.extract.header import transmitted_at
 from extractors.extract.infusion import find_infusion
 from extractors.extract.items import find_items
+from extractors.extract.not_an_order import unless_an_order
 from extractors.extract.parties import extract_parties
 from extractors.extract.rules import apply_rules
 from extractors.extract.services import find_services
@@ -89,7 +90,7 @@ def extract(
         }
     )
     referral.flags = [*referral.flags, *_repair_flags(referral)]
-    return apply_rules(
+    ruled = apply_rules(
         referral,
         received_at=received,
         page_texts=[
@@ -99,6 +100,7 @@ def extract(
         ],
         ticked_urgent=ticks.urgent,
     )
+    return unless_an_order(ruled, plain)
 
 
 def _repair_flags(referral: Referral) -> list[Flag]:

@@ -19,7 +19,9 @@ from intake.review import current_values
 from review_ui.codes import CODE_KINDS, CodeStatus, describe
 
 ProblemKind = Literal["missing", "invalid", "low", "error"]
-_LOW_FLAGS = frozenset({FlagCode.LOW_CONFIDENCE, FlagCode.CODE_REPAIRED})
+#: Flags that ask the clerk to look: a reading to compare with the page, or a document the
+#: extractor took for no order at all (shown on its referral type, with the reason).
+_LOW_FLAGS = frozenset({FlagCode.LOW_CONFIDENCE, FlagCode.CODE_REPAIRED, FlagCode.NOT_AN_ORDER})
 #: Sections of the form, in order, by the first part of a field's path.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("referral_type", "Referral"),
