@@ -14,22 +14,30 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 
 from extractors.codes import hcpcs
+from extractors.codes.cpt import is_cpt_format
 from extractors.codes.repair import agreeing_code, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.phrases import PhraseMatch, Phrases
 from extractors.extract.textlines import (
     TextLine,
+    centre_y,
+    height,
     join_lines,
     load_data,
     page_lines,
-    split_columns,
+    visual_rows,
 )
 from extractors.normalize.specks import without_specks
 from extractors.pages import Page, Word
 from extractors.referral import Item
 
+#: Any HCPCS Level II code: equipment, supplies, drugs (J), visits (G), per diems (S) ...
+_ANY_HCPCS = re.compile(r"[A-V][0-9]{4}")
+#: Fewer digits than this in a word is another word than a damaged code ("Sizes", "SpO2").
+_REPAIR_DIGITS = 3
 #: Equipment and supply codes: DME (E, K), supplies (A), enteral/parenteral (B).
 _ITEM_CODE = re.compile(r"(?<![A-Za-z0-9])(?P<code>[EKAB][0-9]{4})(?![A-Za-z0-9])")
 _QUANTITY = re.compile(
@@ -76,7 +84,14 @@ _ORDER_CUE = re.compile(
 @dataclass(frozen=True)
 class _Lexicon:
     names: Phrases
+    #: Cues of each column head, in the order a head cell tries them.
     columns: dict[str, Phrases]
+    #: Any column cue: a line without one heads no table.
+    head_cue: Phrases
+    not_item_heads: Phrases
+    rx: Phrases
+    rx_quantity: Phrases
+    rx_lines: int
     serial: Phrases
     #: Each name (lower case) with the codes it may mean.
     codes: dict[str, frozenset[str]]
@@ -90,7 +105,18 @@ def _lexicon() -> _Lexicon:
         for name in entry["names"]:
             codes[name.lower()] = codes.get(name.lower(), frozenset()) | set(entry["codes"])
     columns = {field: Phrases(heads) for field, heads in data["columns"].items()}
-    return _Lexicon(Phrases(codes), columns, Phrases(data["serial"]["labels"]), codes)
+    cues = Phrases([cue for heads in data["columns"].values() for cue in heads])
+    return _Lexicon(
+        Phrases(codes),
+        columns,
+        cues,
+        Phrases(data["not_item_columns"]["heads"]),
+        Phrases(data["rx"]["opens"]),
+        Phrases(data["rx"]["quantity"]),
+        data["rx"]["lines"],
+        Phrases(data["serial"]["labels"]),
+        codes,
+    )
 
 
 def _suggested_code(description: str | None) -> str | None:
@@ -126,27 +152,23 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
     found: list[Found[Item]] = []
     seen: set[str] = set()
     printed: set[str] = set()
-    last_heads: list[tuple[str, float]] = []
     for page in pages:
         lines = [_repaired(line) for line in page_lines(page)]
         used: set[int] = set()
-        for index, line in enumerate(lines):
-            heads = _table_heads(line)
-            if not heads and last_heads and index < 3 and _is_row(line):
-                # A table that runs over a page break goes on with the previous page's heads.
-                heads, index = last_heads, index - 1
-            if heads:
-                last_heads = heads
-                rows = list(_table_rows(lines, index))
-                numbers = {row_index for row_index, _ in rows}
-                for row_index, row in rows:
-                    used.add(row_index)
-                    after = row_index + 1
-                    wrap = lines[after] if after < len(lines) and after not in numbers else None
-                    _keep(found, seen, _table_item(heads, row, wrap))
-        for line in _logical_lines([ln for i, ln in enumerate(lines) if i not in used]):
-            if _table_heads(line):
+        for line in lines:
+            heads = _table_heads(page, line)
+            if not heads or line.words[0].line in used:
                 continue
+            used |= {word.line for word in _level_with(page, line.words)}
+            for row in _table_rows(page, heads, max(w.bbox[3] for w in line.words)):
+                used |= {word.line for word in row}
+                _keep(found, seen, _table_item(page, heads, row))
+        rest = [line for line in lines if line.words[0].line not in used]
+        for block in _rx_blocks(rest):
+            used |= {word.line for line in block for word in line.words}
+            _keep(found, seen, _rx_item(block))
+        rest = [line for line in rest if line.words[0].line not in used]
+        for line in _logical_lines(rest):
             for segment in _segments(line):
                 _keep(found, seen, _line_item(segment, None))
         printed |= hcpcs.codes_printed(line.text for line in lines)
@@ -376,77 +398,199 @@ def _keep(found: list[Found[Item]], seen: set[str], item: Found[Item] | None) ->
         return
 
 
-def _table_heads(line: TextLine) -> list[tuple[str, float]]:
-    """(field, left edge) of each column head when the line is an equipment table header."""
-    if _ITEM_CODE.search(line.text):
+@dataclass(frozen=True)
+class _Column:
+    #: The Item field the column fills; None for one no item field takes (line number, size).
+    field: str | None
+    left: float
+    right: float
+
+
+#: A gap between two words of a header wider than this many word spacings parts two heads,
+_HEAD_GAP = 2.0
+#: ... and always one wider than this many heights of its tallest word.
+_HEAD_GAP_MAX = 1.5
+#: A word taller than this many times a line's middle height is a rule or a speck's box.
+_TALL = 2.5
+#: Heads an item table names at least (description, code or quantity, and one more): a
+#: form's title ("Unit ... Medical Equipment / Supplies") names fewer.
+_TABLE_HEADS = 3
+#: Most heads a table prints: more is a page OCR read across its grain.
+_HEAD_CELLS = 12
+#: Most words a column head prints ("Frequency / instructions", "Description of item").
+_HEAD_WORDS = 6
+#: How far right of its last head a table's cells may run, as a fraction of the page width.
+_TABLE_OVERHANG = 0.2
+#: A wrapped line of a row sits closer below it than this many word heights.
+_WRAP_GAP = 1.2
+#: How far left of its head a cell's words may start (OCR boxes), as a fraction of the page.
+_CELL_SLACK = 0.012
+#: Most printed rows an item table runs to.
+_TABLE_ROWS = 30
+#: A row's total of visits printed with its frequency: "SN 2w3, 1w2 (= 8 visits)".
+_VISIT_TOTAL = re.compile(r"=\s*(?P<n>[0-9]{1,3})\s*visits?\b", re.IGNORECASE)
+
+
+def _table_heads(page: Page, line: TextLine) -> list[_Column]:
+    """The columns of the item table whose header ``line`` prints, or [] if it heads none.
+
+    The header is every word printed level with the line (OCR may cut it into blocks),
+    cut into heads at the wide gaps. A head takes the first field whose cue it names; an
+    item table has a description head, a code or quantity head and a third column.
+    """
+    if _row_code_in(line.text) or not _lexicon().head_cue.search(line.text):
         return []
-    lexicon = _lexicon()
-    heads: list[tuple[str, int, int]] = []
-    for field, pattern in lexicon.columns.items():
-        heads += [(field, m.start(), m.end()) for m in pattern.finditer(line.text)]
-    heads.sort(key=lambda head: (head[1], head[1] - head[2]))
-    kept: list[tuple[str, float]] = []
-    last_end = -1
-    fields: set[str] = set()
-    for field, start, end in heads:
-        if start < last_end or field in fields:
-            continue
-        words = line.words_in(start, end)
-        kept.append((field, words[0].bbox[0]))
-        fields.add(field)
-        last_end = end
-    has_item_head = "hcpcs" in fields or "description" in fields
-    return kept if has_item_head and len(kept) >= 3 else []
+    band = _level_with(page, line.words)
+    if any(_row_code_in(word.text) for word in band):
+        return []
+    cells = _cells(band, _head_gap(band))
+    if len(cells) > _HEAD_CELLS or any(len(cell) > _HEAD_WORDS for cell in cells):
+        return []
+    columns = [
+        _Column(_head_field(_text(cell)), cell[0].bbox[0], cell[-1].bbox[2]) for cell in cells
+    ]
+    if not any(column.field == "description" for column in columns):
+        columns = _description_between(columns)
+    fields = [column.field for column in columns if column.field is not None]
+    if "description" not in fields or "diagnosis" in fields[: fields.index("description")]:
+        return []  # no item table, or a diagnosis table: "# | ICD-10-CM | Description"
+    named = [field for field in fields if field != "diagnosis"]
+    return columns if {"hcpcs", "quantity"} & set(named) and len(named) >= _TABLE_HEADS else []
 
 
-def _is_row(line: TextLine) -> bool:
-    return _ITEM_CODE.match(_MARKER.sub("", line.text)) is not None
+def _head_field(text: str) -> str | None:
+    """The field a head cell names: the first whose cue it prints, "diagnosis" for a
+    diagnosis head (a code column of diagnoses, or the pointer column of an item table)."""
+    if _lexicon().not_item_heads.search(text):
+        return "diagnosis"
+    return next((f for f, cue in _lexicon().columns.items() if cue.search(text)), None)
 
 
-def _table_rows(lines: Sequence[TextLine], header: int) -> Iterable[tuple[int, TextLine]]:
-    for index in range(header + 1, min(header + 12, len(lines))):
-        line = lines[index]
-        if _is_row(line) or _lexicon().names.search(line.text):
-            yield index, line
-        elif line.text.startswith("(") and index == header + 1:
-            continue  # units under the heads: "(LPM) (mo)"
-        elif ":" not in line.text and index + 1 < len(lines) and _is_row(lines[index + 1]):
-            continue  # the wrapped end of a long description, with a row after it
+def _description_between(columns: list[_Column]) -> list[_Column]:
+    """The columns with the widest unnamed one after the code taken for the description: a
+    table of codes and quantities describes its items between them (the head OCR lost)."""
+    fields = [column.field for column in columns]
+    if "hcpcs" not in fields or "quantity" not in fields:
+        return columns
+    ends = [column.left for column in columns[1:]] + [1.0]
+    unnamed = [
+        (end - column.left, index)
+        for index, (column, end) in enumerate(zip(columns, ends, strict=True))
+        if column.field is None and index > fields.index("hcpcs")
+    ]
+    if not unnamed:
+        return columns
+    _, index = max(unnamed)
+    return [*columns[:index], replace(columns[index], field="description"), *columns[index + 1 :]]
+
+
+def _level_with(page: Page, words: Sequence[Word]) -> list[Word]:
+    """The page's words level with ``words``, left to right; not a rule or a speck OCR
+    boxed across several lines."""
+    top = min(word.bbox[1] for word in words)
+    bottom = max(word.bbox[3] for word in words)
+    tallest = _TALL * sorted(map(height, words))[len(words) // 2]
+    level = [w for w in page.words if top <= centre_y(w) <= bottom and height(w) <= tallest]
+    return sorted(level, key=lambda w: w.bbox[0])
+
+
+def _head_gap(words: Sequence[Word]) -> float:
+    """The widest gap between two words of one head: twice the line's word spacing (its
+    narrowest gap), but never as wide as a column gap of single-word heads."""
+    gaps = [b.bbox[0] - a.bbox[2] for a, b in pairwise(words)]
+    spacing = min((gap for gap in gaps if gap > 0), default=0.0)
+    return min(_HEAD_GAP * spacing, _HEAD_GAP_MAX * max(map(height, words)))
+
+
+def _cells(words: Sequence[Word], gap: float) -> list[list[Word]]:
+    """Words left to right cut where the gap between two is wider than ``gap``."""
+    cells: list[list[Word]] = []
+    for word in words:
+        if cells and word.bbox[0] - cells[-1][-1].bbox[2] <= gap:
+            cells[-1].append(word)
         else:
-            return
+            cells.append([word])
+    return cells
 
 
-def _table_item(
-    heads: list[tuple[str, float]], row: TextLine, wrap: TextLine | None = None
-) -> Found[Item] | None:
-    """An item from a table row; ``wrap`` is the printed line below it when that is no row."""
-    cells = split_columns(heads, row)
-    text = {field: " ".join(w.text for w in words) for field, words in cells.items()}
-    opened = text.get("description", "").rfind("(")
-    if wrap is not None and opened >= 0 and ")" not in text["description"][opened:]:
-        # "Oxygen concentrator (Invacare" / "Platinum 5)": the description cell wrapped.
-        more = split_columns(heads, wrap).get("description", [])
-        tail = " ".join(w.text for w in more)
-        if ":" not in wrap.text and ")" in tail:
-            text["description"] += " " + tail[: tail.index(")") + 1]
-    wrapped: dict[str, str] = {}
-    if wrap is not None and ":" not in wrap.text and not _is_row(wrap):
-        cells_below = split_columns(heads, wrap)
-        wrapped = {field: " ".join(w.text for w in ws) for field, ws in cells_below.items()}
-    code_text = text.get("hcpcs", "")
-    code = _code(code_text) if code_text else None
-    description = text.get("description") or None
-    if code is None and "hcpcs" not in text:
-        # No code column: a code may lead the description cell.
-        lead = _ITEM_CODE.match(description or "")
-        if lead:
-            code = lead.group("code")
-            description = description[lead.end() :].strip(" -") if description else None
+def _table_rows(page: Page, heads: list[_Column], below: float) -> list[list[Word]]:
+    """The printed rows of a table under its header, each with the lines it wraps onto.
+
+    A row opens with a code in the code column, or a description with a quantity; a line
+    close under a row that only fills the description column and those right of it is the
+    row's wrapped end. Anything else (a heading, a sentence across the page) ends the table.
+    """
+    left, right = heads[0].left - 0.03, heads[-1].right + _TABLE_OVERHANG
+    words = [w for w in page.words if centre_y(w) > below and left <= w.bbox[0] <= right]
+    rows: list[list[Word]] = []
+    last_bottom = below
+    for printed in visual_rows(words)[:_TABLE_ROWS]:
+        if _lexicon().not_item_heads.search(_text(printed)):
+            break
+        cells = _split(heads, printed)
+        if _opens_row(cells):
+            rows.append(list(printed))
+        elif rows and _wraps(heads, printed, min(w.bbox[1] for w in printed) - last_bottom):
+            rows[-1] += printed
+        elif rows:
+            break
+        last_bottom = max(w.bbox[3] for w in printed)
+    return rows
+
+
+def _wraps(heads: list[_Column], words: list[Word], gap: float) -> bool:
+    """Whether a printed line is the wrapped end of the row above it: close under it, in
+    the description column or right of it, and no label of a form."""
+    if gap > _WRAP_GAP * max(height(w) for w in words) or any(":" in w.text for w in words):
+        return False
+    described = [head.left for head in heads if head.field == "description"]
+    return min(w.bbox[0] for w in words) >= described[0] - _CELL_SLACK
+
+
+def _opens_row(cells: dict[str | None, list[Word]]) -> bool:
+    code, description = cells.get("hcpcs", []), cells.get("description", [])
+    if code and _table_code(code[0].text) != (None, None):
+        return True
+    if description and _hcpcs_code(description[0].text) is not None:
+        return True
+    described = re.match(r"\W*[A-Za-z]{3}", _text(description))
+    return described is not None and _count(_text(cells.get("quantity", []))) is not None
+
+
+def _split(heads: list[_Column], words: Sequence[Word]) -> dict[str | None, list[Word]]:
+    """The words of a row under each head: the head its middle lies under, else the last head
+    starting left of it (descriptions run past their head; numbers centre under theirs)."""
+    cells: dict[str | None, list[Word]] = {}
+    for word in words:
+        middle = (word.bbox[0] + word.bbox[2]) / 2
+        slack = height(word) / 2
+        under = [h for h in heads if h.left - slack <= middle <= h.right + slack]
+        starting = [h for h in heads if h.left - _CELL_SLACK <= word.bbox[0]] or heads[:1]
+        owner = under[0] if under else starting[-1]
+        cells.setdefault(owner.field, []).append(word)
+    return cells
+
+
+def _text(words: Sequence[Word]) -> str:
+    return " ".join(word.text for word in words)
+
+
+def _table_item(page: Page, heads: list[_Column], row: list[Word]) -> Found[Item] | None:
+    """An item from the words of one table row (its wrapped lines included)."""
+    cells = _split(heads, row)
+    text = {field: _text(words) for field, words in cells.items() if field is not None}
+    description = text.get("description")
+    code_words = cells.get("hcpcs")
+    if not code_words and description and _hcpcs_code(description.split()[0]) is not None:
+        # No code column, or none filled: a code may lead the description cell.
+        code_words, description = cells["description"][:1], description.split(" ", 1)[-1]
+    code, _ = _table_code(code_words[0].text) if code_words else (None, None)
+    quantity = _count(text.get("quantity", "")) or _visit_total(_text(row))
     item = Item(
         description=description,
         hcpcs=code,
-        quantity=_int(text.get("quantity", "")),
-        frequency=_cell_frequency(text.get("frequency", ""), wrapped.get("frequency", "")),
+        quantity=quantity,
+        frequency=_cell_frequency(text.get("frequency", ""), ""),
         flow_rate_lpm=_float(text.get("flow", "")),
         length_of_need_months=_months(text.get("lon", "")) or _in_range(_int(text.get("lon", ""))),
         brand_model=text.get("brand_model") or None,
@@ -454,8 +598,94 @@ def _table_item(
     )
     if item.description is None and item.hcpcs is None:
         return None
-    words: list[Word] = [w for ws in cells.values() for w in ws]
-    return found_from_words(item, row.page, words)
+    return found_from_words(item, page, row)
+
+
+#: A count that opens a quantity cell: "12", "1 (one)", "4 boxes"; not "12/19/1936".
+_COUNT = re.compile(r"\W{0,2}(?P<n>[0-9]{1,4})(?![0-9]|[/.,:-][0-9])")
+
+
+def _count(text: str) -> int | None:
+    match = _COUNT.match(text)
+    return int(match.group("n")) or None if match else None
+
+
+def _rx_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Prescription blocks: an "Rx:" line and the lines under it up to the next one."""
+    blocks: list[list[TextLine]] = []
+    for line in lines:
+        label = _RX.match(line.text)
+        if (
+            label
+            and _lexicon().rx.search(label.group())
+            and _LETTERS.search(line.text, label.end())
+        ):
+            blocks.append([line])
+        elif blocks and len(blocks[-1]) < _lexicon().rx_lines:
+            blocks[-1].append(line)
+    return blocks
+
+
+#: A prescription's opening label: "Rx:", "Rx;", "Rx." as OCR reads its colon.
+_RX = re.compile(r"\W{0,2}[A-Za-z]{2}\s?[:;.]")
+#: A word of an item's name: an "Rx:" with none after it heads a list, not one block.
+_LETTERS = re.compile(r"[A-Za-z]{3}")
+#: A count after a dispense label: "Disp: 1 (one) each", "Disp: ~ 10 (ten)".
+_RX_COUNT = re.compile(r"[\s:;.~_-]*(?P<n>[0-9]{1,4})\b")
+
+
+def _rx_item(block: list[TextLine]) -> Found[Item] | None:
+    """One item from a prescription block: the text after "Rx:", the code in brackets after
+    it or in the notes (never one after a diagnosis label), the count after "Disp:"."""
+    opener = block[0]
+    label = _RX.match(opener.text)
+    named = opener.text[label.end() if label else 0 :]
+    bracket = re.search(r"\s*[\[(](?P<code>[^\])]{4,7})[\])]\s*$", named)
+    code = _hcpcs_code(bracket.group("code")) if bracket else None
+    if bracket and code is not None:
+        named = named[: bracket.start()]
+    quantity = None
+    for line in block[1:]:
+        cue = _lexicon().rx_quantity.search(line.text)
+        count = _RX_COUNT.match(line.text, cue.end()) if cue and cue.start() < 3 else None
+        quantity = quantity or (int(count.group("n")) or None if count else None)
+        code = code or _noted_code(line.text)
+    item = Item(description=named.strip(_MARKS + "_-"), hcpcs=code, quantity=quantity)
+    return found_from_words(item, opener.page, [w for line in block for w in line.words])
+
+
+def _noted_code(text: str) -> str | None:
+    """A HCPCS code in a note, before any diagnosis label: "Notes: HCPCS A7032; Dx: ..."."""
+    dx = _lexicon().not_item_heads.search(text)
+    tokens = re.split(r"[\s;,]+", text[: dx.start() if dx else None])
+    return next((code for token in tokens if (code := _hcpcs_code(token))), None)
+
+
+def _visit_total(text: str) -> int | None:
+    match = _VISIT_TOTAL.search(text)
+    return int(match.group("n")) or None if match else None
+
+
+def _row_code_in(text: str) -> bool:
+    return any(_hcpcs_code(token) is not None for token in text.split())
+
+
+def _table_code(token: str) -> tuple[str | None, str | None]:
+    """(HCPCS, CPT) a code cell prints: a HCPCS code, or else a five-digit CPT code."""
+    if (code := _hcpcs_code(token)) is not None:
+        return code, None
+    token = token.strip(_MARKS + "[]()")
+    return (None, token) if token.isdigit() and is_cpt_format(token) else (None, None)
+
+
+def _hcpcs_code(token: str) -> str | None:
+    """The existing HCPCS code a token prints, as read or repaired into the one it can be."""
+    token = token.strip(_MARKS + "[]()")
+    if hcpcs.lookup(token) is not None and _ANY_HCPCS.fullmatch(token):
+        return token
+    if sum(c.isdigit() for c in token) < _REPAIR_DIGITS:
+        return None
+    return repair_hcpcs(token)
 
 
 def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None:

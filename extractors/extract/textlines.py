@@ -56,6 +56,11 @@ def all_lines(pages: Iterable[Page]) -> list[TextLine]:
     return [line for page in pages for line in page_lines(page)]
 
 
+def words_line(page: Page, words: Sequence[Word]) -> TextLine:
+    """The words, as given, read as one line."""
+    return _line(page, words)
+
+
 def _line(page: Page, words: Sequence[Word]) -> TextLine:
     starts: list[int] = []
     at = 0
@@ -148,3 +153,27 @@ def join_lines(line: TextLine, following: TextLine) -> TextLine:
         f"{line.text} {following.text}",
         line.starts + tuple(offset + at for at in following.starts),
     )
+
+
+def visual_rows(words: Iterable[Word]) -> list[list[Word]]:
+    """Words grouped into printed rows by their vertical centres, top to bottom, each row left
+    to right. OCR may read one printed row as several lines (a table's columns as blocks)."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=centre_y):
+        if rows and abs(centre_y(word) - _mean_centre(rows[-1])) <= height(word) / 2:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [sorted(row, key=lambda w: w.bbox[0]) for row in rows]
+
+
+def _mean_centre(words: Sequence[Word]) -> float:
+    return sum(map(centre_y, words)) / len(words)
+
+
+def centre_y(word: Word) -> float:
+    return (word.bbox[1] + word.bbox[3]) / 2
+
+
+def height(word: Word) -> float:
+    return word.bbox[3] - word.bbox[1]

@@ -1,0 +1,141 @@
+"""Item tables read by their header's cue words and the x position of each head; Rx blocks."""
+
+from __future__ import annotations
+
+from extractors.extract.items import find_items
+from extractors.referral import Item
+from tests.extractors.laid_out import laid_out_page
+
+
+def _items(rows: list[list[tuple[float, str]]]) -> list[Item]:
+    return [found.value for found in find_items([laid_out_page(rows)])]
+
+
+def _read(items: list[Item]) -> list[tuple[str | None, str | None, int | None]]:
+    return [(item.description, item.hcpcs, item.quantity) for item in items]
+
+
+def test_columns_come_from_cue_words_of_any_header() -> None:
+    items = _items(
+        [
+            [(0.05, "ORDER LINES")],
+            [
+                (0.05, "Ln"),
+                (0.1, "Billing code"),
+                (0.25, "Description"),
+                (0.6, "Frequency / instructions"),
+                (0.85, "Qty ordered"),
+            ],
+            [
+                (0.05, "1"),
+                (0.1, "G0299"),
+                (0.25, "Skilled nursing (RN) visits"),
+                (0.6, "SN 2w3 (= 6 visits)"),
+                (0.85, "6"),
+            ],
+            [(0.05, "2"), (0.1, "J1335"), (0.25, "Ertapenem"), (0.6, "1 g IV q24h"), (0.85, "10")],
+            [(0.05, "3"), (0.1, "99601"), (0.25, "Home infusion nursing visit"), (0.85, "4")],
+            [(0.05, "Comments: clinicals attached")],
+        ]
+    )
+    assert _read(items) == [
+        ("Skilled nursing (RN) visits", "G0299", 6),
+        ("Ertapenem", "J1335", 10),
+        # A CPT code is no HCPCS code: the line is still an item, with its count.
+        ("Home infusion nursing visit", None, 4),
+    ]
+
+
+def test_a_row_wraps_and_its_damaged_code_repairs_to_the_one_that_exists() -> None:
+    items = _items(
+        [
+            [
+                (0.05, "Discipline"),
+                (0.35, "Frequency / duration"),
+                (0.65, "Total visits"),
+                (0.8, "Proc. code"),
+            ],
+            [(0.05, "Home health aide"), (0.35, "HHA 2w2 (= 4"), (0.65, "4"), (0.8, "|Go156")],
+            [(0.05, "visits"), (0.35, "visits)")],
+            [(0.05, "Frequency key: 2w3 = 2 visits per week for 3 weeks")],
+        ]
+    )
+    assert _read(items) == [("Home health aide visits", "G0156", 4)]
+
+
+def test_a_table_without_printed_codes_gives_items_without_a_code() -> None:
+    items = _items(
+        [
+            [(0.05, "ITEM"), (0.45, "HCPCS"), (0.58, "QTY"), (0.67, "REPLACEMENT / SETTINGS")],
+            [(0.05, "Auto-adjusting PAP device (APAP)"), (0.58, "1"), (0.67, "settings: 4-15 cm")],
+            [(0.05, "PAP tubing, heated"), (0.58, "1"), (0.67, "replace monthly")],
+        ]
+    )
+    assert _read(items) == [
+        ("Auto-adjusting PAP device (APAP)", None, 1),
+        ("PAP tubing, heated", None, 1),
+    ]
+    # The name means a code, which is suggested, never claimed as printed.
+    assert all(item.hcpcs is None for item in items)
+
+
+def test_a_form_table_whose_description_head_ocr_lost_describes_between_code_and_units() -> None:
+    items = _items(
+        [
+            [
+                (0.05, "28A. HCPCS"),
+                (0.17, "B. MOD"),
+                (0.25, "Dsoripn uf itcm"),
+                (0.64, "E. DX PTR"),
+                (0.76, "F. UNITS"),
+            ],
+            [
+                (0.05, "E0250"),
+                (0.17, "RR"),
+                (0.25, "Hospital bed, fixed height"),
+                (0.64, "A"),
+                (0.76, "1"),
+            ],
+            [
+                (0.05, "E0197"),
+                (0.17, "NU"),
+                (0.25, "Air pressure pad for mattress"),
+                (0.64, "A"),
+                (0.76, "2"),
+            ],
+        ]
+    )
+    assert _read(items) == [
+        ("Hospital bed, fixed height", "E0250", 1),
+        ("Air pressure pad for mattress", "E0197", 2),
+    ]
+
+
+def test_a_diagnosis_table_is_no_item_table() -> None:
+    items = _items(
+        [
+            [(0.05, "#"), (0.1, "ICD-10-CM"), (0.3, "Description")],
+            [(0.05, "1"), (0.1, "E11.9"), (0.3, "Type 2 diabetes mellitus without complications")],
+            [(0.05, "2"), (0.1, "I10"), (0.3, "Essential (primary) hypertension")],
+        ]
+    )
+    assert items == []
+
+
+def test_each_rx_block_is_one_item_with_its_bracketed_or_noted_code_and_dispensed_count() -> None:
+    items = _items(
+        [
+            [(0.05, "Rx: Blood glucose monitor [E0607]")],
+            [(0.05, "Sig: Use as directed")],
+            [(0.05, "Disp: 1 (one) each")],
+            [(0.05, "Refills: 1")],
+            [(0.05, "Rx: Lancets (box of 100)")],
+            [(0.05, "Sig: Test twice daily")],
+            [(0.05, "Disp: 4 (four) boxes")],
+            [(0.05, "Notes: HCPCS A4259; Dx: E11.9")],
+        ]
+    )
+    assert _read(items) == [
+        ("Blood glucose monitor", "E0607", 1),
+        ("Lancets (box of 100)", "A4259", 4),
+    ]
