@@ -18,7 +18,7 @@ from functools import cache
 from typing import Literal
 
 from extractors.extract.cover import is_fax_header_line
-from extractors.extract.labels import Row, is_column_gap, printed_rows
+from extractors.extract.labels import Row, is_column_gap, printed_rows, vocabulary
 from extractors.extract.textlines import load_data
 from extractors.pages import Page, Word
 
@@ -206,6 +206,13 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
         index += 1
 
 
+def _listed_label(cell: list[Word]) -> bool:
+    """Whether the cell opens with a label ``labels.toml`` lists ("Funding Source")."""
+    specs = vocabulary().specs
+    words = [w.text.lower().strip(":;#") for w in cell[:_MAX_CAPTION_WORDS]]
+    return any(" ".join(words[:size]) in specs for size in range(2, len(words) + 1))
+
+
 def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | None:
     """(cells taken, caption) when the cell at ``index`` is a caption all by itself, with any
     caption words the next cells carry on with ("Pt." / "name")."""
@@ -258,6 +265,8 @@ def _caption_size(cell: list[Word]) -> int:
 def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     """A cell with no colon, "DoB 12/04/1970" or "INSURANCE New York Medicaid", read as its
     caption and the rest."""
+    if _listed_label(cell):
+        return  # the label list's to pair, and it found no value there
     size = _caption_size(cell)
     shouting = cell[0].text.isupper() and len(cell[0].text) > 1
     caption = " ".join(w.text for w in cell[:size])
