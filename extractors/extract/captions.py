@@ -39,6 +39,10 @@ _BOX_NUMBER = re.compile(r"[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]?")
 _BOX_HEAD = re.compile(r"^[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]\s*(?=\S)|^[^\w]*\d{1,2}\s+")
 #: A hint in brackets after a caption: "(MM/DD/YYYY)", "(Last, First, MI)".
 _HINT = re.compile(r"[({\[][^)}\]]*[)}\]]?")
+#: Marks that may open a caption's cell: a tick box ("[X]", "[ ]"), a box number ("7."), dots.
+_LEAD_MARK = re.compile(r"\[.?\]|[^\w]+|\d{1,2}[a-z]?[.)]")
+#: A cell read as "caption value" is a form's: a longer one is a sentence.
+_MAX_CELL_WORDS = 12
 #: A caption over a box is a few words; a longer cell is a sentence.
 _MAX_BAND_CAPTION_WORDS = 7
 #: A value row sits within this many of its text heights of its captions.
@@ -188,7 +192,12 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
             # "DOB:01/02/45": the value glued to its caption.
             first = row.words[end]
             value = [first.model_copy(update={"text": glued[1].strip()}), *value]
-        if value:
+        if value and caption_path(caption) is None:
+            # "Re: born 04-Mar-1972, male, New York Medicaid no. 657876332": a letter's
+            # subject line lists the member's values, each with its own cue.
+            for segment in _segments(value):
+                yield from _segment_captions(segment)
+        elif value:
             yield caption, value
     taken = {id(w) for end, start in ends for w in row.words[start : end + 1]}
     cells = [cell for cell in _cells(page, row.words) if not any(id(w) in taken for w in cell)]
@@ -206,11 +215,48 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
         index += 1
 
 
-def _listed_label(cell: list[Word]) -> bool:
-    """Whether the cell opens with a label ``labels.toml`` lists ("Funding Source")."""
-    specs = vocabulary().specs
-    words = [w.text.lower().strip(":;#") for w in cell[:_MAX_CAPTION_WORDS]]
-    return any(" ".join(words[:size]) in specs for size in range(2, len(words) + 1))
+def _segments(words: list[Word]) -> Iterator[list[Word]]:
+    """The words cut after each comma or semicolon."""
+    segment: list[Word] = []
+    for word in words:
+        if word.text.endswith((",", ";")):
+            trimmed = word.model_copy(update={"text": word.text.rstrip(",;")})
+            yield [*segment, trimmed] if trimmed.text else segment
+            segment = []
+        else:
+            segment.append(word)
+    if segment:
+        yield segment
+
+
+def _segment_captions(segment: list[Word]) -> Iterator[tuple[str, list[Word]]]:
+    """A segment of a listing: a sex on its own ("male"), a plan beside its member number
+    ("Kaiser Permanente no. 87712456399"), or a caption and its value ("tel. 720/804-7831")."""
+    text = " ".join(w.text for w in segment)
+    if text.lower() in _SEX_WORDS:
+        yield "sex", segment
+        return
+    match = _PLAN_AND_ID.fullmatch(text)
+    if match is not None:
+        plan = len(match.group("plan").split())
+        yield "insurance", segment[:plan]
+        yield "member id", segment[-1:]
+        return
+    yield from _prefix_captions(segment)
+
+
+#: A sex written out in a listing.
+_SEX_WORDS = frozenset({"male", "female"})
+#: A plan's name, then the member's number in it: "Aetna Medicare no. W123456789".
+_PLAN_AND_ID = re.compile(
+    r"(?P<plan>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5}) (?:no\.?|#|ID|number|member ID):?"
+    r" (?P<id>[A-Z0-9-]*\d[A-Z0-9-]{4,})",
+)
+
+
+def _is_listed_label(words: list[str]) -> bool:
+    """Whether the words are a label ``labels.toml`` lists ("Funding Source")."""
+    return " ".join(w.lower().strip(":;#") for w in words) in vocabulary().specs
 
 
 def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | None:
@@ -256,7 +302,8 @@ def _caption_size(cell: list[Word]) -> int:
             if shouting
             else word.islower() or (len(word) == 1 and word.isdigit())
         )
-        if not (_is_cue_word(word) or styled or not any(c.isalnum() for c in word)):
+        listed = _is_listed_label([w.text for w in cell[: size + 1]])
+        if not (_is_cue_word(word) or styled or listed or not any(c.isalnum() for c in word)):
             break
         size += 1
     return size
@@ -265,8 +312,10 @@ def _caption_size(cell: list[Word]) -> int:
 def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     """A cell with no colon, "DoB 12/04/1970" or "INSURANCE New York Medicaid", read as its
     caption and the rest."""
-    if _listed_label(cell):
-        return  # the label list's to pair, and it found no value there
+    while cell and _LEAD_MARK.fullmatch(cell[0].text):
+        cell = cell[1:]  # "[X] 1. Beneficiary name": a tick and a box number lead the caption
+    if not 2 <= len(cell) <= _MAX_CELL_WORDS:
+        return  # nothing to read, or a sentence rather than a form's cell
     size = _caption_size(cell)
     shouting = cell[0].text.isupper() and len(cell[0].text) > 1
     caption = " ".join(w.text for w in cell[:size])
@@ -365,6 +414,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
         # Whose box each column of a boxed form holds, from the last caption that said so:
         # a form puts the provider's boxes beside the patient's, under one band heading.
         columns: list[tuple[float, Party]] = []
+        member_seen = False
         for index, row in enumerate(rows):
             if index in bands:
                 pairs: Iterator[tuple[str, list[Word], float]] = iter(())
@@ -386,9 +436,19 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 else:
                     party = _column_party(columns, x0)
                 path = caption_path(caption)
+                if party is None and section is None and path in _CONTACT and not member_seen:
+                    # Above the member's first value a phone, fax or address is the
+                    # letterhead's: the sending office's.
+                    party = "clinician"
                 if path is not None and _fits_party(path, party, section):
                     out.append(Captioned(path, caption, words, page))
+                    member_seen = member_seen or path in _MEMBER_IDENTITY
     return out
+
+
+#: Contact values any party prints, and the values that say the member's part has begun.
+_CONTACT = frozenset({"member.phone", "member.address"})
+_MEMBER_IDENTITY = frozenset({"member.name", "member.dob", "member.member_id", "member.sex"})
 
 
 def _column_party(columns: list[tuple[float, Party]], x0: float) -> Party | None:

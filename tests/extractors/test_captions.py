@@ -163,3 +163,35 @@ def test_a_signature_blocks_caption_under_its_date() -> None:
     )
     found = extract_parties([page], date(2025, 9, 25))
     assert found["dates.signature"].value == date(2025, 9, 24)
+
+
+def test_a_letters_subject_line_lists_the_members_values() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Tel 813/796-5972")],
+            [
+                (
+                    0.06,
+                    "Re: born 04-Mar-1972, male, Kaiser Permanente no. 657876332, tel. 720/804-7831",
+                )
+            ],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert values["member.dob"] == date(1972, 3, 4)
+    assert values["member.sex"] == "M"
+    assert values["payer.name"] == "Kaiser Permanente"
+    assert values["member.member_id"] == "657876332"
+    # The letterhead's number, above the member's first value, is the office's, not hers.
+    assert values["member.phone"] == "7208047831"
+
+
+def test_a_tick_and_a_box_number_before_a_caption() -> None:
+    page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("William", "Richards")
+
+
+def test_a_listed_label_with_no_value_reads_nothing_from_its_own_words() -> None:
+    page = laid_out_page([[(0.07, "Funding Source ke #")]])
+    assert "payer.name" not in extract_parties([page], date(2025, 3, 7))
