@@ -520,8 +520,9 @@ def to_truth(case: Case) -> dict[str, Any]:
             "address": None
             if a is None
             else {
-                "line1": a.line1,
-                "line2": a.line2,
+                # Every layout prints the unit on the street's line: one delivery line.
+                "line1": f"{a.line1} {a.line2}" if a.line2 else a.line1,
+                "line2": None,
                 "city": a.city,
                 "state": a.state,
                 "postal_code": a.postal_code,

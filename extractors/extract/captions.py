@@ -28,7 +28,7 @@ Party = Literal["member", "clinician", "other"]
 _MAX_CAPTION_WORDS = 4
 #: A colon that ends a caption: after a letter, a dot, "#" or ")" ("Contract #:", "addr.:"),
 #: never between digits (a time, "12:46").
-_CAPTION_END = re.compile(r"(?<=[A-Za-z.#)])\s?[:;](?!\d)")
+_CAPTION_END = re.compile(r"(?<=[A-Za-z.#)])\s?:(?!\d)")
 #: Weak cues ("id", "no") count this much of a full cue.
 _WEAK = 0.5
 #: A section heading: a short row with no colon and no digit.
@@ -175,11 +175,11 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
     """Each (caption, value words) on one printed row, left to right."""
     ends: list[tuple[int, int]] = []  # (index of the caption's last word, its first word)
     for index, word in enumerate(row.words):
-        alone = word.text in (":", ";") and index > 0
+        alone = word.text == ":" and index > 0
         if alone and any(c.isdigit() for c in row.words[index - 1].text):
             continue  # "617-571-7340 :": a speck after a value
         if _CAPTION_END.search(word.text) or alone:
-            last = index if word.text not in (":", ";") else index - 1
+            last = index if word.text != ":" else index - 1
             ends.append((index, _caption_start(page, row, last)))
     for number, (end, start) in enumerate(ends):
         stop = ends[number + 1][1] if number + 1 < len(ends) else len(row.words)

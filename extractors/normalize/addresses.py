@@ -95,6 +95,16 @@ def _join(tagged: dict[str, str], labels: frozenset[str]) -> str:
     return " ".join(value for label, value in tagged.items() if label in labels and value)
 
 
+def _on_street_line(text: str, tagged: dict[str, str], unit: str) -> bool:
+    """Whether the unit is printed on the same line as the street's number."""
+    number = tagged.get("AddressNumber", "")
+    tail = unit.split()[-1].strip(".#")
+    for line in text.splitlines():
+        if number and number in line:
+            return tail in line[line.index(number) + len(number) :]
+    return True
+
+
 def parse_address(text: str) -> Address | None:
     """Return the address in ``text``, or None if street, city, state or ZIP is missing.
 
@@ -117,6 +127,10 @@ def parse_address(text: str) -> Address | None:
         line2 = None  # a speck usaddress took for a unit ("a"): a unit has a type or a number
     if line2 is not None and any(c.isdigit() for c in line2.split()[-1]):
         line2 = line2.rstrip(".")  # "Unit 3F.": no abbreviation ends a unit's number
+    if line2 is not None and _on_street_line(text, tagged, line2):
+        # Printed on the street's line, the unit is part of the delivery line, as USPS
+        # writes it ("102 Main St Apt 4"); only a unit on a line of its own is line 2.
+        line1, line2 = f"{line1} {line2}", None
     return Address(
         line1=line1,
         line2=line2,

@@ -254,8 +254,8 @@ def test_name_and_address_box() -> None:
         "Maria",
         "Yamamoto",
     )
-    assert found["member.address"].value["line1"] == "2767 Sunset Street"
-    assert found["member.address"].value["line2"] == "Unit 2B"
+    assert found["member.address"].value["line1"] == "2767 Sunset Street Unit 2B"
+    assert found["member.address"].value["line2"] is None
     assert found["member.phone"].value == "5185550142"
 
 
