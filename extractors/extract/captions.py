@@ -58,6 +58,8 @@ class PathCues:
     weak: tuple[str, ...]
     excluded: tuple[str, ...]
     weight: float
+    #: Weak cues that name the path when the caption holds nothing but weak cues.
+    alone: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def _registry() -> tuple[dict[Party, tuple[str, ...]], dict[str, PathCues]]:
             tuple(spec.get("weak", ())),
             tuple(spec.get("not", ())),
             float(spec.get("weight", 1.0)),
+            tuple(spec.get("alone", ())),
         )
         for path, spec in data["paths"].items()
     }
@@ -103,6 +106,14 @@ def _normal(text: str) -> str:
 
 def _holds(caption: str, cue: str) -> bool:
     return f" {cue} " in caption
+
+
+def _only_weak(caption: str, cues: PathCues) -> bool:
+    """Whether the caption is weak cues alone, one of them a cue that may stand alone."""
+    words = caption.split()
+    return (
+        bool(words) and all(w in cues.weak for w in words) and any(w in cues.alone for w in words)
+    )
 
 
 def caption_party(caption: str) -> Party | None:
@@ -124,6 +135,8 @@ def caption_path(caption: str) -> str | None:
         if any(_holds(text, cue) for cue in cues.excluded):
             continue
         strong = sum(1.0 for cue in cues.cues if _holds(text, cue))
+        if not strong and _only_weak(text, cues):
+            strong = _WEAK
         if not strong:
             continue
         score = cues.weight * (strong + _WEAK * sum(1 for cue in cues.weak if _holds(text, cue)))

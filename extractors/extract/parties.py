@@ -372,6 +372,7 @@ class _Document:
         ]
         self.mentions = find_mentions(kept, skip)
         self.captioned = captioned_values(kept)
+        self.pages = kept
 
     def labelled(self, *paths: str) -> Iterable[Candidate]:
         return (c for c in self.candidates if c.path in paths)
@@ -618,6 +619,49 @@ def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
         yield _Source(f"{value.text}\n{locality}", words, value.page)
 
 
+def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    """A person's name over a street and a "City, ST ZIP" line, as a letter addresses its
+    subject: that person's name and address, when no caption gave the member's.
+
+    A name with credentials ("Omar Miller, DO") is the clinician's, and the letterhead at
+    the head of the page is the office's, so neither is taken.
+    """
+    if "member.address" in out:
+        return
+    for page in doc.pages:
+        lines = [_line_words(page, n) for n in range(len(page.lines))]
+        lines = [ln for ln in lines if ln]
+        for at, words in enumerate(lines[:-1]):
+            if words[0].bbox[1] < _LETTERHEAD_BAND:
+                continue
+            text = _text(words)
+            name = _name(text)
+            # "Patrick Infectious Disease Consultants" reads as a name; a person's name
+            # has at most three words unless a comma puts the surname first.
+            if name is None or name.credentials or ("," not in text and len(words) > 3):
+                continue
+            for size in (2, 1):
+                block = lines[at + 1 : at + 1 + size]
+                text = "\n".join(_text(ln) for ln in block)
+                address = _address(text, reference) if len(block) == size else None
+                if address is None:
+                    continue
+                street = [w for ln in block for w in ln]
+                out["member.address"] = found_from_words(address, page, street)
+                if "member.last_name" not in out:
+                    out["member.first_name"] = found_from_words(name.first, page, words)
+                    out["member.last_name"] = found_from_words(name.last, page, words)
+                return
+
+
+#: The letterhead's band at the head of a page, as a share of its height.
+_LETTERHEAD_BAND = 0.1
+
+
+def _line_words(page: Page, number: int) -> list[Word]:
+    return sorted((w for w in page.words if w.line == number), key=lambda w: w.bbox[0])
+
+
 def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
     # A bare "Date" is the signature date on a signature line, else the order's date.
     for near, path in ((True, "dates.signature"), (False, "dates.order")):
@@ -672,6 +716,7 @@ def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[A
         if path not in out and (hit := _first(doc.mentioned(path), read, reference)):
             out[path] = _found(path, *hit)
     _from_captions(doc, out, reference)
+    _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _discharge_time(out)
     _letterhead(doc, pages, out)

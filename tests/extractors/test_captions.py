@@ -195,3 +195,28 @@ def test_a_tick_and_a_box_number_before_a_caption() -> None:
 def test_a_listed_label_with_no_value_reads_nothing_from_its_own_words() -> None:
     page = laid_out_page([[(0.07, "Funding Source ke #")]])
     assert "payer.name" not in extract_parties([page], date(2025, 3, 7))
+
+
+def test_a_letters_name_over_an_address_block_is_the_member() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patrick Infectious Disease Consultants")],
+            [(0.06, "944 Weaver Turnpike, East Johnland, CO 81559")],
+            [(0.06, "07-Mar-2025")],
+            [(0.06, "FRAZIER, RYAN")],
+            [(0.06, "58834 Mosley Mountain")],
+            [(0.06, "Lake Jasonmouth, NY 11941")],
+            [(0.06, "Dear colleagues,")],
+            [(0.06, "Omar Miller, DO")],
+            [(0.06, "12 Clinic Way, Denver, CO 80202")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Ryan", "Frazier")
+    assert values["member.address"]["line1"] == "58834 Mosley Mountain"
+    assert values["member.address"]["city"] == "Lake Jasonmouth"
+
+
+def test_only_a_bare_id_caption_names_the_members_id() -> None:
+    assert caption_path("ID#") == "member.member_id"
+    assert caption_path("No.") is None
