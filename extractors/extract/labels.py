@@ -23,7 +23,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.normalize.dates import find_dates
-from extractors.pages import Page, Word, union
+from extractors.pages import BBox, Page, Word, union
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
 
@@ -208,18 +208,21 @@ def _rows(page: Page) -> list[list[Word]]:
     for word in page.words:
         grouped.setdefault(word.line, []).append(word)
     rows: list[list[Word]] = []
+    boxes: list[BBox] = []  # each row's box, kept as words join it
     for number in sorted(grouped):
         words = grouped[number]
-        row = next((r for r in rows if _side_by_side(r, words)), None)
-        if row is None:
+        box = union([w.bbox for w in words])
+        at = next((i for i, row_box in enumerate(boxes) if _side_by_side(row_box, box)), None)
+        if at is None:
             rows.append(list(words))
+            boxes.append(box)
         else:
-            row.extend(words)
+            rows[at].extend(words)
+            boxes[at] = union([boxes[at], box])
     return sorted(rows, key=lambda r: min(w.bbox[1] + w.bbox[3] for w in r))
 
 
-def _side_by_side(row: list[Word], words: list[Word]) -> bool:
-    a, b = union([w.bbox for w in row]), union([w.bbox for w in words])
+def _side_by_side(a: BBox, b: BBox) -> bool:
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     apart = a[2] <= b[0] or b[2] <= a[0]
     return apart and overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])

@@ -22,6 +22,8 @@ from extractors.pages import Page, ReadPage, Word
 SEX_LEGENDS = {"M": "M", "MALE": "M", "F": "F", "FEMALE": "F"}
 #: Legends whose ticked box makes the order urgent.
 URGENT_LEGENDS = frozenset({"URGENT", "STAT", "ASAP", "EXPEDITED", "RUSH"})
+#: A caption asking the sex; M and F boxes elsewhere on a page are something else's.
+_SEX_CAPTION = re.compile(r"\b(?:sex|gender|gndr)\b", re.IGNORECASE)
 #: OCR reads a box as a character or two glued before its legend ("OSTAT", "HM", "om").
 _MAX_GLUED = 2
 _EDGES = re.compile(r"^[^\w]+|[^\w]+$")
@@ -58,10 +60,15 @@ def read_ticks(reads: Sequence[ReadPage]) -> Ticks:
         page = read.page
         ink: PageInk | None = None
         dropped: set[int] = set()
+        asked = False  # whether this row or the one above asks the sex
         for row in printed_rows(page):
+            asks = bool(_SEX_CAPTION.search(row.text))
+            # Sex boxes stand beside their caption or under it (a boxed form's caption row).
+            looks = asks or asked
+            asked = asks
             sexes: list[tuple[str, Word, bool]] = []
             for index, word in enumerate(row.words):
-                sex_legend = _legend(word, SEX_LEGENDS)
+                sex_legend = _legend(word, SEX_LEGENDS) if looks else None
                 urgent_legend = _legend(word, URGENT_LEGENDS)
                 if sex_legend is None and urgent_legend is None:
                     continue
