@@ -108,6 +108,10 @@ def _peel_trailing(tokens: list[_Token]) -> tuple[list[_Token], list[str], str |
     while tokens:
         word = tokens[-1].text
         credential = _credential(word, len(tokens) - 1)
+        if credential is None and _board_title(tokens):
+            # "Andrew Griffin MD, FCCP": a fellowship or board title the list does not name,
+            # after a degree it does, is one more credential, never a given name.
+            credential = word.strip(".,")
         if credential is not None:
             credentials.insert(0, credential)
         elif suffix is None and word.lower() in SUFFIXES:
@@ -116,6 +120,17 @@ def _peel_trailing(tokens: list[_Token]) -> tuple[list[_Token], list[str], str |
             break
         tokens.pop()
     return tokens, credentials, suffix
+
+
+#: A board or fellowship title: a short run of capitals ("FCCP", "D-ABSM", "CWS").
+_BOARD_TITLE = re.compile(r"[A-Z][A-Z\-]{1,6}")
+
+
+def _board_title(tokens: list[_Token]) -> bool:
+    """Whether the last token is an unlisted title following a listed credential."""
+    if len(tokens) < 4 or not _BOARD_TITLE.fullmatch(tokens[-1].text.strip(".,")):
+        return False
+    return any(_credential(t.text.strip(","), 2) is not None for t in tokens[-3:-1])
 
 
 def _display(word: str) -> str:

@@ -591,3 +591,21 @@ def test_a_zero_read_as_a_look_alike_in_an_impossible_month_or_day(
 
 def test_an_impossible_month_without_a_zero_look_alike_is_no_date() -> None:
     assert parse_date("42/28/1934", "dob", date(2024, 6, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "credentials"),
+    [
+        ("Andrew Griffin MD, FCCP", "Andrew", "Griffin", ("MD", "FCCP")),
+        ("Carol Ramsey DO, FAASM", "Carol", "Ramsey", ("DO", "FAASM")),
+        ("A. Rosales, MD, D-ABSM", "A", "Rosales", ("MD", "D-ABSM")),
+        # Capitals after a name but no degree before them are a surname-first name.
+        ("SMITH, JOHN", "John", "Smith", ()),
+    ],
+)
+def test_a_board_title_after_a_degree_is_a_credential(
+    text: str, first: str, last: str, credentials: tuple[str, ...]
+) -> None:
+    name = split_person_name(text)
+    assert name is not None
+    assert (name.first, name.last, name.credentials) == (first, last, credentials)
