@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import math
 from datetime import date
+from typing import Literal
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from extractors.extract.signature import find_signature
 from extractors.limits import Limits
@@ -177,3 +178,320 @@ def test_generated_orders(fmt: str, seed: int) -> None:
     if expected["present"]:
         assert found is not None and found.date is not None
         assert found.date.value.isoformat() == expected["date"]
+
+
+# -- laid-out pages: where a signature goes, and what is no signature ------------------------
+
+
+class Sheet:
+    """A page drawn for a test: printed words with the boxes OCR gives them, rules, pen strokes
+    and stamps. Each ``text`` call prints one line."""
+
+    def __init__(self, *, paper: int = 255, size: tuple[int, int] = (1000, 600)) -> None:
+        self.image = Image.new("L", size, paper)
+        self.draw = ImageDraw.Draw(self.image)
+        self.words: list[Word] = []
+        self.lines = 0
+
+    def text(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        *,
+        size: int = 22,
+        conf: float = 0.95,
+        ink: int = 0,
+        line: int | None = None,
+    ) -> None:
+        """Print ``text`` at (x, y), as a new OCR line or as more words of ``line``."""
+        width, height = self.image.size
+        number = self.lines if line is None else line
+        font = ImageFont.load_default(size=size)
+        for part in text.split():
+            box = self.draw.textbbox((x, y), part, font=font)
+            self.draw.text((x, y), part, fill=ink, font=font)
+            bbox = (box[0] / width, box[1] / height, box[2] / width, box[3] / height)
+            self.words.append(Word(text=part, conf=conf, bbox=bbox, line=number))
+            x = box[2] + font.getlength(" ")
+        if line is None:
+            self.lines += 1
+
+    def rule(self, x0: float, x1: float, y: float, *, tilt: float = 0.0, ink: int = 0) -> None:
+        """A ruled line, ``tilt`` degrees off level as a skewed fax prints it."""
+        rise = (x1 - x0) * math.tan(math.radians(tilt))
+        self.draw.line((x0, y, x1, y + rise), fill=ink, width=2)
+
+    def scribble(
+        self, x: float, y: float, length: float, *, height: float = 20, pen: int = 3
+    ) -> None:
+        """A wavy signature whose strokes sit above ``y``, the line it is written on."""
+        points = [
+            (x + t, y - height / 2 - height / 2 * math.sin(t / 9) + t / 25)
+            for t in range(0, round(length), 2)
+        ]
+        self.draw.line(points, fill=0, width=pen)
+
+    def initials(self, x: float, y: float) -> None:
+        """Two small pen letters above ``y``, as a clerk initials: a "J" and an "S"."""
+        self.draw.line(
+            [(x + 12, y - 26), (x + 12, y - 4), (x + 6, y - 2), (x, y - 8)], fill=0, width=2
+        )
+        self.draw.arc((x + 22, y - 26, x + 36, y - 15), 90, 360, fill=0, width=2)
+        self.draw.arc((x + 22, y - 15, x + 36, y - 3), 270, 180, fill=0, width=2)
+
+    def stamp(self, text: str, x: int, y: int, *, tilt: float) -> None:
+        """A rubber stamp at (x, y): big words in a box drawn tight around them, pressed on
+        the page ``tilt`` degrees askew, its box inked unevenly. Its words get the upright
+        boxes OCR gives them."""
+        font = ImageFont.load_default(size=26)
+        width, height = font.getbbox(text)[2:]
+        stamp = Image.new("L", (round(width) + 20, round(height) + 20), 255)
+        pen = ImageDraw.Draw(stamp)
+        pen.text((10, 10), text, fill=0, font=font)
+        left, top, right, bottom = pen.textbbox((10, 10), text, font=font)
+        pen.rectangle((left - 6, top - 6, right + 6, bottom + 6), outline=0, width=3)
+        # Rubber inks unevenly: the box's long sides come out with gaps.
+        for gap in range(round(left), round(right), 23):
+            pen.rectangle((gap, top - 7, gap + 1, top - 3), fill=255)
+            pen.rectangle((gap + 11, bottom + 3, gap + 12, bottom + 7), fill=255)
+        turned = stamp.rotate(tilt, expand=True, fillcolor=255)
+        region = (x, y, x + turned.width, y + turned.height)
+        self.image.paste(ImageChops.darker(self.image.crop(region), turned), region[:2])
+
+        def on_page(px: float, py: float) -> tuple[float, float]:
+            # Where a point of the stamp lands: turned about the stamp's centre, then placed.
+            dx, dy, angle = px - stamp.width / 2, py - stamp.height / 2, math.radians(tilt)
+            return (
+                x + turned.width / 2 + dx * math.cos(angle) + dy * math.sin(angle),
+                y + turned.height / 2 - dx * math.sin(angle) + dy * math.cos(angle),
+            )
+
+        page_width, page_height = self.image.size
+        start = 10.0
+        for part in text.split():
+            x0, y0, x1, y1 = pen.textbbox((start, 10), part, font=font)
+            corners = [on_page(px, py) for px in (x0, x1) for py in (y0, y1)]
+            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+            bbox = (
+                min(xs) / page_width,
+                min(ys) / page_height,
+                max(xs) / page_width,
+                max(ys) / page_height,
+            )
+            self.words.append(Word(text=part, conf=0.9, bbox=bbox, line=self.lines))
+            start = x1 + font.getlength(" ")
+        self.lines += 1
+
+    def read(self, *, source: Literal["ocr", "text_layer"] = "ocr") -> ReadPage:
+        buffer = io.BytesIO()
+        self.image.save(buffer, format="PNG")
+        width, height = self.image.size
+        words = [w.model_copy() for w in self.words]
+        lines = group_lines(words, [w.line for w in words])
+        built = Page(number=1, width=width, height=height, source=source, words=words, lines=lines)
+        return ReadPage(page=built, png=buffer.getvalue())
+
+
+def caption_under_rule(sheet: Sheet, caption: str = "PHYSICIAN SIGNATURE") -> None:
+    """The ordering clinician's block: name and phone, then a rule for the signature with
+    its caption printed under it, and a date typed on a rule of its own with "DATE" under."""
+    sheet.text("Ordering physician: Julia Smith, MD", 60, 200)
+    sheet.text("Phone: 555-201-3344", 60, 230)
+    sheet.rule(60, 520, 330)
+    sheet.text(caption, 60, 336, size=14)
+    sheet.text("01/02/2024", 620, 306)
+    sheet.rule(610, 800, 330)
+    sheet.text("DATE", 610, 336, size=14)
+
+
+def signed(pages: list[ReadPage]) -> bool | None:
+    found = find_signature(pages, reference=REFERENCE)
+    return None if found is None else found.present.value
+
+
+@pytest.mark.parametrize("scribble", [True, False])
+def test_a_caption_under_the_rule_looks_above_the_rule(scribble: bool) -> None:
+    sheet = Sheet()
+    caption_under_rule(sheet)
+    if scribble:
+        sheet.scribble(80, 328, 220)
+    found = find_signature([sheet.read()], reference=REFERENCE)
+    assert found is not None and found.present.value is scribble
+    # The date is typed on its own rule beside the signature's, above its caption.
+    assert found.date is not None and found.date.value == date(2024, 1, 2)
+
+
+def test_initials_above_the_rule_are_a_signature() -> None:
+    sheet = Sheet()
+    caption_under_rule(sheet, "Signature of treating practitioner")
+    sheet.initials(90, 326)
+    assert signed([sheet.read()]) is True
+
+
+def test_a_thin_pen_line_a_fax_broke_into_dots_is_a_signature() -> None:
+    sheet = Sheet()
+    caption_under_rule(sheet)
+    sheet.scribble(80, 318, 220, pen=1)
+    # Every fourth column above the rule drops out, as a standard-resolution fax loses a
+    # thin line: the stroke is left as crumbs a few pixels long, none a stroke by itself.
+    pixels = sheet.image.load()
+    assert pixels is not None
+    for x in range(60, 320, 4):
+        for y in range(280, 329):
+            pixels[x, y] = 255
+    assert signed([sheet.read()]) is True
+
+
+@pytest.mark.parametrize("text", ["SIGNATURE ON FILE", "SIG. ON FILE", "ORIGINAL ON FILE"])
+def test_a_signature_on_file_stamp_is_no_signature(text: str) -> None:
+    sheet = Sheet()
+    caption_under_rule(sheet)
+    sheet.stamp(text, 90, 278, tilt=3)
+    assert signed([sheet.read()]) is False
+
+
+def test_a_stamp_does_not_hide_a_signature_beside_it() -> None:
+    sheet = Sheet()
+    caption_under_rule(sheet)
+    sheet.stamp("RECEIVED", 380, 278, tilt=-3)
+    sheet.scribble(80, 328, 220)
+    assert signed([sheet.read()]) is True
+
+
+def test_a_typed_name_under_a_blank_line_is_no_signature() -> None:
+    sheet = Sheet()
+    caption_under_rule(sheet, "Signature")
+    sheet.text("Julia Smith, MD", 60, 360)
+    assert signed([sheet.read()]) is False
+
+
+def test_a_skewed_fax_and_a_grey_scan_keep_the_rule() -> None:
+    """A rule tilted 2.5 degrees steps from row to row; a scan's blurred rule is light grey
+    (150) on grey paper (232)."""
+    for sheet, ink in ((Sheet(), 0), (Sheet(paper=232), 150)):
+        sheet.text("Ordering physician: Julia Smith, MD", 60, 200)
+        sheet.text("Phone: 555-201-3344", 60, 230)
+        sheet.rule(60, 520, 330, tilt=-2.5 if ink == 0 else 0.0, ink=ink)
+        sheet.text("PHYSICIAN SIGNATURE", 60, 336, size=14)
+        blank = sheet.read()
+        # Over the caption only: right of it a line of its own would be looked at too.
+        sheet.scribble(70, 326, 130)
+        assert (signed([blank]), signed([sheet.read()])) == (False, True)
+
+
+def test_print_ocr_was_unsure_of_is_not_ink() -> None:
+    """An eRx's "Sig:" (directions) reads like a signature label; words OCR was unsure of
+    on its printed line are print all the same."""
+    sheet = Sheet()
+    sheet.text("Rx: Nasal mask cushion, replacement", 60, 270, size=30)
+    sheet.text("Sig: Use nightly and with naps", 60, 310, size=30)
+    sheet.words[-3:-1] = [w.model_copy(update={"conf": 0.26}) for w in sheet.words[-3:-1]]
+    assert signed([sheet.read()]) is False
+
+
+@pytest.mark.parametrize("scribble", [True, False])
+def test_a_letter_is_signed_between_its_closing_and_the_typed_name(scribble: bool) -> None:
+    sheet = Sheet()
+    sheet.text("Please call my office with any questions.", 60, 150)
+    sheet.text("Kind regards,", 60, 200)
+    if scribble:
+        sheet.scribble(70, 262, 200)
+    sheet.text("Julia Smith, MD", 60, 280)
+    sheet.text("Attending Physician", 60, 306)
+    assert signed([sheet.read()]) is scribble
+
+
+@pytest.mark.parametrize(
+    ("patient", "physician", "expected"), [(True, False, False), (False, True, True)]
+)
+def test_another_partys_signature_does_not_sign_the_order(
+    patient: bool, physician: bool, expected: bool
+) -> None:
+    sheet = Sheet()
+    caption_under_rule(sheet, "Physician signature")
+    sheet.text("I received the equipment named above.", 60, 420)
+    sheet.rule(60, 520, 500)
+    sheet.text("Patient or caregiver signature", 60, 506, size=14)
+    if patient:
+        sheet.scribble(80, 498, 220)
+    if physician:
+        sheet.scribble(80, 328, 220)
+    assert signed([sheet.read()]) is expected
+
+
+def test_a_text_layer_page_is_looked_at_in_its_rendering() -> None:
+    """pdfplumber reads the words; the pen mark is a drawing only the rendering shows."""
+    sheet = Sheet()
+    caption_under_rule(sheet)
+    sheet.scribble(80, 328, 220)
+    assert signed([sheet.read(source="text_layer")]) is True
+
+
+def test_a_heading_in_a_box_is_no_signature_rule() -> None:
+    """A boxed heading has rules above and below: the note written above it is no signature."""
+    sheet = Sheet()
+    sheet.text("Physician attestation and signature", 64, 336)
+    sheet.draw.rectangle((56, 328, 600, 364), outline=0, width=2)
+    sheet.scribble(80, 318, 220)
+    assert signed([sheet.read()]) is False
+
+
+def test_what_a_box_holds_above_a_caption_is_no_signature() -> None:
+    """The rule above the caption is the bottom of a box (its sides rise from its ends): a
+    note written in the box is not the signature."""
+    sheet = Sheet()
+    sheet.draw.rectangle((56, 250, 520, 330), outline=0, width=2)
+    sheet.text("Comments:", 64, 256)
+    sheet.scribble(200, 318, 220)
+    sheet.text("Physician signature", 60, 336, size=14)
+    assert signed([sheet.read()]) is False
+
+
+def test_a_caption_on_a_dark_bar_is_a_heading() -> None:
+    sheet = Sheet()
+    sheet.draw.rectangle((56, 330, 600, 356), fill=0)
+    sheet.text("SECTION D: PHYSICIAN SIGNATURE", 64, 332, ink=255)
+    sheet.scribble(80, 318, 220)
+    assert signed([sheet.read()]) is None
+
+
+def test_junk_ocr_read_off_a_stroke_does_not_hide_the_caption() -> None:
+    """A stroke dipping into the caption's line is read as junk words after it."""
+    sheet = Sheet()
+    sheet.text("Ordering physician: Julia Smith, MD", 60, 200)
+    sheet.rule(60, 520, 330)
+    sheet.text("PHYSICIAN SIGNATURE", 60, 336, size=14)
+    sheet.text("a wl! mo", 230, 336, size=14, conf=0.3, line=sheet.lines - 1)
+    sheet.scribble(80, 328, 220)
+    assert signed([sheet.read()]) is True
+
+
+def test_date_signed_blurred_to_dale_signed_is_the_dates_caption() -> None:
+    """The date typed on its rule, read at no confidence, is no signature above "signed"."""
+    sheet = Sheet()
+    sheet.text("Ordering physician: Julia Smith, MD", 60, 200)
+    sheet.rule(60, 520, 330)
+    sheet.text("Physician signature", 60, 336, size=14)
+    sheet.text("8/25/2025", 620, 300, size=30, conf=0.0)
+    sheet.rule(610, 800, 330)
+    sheet.text("Dale signed", 610, 336, size=14)
+    assert signed([sheet.read()]) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Electronically Sianed: Robert Miller, MD 07/07/2025", True),
+        ("e-Sidned by Dr. Christopher Dunn, April 16, 2025", True),
+        ("Electr: onically slgned by Andrew Griffin MD", True),
+        ("Digitally signed by JOHNSON, Edward (DO)", True),
+        ("Electronically signed by:", False),
+        ("Valid without wet signature when transmitted electronically.", False),
+        ("This prescription was electronically scanned by the pharmacy.", False),
+    ],
+)
+def test_electronic_statements_as_ocr_reads_them(text: str, expected: bool) -> None:
+    sheet = Sheet()
+    sheet.text(text, 60, 300)
+    assert bool(signed([sheet.read()])) is expected
