@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -662,6 +662,36 @@ def _line_words(page: Page, number: int) -> list[Word]:
     return sorted((w for w in page.words if w.line == number), key=lambda w: w.bbox[0])
 
 
+def _doubt_contested(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    """Lower the confidence of a value another caption on the order gives differently.
+
+    Two readable phones captioned as the patient's, or two birth dates, mean the role of at
+    least one is wrong; the first in reading order is kept, but the clerk is asked to look.
+    """
+    for path, read in READERS.items():
+        chosen = out.get(path)
+        if chosen is None:
+            continue
+        sources = [s for c in doc.labelled(path) for s in _label_sources(c, path)]
+        sources += [_Source(c.text, c.words, c.page) for c in doc.captioned if c.path == path]
+        readings = {_comparable(read(s.text, reference)) for s in sources} - {None}
+        if readings - {_comparable(chosen.value)}:
+            out[path] = replace(chosen, confidence=min(chosen.confidence, CONTESTED_CONFIDENCE))
+
+
+#: The confidence of a value another reading on the order contradicts: below the rules'
+#: low-confidence bar, so the clerk compares it with the page.
+CONTESTED_CONFIDENCE = 0.5
+
+
+def _comparable(value: Any) -> Any:
+    """A reading as compared with another: a date by its day, an address by its street."""
+    value = getattr(value, "date", value)  # a date reader's answer carries its plausibility
+    if isinstance(value, dict):
+        return (value.get("line1"), value.get("postal_code"))
+    return value
+
+
 def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
     # A bare "Date" is the signature date on a signature line, else the order's date.
     for near, path in ((True, "dates.signature"), (False, "dates.order")):
@@ -721,4 +751,5 @@ def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[A
     _discharge_time(out)
     _letterhead(doc, pages, out)
     _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
+    _doubt_contested(doc, out, reference)
     return out

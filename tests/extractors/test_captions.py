@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from extractors.extract.captions import caption_party, caption_path, captioned_values
 from extractors.extract.cover import is_cover_sheet
-from extractors.extract.parties import extract_parties
+from extractors.extract.header import transmitted_at
+from extractors.extract.parties import CONTESTED_CONFIDENCE, extract_parties
 from tests.extractors.laid_out import laid_out_page
 
 
@@ -172,7 +173,8 @@ def test_a_letters_subject_line_lists_the_members_values() -> None:
             [
                 (
                     0.06,
-                    "Re: born 04-Mar-1972, male, Kaiser Permanente no. 657876332, tel. 720/804-7831",
+                    "Re: born 04-Mar-1972, male, Kaiser Permanente no. 657876332,"
+                    " tel. 720/804-7831",
                 )
             ],
         ]
@@ -220,3 +222,28 @@ def test_a_letters_name_over_an_address_block_is_the_member() -> None:
 def test_only_a_bare_id_caption_names_the_members_id() -> None:
     assert caption_path("ID#") == "member.member_id"
     assert caption_path("No.") is None
+
+
+def test_a_value_another_caption_contradicts_is_doubted() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Ann Lee"), (0.5, "Birth date: 11/17/43")],
+            [(0.06, "Daytime phone: 702.461.8075")],
+            [(0.06, "Cell phone: 702.555.0199")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 8, 20))
+    # Two phones for the patient: the first is kept, and offered to the clerk as unsure.
+    assert found["member.phone"].value == "7024618075"
+    assert found["member.phone"].confidence <= CONTESTED_CONFIDENCE
+    assert found["member.dob"].confidence > CONTESTED_CONFIDENCE
+
+
+def test_the_fax_headers_date_stands_when_the_file_came_much_later() -> None:
+    page = laid_out_page(
+        [[(0.0, "From: WHITEHEAD CARDIOLOGY Fax: (904) 485-8153 02/05/25 14:29 Page 1 of 3")]]
+    )
+    filed = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    assert transmitted_at([page], filed) == datetime(2025, 2, 5, 14, 29, tzinfo=UTC)
+    # A header dated after the file arrived is no sending time.
+    assert transmitted_at([page], datetime(2024, 1, 1, tzinfo=UTC)).year == 2024
