@@ -1,0 +1,48 @@
+"""What extraction adds to reading: seconds a page for pages already read (OCR'd).
+
+    .venv/bin/python -m benchmarks.extraction FOLDER [--max SECONDS]
+
+Reads every PDF, TIFF, PNG and JPEG in FOLDER once (tesseract, not timed), then times
+``extract()`` over all of them on one core. Exits non-zero when a page costs more than
+``--max`` seconds. The README's extraction figure comes from this script run on
+``../shared/devset``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extractors.extract.extractor import extract
+from extractors.limits import Limits
+from extractors.pages import ReadPage
+from extractors.readers import read_document
+
+#: The files extraction is timed on: the types the watcher takes.
+SUFFIXES = frozenset({".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--max", type=float, default=None, help="seconds a page at most")
+    args = parser.parse_args()
+    files = sorted(p for p in args.folder.iterdir() if p.suffix.lower() in SUFFIXES)
+    read: list[list[ReadPage]] = [read_document(f.read_bytes(), Limits()) for f in files]
+    pages = sum(len(doc) for doc in read)
+    started = time.perf_counter()
+    for doc, path in zip(read, files, strict=True):
+        extract(doc, filename=path.name, sha256="0" * 64, received_at=datetime.now(UTC))
+    per_page = (time.perf_counter() - started) / max(1, pages)
+    print(f"{len(files)} documents, {pages} pages: extraction {per_page:.3f} s a page")
+    if args.max is not None and per_page > args.max:
+        print(f"over the bar of {args.max:.3f} s a page")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
