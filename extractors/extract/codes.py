@@ -9,6 +9,7 @@ label or section (Dx, ICD-10, HCPCS, CPT). Repairs of OCR confusions go through
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -33,8 +34,12 @@ _UNDOTTED = re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}")
 _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 #: OCR damage that repair may undo: brackets, pipes, lookalike letters, a comma for the dot.
 _NOISY = re.compile(r"[A-Za-z\]\[|}$£€][\]\[|]?[0-9A-Za-z\]\[|,.]{2,8}")
-#: A list marker or bullet in front of a table row ("1.", "2)", "-").
-_MARKER = re.compile(r"[0-9]{1,2}[.)]|[-*\u2022]")
+#: What may stand before a code that opens a row of a section, or between two codes of one
+#: row: marks, a list number or box letter ("1.", "2 |", "B."), then a field label ending in
+#: a colon ("Primary:", "Secondary;").
+_ROW_LEAD = re.compile(
+    r"[\W_]*(?:(?:[0-9]{1,2}|[A-Za-z])(?![A-Za-z0-9])[\W_]*)?(?:[A-Za-z][A-Za-z ]{0,24}[:;][\W_]*)?"
+)
 #: Two capitals before a number: a state before a ZIP code.
 _STATE = re.compile(r"[A-Z]{2},?")
 _COLON_AFTER = re.compile(r"(?:\(s\))?\s?[:#]")
@@ -53,9 +58,9 @@ _SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d\u00b0*~"
 #: Two marks after a code's three characters ("j44..", "J44.,"): the dot promised more
 #: characters and OCR lost them, so the category alone is not what the page printed.
 _LOST_TAIL = re.compile(r"[A-Za-z0-9\]|$][0-9OIl][0-9A-Za-z][.,]{2,}")
-#: Description words a code written in prose must share with its sentence to be taken when
-#: OCR misread its letter ("heart failure (150.22)").
-_PROSE_WORDS = 2
+#: Description words the text after a code must print to vouch for it ("110 Essential
+#: (primary) hypertension"); fewer when the code's description has fewer.
+_DESCRIBED_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -83,8 +88,12 @@ class _Candidate:
     start: int
     end: int
     context: Context
-    #: Under a label on the same line, or the first piece of a row in a section.
+    #: Under a label on the same line, or opening a row (or a box of one) in a section.
     anchored: bool
+    #: Under a label on the same line.
+    labelled: bool
+    #: Opening the next entry of a row after a dotted code ("A. E11.22 B. 110").
+    listed: bool
     previous: str
 
 
@@ -100,6 +109,8 @@ def find_diagnoses(pages: Iterable[Page]) -> list[Found[Diagnosis]]:
         if code is None or code in found:
             continue
         entry = icd10.lookup(code)
+        if entry is not None and _misread_category(cand.token, entry):
+            continue
         if entry is not None and _cut_short(cand.token, entry):
             # Kept without a code: the rules flag it, and the clerk reads it off the page.
             diagnosis = Diagnosis(code=None, description=cand.token)
@@ -116,9 +127,17 @@ def _cut_short(printed: str, entry: icd10.IcdCode) -> bool:
     OCR lost (S72.001D), so the repaired code would be a different code than the page's.
     A category of three characters is left alone: orders print those as header codes.
     """
-    squeezed = re.sub(r"[^0-9A-Z]", "", printed.upper())
-    bare = entry.code.replace(".", "")
-    return squeezed != bare and not entry.billable and len(bare) > 3
+    return _damaged(printed, entry) and not entry.billable and len(entry.code) > 3
+
+
+def _misread_category(printed: str, entry: icd10.IcdCode) -> bool:
+    """A damaged reading that repairs to a header code: "}10" is I10 misread more often than
+    the category J10 a doctor wrote, so it is no reading at all."""
+    return _damaged(printed, entry) and not entry.billable and len(entry.code) == 3
+
+
+def _damaged(printed: str, entry: icd10.IcdCode) -> bool:
+    return re.sub(r"[^0-9A-Z]", "", printed.upper()) != entry.code.replace(".", "")
 
 
 def find_procedures(pages: Iterable[Page]) -> list[Found[Procedure]]:
@@ -146,8 +165,14 @@ def _pieces(text: str) -> list[tuple[str, int, int]]:
             continue
         start = match.start() + match.group().find(token)
         end = start + len(token)
-        if out and len(out[-1][0]) == 1 and out[-1][0].isupper() and _SPLIT_TAIL.fullmatch(token):
-            # A stray space after the letter: "J 44.1".
+        if (
+            out
+            and len(out[-1][0]) == 1
+            and out[-1][0].isupper()
+            and text[out[-1][1] + 1 : start].isspace()
+            and _SPLIT_TAIL.fullmatch(token)
+        ):
+            # A stray space after the letter: "J 44.1" (not a box letter: "B. I10").
             letter, at, _ = out.pop()
             out.append((letter + token, at, end))
             continue
@@ -190,15 +215,25 @@ def _candidates(pages: Iterable[Page]) -> Iterable[_Candidate]:
             # A heading or table header: it sets the kind of the rows below it.
             section = _heading_kind(marks)
             run = False
-        first = 1 if len(pieces) > 1 and _MARKER.fullmatch(pieces[0][0]) else 0
+        row_start, after_dotted = 0, False
         for index, (token, start, end) in enumerate(pieces):
             left = [kind for at, kind in marks if at < start]
-            if left:
-                context, anchored = left[-1], True
-            else:
-                context, anchored = ("proc" if run else section), index == first
+            opens = _ROW_LEAD.fullmatch(line.text, row_start, start) is not None
+            context = left[-1] if left else ("proc" if run else section)
             previous = pieces[index - 1][0] if index else ""
-            yield _Candidate(line, token, start, end, context, anchored, previous)
+            yield _Candidate(
+                line,
+                token,
+                start,
+                end,
+                context,
+                anchored=opens or bool(left),
+                labelled=bool(left),
+                listed=opens and after_dotted,
+                previous=previous,
+            )
+            if _looks_like_code(token) or _dotted_shape(token):
+                row_start, after_dotted = end, _dotted_shape(token)
         if (any(kind in ("proc", "cpt") for _, kind in marks) and has_code) or run:
             # "Billing codes: J0295 ...; S9503 ...;" may go on over the next line.
             run = True
@@ -256,37 +291,89 @@ def _icd_code(cand: _Candidate) -> str | None:
             return repaired
         # Well shaped but not in the code set: kept under a diagnosis label for icd10_unknown.
         return token if context == "dx" else None
-    strong_shape = len(token) >= 5 and token[3:4] in (".", ",")
-    if not (cand.anchored and context in ("proc", "cpt")) and _named_in_prose(cand):
+    under_procedure_label = cand.labelled and context in ("proc", "cpt")
+    if not under_procedure_label and (described_code := _described_code(cand)) is not None:
+        return described_code
+    strong_shape = _dotted_shape(token)
+    if not under_procedure_label and _named_in_prose(cand):
         # "hypertension (I10)" or "for E66.2, I10, E66.01": written as a diagnosis.
         # A header code in prose is more often a billable code misread ("I10" read "T16")
-        # than a doctor writing a category: only a billable one is taken there.
-        category = _category(token)
+        # than a doctor writing a category: only a billable one is taken there. In a list
+        # of codes a number is a code whose letter OCR lost ("E66.01, 110"); in parentheses
+        # it is as often an area code.
+        category = _category(token) or (_billable_reading(token) if _in_a_list(cand) else None)
         if category is not None and _billable(category):
             return category
         if _DIGIT_FIRST.fullmatch(token) and "." in token:
             # "heart failure (150.22)": the letter misread, the sentence names the diagnosis.
             repaired = repair_icd10(token, cand.line.text)
             if repaired is not None and (
-                described(repaired, cand.line.text) >= _PROSE_WORDS or _between_codes(cand)
+                described(repaired, cand.line.text) >= _DESCRIBED_WORDS or _between_codes(cand)
             ):
                 return repaired
-    if context in ("proc", "cpt", "items"):
+    if context in ("proc", "cpt"):
         return None
     if context != "dx":
-        # Outside a diagnosis label only a dotted form is trusted, repaired if need be.
+        # Outside a diagnosis label only a dotted form is trusted, repaired if need be (an
+        # item row's codes have no dot: "E0601" is no E06.01).
         return repair_icd10(token) if strong_shape and _NOISY.fullmatch(token) else None
     if not cand.anchored:
         return None
     if _UNDOTTED.fullmatch(token):
-        # A category ("J44") is a header code; only a table row or a label makes it a Dx.
-        return _category(token) if len(token) == 3 else repair_icd10(token, cand.line.text)
+        # A category ("J44") is a header code; a label makes it a Dx, and so does a row of a
+        # diagnosis section when it is billable: specks read "N88", a lost dot "J110" (the
+        # description, read above, vouches for any other).
+        code = _category(token) if len(token) == 3 else repair_icd10(token, cand.line.text)
+        return code if code is not None and (cand.labelled or _billable(code)) else None
+    if not (strong_shape or cand.labelled):
+        # A bare number opening a row of the section is a house number or a count as often
+        # as a code that lost its letter: only its description (read above) makes it one.
+        return None
     if (_NOISY.fullmatch(token) or _DIGIT_FIRST.fullmatch(token)) and any(
         c.isdigit() for c in token
     ):
         # Under a Dx label OCR may turn the letter into a digit: "Diagnoses: 110" is I10.
         return repair_icd10(token, cand.line.text)
     return None
+
+
+def _described_code(cand: _Candidate) -> str | None:
+    """The code a piece reads as when the words after it describe that very code, in any
+    section: "247.1 Aftercare following joint replacement surgery" is Z47.1, "C189
+    Malignant neoplasm of colon" C18.9. The description settles what the print cannot."""
+    token = cand.token
+    if not (_UNDOTTED.fullmatch(token) or _DIGIT_FIRST.fullmatch(token) or _NOISY.fullmatch(token)):
+        return None
+    after = cand.line.text[cand.end :]
+    code = token if icd10.lookup(token) is not None else repair_icd10(token, after)
+    entry = icd10.lookup(code) if code is not None else None
+    if entry is None:
+        return None
+    needed = min(_DESCRIBED_WORDS, described(entry.code, entry.description))
+    return entry.code if needed and described(entry.code, after) >= needed else None
+
+
+def _dotted_shape(token: str) -> bool:
+    """Shaped like a dotted ICD code, whatever OCR did to its characters ("£66.01", "291,81")."""
+    return len(token) >= 5 and token[3:4] in (".", ",")
+
+
+def _billable_reading(token: str) -> str | None:
+    """The one billable code a three-character token whose letter OCR read as a digit can
+    be: "110" reads I10, J10 or L10, and only I10 is a code (the others head categories).
+
+    A reading is a code that repair answers for the token once given that code's description.
+    """
+    if len(token) != 3 or not _DIGIT_FIRST.fullmatch(token):
+        return None
+    billable = [
+        entry.code
+        for letter in string.ascii_uppercase
+        if (entry := icd10.lookup(letter + token[1:])) is not None
+        and entry.billable
+        and repair_icd10(token, entry.description) == entry.code
+    ]
+    return billable[0] if len(billable) == 1 else None
 
 
 def _category(token: str) -> str | None:
@@ -314,9 +401,14 @@ def _between_codes(cand: _Candidate) -> bool:
 def _named_in_prose(cand: _Candidate) -> bool:
     text = cand.line.text
     in_parens = text[cand.start - 1 : cand.start] == "(" and text[cand.end : cand.end + 1] == ")"
-    following = [piece for piece in text[cand.end :].split() if piece.strip(_SPECKS)]
+    return in_parens or _in_a_list(cand)
+
+
+def _in_a_list(cand: _Candidate) -> bool:
+    """Whether the piece is an entry of a list of dotted codes: "for E66.2, I10, E66.01"."""
+    following = [piece for piece in cand.line.text[cand.end :].split() if piece.strip(_SPECKS)]
     neighbours = (cand.previous, following[0] if following else "")
-    return in_parens or any(_DOTTED.fullmatch(piece.strip(".,")) for piece in neighbours)
+    return cand.listed or any(_DOTTED.fullmatch(piece.strip(".,")) for piece in neighbours)
 
 
 def _procedure(cand: _Candidate) -> Procedure | None:
@@ -381,6 +473,8 @@ def _service_code(cand: _Candidate) -> Procedure | None:
     """A HCPCS service code printed outside a procedure label, e.g. a G-code beside the
     diagnoses in a two-column plan of care. Only an exact, existing, non-ICD code counts."""
     token = cand.token
+    if _bracketed_cpt(cand):
+        return Procedure(code=token, system="CPT", description=None)
     if cand.context == "items" or not _HCPCS.fullmatch(token):
         return None
     if token[0] not in _SERVICE_LETTERS or icd10.lookup(token) is not None:
@@ -389,6 +483,22 @@ def _service_code(cand: _Candidate) -> Procedure | None:
     if entry is None:
         return None
     return Procedure(code=token, system="HCPCS", description=_hcpcs_text(entry))
+
+
+def _bracketed_cpt(cand: _Candidate) -> bool:
+    """A CPT code in brackets after the words naming the service: "nursing visits (99601)".
+    Not a number one misread letter off a HCPCS code, nor a ZIP code after its state."""
+    token, text = cand.token, cand.line.text
+    opens, closes = text[cand.start - 1 : cand.start], text[cand.end : cand.end + 1]
+    bracketed = cand.start > 0 and opens in ("(", "[") and closes in (")", "]")
+    return (
+        bracketed
+        and token.isdigit()
+        and is_cpt_format(token)
+        and repair_hcpcs(token) is None
+        and cand.previous.isalpha()
+        and not _STATE.fullmatch(cand.previous)
+    )
 
 
 def _hcpcs_text(entry: hcpcs.HcpcsCode | None) -> str | None:

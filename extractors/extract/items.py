@@ -41,7 +41,8 @@ _REPAIR_DIGITS = 3
 #: Equipment and supply codes: DME (E, K), supplies (A), enteral/parenteral (B).
 _ITEM_CODE = re.compile(r"(?<![A-Za-z0-9])(?P<code>[EKAB][0-9]{4})(?![A-Za-z0-9])")
 _QUANTITY = re.compile(
-    r"(?:\b(?:q[tl]y|[o0]ty|quantity|dispense|units?)\b[:.\s#]*|(?<![A-Za-z0-9])[x#]\s?)"
+    # Not a size: "18 x 16 in" is no count of 16.
+    r"(?:\b(?:q[tl]y|[o0]ty|quantity|dispense|units?)\b[:.\s#]*|(?<![A-Za-z0-9])(?:#|(?<![0-9]\s)x)\s?)"
     r"(?P<n>[0-9]{1,3})\b",
     re.IGNORECASE,
 )
@@ -95,6 +96,11 @@ class _Lexicon:
     serial: Phrases
     #: Each name (lower case) with the codes it may mean.
     codes: dict[str, frozenset[str]]
+    #: Words of a sentence before an item's name ("provide the ...") and those that join it.
+    handovers: Phrases
+    joins: Phrases
+    #: A count in a sentence: "126 doses", "1 rental", "for 42 days".
+    prose_count: re.Pattern[str]
 
 
 @cache
@@ -116,16 +122,35 @@ def _lexicon() -> _Lexicon:
         data["rx"]["lines"],
         Phrases(data["serial"]["labels"]),
         codes,
+        Phrases(data["prose"]["handovers"]),
+        Phrases(data["prose"]["joins"]),
+        _count_pattern(data["prose"]["counts"], data["prose"]["spans"]),
     )
+
+
+def _count_pattern(counts: list[str], spans: list[str]) -> re.Pattern[str]:
+    def words(terms: list[str]) -> str:
+        return "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len)[::-1])
+
+    return re.compile(
+        rf"\b(?P<n>[0-9]{{1,4}})\s+(?:{words(counts)})\b"
+        rf"|\b(?:for|x)\s*(?P<d>[0-9]{{1,3}})\s+(?:{words(spans)})\b",
+        re.IGNORECASE,
+    )
+
+
+def _meant_codes(description: str | None) -> frozenset[str]:
+    """The codes the first equipment name in a description may mean."""
+    lexicon = _lexicon()
+    name = lexicon.names.search(description or "")
+    if name is None:
+        return frozenset()
+    return lexicon.codes.get(" ".join(name.group().lower().split()), frozenset())
 
 
 def _suggested_code(description: str | None) -> str | None:
     """The code an item's name means when it means exactly one, checked against the table."""
-    lexicon = _lexicon()
-    name = lexicon.names.search(description or "")
-    if name is None:
-        return None
-    codes = lexicon.codes.get(" ".join(name.group().lower().split()), frozenset())
+    codes = _meant_codes(description)
     code = next(iter(codes)) if len(codes) == 1 else None
     return code if code is not None and hcpcs.lookup(code) is not None else None
 
@@ -170,9 +195,31 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
         rest = [line for line in rest if line.words[0].line not in used]
         for line in _logical_lines(rest):
             for segment in _segments(line):
-                _keep(found, seen, _line_item(segment, None))
+                read: Sequence[Found[Item] | None] = _prose_items(segment)
+                for item in read or [_line_item(segment, None)]:
+                    _keep(found, seen, item)
         printed |= hcpcs.codes_printed(line.text for line in lines)
-    return _form_answers(_agreed(found, printed), pages)
+    return _form_answers(_without_repeats(_agreed(found, printed)), pages)
+
+
+def _without_repeats(found: list[Found[Item]]) -> list[Found[Item]]:
+    """The items without those read with no code that repeat an item read with its code: a
+    title ("WRITTEN ORDER - HOSPITAL BED") or a second print naming the same thing."""
+    coded = [item.value for item in found if item.value.hcpcs is not None]
+    return [
+        item
+        for item in found
+        if item.value.hcpcs is not None or not any(_same(item.value, c) for c in coded)
+    ]
+
+
+def _same(named: Item, coded: Item) -> bool:
+    """Whether an item read without a code is the coded one: its words are all the coded
+    item's, or its equipment name may mean the coded item's code."""
+    words = set(_LETTERS.findall((named.description or "").lower()))
+    if words and words <= set(_LETTERS.findall((coded.description or "").lower())):
+        return True
+    return coded.hcpcs in _meant_codes(named.description)
 
 
 def _agreed(found: list[Found[Item]], printed: set[str]) -> list[Found[Item]]:
@@ -547,8 +594,15 @@ def _wraps(heads: list[_Column], words: list[Word], gap: float) -> bool:
     return min(w.bbox[0] for w in words) >= described[0] - _CELL_SLACK
 
 
+def _unnamed_code(cells: dict[str | None, list[Word]]) -> list[Word]:
+    """A code in a column no head names (its head wrapped: "Proc." over "code")."""
+    unnamed = cells.get(None, [])
+    return [word for word in unnamed if _hcpcs_code(word.text) is not None][:1]
+
+
 def _opens_row(cells: dict[str | None, list[Word]]) -> bool:
-    code, description = cells.get("hcpcs", []), cells.get("description", [])
+    code = cells.get("hcpcs") or _unnamed_code(cells)
+    description = cells.get("description", [])
     if code and _table_code(code[0].text) != (None, None):
         return True
     if description and _hcpcs_code(description[0].text) is not None:
@@ -580,7 +634,7 @@ def _table_item(page: Page, heads: list[_Column], row: list[Word]) -> Found[Item
     cells = _split(heads, row)
     text = {field: _text(words) for field, words in cells.items() if field is not None}
     description = text.get("description")
-    code_words = cells.get("hcpcs")
+    code_words = cells.get("hcpcs") or _unnamed_code(cells)
     if not code_words and description and _hcpcs_code(description.split()[0]) is not None:
         # No code column, or none filled: a code may lead the description cell.
         code_words, description = cells["description"][:1], description.split(" ", 1)[-1]
@@ -629,7 +683,7 @@ def _rx_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
 #: A prescription's opening label: "Rx:", "Rx;", "Rx." as OCR reads its colon.
 _RX = re.compile(r"\W{0,2}[A-Za-z]{2}\s?[:;.]")
 #: A word of an item's name: an "Rx:" with none after it heads a list, not one block.
-_LETTERS = re.compile(r"[A-Za-z]{3}")
+_LETTERS = re.compile(r"[A-Za-z]{3,}")
 #: A count after a dispense label: "Disp: 1 (one) each", "Disp: ~ 10 (ten)".
 _RX_COUNT = re.compile(r"[\s:;.~_-]*(?P<n>[0-9]{1,4})\b")
 
@@ -697,12 +751,15 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
             return None
         return _found(line, Item(description=name.group(), **_details(text[name.end() :])))
     before = _MARKER.sub("", text[: code_match.start()])
-    if not _looks_like_item_code(text, code_match, name):
+    # The code opens the line, or follows the form's caption ("Item(s) ordered: E0250 ...").
+    caption = not before.strip(_MARKS) or _lexicon().columns["description"].search(before)
+    led = _led_description(text, code_match) if caption else None
+    if led is None and not _looks_like_item_code(text, code_match, name):
         return None
     if serial_label := _lexicon().serial.search(before):
         # "Oxygen concentrator, replaces S/N AB123 (E1390)": the serial is no description.
         before = before[: serial_label.start()].rstrip(" ,;(-")
-    description = _CODE_LEAD.sub("", before).strip(" ,-") or None
+    description = led or _CODE_LEAD.sub("", before).strip(" ,-") or None
     if name is not None and description and len(description) > len(name.group()) + 40:
         description = text[name.start() : code_match.start()]
         description = _CODE_LEAD.sub("", description).strip(" ,-")
@@ -725,6 +782,74 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
         details["brand_model"] = printed.strip(" ,(-") or None
     item = Item(description=description, hcpcs=code_match.group("code"), **details)
     return _found(line, item)
+
+
+#: Where a description after its code ends: a dash set off by a space before the details.
+_DETAILS_DASH = re.compile(r"\s[-\u2013]")
+
+
+def _led_description(text: str, code: re.Match[str]) -> str | None:
+    """The description after an existing code that opens a list line, up to its details:
+    "E0978 Positioning / seat belt - Disp qty 1", "E2603 Skin protection cushion #1"."""
+    if hcpcs.lookup(code.group("code")) is None:
+        return None
+    after = text[code.end() :]
+    ends = [m.start() for m in (_DETAILS_DASH.search(after), _QUANTITY.search(after)) if m]
+    description = after[: min(ends, default=len(after))].strip(_MARKS + "-")
+    return description if _LETTERS.search(description) else None
+
+
+#: A code in brackets after the words naming its item: "meropenem (J2185)", "per diem ($9502)".
+_BRACKETED = re.compile(r"[(\[](?P<code>[^()\[\]{}\s]{5,6})[)\]}]")
+
+
+def _prose_items(line: TextLine) -> list[Found[Item]]:
+    """The items a sentence names with their codes in brackets, each with the count the
+    words up to the next item's name give: "meropenem (J2185) 1 g IV q8h for 6 weeks, 126
+    doses in total", "home infusion nursing visits (99601) for line care, 7 in total"."""
+    named: list[tuple[int, str | None, re.Match[str]]] = []
+    for bracket in _BRACKETED.finditer(line.text):
+        code, cpt = _table_code(bracket.group("code"))
+        after = named[-1][2].end() if named else None
+        start = _name_start(line.text, after, bracket.start())
+        if (code or cpt) and _LETTERS.search(line.text, start, bracket.start()):
+            named.append((start, code, bracket))
+    items = []
+    for index, (start, code, bracket) in enumerate(named):
+        end = named[index + 1][0] if index + 1 < len(named) else len(line.text)
+        details = _details(line.text[bracket.end() : end])
+        count = _lexicon().prose_count.search(line.text, bracket.end(), end)
+        if count is not None:
+            details["quantity"] = int(count.group("n") or count.group("d")) or None
+        item = Item(description=line.text[start : bracket.start()], hcpcs=code, **details)
+        items.append(line.found(item, start, bracket.end()))
+    return items
+
+
+#: The clause an item's name opens after another item of the sentence: ", an infusion pump".
+_CLAUSE = re.compile(r".*[,.;]", re.DOTALL)
+
+
+def _name_start(text: str, after: int | None, end: int) -> int:
+    """Where the name of the item whose code is at ``end`` starts: after the last hand-over
+    word, else after the clause break since the item named before it (``after``), without
+    the words that join it on."""
+    lexicon = _lexicon()
+    handovers = lexicon.handovers.finditer(text[:end], after or 0)
+    if handovers:
+        start = handovers[-1].end()
+    elif after is not None:
+        clause = _CLAUSE.match(text, after, end)
+        start = clause.end() if clause else after
+    else:
+        start = 0
+    while (join := lexicon.joins.match(text, _next_word(text, start))) is not None:
+        start = join.end()
+    return start
+
+
+def _next_word(text: str, at: int) -> int:
+    return at + len(text[at:]) - len(text[at:].lstrip())
 
 
 def _listed_alone(text: str, name: PhraseMatch) -> bool:

@@ -451,3 +451,49 @@ def test_a_header_code_in_prose_is_not_taken() -> None:
     misread billable code than a category the doctor meant."""
     assert _codes("Mr. Robert Dubois is under my care for G47.33, T16.") == ["G47.33"]
     assert _codes("Mr. Robert Dubois is under my care for G47.33, I10.") == ["G47.33", "I10"]
+
+
+def test_a_code_whose_description_follows_it_is_read_in_any_section() -> None:
+    """The description settles what damaged print cannot: "247.1" is Z47.1 and "110" I10
+    (not J10 or L10) when the words after them describe those codes."""
+    lines = (
+        "Primary: 247.1 Aftercare following joint replacement surgery",
+        "Secondary: 110 Essential (primary) hypertension",
+        "Secondary: 291,81 History of falling",
+        "1 C189 Malignant neoplasm of colon, unspecified",
+        "2 N39 - Other disorders of urinary system",
+    )
+    assert _codes(*lines) == ["Z47.1", "I10", "Z91.81", "C18.9", "N39"]
+
+
+def test_codes_opening_rows_and_boxes_of_a_diagnosis_section() -> None:
+    lines = (
+        "21. DIAGNOSIS OR NATURE OF ILLNESS (ICD-10-CM)",
+        "A. 169.351 B. E11.22 C. 110 D.",
+        "2 | A419",
+        "_ *.£11.9°--",
+    )
+    assert _codes(*lines) == ["I69.351", "E11.22", "I10", "A41.9", "E11.9"]
+
+
+def test_a_row_of_a_diagnosis_section_is_no_code_without_one() -> None:
+    """A house number, specks, or a category a misread reaches are not codes: "719" is Z19
+    only by OCR, "N88" a row of specks, "}10" more often I10 than the category J10."""
+    lines = ("Diagnoses", "719 Carolyn Street", "N88 Be ee ee", "3 | J110 Essential hypertension")
+    assert _codes(*lines) == []
+    assert _codes("Dx: E11.65, }10") == ["E11.65"]
+
+
+def test_a_number_listed_after_a_dotted_code_is_its_billable_reading() -> None:
+    assert _codes("Dz: R26.81, 110") == ["R26.81", "I10"]
+    # In parentheses a number is as often an area code.
+    assert _codes("Dx: R26.81", "Home #: (602)913-8352") == ["R26.81"]
+
+
+def test_a_cpt_code_in_brackets_after_its_service_is_a_procedure() -> None:
+    page = _page("home infusion nursing visits (99601) for line care, 7 in total.")
+    procedures = [(f.value.code, f.value.system) for f in find_procedures([page])]
+    assert procedures == [("99601", "CPT")]
+    # One misread letter off a HCPCS code, or a ZIP code after its state, it is neither.
+    page = _page("per diem (59500) for 10 days; Springfield, IL (62701)")
+    assert find_procedures([page]) == []

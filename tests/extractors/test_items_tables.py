@@ -139,3 +139,92 @@ def test_each_rx_block_is_one_item_with_its_bracketed_or_noted_code_and_dispense
         ("Blood glucose monitor", "E0607", 1),
         ("Lancets (box of 100)", "A4259", 4),
     ]
+
+
+def test_every_code_led_list_line_is_an_item_described_after_its_code() -> None:
+    items = _items(
+        [
+            [
+                (
+                    0.05,
+                    "2. Item(s) ordered / description K0003 Lightweight manual wheelchair - Qty 1",
+                )
+            ],
+            [(0.05, "E0978 Positioning / seat belt - Disp qty 1")],
+            [(0.05, "E2603 Skin protection seat cushion 18 x 16 #1")],
+            [(0.05, "E0973 Adjustable height detachable armrests - Units 2")],
+        ]
+    )
+    assert _read(items) == [
+        ("Lightweight manual wheelchair", "K0003", 1),
+        ("Positioning / seat belt", "E0978", 1),
+        ("Skin protection seat cushion 18 x 16", "E2603", 1),
+        ("Adjustable height detachable armrests", "E0973", 2),
+    ]
+
+
+def test_a_title_naming_a_coded_item_is_no_second_item() -> None:
+    items = _items(
+        [
+            [(0.05, "DETAILED WRITTEN ORDER - HOSPITAL BED")],
+            [(0.05, "Please order the following.")],
+            [(0.05, "E0250 Hospital bed, fixed height, with mattress and rails - Units 1")],
+        ]
+    )
+    assert _read(items) == [("Hospital bed, fixed height, with mattress and rails", "E0250", 1)]
+
+
+def test_a_code_under_a_head_that_wrapped_is_still_the_rows_code() -> None:
+    items = _items(
+        [
+            [
+                (0.05, "Wd"),
+                (0.1, "Proc."),
+                (0.2, "Dressing"),
+                (0.5, "Change"),
+                (0.7, "Qty / month"),
+            ],
+            [(0.1, "code")],
+            [
+                (0.05, "1"),
+                (0.1, "A6021"),
+                (0.2, "Collagen dressing"),
+                (0.5, "2x/week"),
+                (0.7, "8"),
+            ],
+            [
+                (0.05, "2"),
+                (0.1, "A6251"),
+                (0.2, "Absorptive pad"),
+                (0.5, "daily"),
+                (0.7, "30"),
+            ],
+        ]
+    )
+    assert _read(items) == [
+        ("Collagen dressing", "A6021", 8),
+        ("Absorptive pad", "A6251", 30),
+    ]
+
+
+def test_items_a_letter_names_with_bracketed_codes_and_their_counts() -> None:
+    items = _items(
+        [
+            [(0.05, "Please start cefepime (J0692) 2 g IV every 8 hours for 2 weeks, 42 doses")],
+            [(0.05, "in total. Please also bill the home infusion per diem ($9501) for 14 days;")],
+            [
+                (
+                    0.05,
+                    "an infusion pump (E0781), 1 rental, and nursing visits (99601), 3 in all.",
+                )
+            ],
+        ]
+    )
+    assert _read(items) == [
+        ("cefepime", "J0692", 42),
+        ("home infusion per diem", "S9501", 14),  # "$" is an S OCR misread
+        ("infusion pump", "E0781", 1),
+        # A CPT code is no HCPCS code: the item is kept with its count, the code goes to
+        # the procedures.
+        ("nursing visits", None, 3),
+    ]
