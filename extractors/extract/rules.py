@@ -207,8 +207,10 @@ _PRESENT: Mapping[MissingPath, Callable[[Referral], bool]] = {
     "clinician.npi": lambda r: bool(r.clinician.npi),
     "diagnoses": lambda r: bool(r.diagnoses),
     "items": lambda r: bool(r.items),
-    "services": lambda r: bool(r.services),
-    "infusion": lambda r: _field_present(r, "infusion"),
+    # Visit lines and drug lines read as coded items order the services and the infusion
+    # as much as a visit frequency or a drug block does.
+    "services": lambda r: bool(r.services or r.items),
+    "infusion": lambda r: _field_present(r, "infusion") or bool(r.items),
     "dates.order": lambda r: r.dates.order is not None,
     "signature": lambda r: r.signature.present,
 }

@@ -319,3 +319,14 @@ def test_the_input_is_not_changed() -> None:
     referral = complete(items=[])
     run(referral, "CMS-485")
     assert referral.referral_type == "unknown" and referral.missing == []
+
+
+def test_coded_drug_and_visit_lines_order_the_infusion_and_the_services() -> None:
+    drug = [Item(description="Daptomycin", hcpcs="J0878", quantity=42)]
+    infusion = run(complete(items=drug), "Home infusion referral: IV via PICC")
+    assert infusion.referral_type == "infusion"
+    assert "infusion" not in infusion.missing
+    visits = [Item(description="Skilled nursing (RN) visits", hcpcs="G0299", quantity=8)]
+    home_health = run(complete(items=visits), "Home health plan of care, skilled nursing")
+    assert home_health.referral_type == "home_health"
+    assert "services" not in home_health.missing
