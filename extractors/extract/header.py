@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from extractors.extract.cover import is_fax_header_line
 from extractors.normalize import find_dates, parse_date
@@ -24,19 +24,9 @@ def transmitted_at(pages: Sequence[Page], fallback: datetime) -> datetime:
                 continue
             for _, _, text in find_dates(line.text):
                 parsed = parse_date(text, "signature", fallback.date())
-                # The file's own time may be long after the fax was sent (a folder copied
-                # or replayed later): any header date up to the file's day is the sending's.
-                if parsed is None or not _sent_by(parsed.date, fallback.date()):
+                if parsed is None or not parsed.plausible:
                     continue
                 clock = _TIME.search(line.text)
                 at = time(int(clock["h"]), int(clock["m"])) if clock else time(12)
                 return datetime.combine(parsed.date, at, tzinfo=UTC)
     return fallback
-
-
-#: How far back a fax header's date may lie before the file's own time.
-_HEADER_REACH = timedelta(days=5 * 365)
-
-
-def _sent_by(sent: date, filed: date) -> bool:
-    return filed - _HEADER_REACH <= sent <= filed + timedelta(days=1)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from extractors.extract.captions import caption_party, caption_path, captioned_values
 from extractors.extract.cover import is_cover_sheet
-from extractors.extract.header import transmitted_at
 from extractors.extract.parties import CONTESTED_CONFIDENCE, extract_parties
 from tests.extractors.laid_out import laid_out_page
 
@@ -237,13 +236,3 @@ def test_a_value_another_caption_contradicts_is_doubted() -> None:
     assert found["member.phone"].value == "7024618075"
     assert found["member.phone"].confidence <= CONTESTED_CONFIDENCE
     assert found["member.dob"].confidence > CONTESTED_CONFIDENCE
-
-
-def test_the_fax_headers_date_stands_when_the_file_came_much_later() -> None:
-    page = laid_out_page(
-        [[(0.0, "From: WHITEHEAD CARDIOLOGY Fax: (904) 485-8153 02/05/25 14:29 Page 1 of 3")]]
-    )
-    filed = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-    assert transmitted_at([page], filed) == datetime(2025, 2, 5, 14, 29, tzinfo=UTC)
-    # A header dated after the file arrived is no sending time.
-    assert transmitted_at([page], datetime(2024, 1, 1, tzinfo=UTC)).year == 2024
