@@ -85,8 +85,8 @@ def without_rules(image: Image.Image) -> Image.Image:
     ink = grey[:height, :width].astype(np.int16) < paper[:height, :width] - _INK_CONTRAST
     pooled = ink[0::2, 0::2] | ink[1::2, 0::2] | ink[0::2, 1::2] | ink[1::2, 1::2]
     length = max(_RULE_MIN_PIXELS, round(image.width * _RULE_SHARE)) // 2
-    across = _full_size(_long_runs(pooled, length), grey.shape)
-    down = _full_size(_long_runs(pooled.T, length).T, grey.shape)
+    across = _full_size(long_runs(pooled, length), grey.shape)
+    down = _full_size(long_runs(pooled.T, length).T, grey.shape)
     if not across.any() and not down.any():
         return image
     mask = across | down
@@ -126,7 +126,7 @@ def _full_size(mask: NDArray[np.bool_], shape: tuple[int, ...]) -> NDArray[np.bo
     return full
 
 
-def _long_runs(ink: NDArray[np.bool_], length: int) -> NDArray[np.bool_]:
+def long_runs(ink: NDArray[np.bool_], length: int) -> NDArray[np.bool_]:
     """The pixels of each row that lie in a run of ink at least ``length`` long."""
     height, width = ink.shape
     # A blank column either side makes every run start and end inside its own row.

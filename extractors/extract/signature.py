@@ -33,6 +33,7 @@ from PIL import Image
 from extractors.extract.found import Found, found_from_words
 from extractors.normalize.dates import find_dates, parse_date
 from extractors.pages import BBox, Page, ReadPage, Word
+from extractors.preprocess import long_runs
 
 Ink = NDArray[np.bool_]
 
@@ -604,7 +605,7 @@ def _rule_near(ink: Ink, caption: Word, height: float, *, below: bool) -> _Rule 
     if x1 <= x0 or bottom - top < 2:
         return None
     reach = max(1, round(_RULE_BREAK * unit))
-    pieces = _long_runs(ink[top:bottom], max(4, round(_RULE_PIECE * unit)))
+    pieces = long_runs(ink[top:bottom], max(4, round(_RULE_PIECE * unit)))
     rules = [
         blob
         for blob in _blobs(_widen(pieces, reach))
@@ -621,18 +622,6 @@ def _rule_near(ink: Ink, caption: Word, height: float, *, below: bool) -> _Rule 
         (rule.x0 + reach) / columns,
         (rule.x1 - reach) / columns,
     )
-
-
-def _long_runs(mask: Ink, length: int) -> Ink:
-    """The pixels of ``mask`` in horizontal runs at least ``length`` long."""
-    rows, starts, ends = _runs(mask)
-    long = ends - starts >= length
-    # +1 where a long run starts, -1 past its end: the running sum is 1 inside it.
-    marks = np.zeros((mask.shape[0], mask.shape[1] + 1), dtype=np.int32)
-    np.add.at(marks, (rows[long], starts[long]), 1)
-    np.add.at(marks, (rows[long], ends[long]), -1)
-    kept: Ink = np.cumsum(marks, axis=1)[:, :-1] > 0
-    return kept
 
 
 def _grow(mask: Ink, reach: int) -> Ink:
@@ -739,7 +728,7 @@ def _clear_rules(crop: Ink, unit: float) -> None:
     does not run along it. The rows next to such a row are the rule's thickness.
     """
     length = max(8, round(_RULE_RUN * unit))
-    crop &= ~_long_runs(crop, length)
+    crop &= ~long_runs(crop, length)
     ruled = np.flatnonzero(crop.mean(axis=1) >= _RULE_ROW_SHARE)
     for step in (-1, 0, 1):
         crop[np.clip(ruled + step, 0, crop.shape[0] - 1)] = False
@@ -826,8 +815,8 @@ def _bridged(ink: Ink, length: int, gap: int) -> Ink:
     """``ink`` with the gaps up to ``gap`` long closed in its lines (level or upright runs
     ``length`` long): a rubber stamp inks its box unevenly. Letters are left as they are, so
     the box's inside stays one piece."""
-    across = _widen(_long_runs(ink, length), gap)
-    down = _widen(_long_runs(ink.T, length), gap).T
+    across = _widen(long_runs(ink, length), gap)
+    down = _widen(long_runs(ink.T, length), gap).T
     closed: Ink = ink | across | down
     return closed
 
