@@ -20,6 +20,7 @@ from typing import Literal
 from extractors.extract.cover import is_fax_header_line
 from extractors.extract.labels import Row, is_column_gap, printed_rows, vocabulary
 from extractors.extract.textlines import load_data
+from extractors.normalize.sex import STATED_SEX
 from extractors.pages import Page, Word
 
 Party = Literal["member", "clinician", "other"]
@@ -246,7 +247,7 @@ def _segment_captions(segment: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     """A segment of a listing: a sex on its own ("male"), a plan beside its member number
     ("Kaiser Permanente no. 87712456399"), or a caption and its value ("tel. 720/804-7831")."""
     text = " ".join(w.text for w in segment)
-    if text.lower() in _SEX_WORDS:
+    if len(text) > 1 and text.lower() in STATED_SEX:
         yield "sex", segment
         return
     match = _PLAN_AND_ID.fullmatch(text)
@@ -258,8 +259,6 @@ def _segment_captions(segment: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     yield from _prefix_captions(segment)
 
 
-#: A sex written out in a listing.
-_SEX_WORDS = frozenset({"male", "female"})
 #: A plan's name, then the member's number in it: "Aetna Medicare no. W123456789".
 _PLAN_AND_ID = re.compile(
     r"(?P<plan>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5}) (?:no\.?|#|ID|number|member ID):?"

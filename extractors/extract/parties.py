@@ -38,6 +38,7 @@ from extractors.normalize import (
     split_person_name,
 )
 from extractors.normalize.names import PersonName
+from extractors.normalize.sex import SEX_WORDS
 from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
 from extractors.pages import Page, Word
@@ -51,7 +52,6 @@ class FoundDate(Found[date]):
     reason: str | None = None
 
 
-_SEX = {"m": "M", "male": "M", "f": "F", "female": "F", "u": "U", "unknown": "U"}
 _NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z'.\-]*,?$")
 _ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-.]{3,}[A-Za-z0-9]$")
 _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
@@ -145,7 +145,7 @@ def _phone(text: str, _reference: date) -> str | None:
 
 def _sex(text: str, _reference: date) -> str | None:
     first = text.split()[0].strip(".,:;()").lower() if text.split() else ""
-    return _SEX.get(first)
+    return SEX_WORDS.get(first)
 
 
 def _identifier(text: str, _reference: date) -> str | None:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from extractors.extract.checkboxes import PageInk, box_before
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.labels import is_column_gap, printed_rows
+from extractors.normalize.sex import STATED_SEX
 from extractors.pages import Page, ReadPage, Word
 
 #: The legends of the sex boxes, by the contract's value.
-SEX_LEGENDS = {"M": "M", "MALE": "M", "F": "F", "FEMALE": "F"}
+SEX_LEGENDS = {word.upper(): sex for word, sex in STATED_SEX.items()}
 #: Legends whose ticked box makes the order urgent.
 URGENT_LEGENDS = frozenset({"URGENT", "STAT", "ASAP", "EXPEDITED", "RUSH"})
 #: A caption asking the sex; M and F boxes elsewhere on a page are something else's.
