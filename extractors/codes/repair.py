@@ -14,6 +14,7 @@ from enum import Enum
 from itertools import product
 
 from extractors.codes import hcpcs, icd10
+from extractors.normalize.lookalikes import as_digit, as_letters, digit_confusions, reads_as_itself
 
 
 class _Slot(Enum):
@@ -21,23 +22,6 @@ class _Slot(Enum):
     DIGIT = "digit"
     ALNUM = "alnum"
 
-
-#: What a character seen on the page may really be, by the kind of character the code needs
-#: there. Lower-case l is listed as a letter lookalike (not read as L directly) because on a
-#: fax it is far more often an I or a 1.
-_AS_DIGIT = {"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "i": "1", "l": "1",
-             "S": "5", "s": "5", "$": "5", "B": "8", "Z": "2", "z": "2", "G": "6"}  # fmt: skip
-#: A fax drops thin strokes: the bottom bar of an E (read F), the hook of a J (read ], 3 or 1),
-#: the top of a Z (read 7); a currency sign is a letter with a stroke across it (£/€ E, $ S).
-_AS_LETTER = {"0": "O", "1": "ILJ", "l": "IL", "5": "S", "8": "B", "2": "Z", "6": "G",
-              "3": "J", "7": "Z", "F": "E", "$": "S", "£": "E", "€": "E",
-              "]": "J", "}": "J", "|": "IJ"}  # fmt: skip
-#: Lower-case l is never read as the letter L as printed: on a fax it is an I or a 1.
-_NOT_LITERAL = frozenset("l")
-
-#: Digits a fax blurs into one another: closed loops fill or open, a stroke goes missing.
-_DIGIT_LOOKALIKES = {"0": "689", "1": "7", "3": "589", "5": "368", "6": "058", "7": "1",
-                     "8": "03569", "9": "08"}  # fmt: skip
 
 #: More misreads than this in one short code is more likely another word than a code.
 _MAX_SUBSTITUTIONS = 2
@@ -118,11 +102,7 @@ def agreeing_code(code: str, printed: Iterable[str]) -> str | None:
 
 def _one_lookalike_digit_apart(a: str, b: str) -> bool:
     differ = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
-    return (
-        len(a) == len(b)
-        and len(differ) == 1
-        and differ[0][1] in _DIGIT_LOOKALIKES.get(differ[0][0], "")
-    )
+    return len(a) == len(b) and len(differ) == 1 and differ[0][1] in digit_confusions(differ[0][0])
 
 
 def _strip_noise(token: str) -> str:
@@ -165,17 +145,17 @@ def _readings(chars: str, slots: Sequence[_Slot]) -> Iterator[tuple[str, int]]:
 
 def _char_readings(char: str, slot: _Slot) -> list[tuple[str, int]]:
     """(character, 1 if it is a substitution else 0) for what ``char`` may be in ``slot``."""
-    if not char.isascii() and char not in _AS_LETTER:
+    if not char.isascii() and not as_letters(char):
         return []
     wants_letter = slot is not _Slot.DIGIT
     wants_digit = slot is not _Slot.LETTER
     readings: list[tuple[str, int]] = []
-    if wants_letter and char.isascii() and char.isalpha() and char not in _NOT_LITERAL:
+    if wants_letter and char.isascii() and char.isalpha() and reads_as_itself(char):
         readings.append((char.upper(), 0))
     if wants_digit and char.isdigit():
         readings.append((char, 0))
     if wants_letter:
-        readings.extend((letter, 1) for letter in _AS_LETTER.get(char, ""))
-    if wants_digit and char in _AS_DIGIT:
-        readings.append((_AS_DIGIT[char], 1))
+        readings.extend((letter, 1) for letter in as_letters(char))
+    if wants_digit and (digit := as_digit(char, group="code")) is not None:
+        readings.append((digit, 1))
     return readings

@@ -23,6 +23,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.normalize.dates import find_dates
+from extractors.normalize.lookalikes import fold_label
 from extractors.pages import BBox, Page, Word, union
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
@@ -124,17 +125,6 @@ class Candidate:
         return " ".join(w.text for w in self.words)
 
 
-#: Faxes blur i, l and 1 into one stroke and o into 0 ("Medicald ID", "P0licy"): labels and
-#: lines are matched with those folded together. One character for one, so offsets hold.
-_FOLDS = str.maketrans({"l": "i", "1": "i", "0": "o"})
-
-
-def _folded(text: str) -> str:
-    # Per character: a few letters lower-case to two ("İ"), which would shift offsets.
-    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered.translate(_FOLDS)
-
-
 def _variants(label: str) -> set[str]:
     # OCR and typists drop dots ("DOB", "Policy No") and add marks; the tokenizer splits
     # trailing marks off, so only the dotless spelling needs adding. Short words are
@@ -193,7 +183,7 @@ def vocabulary(path: Path = LABELS_FILE) -> Vocabulary:
                     raise ValueError(f"label {label!r} is listed for two meanings")
                 continue
             specs[key] = spec
-            matcher.add(key, [nlp.make_doc(_folded(variant))])
+            matcher.add(key, [nlp.make_doc(fold_label(variant))])
     return Vocabulary(nlp, matcher, specs)
 
 
@@ -271,7 +261,7 @@ def _remainder(word: Word, cut: int) -> Word | None:
 
 
 def _line_hits(vocab: Vocabulary, page: Page, number: int, line: Row) -> list[LabelHit]:
-    doc = vocab.nlp.make_doc(_folded(line.text))
+    doc = vocab.nlp.make_doc(fold_label(line.text))
     found = [(doc[s:e], vocab.nlp.vocab.strings[m]) for m, s, e in vocab.matcher(doc)]
     # Longest first, so "Patient Phone" wins over "Patient" and "Supplier NPI" over "NPI".
     found.sort(key=lambda f: (-(f[0].end_char - f[0].start_char), f[0].start_char))

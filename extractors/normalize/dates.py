@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from extractors.normalize.lookalikes import digit_confusions
 from extractors.normalize.ocr_digits import repair_digit_runs
 
 DateRole = Literal["dob", "order", "service", "discharge", "signature", "face_to_face"]
@@ -43,7 +44,8 @@ MONTH_NAMES: dict[str, int] = {
     "dec": 12,
 }
 
-_ZERO_LOOKALIKES = "689"
+#: What a fax may read a printed 0 as, when part of its loop is lost.
+_ZERO_LOOKALIKES = digit_confusions("0")
 # Longest names first so "March" is not cut short at "Mar".
 _MONTH = "(?P<month_name>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>\d{4}|\d{2})"

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import re
 
-# Letters OCR commonly reads in place of a digit on faxed, low-resolution text.
-DIGIT_LOOKALIKES = {"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
+from extractors.normalize.lookalikes import as_digit, digit_class, digit_translation
 
-_LOOKALIKE_CLASS = "".join(re.escape(ch) for ch in DIGIT_LOOKALIKES)
-_RUN_CHAR = f"[0-9{_LOOKALIKE_CLASS}]"
+#: A digit, or a glyph OCR reads for one anywhere on the page (data/ocr_lookalikes.toml).
+_RUN_CHAR = f"[0-9{digit_class('common')}]"
 # A run is digits and look-alikes joined by date or phone separators; a letter on either
 # side means the run is part of a word, not a number.
 _DIGIT_RUN = re.compile(rf"(?<![A-Za-z]){_RUN_CHAR}+(?:[ \t]*[-/.][ \t]*{_RUN_CHAR}+)*(?![A-Za-z])")
-_TRANSLATION = str.maketrans(DIGIT_LOOKALIKES)
+_TRANSLATION = digit_translation("common")
 
 
 def _repair_run(match: re.Match[str]) -> str:
     run = match.group()
     digits = sum(ch.isdigit() for ch in run)
-    lookalikes = sum(ch in DIGIT_LOOKALIKES for ch in run)
+    lookalikes = sum(as_digit(ch, group="common") is not None for ch in run)
     # A run that is mostly look-alikes ("I", "Ol") is more likely a word than a number.
     if digits == 0 or lookalikes > digits:
         return run
