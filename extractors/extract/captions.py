@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import takewhile
 from typing import Literal
 
 from extractors.extract.cover import is_fax_header_line
@@ -38,6 +39,8 @@ _MAX_HEADING_WORDS = 8
 _BOX_NUMBER = re.compile(r"[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]?")
 #: The same at the head of a caption, glued to it or not: "6.CITY", "'1. ENROLLEE NAME".
 _BOX_HEAD = re.compile(r"^[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]\s*(?=\S)|^[^\w]*\d{1,2}\s+")
+#: A box number as a word of its own: "8." of "7. STATE 8. ZIP CODE".
+_INNER_BOX_NUMBER = re.compile(r"\d{1,2}[A-Za-z]?\.")
 #: A hint in brackets after a caption: "(MM/DD/YYYY)", "(Last, First, MI)".
 _HINT = re.compile(r"[({\[][^)}\]]*[)}\]]?")
 #: Marks that may open a caption's cell: a tick box ("[X]", "[ ]"), a box number ("7."), dots.
@@ -48,6 +51,10 @@ _MAX_CELL_WORDS = 12
 _MAX_BAND_CAPTION_WORDS = 7
 #: A value row sits within this many of its text heights of its captions.
 _MAX_BAND_STEP = 3.5
+#: A value wrapped inside its cell goes on within this many text heights of its line above.
+_MAX_WRAP_STEP = 1.6
+#: Marks a form prints between the cells of one row.
+_SEPARATORS = frozenset({"|", "||", "\u2022", "\u00b7", "\u2502"})
 #: Words may start a little left of their caption (centred or boxed cells).
 _COLUMN_SLACK = 0.015
 
@@ -127,12 +134,18 @@ def caption_party(caption: str) -> Party | None:
     return None
 
 
-def caption_path(caption: str) -> str | None:
-    """The contract path a caption's cue words score highest, or None when none scores."""
+def caption_path(caption: str, party: Party | None = None) -> str | None:
+    """The contract path a caption's cue words score highest, or None when none scores.
+
+    Given whose value it is (from the caption or its section), only that party's paths
+    compete: "Phone" in a prescriber's box is the clinician's phone.
+    """
     _, paths = _registry()
     text = _normal(caption)
     best, best_score = None, 0.0
     for path, cues in paths.items():
+        if party is not None and cues.party is not None and cues.party != party:
+            continue
         if any(_holds(text, cue) for cue in cues.excluded):
             continue
         strong = sum(1.0 for cue in cues.cues if _holds(text, cue))
@@ -156,6 +169,19 @@ def _cue_words() -> frozenset[str]:
         for word in cue.split()
         if len(word) > 1
     )
+
+
+@cache
+def _caption_words() -> frozenset[str]:
+    parties, paths = _registry()
+    cues = [cue for party in parties.values() for cue in party]
+    cues += [c for p in paths.values() for c in (*p.cues, *p.weak, *p.excluded, *p.alone)]
+    return frozenset(word for cue in cues for word in cue.split())
+
+
+def is_caption_word(word: str) -> bool:
+    """Whether a word belongs to captions ("ID", "GRP", "Member"), so it is no value's part."""
+    return _normal(word).strip() in _caption_words()
 
 
 def _is_cue_word(word: str) -> bool:
@@ -201,7 +227,7 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
         caption = " ".join(w.text for w in words)
         tail = row.words[end].text
         glued = _CAPTION_END.split(tail, maxsplit=1)
-        value = row.words[end + 1 : stop]
+        value = list(takewhile(lambda w: not _is_separator(w), row.words[end + 1 : stop]))
         if len(glued) == 2 and glued[1].strip():
             # "DOB:01/02/45": the value glued to its caption.
             first = row.words[end]
@@ -233,7 +259,10 @@ def _segments(words: list[Word]) -> Iterator[list[Word]]:
     """The words cut after each comma or semicolon."""
     segment: list[Word] = []
     for word in words:
-        if word.text.endswith((",", ";")):
+        if _NUMBER_CUE_MISREAD.fullmatch(word.text):
+            # "Tricare East no, 96536679455": OCR's comma for the dot of "no.", no cut.
+            segment.append(word.model_copy(update={"text": word.text[:-1] + "."}))
+        elif word.text.endswith((",", ";")):
             trimmed = word.model_copy(update={"text": word.text.rstrip(",;")})
             yield [*segment, trimmed] if trimmed.text else segment
             segment = []
@@ -254,15 +283,17 @@ def _segment_captions(segment: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     if match is not None:
         plan = len(match.group("plan").split())
         yield "insurance", segment[:plan]
-        yield "member id", segment[-1:]
+        yield "member id", segment[-len(match.group("id").split()) :]
         return
     yield from _prefix_captions(segment)
 
 
+#: "no," or "No;" where a letter's listing prints "no." before a number.
+_NUMBER_CUE_MISREAD = re.compile(r"(?i)no[,;]")
 #: A plan's name, then the member's number in it: "Aetna Medicare no. W123456789".
 _PLAN_AND_ID = re.compile(
     r"(?P<plan>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5}) (?:no\.?|#|ID|number|member ID):?"
-    r" (?P<id>[A-Z0-9-]*\d[A-Z0-9-]{4,})",
+    r" (?P<id>(?:[A-Z]{2,4} )?[A-Z0-9-]*\d[A-Z0-9-]{4,})",
 )
 
 
@@ -288,15 +319,20 @@ def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | Non
 
 
 def _cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
-    """The row cut at its column gaps."""
+    """The row cut at its column gaps and at printed separators ("NPI 1234 | T 919...")."""
     cell: list[Word] = []
     for word in words:
-        if cell and is_column_gap(page, cell[-1], word):
+        if cell and (_is_separator(word) or is_column_gap(page, cell[-1], word)):
             yield cell
             cell = []
-        cell.append(word)
+        if not _is_separator(word):
+            cell.append(word)
     if cell:
         yield cell
+
+
+def _is_separator(word: Word) -> bool:
+    return word.text in _SEPARATORS
 
 
 def _caption_size(cell: list[Word]) -> int:
@@ -331,8 +367,8 @@ def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     size = _caption_size(cell)
     shouting = cell[0].text.isupper() and len(cell[0].text) > 1
     caption = " ".join(w.text for w in cell[:size])
-    if size >= len(cell) or caption_path(caption) is None:
-        return
+    if size >= len(cell) or "," in caption or caption_path(caption) is None:
+        return  # a comma is the value's: "Heatherstad, MD 21157" is a town, a state and a ZIP
     value = cell[size:]
     if shouting:
         # "CITY Laramouth ST CA ZIP 91725": the next capitalised cue word opens the next
@@ -370,15 +406,48 @@ def _caption_text(cell: list[Word]) -> str:
 def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
     """The cells of a row of captions printed over (or under) their values, or None when the
     row holds values: a digit outside the box numbers, or no cell that names a path."""
-    cells = list(_cells(page, row.words))
+    cells = [part for cell in _cells(page, row.words) for part in _at_box_numbers(cell)]
     if any(len(cell) > _MAX_BAND_CAPTION_WORDS for cell in cells):
         return None  # a sentence, not a caption
     texts = [_caption_text(cell) for cell in cells]
     if any(c.isdigit() or c in ":;" for text in texts for c in text):
         return None
     numbered = any(_BOX_HEAD.match(" ".join(w.text for w in cell)) for cell in cells)
-    named = sum(1 for text in texts if caption_path(text) is not None or _is_date_caption(text))
-    return cells if named and (numbered or len(cells) >= 2) else None
+    names = [caption_path(text) is not None or _is_date_caption(text) for text in texts]
+    if any(_is_name_list(text) for text in texts):
+        return None  # "Name   Marshall, Robert K.": a caption and its value
+    dated = any(_is_date_caption(t) or (caption_path(t) or "").startswith("dates.") for t in texts)
+    if len(cells) == 2 and not (numbered or dated) and any(map(_is_plain_value, texts)):
+        # "Insurance   Aetna Medicare": a caption and its value. A signature line's
+        # captions ("Physician signature   Date signed") stay a band however OCR reads them.
+        return None
+    return cells if any(names) and (numbered or len(cells) >= 2) else None
+
+
+def _at_box_numbers(cell: list[Word]) -> Iterator[list[Word]]:
+    """A cell cut before each box number inside it: "7. STATE 8. ZIP CODE" is two boxes."""
+    start = 0
+    for at in range(1, len(cell)):
+        if _INNER_BOX_NUMBER.fullmatch(cell[at].text):
+            yield cell[start:at]
+            start = at
+    yield cell[start:]
+
+
+def _is_name_list(text: str) -> bool:
+    """A value listed with commas ("Marshall, Robert K.", "Tulsa, OK"), not a caption's list
+    of cue words ("City, State, ZIP")."""
+    parts = [part.split() for part in text.split(",")]
+    return len(parts) > 1 and any(
+        words and words[0][:1].isupper() and not _is_cue_word(words[0]) for words in parts[1:]
+    )
+
+
+def _is_plain_value(text: str) -> bool:
+    """Words that name no party and hold a word no caption uses: "Aetna Medicare Advantage",
+    not "Date of birth" or "Requesting provider"."""
+    words = [w for w in text.split() if any(c.isalnum() for c in w)]
+    return caption_party(text) is None and any(not (_is_cue_word(w) or w.islower()) for w in words)
 
 
 def _is_date_caption(text: str) -> bool:
@@ -393,25 +462,74 @@ def _band_values(
 
     Boxed forms print the caption over the value; a signature block prints it under the line
     ("PHYSICIAN SIGNATURE   DATE"), so a band that names a signature reads the row above.
+    A caption may wrap onto a row of its own ("Daytime" over "phone"), and so may a value
+    ("5848 Hughes" over "Flat Apt. 373").
     """
     cells = sorted((cell for index in band for cell in bands[index]), key=lambda c: c[0].bbox[0])
     signed = any("sign" in _caption_text(cell).lower() for cell in cells)
+    step = -1 if signed else 1
     at = band[0] - 1 if signed else band[-1] + 1
+    lefts = [cell[0].bbox[0] - _COLUMN_SLACK for cell in cells]
+    if not signed and 0 <= at < len(rows) and _is_caption_tail(rows[at]):
+        for word in rows[at].words:
+            cells[_column(lefts, word.bbox[0])].append(word)
+        at += 1
     if not 0 <= at < len(rows) or at in bands:
         return
-    value_row = rows[at]
-    height = max(w.bbox[3] - w.bbox[1] for w in value_row.words)
-    gap = abs(value_row.words[0].bbox[1] - rows[band[0 if signed else -1]].words[0].bbox[1])
+    height = max(w.bbox[3] - w.bbox[1] for w in rows[at].words)
+    gap = abs(rows[at].words[0].bbox[1] - rows[at - step].words[0].bbox[1])
     if gap > _MAX_BAND_STEP * height:
         return
-    for number, cell in enumerate(cells):
-        left = cell[0].bbox[0] - _COLUMN_SLACK
-        right = cells[number + 1][0].bbox[0] - _COLUMN_SLACK if number + 1 < len(cells) else 1.0
-        words = [w for w in value_row.words if left <= w.bbox[0] < right]
+    columns: list[list[Word]] = [[] for _ in cells]
+    for word in rows[at].words:
+        if word.bbox[0] >= lefts[0]:
+            columns[_column(lefts, word.bbox[0])].append(word)
+    if not signed:
+        for row in _wrapped_rows(page, rows, at, bands, height):
+            placed = [(_column(lefts, w.bbox[0]), w) for w in row.words]
+            if any(w.bbox[0] < lefts[0] or not columns[c] for c, w in placed):
+                break  # a word outside the values' columns: the band's rows have ended
+            for column, word in placed:
+                columns[column].append(word)
+    for cell, words in zip(cells, columns, strict=True):
         caption = _caption_text(cell)
         if words:
             named = "date signed" if signed and _is_date_caption(caption) else caption
             yield named, words, cell[0].bbox[0]
+
+
+def _names_a_path(page: Page, row: Row) -> bool:
+    """Whether a row is captions of its own: boxed ("5. STREET ADDRESS") or two or more
+    that name paths ("Street address  City"); one word such as "Medicaid" is a value."""
+    cells = list(_cells(page, row.words))
+    named = sum(caption_path(_caption_text(cell)) is not None for cell in cells)
+    return named > 1 or any(_INNER_BOX_NUMBER.fullmatch(cell[0].text) for cell in cells)
+
+
+def _column(lefts: list[float], x0: float) -> int:
+    """The column a word starting at ``x0`` falls in: the last whose left edge it passes."""
+    return max((i for i, left in enumerate(lefts) if left <= x0), default=0)
+
+
+def _is_caption_tail(row: Row) -> bool:
+    """A row continuing the captions above it: only lower-case words ("phone", "of birth")."""
+    return all(w.text.isalpha() and w.text.islower() for w in row.words)
+
+
+def _wrapped_rows(
+    page: Page, rows: list[Row], at: int, bands: dict[int, list[list[Word]]], height: float
+) -> Iterator[Row]:
+    """The rows after a band's value row that continue its values: set as close as the lines
+    of one cell, with no colon and no caption of their own."""
+    below = at + 1
+    while below < len(rows) and below not in bands:
+        row = rows[below]
+        if row.words[0].bbox[1] - rows[below - 1].words[0].bbox[1] > _MAX_WRAP_STEP * height:
+            return
+        if ":" in row.text or _is_heading(row) or _names_a_path(page, row):
+            return
+        yield row
+        below += 1
 
 
 def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
@@ -447,7 +565,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     columns.append((x0, party))
                 else:
                     party = _column_party(columns, x0)
-                path = caption_path(caption)
+                path = caption_path(caption, party or section)
                 if party is None and section is None and path in _CONTACT and not member_seen:
                     # Above the member's first value a phone, fax or address is the
                     # letterhead's: the sending office's.

@@ -15,7 +15,12 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from extractors.extract.captions import Captioned, captioned_values
+from extractors.extract.captions import (
+    Captioned,
+    caption_path,
+    captioned_values,
+    is_caption_word,
+)
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.found import Found, found_from_words
@@ -37,6 +42,7 @@ from extractors.normalize import (
     parse_phone,
     split_person_name,
 )
+from extractors.normalize.lookalikes import digit_class, digit_translation, fold_label
 from extractors.normalize.names import PersonName
 from extractors.normalize.sex import SEX_WORDS
 from extractors.normalize.specks import without_specks
@@ -83,6 +89,8 @@ def _clean_name_text(text: str) -> str:
         tokens.pop()
     while tokens and not any(c.isalnum() for c in tokens[0]):
         tokens.pop(0)
+    if tokens and re.fullmatch(r"\([A-Za-z.]+\)", tokens[-1]):
+        tokens[-1] = tokens[-1][1:-1]  # "Gonzales, James S (MD)": a credential in brackets
     tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t != "|"]
     if tokens and len(tokens[-1]) > 4 and tokens[-1].endswith("."):
         tokens[-1] = tokens[-1].rstrip(".")  # "WASHINGTON.": a speck; "Jr." keeps its dot
@@ -98,7 +106,7 @@ def _name(text: str) -> PersonName | None:
         return None
     if not tokens[0][:1].isupper() or _holds_label(tokens, specs):
         return None
-    if any(_folded(t.strip(",.:")) in _label_words() for t in tokens):
+    if any(fold_label(t.strip(",.:")) in _label_words() for t in tokens):
         return None  # a label OCR misread: "Patlent's Name"
     parsed = split_person_name(text)
     if parsed is None or not parsed.first or not parsed.last:
@@ -117,16 +125,11 @@ def _holds_label(tokens: list[str], specs: Mapping[str, object]) -> bool:
     )
 
 
-def _folded(word: str) -> str:
-    # Faxes blur i into l or 1 and o into 0: fold them so a misread label still reads as one.
-    return word.lower().replace("l", "i").replace("1", "i").replace("0", "o")
-
-
 @cache
 def _label_words() -> frozenset[str]:
-    """Label words that never stand in a person's name, folded like ``_folded``."""
+    """Label words that never stand in a person's name, folded so a misread one still is."""
     single = {key for key in vocabulary().specs if " " not in key}
-    return frozenset(_folded(word) for word in {*single, "name", "name:"} if len(word) > 2)
+    return frozenset(fold_label(word) for word in {*single, "name", "name:"} if len(word) > 2)
 
 
 def _date_reader(role: DateRole) -> Read:
@@ -161,21 +164,30 @@ def _member_id(text: str, reference: date) -> str | None:
     parts = text.split()
     if len(parts) > 1 and _MBI.fullmatch(joined := _mbi(_EDGE_MARKS.sub("", "".join(parts[:2])))):
         return joined  # "2R7 1WP8WY68": a space OCR set inside an MBI
+    if len(parts) > 1 and _SPACED_PREFIX.fullmatch(parts[0]) and not is_caption_word(parts[0]):
+        if (tail := _EDGE_MARKS.sub("", parts[1])).isdigit() and len(tail) >= _MIN_SPACED_TAIL:
+            return parts[0] + tail  # "RNY 546453166": a plan's prefix printed apart
     token = _identifier(text, reference)
     return None if token is None else _prefixed_digits(_mbi(token))
 
 
+#: A plan's letter prefix printed apart from the member's number ("RNY 546453166"), and
+#: the fewest digits such a number has.
+_SPACED_PREFIX = re.compile(r"[A-Z]{2,4}")
+_MIN_SPACED_TAIL = 6
 #: A plan's member ID of a short letter prefix and digits ("H015612818"), where OCR reads a
 #: 0 after the prefix as the letter O ("HO15612818").
-_PREFIXED_DIGITS = re.compile(r"([A-Z]{0,3}?)([0-9OIl]{6,})")
-_AS_DIGITS = str.maketrans({"O": "0", "I": "1", "l": "1"})
+_PREFIXED_DIGITS = re.compile(rf"([A-Z]{{0,3}}?)([0-9{digit_class('same_shape')}]{{6,}})")
+#: Only the glyphs printed with a digit's own shape: the tail is a plan's own number, not a
+#: field whose shape demands digits.
+_AS_ID_DIGIT = digit_translation("same_shape")
 
 
 def _prefixed_digits(token: str) -> str:
     match = _PREFIXED_DIGITS.fullmatch(token)
     if match is None or sum(c.isdigit() for c in match.group(2)) < 5:
         return token
-    return match.group(1) + match.group(2).translate(_AS_DIGITS)
+    return match.group(1) + match.group(2).translate(_AS_ID_DIGIT)
 
 
 #: A Medicare Beneficiary Identifier: digit, letter, letter-or-digit, digit, letter,
@@ -185,11 +197,13 @@ _MBI = re.compile(
     rf"[1-9][{_MBI_LETTER}][{_MBI_LETTER}0-9][0-9][{_MBI_LETTER}][{_MBI_LETTER}0-9][0-9]"
     rf"[{_MBI_LETTER}]{{2}}[0-9]{{2}}"
 )
-#: The letters an MBI never uses, as the digits OCR mistakes them for.
-_MBI_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8"})
+#: The letters an MBI never uses: anywhere in an MBI, each is OCR's look-alike of a digit.
+_MBI_NEVER = "BILOSZ"
+_MBI_DIGITS = digit_translation("slot", among=_MBI_NEVER)
 #: Which of an MBI's eleven characters are always digits.
 _MBI_DIGIT_SLOTS = (True, False, False, True, False, False, True, False, False, True, True)
-_AS_SLOT_DIGIT = str.maketrans({"D": "0", "Q": "0", "G": "6", "T": "7", "A": "4"})
+#: Where an MBI holds only a digit, any letter that looks like one is that digit.
+_AS_SLOT_DIGIT = digit_translation("slot")
 
 
 def _mbi(token: str) -> str:
@@ -218,6 +232,15 @@ def _npi(text: str, _reference: date) -> str | None:
 def _free_text(text: str, _reference: date) -> str | None:
     value = without_specks(text).strip(" ,;:.-")
     return value if value and any(c.isalpha() for c in value) and len(value) <= 80 else None
+
+
+def _name_part(text: str, _reference: date) -> str | None:
+    """The first word of a "First name" or "Last name" box, when it is name-shaped and not
+    the caption of the next box ("Last  First  D/O/B" read across a band of captions)."""
+    words = without_specks(text).strip(" ,;:.-").split()
+    if not words or not _NAME_TOKEN.match(words[0]) or caption_path(words[0]) is not None:
+        return None
+    return words[0].rstrip(",")
 
 
 def _trim_marks(tokens: list[str]) -> list[str]:
@@ -417,11 +440,11 @@ def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
     for part in ("first_name", "last_name"):
         hit = _first(
             (s for c in doc.labelled(f"member.{part}") for s in _label_sources(c, "")),
-            _free_text,
+            _name_part,
             date.min,
         )
         if hit is not None:
-            out[f"member.{part}"] = found_from_words(hit[0].split()[0], hit[1].page, hit[1].words)
+            out[f"member.{part}"] = found_from_words(hit[0], hit[1].page, hit[1].words)
     if "member.sex" not in out:
         for mention in doc.mentions:
             if mention.path.startswith("member.sex.") and mention.words:
@@ -577,12 +600,13 @@ def _header_fax(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
 def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
     """Paths no listed label filled, from captions whose cue words name them."""
     for party in ("member", "clinician"):
-        if f"{party}.last_name" in out:
+        if f"{party}.last_name" in out and f"{party}.first_name" in out:
             continue
-        for value in doc.captioned:
-            if value.path == f"{party}.name" and (name := _name(value.text)) is not None:
-                out[f"{party}.first_name"] = found_from_words(name.first, value.page, value.words)
-                out[f"{party}.last_name"] = found_from_words(name.last, value.page, value.words)
+        for text, page, words in _captioned_names(doc.captioned, party):
+            if (name := _name(text)) is not None:
+                # A part a listed label already gave stays; the caption fills the other.
+                out.setdefault(f"{party}.first_name", found_from_words(name.first, page, words))
+                out.setdefault(f"{party}.last_name", found_from_words(name.last, page, words))
                 break
     for path, read in READERS.items():
         if path in out:
@@ -595,6 +619,29 @@ def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) 
         )
         if (hit := _first(sources, read, reference)) is not None:
             out[path] = _found(path, *hit)
+
+
+#: A surname cell holds a word or a few ("De la Cruz"); more is a sentence.
+_MAX_SURNAME_WORDS = 3
+
+
+def _captioned_names(values: list[Captioned], party: str) -> Iterator[tuple[str, Page, list[Word]]]:
+    """A party's captioned names: whole ones, and a "Last" cell joined with the "First" cell
+    beside it on the same page, as "Last, First"."""
+    for index, value in enumerate(values):
+        if value.path == f"{party}.name":
+            yield value.text, value.page, value.words
+        elif value.path == f"{party}.last_name":
+            first = next(
+                (
+                    other
+                    for other in values[max(0, index - 1) : index + 2]
+                    if other.path == f"{party}.first_name" and other.page is value.page
+                ),
+                None,
+            )
+            if first is not None and len(value.words) <= _MAX_SURNAME_WORDS:
+                yield f"{value.text}, {first.text}", value.page, [*value.words, *first.words]
 
 
 #: How many city, state and ZIP cells may follow the street's.

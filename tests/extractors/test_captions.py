@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from extractors.extract.captions import caption_party, caption_path, captioned_values
 from extractors.extract.cover import is_cover_sheet
 from extractors.extract.parties import CONTESTED_CONFIDENCE, extract_parties
@@ -187,6 +189,38 @@ def test_a_letters_subject_line_lists_the_members_values() -> None:
     assert values["member.phone"] == "7208047831"
 
 
+@pytest.mark.parametrize(
+    ("listing", "plan", "member_id"),
+    [
+        # OCR reads the dot of "no." as a comma: still the number's cue, not a cut.
+        ("Re: born 1943/01/22, male, Tricare East no, 96536679455", "Tricare East", "96536679455"),
+        # A plan's letter prefix printed apart from the number.
+        ("Re: born 08/29/1964, male, Aetna no. UV 9660767", "Aetna", "UV9660767"),
+    ],
+)
+def test_a_subject_lines_plan_and_number_through_print_and_ocr_quirks(
+    listing: str, plan: str, member_id: str
+) -> None:
+    page = laid_out_page([[(0.06, listing)]])
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert values["payer.name"] == plan
+    assert values["member.member_id"] == member_id
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "ID# RNY 546453166 GROUP# 576892",
+        "Financial class: Aetna ID card #: RNY546453166",
+        "Insurer: Medi-Cal Enrollee ID: RNY546453166",
+    ],
+)
+def test_member_ids_under_unlisted_captions_and_with_a_spaced_prefix(row: str) -> None:
+    page = laid_out_page([[(0.06, "PATIENT Grace Okafor")], [(0.06, row)]])
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert values["member.member_id"] == "RNY546453166"
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
@@ -236,3 +270,129 @@ def test_a_value_another_caption_contradicts_is_doubted() -> None:
     assert found["member.phone"].value == "7024618075"
     assert found["member.phone"].confidence <= CONTESTED_CONFIDENCE
     assert found["member.dob"].confidence > CONTESTED_CONFIDENCE
+
+
+def test_a_band_of_captions_reads_wrapped_captions_and_wrapped_values() -> None:
+    # A requisition's demographics: captions across the page, a caption wrapped onto a
+    # second row ("Daytime" / "phone"), and values wrapped inside their cells.
+    page = laid_out_page(
+        [
+            [(0.05, "PATIENT DEMOGRAPHICS")],
+            [
+                (0.05, "Last"),
+                (0.15, "First"),
+                (0.23, "Birth date"),
+                (0.36, "Sex"),
+                (0.42, "Mailing addr"),
+                (0.55, "City"),
+                (0.66, "ST"),
+                (0.70, "ZIP"),
+                (0.76, "Daytime"),
+                (0.88, "Plan"),
+            ],
+            [(0.76, "phone")],
+            [
+                (0.05, "Okafor"),
+                (0.15, "Grace"),
+                (0.23, "03/14/51"),
+                (0.36, "F"),
+                (0.42, "12 Birch Lane"),
+                (0.55, "Fort"),
+                (0.66, "TX"),
+                (0.70, "75001"),
+                (0.76, "214.555.0188"),
+                (0.88, "Lone Star"),
+            ],
+            [(0.42, "Unit 4B"), (0.55, "Worth"), (0.88, "Health")],
+            [(0.05, "Comments: none")],
+        ],
+        line_height=0.014,
+    )
+    values = {path: f.value for path, f in extract_parties([page], date(2025, 8, 20)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Grace", "Okafor")
+    assert values["member.dob"] == date(1951, 3, 14)
+    assert values["member.sex"] == "F"
+    assert values["member.address"]["line1"] == "12 Birch Lane Unit 4B"
+    assert values["member.address"]["city"] == "Fort Worth"
+    assert values["member.address"]["postal_code"] == "75001"
+    assert values["member.phone"] == "2145550188"
+    assert values["payer.name"] == "Lone Star Health"
+
+
+def test_printed_separators_cut_a_row_into_cells_and_single_letters_caption_numbers() -> None:
+    page = laid_out_page(
+        [
+            [(0.05, "Patient: Grace Okafor")],
+            [
+                (
+                    0.05,
+                    "Authorizing provider: NWOSU, Adaeze T (MD) | NPI 1234567893"
+                    " | T 919.372.1295 | F 303.343.5959",
+                )
+            ],
+        ]
+    )
+    values = {path: f.value for path, f in extract_parties([page], date(2025, 8, 20)).items()}
+    assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Adaeze", "Nwosu")
+    assert values["clinician.npi"] == "1234567893"
+    assert values["clinician.phone"] == "9193721295"
+    assert values["clinician.fax"] == "3033435959"
+
+
+def test_a_caption_beside_its_value_is_no_band_of_captions() -> None:
+    # Neither a name after its caption nor a plan's name is a caption over a value row; the
+    # row under them is no one's name.
+    page = laid_out_page(
+        [
+            [(0.05, "Discharged to: Home"), (0.60, "Name"), (0.70, "Marshall, Robert K.")],
+            [(0.05, "Room / bed 203-B"), (0.60, "Health insurance"), (0.75, "Aetna Medicare")],
+            [(0.05, "Admitted 11/01/2025"), (0.60, "Legal sex"), (0.70, "Male")],
+        ]
+    )
+    values = {path: f.value for path, f in extract_parties([page], date(2025, 11, 20)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Robert", "Marshall")
+    assert values["payer.name"] == "Aetna Medicare"
+    assert values["member.sex"] == "M"
+
+
+def test_a_first_name_box_never_takes_the_next_caption() -> None:
+    page = laid_out_page(
+        [
+            [(0.05, "Last"), (0.20, "First"), (0.35, "D/O/B"), (0.50, "Sex")],
+            [(0.05, "MILLER"), (0.20, "MELISSA"), (0.35, "12/3/1957"), (0.50, "F")],
+        ]
+    )
+    values = {path: f.value for path, f in extract_parties([page], date(2025, 8, 20)).items()}
+    names = (values["member.first_name"], values["member.last_name"])
+    assert tuple(name.lower() for name in names) == ("melissa", "miller")
+
+
+def test_numbered_boxes_read_box_by_box_and_row_by_row() -> None:
+    # A prior-authorization form: numbered boxes, two in one cell ("7. STATE 8. ZIP CODE"),
+    # each caption row straight over its values and straight under the row before.
+    page = laid_out_page(
+        [
+            [(0.06, "SECTION A - ENROLLEE")],
+            [(0.06, "1. ENROLLEE NAME (Last, First)"), (0.45, "2. DATE OF BIRTH")],
+            [(0.06, "Hardy, Bradley K."), (0.45, "04/24/1937")],
+            [
+                (0.06, "5. STREET ADDRESS"),
+                (0.30, "6. CITY"),
+                (0.48, "7. STATE 8. ZIP CODE"),
+                (0.75, "9. TELEPHONE"),
+            ],
+            [(0.06, "28781 Herring Fork"), (0.30, "Kathleenstad"), (0.48, "FL"), (0.58, "32720")]
+            + [(0.75, "919-757-7545")],
+        ],
+        line_height=0.014,
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Bradley", "Hardy")
+    assert values["member.address"] == {
+        "line1": "28781 Herring Fork",
+        "line2": None,
+        "city": "Kathleenstad",
+        "state": "FL",
+        "postal_code": "32720",
+    }
+    assert values["member.phone"] == "9197577545"
