@@ -31,6 +31,8 @@ _MAX_CAPTION_WORDS = 4
 #: A colon that ends a caption: after a letter, a dot, "#" or ")" ("Contract #:", "addr.:"),
 #: never between digits (a time, "12:46").
 _CAPTION_END = re.compile(r"(?<=[A-Za-z.#)])\s?:(?!\d)")
+#: A caption ending in the number of its line: the "1:" of "Address 1:".
+_LINE_NUMBER_END = re.compile(r"\d:")
 #: Weak cues ("id", "no") count this much of a full cue.
 _WEAK = 0.5
 #: A section heading: a short row with no colon and no digit.
@@ -211,14 +213,18 @@ def _caption_start(page: Page, row: Row, colon_word: int) -> int:
     return start
 
 
-def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
-    """Each (caption, value words) on one printed row, left to right."""
+def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float]]:
+    """Each (caption, value words, caption's left edge) on one printed row, left to right."""
     ends: list[tuple[int, int]] = []  # (index of the caption's last word, its first word)
     for index, word in enumerate(row.words):
         alone = word.text == ":" and index > 0
         if alone and any(c.isdigit() for c in row.words[index - 1].text):
             continue  # "617-571-7340 :": a speck after a value
-        if _CAPTION_END.search(word.text) or alone:
+        numbered = _LINE_NUMBER_END.fullmatch(word.text) and index > 0
+        if numbered and row.words[index - 1].text.isalpha():
+            # "Address line 1:", its number however far OCR set it from the words.
+            ends.append((index, _caption_start(page, row, index - 1)))
+        elif _CAPTION_END.search(word.text) or alone:
             last = index if word.text != ":" else index - 1
             ends.append((index, _caption_start(page, row, last)))
     for number, (end, start) in enumerate(ends):
@@ -236,9 +242,9 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
             # "Re: born 04-Mar-1972, male, New York Medicaid no. 657876332": a letter's
             # subject line lists the member's values, each with its own cue.
             for segment in _segments(value):
-                yield from _segment_captions(segment)
+                yield from _at(_segment_captions(segment), words[0])
         elif value:
-            yield caption, value
+            yield caption, value, words[0].bbox[0]
     taken = {id(w) for end, start in ends for w in row.words[start : end + 1]}
     cells = [cell for cell in _cells(page, row.words) if not any(id(w) in taken for w in cell)]
     index = 0
@@ -248,11 +254,19 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word]]]:
             size, text = whole
             if index + size < len(cells):
                 # A form's caption column and value column: "Pt. name    Martinez, Joshua".
-                yield text, cells[index + size]
+                yield text, cells[index + size], cells[index][0].bbox[0]
                 index += size + 1
                 continue
-        yield from _prefix_captions(cells[index])
+        yield from _at(_prefix_captions(cells[index]), cells[index][0])
         index += 1
+
+
+def _at(
+    pairs: Iterator[tuple[str, list[Word]]], caption: Word
+) -> Iterator[tuple[str, list[Word], float]]:
+    """Captioned values with the left edge of the caption that opens their cell."""
+    for text, value in pairs:
+        yield text, value, caption.bbox[0]
 
 
 def _segments(words: list[Word]) -> Iterator[list[Word]]:
@@ -535,6 +549,9 @@ def _wrapped_rows(
 def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
     """Every captioned value whose caption's cues name a path its party may fill."""
     out: list[Captioned] = []
+    #: Addresses known by their shape alone: a street over "City, ST 12345", in the member's
+    #: part of the page (after the member's first value, in no other party's section).
+    shaped: list[Captioned] = []
     for page in pages:
         section: Party | None = None
         header = {i for i, line in enumerate(page.lines) if is_fax_header_line(page, line)}
@@ -557,14 +574,15 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 section, columns = caption_party(row.text), []
                 continue
             else:
-                pairs = ((c, w, w[0].bbox[0]) for c, w in _row_captions(page, row))
+                pairs = _row_captions(page, row)
             for caption, words, x0 in pairs:
                 party = caption_party(caption)
-                if party is not None:
+                if party is None:
+                    party = _column_party(columns, x0)
+                elif index in bands or member_seen:
+                    # A title over the order ("PHYSICIAN DISCHARGE ORDERS") is no column's.
                     columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
                     columns.append((x0, party))
-                else:
-                    party = _column_party(columns, x0)
                 path = caption_path(caption, party or section)
                 if party is None and section is None and path in _CONTACT and not member_seen:
                     # Above the member's first value a phone, fax or address is the
@@ -573,7 +591,53 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 if path is not None and _fits_party(path, party, section):
                     out.append(Captioned(path, caption, words, page))
                     member_seen = member_seen or path in _MEMBER_IDENTITY
-    return out
+            if (
+                member_seen
+                and section in (None, "member")
+                and caption_party(row.text)
+                in (
+                    None,
+                    "member",
+                )
+            ):
+                # The next row may be another column's, set between this one and the next.
+                for below in rows[index + 1 : index + 3]:
+                    street = _street_over_locality(page, row, below)
+                    if street is not None:
+                        shaped.append(Captioned("member.address", "", street, page))
+                        break
+    # Last, so that an address under a caption is read first.
+    return out + shaped
+
+
+def _street_over_locality(page: Page, row: Row, below: Row) -> list[Word] | None:
+    """The words of a street on ``row`` (a house number, then words, to its cell's end or a
+    colon) with the "City, ST 12345" printed under it, or None."""
+    if below.words[0].bbox[1] - row.words[0].bbox[1] > _MAX_BAND_STEP * _height(row):
+        return None
+    for cell in _cells(page, row.words):
+        start = next((i for i, w in enumerate(cell) if _HOUSE_NUMBER.fullmatch(w.text)), None)
+        if start is None:
+            continue
+        street = list(takewhile(lambda w: ":" not in w.text, cell[start:]))
+        x0 = street[0].bbox[0]
+        locality = [
+            w for w in below.words if x0 - _COLUMN_REACH / 4 <= w.bbox[0] < street[-1].bbox[2]
+        ]
+        text = " ".join(w.text for w in locality)
+        if len(street) > 1 and _LOCALITY.fullmatch(text):
+            return [*street, *locality]
+    return None
+
+
+def _height(row: Row) -> float:
+    return max(w.bbox[3] - w.bbox[1] for w in row.words)
+
+
+#: A street's house number: digits, maybe a letter ("12B").
+_HOUSE_NUMBER = re.compile(r"\d{1,6}[A-Z]?")
+#: A town, its state and ZIP on a line of their own: "Amberland, AK 99914".
+_LOCALITY = re.compile(r"[A-Z][A-Za-z.'\- ]+,? [A-Z]{2}\.? \d{5}(?:-\d{4})?")
 
 
 #: Contact values any party prints, and the values that say the member's part has begun.

@@ -164,11 +164,20 @@ def _member_id(text: str, reference: date) -> str | None:
     parts = text.split()
     if len(parts) > 1 and _MBI.fullmatch(joined := _mbi(_EDGE_MARKS.sub("", "".join(parts[:2])))):
         return joined  # "2R7 1WP8WY68": a space OCR set inside an MBI
-    if len(parts) > 1 and _SPACED_PREFIX.fullmatch(parts[0]) and not is_caption_word(parts[0]):
-        if (tail := _EDGE_MARKS.sub("", parts[1])).isdigit() and len(tail) >= _MIN_SPACED_TAIL:
-            return parts[0] + tail  # "RNY 546453166": a plan's prefix printed apart
+    if len(parts) > 1 and _spaced_prefix(parts[0], tail := _EDGE_MARKS.sub("", parts[1])):
+        return parts[0] + tail  # "RNY 546453166": a plan's prefix printed apart
     token = _identifier(text, reference)
     return None if token is None else _prefixed_digits(_mbi(token))
+
+
+def _spaced_prefix(head: str, tail: str) -> bool:
+    """Whether ``head`` is a plan's letter prefix printed apart from the number ``tail``."""
+    return (
+        _SPACED_PREFIX.fullmatch(head) is not None
+        and not is_caption_word(head)
+        and tail.isdigit()
+        and len(tail) >= _MIN_SPACED_TAIL
+    )
 
 
 #: A plan's letter prefix printed apart from the member's number ("RNY 546453166"), and
@@ -256,11 +265,15 @@ def _address(text: str, reference: date) -> dict[str, str | None] | None:
     if any(not any(c.isalpha() for c in ln) and _phone(ln, reference) for ln in text.split("\n")):
         return None
     # OCR's lone marks at a line's ends (": , Knoxville", "Street __", "#10 .") are specks.
+    # "Address 1: 741 Saunders Cove": the caption's line number is no house number.
+    text = _LINE_NUMBER.sub("", text.lstrip())
     lines = [without_specks(" ".join(_trim_marks(ln.split()))) for ln in text.split("\n")]
     parsed = parse_address("\n".join(ln for ln in lines if ln))
     return None if parsed is None else parsed.model_dump()
 
 
+#: The number of a caption's line left before its value: the "1: " of "Address 1: 12 Elm".
+_LINE_NUMBER = re.compile(r"^\d:\s*")
 #: "Clark, Sarah" or "Yamamoto, Elena PA-C": one word, a comma, a given name and maybe more.
 _SURNAME_FIRST = re.compile(r"^[^\s,]+, \S+(?: \S+)?$")
 

@@ -381,8 +381,13 @@ def test_numbered_boxes_read_box_by_box_and_row_by_row() -> None:
                 (0.48, "7. STATE 8. ZIP CODE"),
                 (0.75, "9. TELEPHONE"),
             ],
-            [(0.06, "28781 Herring Fork"), (0.30, "Kathleenstad"), (0.48, "FL"), (0.58, "32720")]
-            + [(0.75, "919-757-7545")],
+            [
+                (0.06, "28781 Herring Fork"),
+                (0.30, "Kathleenstad"),
+                (0.48, "FL"),
+                (0.58, "32720"),
+                (0.75, "919-757-7545"),
+            ],
         ],
         line_height=0.014,
     )
@@ -396,3 +401,46 @@ def test_numbered_boxes_read_box_by_box_and_row_by_row() -> None:
         "postal_code": "32720",
     }
     assert values["member.phone"] == "9197577545"
+
+
+def test_an_address_known_by_its_shape_in_the_members_part() -> None:
+    # A discharge sheet's side column: the street after words no list names, the town,
+    # state and ZIP on the row under it, a row of the other column set between them.
+    page = laid_out_page(
+        [
+            [(0.04, "Cedar Ridge Care Center"), (0.66, "PHYSICIAN DISCHARGE ORDERS")],
+            [(0.04, "D/C date: 11/10/2025"), (0.66, "Name"), (0.72, "Marshall, Robert K.")],
+            [(0.04, "Daptomycin J0878 42"), (0.66, "Legal sex"), (0.74, "Male")],
+            [(0.04, "Start on: 11/12/2025"), (0.66, "Going home to 038 Jorge Pines Suite 570")],
+            [(0.04, "Provider arranged: Optima Infusion Pharmacy")],
+            [(0.76, "Amberland, AK 99914")],
+        ],
+        line_height=0.012,
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 11, 10)).items()}
+    assert values["member.sex"] == "M"
+    assert values["member.address"]["line1"] == "038 Jorge Pines Suite 570"
+    assert values["member.address"]["city"] == "Amberland"
+
+
+def test_a_letterheads_address_is_not_the_members_by_its_shape() -> None:
+    page = laid_out_page(
+        [
+            [(0.30, "Francis Center for Sleep Medicine")],
+            [(0.30, "62032 Barry Fort Apt. 292")],
+            [(0.30, "Jamesport, RI 02811")],
+            [(0.06, "Patient: Ronald Marks"), (0.50, "DOB: 11/05/1947")],
+        ]
+    )
+    assert "member.address" not in extract_parties([page], date(2025, 6, 28))
+
+
+def test_a_caption_ending_in_its_line_number() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patient/Beneficiary: ALVARADO, Jennifer T")],
+            [(0.06, "Address"), (0.16, "1: 741 Saunders Cove, West Tracy, AR 72189")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 4, 25)).items()}
+    assert values["member.address"]["line1"] == "741 Saunders Cove"
