@@ -245,6 +245,10 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float
                 yield from _at(_segment_captions(segment), words[0])
         elif value:
             yield caption, value, words[0].bbox[0]
+            trailing = len(value) > 1 and value[-1].text.lower() in STATED_SEX
+            if trailing and caption_path(caption) == "member.dob":
+                # "DOB: 12.06.1975 Male": a prescription prints the sex after the birth.
+                yield "sex", value[-1:], value[-1].bbox[0]
     taken = {id(w) for end, start in ends for w in row.words[start : end + 1]}
     cells = [cell for cell in _cells(page, row.words) if not any(id(w) in taken for w in cell)]
     index = 0

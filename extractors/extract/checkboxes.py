@@ -137,15 +137,25 @@ def _alone(ink: NDArray[np.bool_], row: int, col: int, side: int) -> bool:
     # And white space all round: a square found inside a bold letter ("E") has its
     # neighbours' strokes right outside it.
     away = gap + max(2, round(side * _MARGIN))
-    margins = [
-        ink[max(0, row - away) : max(0, row - gap), col : col + side],
-        ink[row + last + gap + 1 : row + last + away + 1, col : col + side],
-        ink[row : row + side, max(0, col - away) : max(0, col - gap)],
-        ink[row : row + side, col + last + gap + 1 : col + last + away + 1],
-    ]
+    above = ink[max(0, row - away) : max(0, row - gap), col : col + side]
+    below = ink[row + last + gap + 1 : row + last + away + 1, col : col + side]
+    before = ink[row : row + side, max(0, col - away) : max(0, col - gap)]
+    after = ink[row : row + side, col + last + gap + 1 : col + last + away + 1]
+    # A table's rule passing close by (a box at the foot of its cell) is no letter's stroke.
+    margins = [_without_rules(above), _without_rules(below)]
+    margins += [_without_rules(before.T), _without_rules(after.T)]
     return all(m.size == 0 or m.mean() <= _MAX_MARGIN_INK for m in margins)
 
 
+def _without_rules(strip: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """A margin's lines (rows of ``strip``) less those inked all along: a rule, not a stroke."""
+    if strip.size == 0:
+        return strip
+    return strip[strip.mean(axis=1) < _RULE_INK]
+
+
+#: A margin's line inked along this share of the box's side is a rule running by.
+_RULE_INK = 0.9
 #: The white margin round a box, as a share of its side, and the most ink it may hold.
 _MARGIN = 0.25
 _MAX_MARGIN_INK = 0.12

@@ -44,7 +44,7 @@ from extractors.normalize import (
 )
 from extractors.normalize.lookalikes import digit_class, digit_translation, fold_label
 from extractors.normalize.names import PersonName
-from extractors.normalize.sex import SEX_WORDS
+from extractors.normalize.sex import SEX_WORDS, STATED_SEX
 from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
 from extractors.pages import Page, Word
@@ -147,8 +147,10 @@ def _phone(text: str, _reference: date) -> str | None:
 
 
 def _sex(text: str, _reference: date) -> str | None:
-    first = text.split()[0].strip(".,:;()").lower() if text.split() else ""
-    return SEX_WORDS.get(first)
+    words = [w.strip(".,:;()[]").lower() for w in text.split()]
+    if {STATED_SEX.get(w) for w in words} >= {"M", "F"}:
+        return None  # "M F": both boxes' legends, and which is ticked is the boxes' to say
+    return SEX_WORDS.get(words[0]) if words else None
 
 
 def _identifier(text: str, _reference: date) -> str | None:

@@ -444,3 +444,16 @@ def test_a_caption_ending_in_its_line_number() -> None:
     )
     values = {p: f.value for p, f in extract_parties([page], date(2025, 4, 25)).items()}
     assert values["member.address"]["line1"] == "741 Saunders Cove"
+
+
+def test_a_prescriptions_sex_after_the_birth_date() -> None:
+    page = laid_out_page([[(0.07, "Patient: Taylor, Vanessa DOB: October 19, 1943 F")]])
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 11, 20)).items()}
+    assert values["member.dob"] == date(1943, 10, 19)
+    assert values["member.sex"] == "F"
+
+
+def test_both_sex_legends_under_the_caption_are_no_answer() -> None:
+    # "M  F" are the two boxes' legends: which one is ticked is the page image's to say.
+    page = laid_out_page([[(0.06, "3. SEX"), (0.30, "4. PLAN MEMBER #")], [(0.06, "M F")]])
+    assert "member.sex" not in extract_parties([page], date(2025, 11, 20))

@@ -6,8 +6,10 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
+from extractors.extract.checkboxes import PageInk, box_before
 from extractors.extract.tick_legends import Ticks, read_ticks
 from extractors.limits import Limits
+from extractors.pages import Page, ReadPage, Word
 from extractors.readers import read_document
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -79,3 +81,24 @@ def test_a_legend_with_no_box_is_left_to_the_text() -> None:
     ticks = _ticks([["URGENT: patient discharged today"]])
     assert ticks.urgent is None
     assert "URGENT" in ticks.texts[0]
+
+
+def test_a_box_at_the_foot_of_its_cell_beside_the_forms_rule() -> None:
+    # A form's box drawn a few pixels above the rule closing its cell (as a text PDF renders
+    # "3. SEX [X] M [ ] F"): the rule is no neighbouring letter's stroke, so the box still
+    # stands alone and its X still counts.
+    image = Image.new("L", (800, 200), 255)
+    draw = ImageDraw.Draw(image)
+    left, top, side = 100, 60, 15
+    draw.rectangle((left, top, left + side, top + side), outline=0, width=1)
+    draw.line((left + 3, top + 3, left + side - 3, top + side - 3), fill=0, width=2)
+    draw.line((left + 3, top + side - 3, left + side - 3, top + 3), fill=0, width=2)
+    draw.line((20, top + side + 5, 780, top + side + 5), fill=0, width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    box = (left + side + 8, top - 2, left + side + 22, top + side + 2)
+    word = Word(
+        text="M", conf=0.9, bbox=(box[0] / 800, box[1] / 200, box[2] / 800, box[3] / 200), line=0
+    )
+    page = Page(number=1, width=800, height=200, source="ocr", words=[word])
+    assert box_before(PageInk.of(ReadPage(page, buffer.getvalue())), word) is True
