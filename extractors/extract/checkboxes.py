@@ -151,7 +151,8 @@ def _without_rules(strip: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """A margin's lines (rows of ``strip``) less those inked all along: a rule, not a stroke."""
     if strip.size == 0:
         return strip
-    return strip[strip.mean(axis=1) < _RULE_INK]
+    kept: NDArray[np.bool_] = strip[strip.mean(axis=1) < _RULE_INK]
+    return kept
 
 
 #: A margin's line inked along this share of the box's side is a rule running by.
