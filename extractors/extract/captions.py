@@ -80,6 +80,9 @@ class Captioned:
     caption: str
     words: list[Word]
     page: Page
+    #: Whether whose value it is was printed (by its caption, section or column), rather
+    #: than assumed: a fax number in a prescriber's box beats the letterhead's.
+    placed: bool = False
 
     @property
     def text(self) -> str:
@@ -593,7 +596,8 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     # letterhead's: the sending office's.
                     party = "clinician"
                 if path is not None and _fits_party(path, party, section):
-                    out.append(Captioned(path, caption, words, page))
+                    placed = (party or section) not in (None, "other")
+                    out.append(Captioned(path, caption, words, page, placed))
                     member_seen = member_seen or path in _MEMBER_IDENTITY
             if (
                 member_seen

@@ -7,6 +7,7 @@ nor does the fax machine's header line (its date is the transmission date).
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -47,7 +48,7 @@ from extractors.normalize.names import PersonName
 from extractors.normalize.sex import SEX_WORDS, STATED_SEX
 from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
-from extractors.pages import Page, Word
+from extractors.pages import Page, Word, union
 
 
 @dataclass(frozen=True)
@@ -626,12 +627,13 @@ def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) 
     for path, read in READERS.items():
         if path in out:
             continue
-        sources = (
-            s
-            for i, c in enumerate(doc.captioned)
-            if c.path == path
-            for s in _with_locality(doc.captioned, i)
-        )
+        indices = [i for i, c in enumerate(doc.captioned) if c.path == path]
+        if path in _CLINICIAN_CONTACT and (name := out.get("clinician.last_name")) is not None:
+            found = doc.captioned
+            indices.sort(
+                key=lambda i: (not found[i].placed, _away(found[i].words, found[i].page, name))
+            )
+        sources = (s for i in indices for s in _with_locality(doc.captioned, i))
         if (hit := _first(sources, read, reference)) is not None:
             out[path] = _found(path, *hit)
 
@@ -787,6 +789,24 @@ def _discharge_time(out: dict[str, Found[Any]]) -> None:
 _TIME_REACH = 16
 
 
+#: The clinician's numbers, printed beside the clinician's name in the prescriber's box.
+_CLINICIAN_CONTACT = frozenset({"clinician.phone", "clinician.fax", "clinician.npi"})
+
+
+def _nearest_first(candidates: Iterable[Candidate], name: Found[Any] | None) -> list[Candidate]:
+    """A party's candidates nearest its name first: the prescriber's "Fax:" under the
+    prescriber's name before the letterhead's or the facility's at the head of the page."""
+    if name is None:
+        return list(candidates)
+    return sorted(candidates, key=lambda c: _away(c.words, c.page, name))
+
+
+def _away(words: list[Word], page: Page, name: Found[Any]) -> tuple[bool, float]:
+    """How far words lie from a found name: another page first, then the distance."""
+    box = union([w.bbox for w in words])
+    return page.number != name.page, math.dist(box[:2], name.bbox[:2])
+
+
 def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[Any]]:
     """The member, payer, clinician and date fields, keyed by contract path.
 
@@ -799,7 +819,9 @@ def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[A
     for path, read in READERS.items():
         if path in out:
             continue
-        sources = [s for c in doc.labelled(path) for s in _label_sources(c, path)]
+        near = out.get("clinician.last_name") if path in _CLINICIAN_CONTACT else None
+        ordered = _nearest_first(doc.labelled(path), near)
+        sources = [s for c in ordered for s in _label_sources(c, path)]
         hit = _first(sources, read, reference)
         if hit is not None:
             out[path] = _found(path, *hit)

@@ -457,3 +457,29 @@ def test_both_sex_legends_under_the_caption_are_no_answer() -> None:
     # "M  F" are the two boxes' legends: which one is ticked is the page image's to say.
     page = laid_out_page([[(0.06, "3. SEX"), (0.30, "4. PLAN MEMBER #")], [(0.06, "M F")]])
     assert "member.sex" not in extract_parties([page], date(2025, 11, 20))
+
+
+def test_the_prescribers_numbers_are_those_beside_the_prescribers_name() -> None:
+    # A nursing facility's letterhead prints the facility's fax; the attending physician's
+    # box prints the physician's own numbers under the name.
+    page = laid_out_page(
+        [
+            [(0.04, "Lakeview Transitional Care"), (0.66, "PHYSICIAN DISCHARGE ORDERS")],
+            [
+                (0.04, "932 Tonya Pass"),
+                (0.30, "Nurses' station 773.458.2759"),
+                (0.55, "Fax 312.823.4227"),
+            ],
+            [(0.04, "Name: Gonzalez, Donald"), (0.50, "Birth 12/10/1940")],
+            [(0.04, "Start on: 03/30/2025")],
+            [(0.66, "ATTENDING PHYSICIAN")],
+            [(0.66, "Raymond K. Smith, M.D.")],
+            [(0.66, "NPI#: 1234567893")],
+            [(0.66, "Ph: 312.278.4265")],
+            [(0.66, "Fax: 916.713.2944")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 29)).items()}
+    assert values["clinician.last_name"] == "Smith"
+    assert values["clinician.phone"] == "3122784265"
+    assert values["clinician.fax"] == "9167132944"
