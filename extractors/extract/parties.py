@@ -628,10 +628,11 @@ def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) 
         if path in out:
             continue
         indices = [i for i, c in enumerate(doc.captioned) if c.path == path]
-        if path in _CLINICIAN_CONTACT and (name := out.get("clinician.last_name")) is not None:
+        anchor = out.get("clinician.last_name")
+        if path in _CLINICIAN_CONTACT and anchor is not None:
             found = doc.captioned
             indices.sort(
-                key=lambda i: (not found[i].placed, _away(found[i].words, found[i].page, name))
+                key=lambda i: (not found[i].placed, _away(found[i].words, found[i].page, anchor))
             )
         sources = (s for i in indices for s in _with_locality(doc.captioned, i))
         if (hit := _first(sources, read, reference)) is not None:
