@@ -367,6 +367,13 @@ def _right(page: Page, line: Row, hit: LabelHit, hits: list[LabelHit]) -> tuple[
     stop = later[0].opener if later else len(line.words)
     edge = line.words[stop].bbox[0] if stop < len(line.words) else 1.0
     words = ([hit.rest] if hit.rest else []) + line.words[hit.after : stop]
+    if words and words[0].text == "/" and not hit.rest:
+        # "HEALTH PLAN / PRODUCT": a slash joins the caption to its second half ("NAME" of
+        # "PROVIDER / FACILITY NAME" is no label of its own); the value is in the box below,
+        # as wide as the caption's cell.
+        rest = line.words[hit.after :]
+        gaps = (i for i in range(1, len(rest)) if is_column_gap(page, rest[i - 1], rest[i]))
+        return [], next((rest[i].bbox[0] for i in gaps), 1.0)
     words = _skip_lead(words)
     if words and all(_is_speck(w) for w in words):
         return [], edge  # dirt beside an empty label: the value may sit below it

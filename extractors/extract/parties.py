@@ -22,6 +22,7 @@ from extractors.extract.captions import (
     captioned_values,
     is_caption_word,
 )
+from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.found import Found, found_from_words
@@ -90,7 +91,7 @@ def _clean_name_text(text: str) -> str:
         tokens.pop()
     while tokens and not any(c.isalnum() for c in tokens[0]):
         tokens.pop(0)
-    if tokens and re.fullmatch(r"\([A-Za-z.]+\)", tokens[-1]):
+    if tokens and re.fullmatch(r"\([A-Za-z.\-]+\)", tokens[-1]):
         tokens[-1] = tokens[-1][1:-1]  # "Gonzales, James S (MD)": a credential in brackets
     tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t != "|"]
     if tokens and len(tokens[-1]) > 4 and tokens[-1].endswith("."):
@@ -109,6 +110,8 @@ def _name(text: str) -> PersonName | None:
         return None
     if any(fold_label(t.strip(",.:")) in _label_words() for t in tokens):
         return None  # a label OCR misread: "Patlent's Name"
+    if _has_phrase(text, _letterhead_words()[0]):
+        return None  # "Lakeshore Medical Supply": a supplier, not a person
     parsed = split_person_name(text)
     if parsed is None or not parsed.first or not parsed.last:
         return None
@@ -297,7 +300,12 @@ def _payer(text: str, reference: date) -> str | None:
     # "Anthem Blue Cross, group 744-16552": the plan's name ends at the comma.
     value = _free_text(text.split(",")[0], reference)
     # A name has a word in it; "ke #" is a speck and a mark.
-    return value if value is not None and re.search(r"[A-Za-z]{3}", value) else None
+    if value is None or not re.search(r"[A-Za-z]{3}", value) or text.lstrip().startswith("/"):
+        return None  # "HEALTH PLAN / PRODUCT": the caption's own second half
+    words = value.split()
+    if all(is_caption_word(w) for w in words) and (len(words) > 1 or value.islower()):
+        return None  # "carrier", "Plan member # Responsible party": captions, not a plan
+    return value
 
 
 READERS: dict[str, Read] = {
@@ -742,11 +750,6 @@ def _doubt_contested(doc: _Document, out: dict[str, Found[Any]], reference: date
         readings = {_comparable(read(s.text, reference)) for s in sources} - {None}
         if readings - {_comparable(chosen.value)}:
             out[path] = replace(chosen, confidence=min(chosen.confidence, CONTESTED_CONFIDENCE))
-
-
-#: The confidence of a value another reading on the order contradicts: below the rules'
-#: low-confidence bar, so the clerk compares it with the page.
-CONTESTED_CONFIDENCE = 0.5
 
 
 def _comparable(value: Any) -> Any:

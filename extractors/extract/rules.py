@@ -15,6 +15,7 @@ from typing import Literal
 
 from extractors.codes import hcpcs, icd10
 from extractors.codes.npi import is_valid_npi
+from extractors.extract.confidence import DEFAULT_BAR, doubts
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.normalize.dates import DateRole, parse_date
 from extractors.normalize.us_states import state_code, zip_fits_state
@@ -27,8 +28,9 @@ from extractors.referral import (
     ReferralType,
 )
 
-#: Evidence read with less confidence than this is flagged for the clerk to check first.
-LOW_CONFIDENCE = 0.6
+#: Evidence read with less confidence than this is flagged for the clerk to check first,
+#: unless its kind has its own bar (``confidence.KIND_BARS``).
+LOW_CONFIDENCE = DEFAULT_BAR
 #: The desk acknowledges every referral within a day of receipt.
 ACKNOWLEDGE_WITHIN = timedelta(hours=24)
 #: A discharge this close to receipt, before or after it, makes an order urgent.
@@ -146,7 +148,7 @@ def apply_rules(
     out.missing = missing_paths(out)
     kept = [flag for flag in out.flags if flag.code not in _RULE_FLAGS]
     # The ZIP check is a reading flag like low confidence: made once, at extraction.
-    out.flags = kept + flags(out, received.date(), low_confidence) + _address_flags(out)
+    out.flags = kept + flags(out, received.date(), low_confidence, page_texts) + _address_flags(out)
     reason = urgency_reason(out, received, text, ticked_urgent)
     out.urgent = reason is not None
     out.urgency_reason = reason
@@ -220,12 +222,19 @@ def missing_paths(referral: Referral) -> list[MissingPath]:
     return [path for path in MISSING_PATHS[referral.referral_type] if not _PRESENT[path](referral)]
 
 
-def flags(referral: Referral, received: date, low_confidence: float = LOW_CONFIDENCE) -> list[Flag]:
+def flags(
+    referral: Referral,
+    received: date,
+    low_confidence: float = LOW_CONFIDENCE,
+    page_texts: Sequence[str] = (),
+) -> list[Flag]:
+    """The rules' flags. ``page_texts`` (the order's pages) let a doubt see rival candidates;
+    a ``low_confidence`` of 0 leaves only the checks on values (a clerk confirmed them)."""
     return [
         *_npi_flags(referral),
         *_code_flags(referral),
         *_date_flags(referral, received),
-        *_confidence_flags(referral, low_confidence),
+        *_confidence_flags(referral, low_confidence, page_texts),
     ]
 
 
@@ -304,15 +313,13 @@ def _date_flags(referral: Referral, received: date) -> list[Flag]:
     return out
 
 
-def _confidence_flags(referral: Referral, threshold: float) -> list[Flag]:
+def _confidence_flags(
+    referral: Referral, threshold: float, page_texts: Sequence[str] = ()
+) -> list[Flag]:
+    """A low_confidence flag on each value the confidence scorer doubts, with its reason."""
     return [
-        Flag(
-            field=path,
-            code=FlagCode.LOW_CONFIDENCE,
-            message=f"read with confidence {evidence.confidence:.2f}; check it against the page",
-        )
-        for path, evidence in sorted(referral.evidence.items())
-        if evidence.confidence < threshold
+        Flag(field=doubt.path, code=FlagCode.LOW_CONFIDENCE, message=doubt.reason)
+        for doubt in doubts(referral, page_texts, threshold)
     ]
 
 

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from extractors.extract.captions import caption_party, caption_path, captioned_values
+from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.cover import is_cover_sheet
-from extractors.extract.parties import CONTESTED_CONFIDENCE, extract_parties
+from extractors.extract.parties import extract_parties
 from tests.extractors.laid_out import laid_out_page
 
 
@@ -483,3 +484,25 @@ def test_the_prescribers_numbers_are_those_beside_the_prescribers_name() -> None
     assert values["clinician.last_name"] == "Smith"
     assert values["clinician.phone"] == "3122784265"
     assert values["clinician.fax"] == "9167132944"
+
+
+def test_a_caption_in_two_halves_over_its_box_and_a_supplier_is_no_person() -> None:
+    # A prior-authorization form: "HEALTH PLAN / PRODUCT" over the plan; the requesting
+    # and servicing providers' boxes side by side, the supplier's name in one.
+    page = laid_out_page(
+        [
+            [(0.06, "1. ENROLLEE NAME"), (0.40, "2. DATE OF BIRTH")],
+            [(0.06, "Hardy, Bradley K."), (0.40, "04/24/1937")],
+            [(0.06, "10. HEALTH PLAN / PRODUCT"), (0.40, "11. GROUP #")],
+            [(0.06, "Sunshine Health"), (0.40, "515778")],
+            [(0.06, "13. PROVIDER / FACILITY NAME"), (0.50, "18. PROVIDER / FACILITY NAME")],
+            [(0.06, "Lakeshore Medical Supply"), (0.50, "BLAKE, Christopher J (PA-C)")],
+        ],
+        line_height=0.014,
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert values["payer.name"] == "Sunshine Health"
+    assert (values["clinician.first_name"], values["clinician.last_name"]) == (
+        "Christopher",
+        "Blake",
+    )

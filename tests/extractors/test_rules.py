@@ -198,7 +198,7 @@ def test_implausible_dates() -> None:
 
 def test_low_confidence_evidence_is_flagged() -> None:
     evidence = {
-        "member.dob": Evidence(page=1, bbox=(0.1, 0.1, 0.2, 0.12), confidence=0.41, text="6/27/55"),
+        "member.dob": Evidence(page=1, bbox=(0.1, 0.1, 0.2, 0.12), confidence=0.21, text="6/27/55"),
         "member.phone": Evidence(page=1, bbox=(0.1, 0.2, 0.2, 0.22), confidence=0.93, text="x"),
     }
     out = run(complete(evidence=evidence))

@@ -1,0 +1,247 @@
+"""Which read values the clerk should check first: the doubts behind a low_confidence flag.
+
+A value is doubtful when the print was hard to read, when the order offers another candidate
+for it, or when it does not look like what the field holds. Each doubt is a rule over what the
+rules know of a value (its evidence: page, box, text, the weakest word's OCR confidence) and
+the order's text, and each gives the clerk a reason:
+
+- a weak read: the weakest word's OCR confidence is under the bar for the field's kind. Kinds
+  that a later check confirms (an NPI's check digit, a date's plausibility) and long evidence
+  whose weakest word says little (a whole address) have a lower bar than short free text no
+  check can catch (names, phone numbers, member IDs);
+- competing candidates: the evidence holds two phone numbers or both sexes, or the order
+  names another clinician;
+- a shape the field does not take: a credential, a lone initial or a digit as a name, a
+  patient name printed with a credential, a payer name in lower case, a city holding a
+  caption word, a street line that does not start with its number.
+
+The bars and rules were set against the devset's "clerk warnings" (how many wrong values carry
+a flag, and how many right ones): a rule stays only where it finds wrong values at a far
+higher rate than it flags right ones. A learned scorer over the same facts measured worse
+across layouts it had not seen, so the rules are written out here instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from extractors.codes.npi import is_valid_npi
+from extractors.normalize.names import CREDENTIALS
+from extractors.normalize.phones import find_phones
+from extractors.referral import Evidence, Referral
+
+#: The confidence ``parties`` gives a value another caption on the order reads differently:
+#: below every bar, so the clerk compares it with the page.
+CONTESTED_CONFIDENCE = 0.5
+#: The bar for evidence of a kind not named in ``KIND_BARS``, e.g. a diagnosis or an item.
+DEFAULT_BAR = 0.6
+
+Kind = Literal["name", "phone", "member_id", "npi", "sex", "date", "address", "payer", "other"]
+
+#: The OCR confidence under which a value of each kind is doubtful; kinds not listed take the
+#: caller's bar (``DEFAULT_BAR``). A name, a phone number or a member ID may be misread into
+#: another valid-looking one, so they need a surer read. A date is checked for plausibility
+#: and a whole address is many words of which the weakest says little: a lower bar. A sex is
+#: one of two letters, and an NPI whose check digit holds was read right: no bar.
+KIND_BARS: Mapping[Kind, float | None] = MappingProxyType(
+    {
+        "name": 0.9,
+        "phone": 0.9,
+        "member_id": 0.8,
+        "address": 0.4,
+        "date": 0.3,
+        "sex": None,
+    }
+)
+
+#: A doctor's name elsewhere on the order: "Dr. Jane Roe", "Jane Q. Roe, MD".
+_CLINICIAN_NAME = re.compile(
+    r"\bDr\.?\s+(?P<a>[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][A-Za-z'\-]*[a-z])"
+    r"|\b(?P<b>[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][A-Za-z'\-]*[a-z]),?\s+"
+    r"(?:M\.?D|D\.?O|N\.?P|PA-C|FNP|CNP|APRN|DPM)\b\.?"
+)
+_MALE = re.compile(r"(?<![A-Za-z])(?:M|Male)(?![A-Za-z])", re.IGNORECASE)
+_FEMALE = re.compile(r"(?<![A-Za-z])(?:F|Female)(?![A-Za-z])", re.IGNORECASE)
+#: Lower-case words a proper name (a payer's) may hold.
+_NAME_PARTICLES = frozenset({"of", "and", "the", "de", "del", "la", "for"})
+#: Caption words that end up in a city read off a form's "City / State / Zip" row.
+_ADDRESS_CAPTIONS = frozenset({"city", "state", "zip"})
+_PO_BOX = re.compile(r"p\.?\s*o\.?\s*box|box\b", re.IGNORECASE)
+_VOWELS = frozenset("aeiouyAEIOUY")
+#: How a part of a name is written: "Smith", "SMITH", "McKee", "DeShawn", or an "O" of "O'Brien".
+_NAME_PART = re.compile(r"[A-Z][a-z]*|[A-Z]+|[A-Z][a-z]{1,2}[A-Z][a-z]+")
+
+
+@dataclass(frozen=True)
+class Doubt:
+    #: The path the doubt is about: an evidence path ("member.phone", "diagnoses.0"), or a
+    #: part of one when only that part looks wrong ("member.address.city").
+    path: str
+    #: Why, for the clerk. It quotes nothing from the page: messages stay free of patient
+    #: details, and the evidence box shows the print.
+    reason: str
+
+
+def kind_of(path: str) -> Kind:
+    """The kind of value an evidence path holds, for its confidence bar and shape checks."""
+    if path.endswith(("first_name", "last_name")):
+        return "name"
+    if path.startswith("dates.") or path == "member.dob":
+        return "date"
+    if path.endswith((".phone", ".fax")):
+        return "phone"
+    if path == "member.member_id":
+        return "member_id"
+    if path == "clinician.npi":
+        return "npi"
+    if path == "member.sex":
+        return "sex"
+    if path.startswith("member.address"):
+        return "address"
+    if path == "payer.name":
+        return "payer"
+    return "other"
+
+
+def doubts(
+    referral: Referral, page_texts: Sequence[str] = (), bar: float = DEFAULT_BAR
+) -> list[Doubt]:
+    """What the clerk should check: per evidence path, its likeliest doubt, in path order.
+
+    ``bar`` is the OCR confidence under which evidence of a kind without its own bar is
+    doubtful; a bar of 0 or less turns every doubt off (a clerk has confirmed the values).
+    """
+    if bar <= 0:
+        return []
+    text = "\n".join(page_texts)
+    out = []
+    for path, evidence in sorted(referral.evidence.items()):
+        first = next(_reasons(referral, path, evidence, text, bar), None)
+        if first is not None:
+            out.append(Doubt(*first))
+    return out
+
+
+def _reasons(
+    referral: Referral, path: str, evidence: Evidence, text: str, bar: float
+) -> Iterator[tuple[str, str]]:
+    """(path, reason) for each doubt about one piece of evidence, the likeliest first."""
+    kind = kind_of(path)
+    if kind == "npi" and referral.clinician.npi and is_valid_npi(referral.clinician.npi):
+        # A check digit that holds confirms the digits, and two captioned NPIs that both
+        # hold are the prescriber's and someone else's: the clerk is not asked about it.
+        return
+    kind_bar = KIND_BARS.get(kind, bar)
+    if evidence.confidence == CONTESTED_CONFIDENCE:
+        yield path, "another reading on the order gives this differently; check which is right"
+    elif kind_bar is not None and evidence.confidence < kind_bar:
+        yield path, f"read with confidence {evidence.confidence:.2f}; check it against the page"
+    for check in _SHAPE_CHECKS.get(kind, ()):
+        found = check(referral, path, evidence, text)
+        if found is not None:
+            yield (path, found) if isinstance(found, str) else found
+
+
+#: A shape check: None, a reason about the evidence's path, or (a narrower path, reason).
+Check = Callable[[Referral, str, Evidence, str], str | tuple[str, str] | None]
+
+
+def _two_phones(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    if len(find_phones(evidence.text)) > 1:
+        return "read where two numbers are printed together; check which one this is"
+    return None
+
+
+def _both_sexes(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    if _MALE.search(evidence.text) and _FEMALE.search(evidence.text):
+        return "both sexes are printed; check which one is marked"
+    return None
+
+
+def _name_value(referral: Referral, path: str) -> str:
+    party, _, part = path.partition(".")
+    person = referral.member if party == "member" else referral.clinician
+    value = getattr(person, part, None)
+    return value if isinstance(value, str) else ""
+
+
+def _odd_name(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    value = _name_value(referral, path)
+    words = [word for word in value.split() if word not in _NAME_PARTICLES]
+    if not words:
+        return None
+    # A first or a last name is a word or two ("Mary Ann", "de la Cruz"), not three.
+    if len(words) > 2 or any(_odd_name_word(word) for word in words):
+        return "this does not look like a name; check it against the page"
+    return None
+
+
+def _odd_name_word(word: str) -> bool:
+    core = word.strip(".,;:")
+    letters = core.replace("-", "").replace("'", "")
+    if len(letters) <= 1 or not letters.isalpha() or letters.upper() in CREDENTIALS:
+        return True
+    if len(letters) > 2 and not _VOWELS & set(letters):
+        return True
+    # Capitals where names do not put them ("WAnncn", "DdoB") are OCR's.
+    return not all(_NAME_PART.fullmatch(part) for part in re.split(r"[-']", core) if part)
+
+
+def _credentialed_member(
+    referral: Referral, path: str, evidence: Evidence, text: str
+) -> str | None:
+    if not path.startswith("member."):
+        return None
+    words = [w.strip(",.;:") for w in evidence.text.split()[1:]]
+    if any(len(w) >= 2 and w.isupper() and w.replace("-", "") in CREDENTIALS for w in words):
+        return "a clinician's credential is printed with this name; check it is the patient's"
+    return None
+
+
+def _rival_clinicians(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    if not path.startswith("clinician."):
+        return None
+    chosen = (referral.clinician.last_name or "").casefold().split()[-1:]
+    others = {
+        (match.group("a") or match.group("b")).split()[-1].casefold()
+        for match in _CLINICIAN_NAME.finditer(text)
+    } - set(chosen)
+    if others:
+        return "the order names another clinician too; check this is the ordering one"
+    return None
+
+
+def _lower_case_payer(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    words = re.findall(r"[A-Za-z]+", referral.payer.name or "")
+    if any(w[0].islower() and w not in _NAME_PARTICLES for w in words):
+        return "a payer's name is a proper name; check this one against the page"
+    return None
+
+
+def _odd_address(
+    referral: Referral, path: str, evidence: Evidence, text: str
+) -> tuple[str, str] | None:
+    # About the one part that looks wrong: the rest of the address was read with it.
+    address = referral.member.address
+    city, line1 = address.city or "", address.line1 or ""
+    if city and (city[0].islower() or _ADDRESS_CAPTIONS & {w.casefold() for w in city.split()}):
+        return f"{path}.city", "the city holds a caption or a fragment; check it against the page"
+    if line1 and not line1[0].isdigit() and not _PO_BOX.match(line1):
+        reason = "the street line does not start with its number; check it against the page"
+        return f"{path}.line1", reason
+    return None
+
+
+_SHAPE_CHECKS: Mapping[Kind, tuple[Check, ...]] = MappingProxyType(
+    {
+        "phone": (_two_phones,),
+        "sex": (_both_sexes,),
+        "name": (_odd_name, _credentialed_member, _rival_clinicians),
+        "payer": (_lower_case_payer,),
+        "address": (_odd_address,),
+    }
+)

@@ -1,0 +1,191 @@
+"""The confidence scorer: which read values get a low_confidence flag, and why."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from extractors.extract.confidence import doubts, kind_of
+from extractors.extract.rules import apply_rules, flags
+from extractors.referral import (
+    Address,
+    Clinician,
+    Evidence,
+    FlagCode,
+    Member,
+    Payer,
+    Referral,
+    Source,
+)
+
+RECEIVED = datetime(2024, 10, 12, 11, 39, tzinfo=UTC)
+BOX = (0.1, 0.1, 0.3, 0.12)
+
+
+def seen(text: str, confidence: float = 1.0) -> Evidence:
+    return Evidence(page=1, bbox=BOX, confidence=confidence, text=text)
+
+
+def order(evidence: dict[str, Evidence], **parts: object) -> Referral:
+    referral = Referral(
+        member=Member(
+            first_name="Joan",
+            last_name="Washington",
+            dob=date(1955, 6, 27),
+            sex="F",
+            member_id="9DE1NM8KJ23",
+            phone="2175573209",
+            address=Address(
+                line1="7010 Church Blvd", city="Tampa", state="FL", postal_code="33601"
+            ),
+        ),
+        payer=Payer(name="Humana Gold Plus HMO"),
+        clinician=Clinician(first_name="Julia", last_name="O'Brien", npi="1234567893"),
+        evidence=evidence,
+        source=Source(filename="order.tif", sha256="0" * 64, pages=1),
+    )
+    for name, value in parts.items():
+        setattr(referral, name, value)
+    return referral
+
+
+def doubted(referral: Referral, *texts: str) -> dict[str, str]:
+    return {doubt.path: doubt.reason for doubt in doubts(referral, texts)}
+
+
+#: A text-layer PDF read: every word at confidence 1, each value where its caption says.
+CLEAN = {
+    "member.first_name": seen("Joan Washington"),
+    "member.last_name": seen("Joan Washington"),
+    "member.dob": seen("06/27/1955"),
+    "member.sex": seen("F"),
+    "member.member_id": seen("9DE1NM8KJ23"),
+    "member.phone": seen("(217) 557-3209"),
+    "member.address": seen("7010 Church Blvd, Tampa, FL 33601"),
+    "payer.name": seen("Humana Gold Plus HMO"),
+    "clinician.first_name": seen("Julia O'Brien, MD"),
+    "clinician.last_name": seen("Julia O'Brien, MD"),
+    "clinician.npi": seen("1234567893"),
+}
+
+
+def test_a_clean_text_layer_read_raises_no_doubt() -> None:
+    text = "Patient: Joan Washington DOB 06/27/1955\nOrdering physician: Julia O'Brien, MD"
+    assert doubted(order(dict(CLEAN)), text) == {}
+
+
+def test_a_doubtful_fax_read_of_a_name_is_flagged() -> None:
+    # A standard fax's weakest word at 0.72: fine for a diagnosis code, not for a name that
+    # no check can confirm.
+    evidence = {**CLEAN, "member.last_name": seen("Joan Washinqton", 0.72)}
+    assert doubted(order(evidence)) == {
+        "member.last_name": "read with confidence 0.72; check it against the page"
+    }
+
+
+def test_each_kind_has_its_own_bar() -> None:
+    evidence = {
+        **CLEAN,
+        "member.phone": seen("(217) 557-3209", 0.85),  # under the phone bar
+        "member.dob": seen("06/27/1955", 0.41),  # a date's plausibility is checked: kept
+        "member.address": seen("7010 Church Blvd, Tampa, FL 33601", 0.45),  # many words
+        "diagnoses.0": seen("J44.1", 0.55),  # under the default bar
+        "items.0": seen("E1390", 0.65),
+    }
+    assert set(doubted(order(evidence))) == {"member.phone", "diagnoses.0"}
+    assert "member.dob" in doubted(order({"member.dob": seen("06/27/1955", 0.21)}))
+
+
+def test_a_contested_value_is_flagged_whatever_its_kind() -> None:
+    evidence = {**CLEAN, "member.address": seen("7010 Church Blvd, Tampa, FL 33601", 0.5)}
+    reason = doubted(order(evidence))["member.address"]
+    assert reason.startswith("another reading on the order")
+
+
+def test_an_npi_whose_check_digit_holds_is_not_doubted_for_its_print() -> None:
+    faint = {**CLEAN, "clinician.npi": seen("1234567893", 0.3)}
+    assert doubted(order(faint)) == {}
+    # A failing check digit is flagged by its own rule; the faint print adds a doubt too.
+    bad = order(
+        faint, clinician=Clinician(first_name="Julia", last_name="O'Brien", npi="1234567890")
+    )
+    assert "clinician.npi" in doubted(bad)
+
+
+def test_two_numbers_in_one_phone_read_are_competing_candidates() -> None:
+    evidence = {**CLEAN, "member.phone": seen("(217) 557-3209 Fax (217) 557-3210")}
+    assert "two numbers" in doubted(order(evidence))["member.phone"]
+
+
+def test_a_sex_read_where_both_boxes_are_printed_is_flagged() -> None:
+    assert "both sexes" in doubted(order({**CLEAN, "member.sex": seen("M F")}))["member.sex"]
+    assert doubted(order({**CLEAN, "member.sex": seen("Female", 0.2)})) == {}
+
+
+def test_another_clinician_on_the_order_puts_the_chosen_one_in_doubt() -> None:
+    text = (
+        "REFERRING MD Julia O'Brien, MD PH 832-751-2139\n"
+        "INTERPRETING MD A. Rosales, MD\n"
+        "ORDERING PHYSICIAN Dr. Daniel Wilson NPI 1628640413"
+    )
+    out = doubted(order(dict(CLEAN)), text)
+    assert set(out) == {"clinician.first_name", "clinician.last_name"}
+    assert "another clinician" in out["clinician.last_name"]
+    # The chosen clinician named twice is no rival.
+    assert doubted(order(dict(CLEAN)), "Dr. Julia O'Brien\nJulia O'Brien, MD") == {}
+
+
+def test_names_that_do_not_look_like_names_are_flagged() -> None:
+    for first, last in (("Md", "Dickerson"), ("J", "Carter"), ("Shawn", "WAnncn")):
+        clinician = Clinician(first_name=first, last_name=last, npi="1234567893")
+        out = doubted(order(dict(CLEAN), clinician=clinician))
+        assert "clinician.first_name" in out or "clinician.last_name" in out, (first, last)
+    for first, last in (("Mary-Kate", "McKee"), ("DeShawn", "O'Neil"), ("Luis", "de la Cruz")):
+        clinician = Clinician(first_name=first, last_name=last, npi="1234567893")
+        assert doubted(order(dict(CLEAN), clinician=clinician)) == {}, (first, last)
+
+
+def test_a_patient_name_printed_with_a_credential_is_a_clinicians() -> None:
+    evidence = {**CLEAN, "member.first_name": seen("Heather Rodriguez, PA-C")}
+    assert "credential" in doubted(order(evidence))["member.first_name"]
+
+
+def test_a_payer_name_in_lower_case_is_a_caption_or_prose() -> None:
+    for name in ("carrier", "Continue current medications"):
+        assert "payer.name" in doubted(order(dict(CLEAN), payer=Payer(name=name)))
+    assert doubted(order(dict(CLEAN), payer=Payer(name="Blue Cross Blue Shield of Illinois"))) == {}
+
+
+def test_an_odd_address_part_is_flagged_alone() -> None:
+    member = Member(
+        first_name="Joan",
+        last_name="Washington",
+        address=Address(line1="58738 Pratt Brooks", city="City State Zip Molinashire"),
+    )
+    assert set(doubted(order(dict(CLEAN), member=member))) == {"member.address.city"}
+    member.address = Address(line1="F 874 Susan Knoll Apt. 956", city="St. Louis")
+    assert set(doubted(order(dict(CLEAN), member=member))) == {"member.address.line1"}
+    member.address = Address(line1="PO Box 12", city="St. Louis")
+    assert doubted(order(dict(CLEAN), member=member)) == {}
+
+
+def test_the_rules_put_each_doubt_on_the_referral_as_a_low_confidence_flag() -> None:
+    evidence = {**CLEAN, "member.phone": seen("(217) 557-3209", 0.44)}
+    out = apply_rules(order(evidence), received_at=RECEIVED, page_texts=["Patient: Joan"])
+    low = [(f.field, f.message) for f in out.flags if f.code == FlagCode.LOW_CONFIDENCE]
+    assert low == [("member.phone", "read with confidence 0.44; check it against the page")]
+
+
+def test_a_bar_of_zero_turns_every_doubt_off() -> None:
+    # After a clerk's edit the values are theirs: only the checks on values remain.
+    evidence = {**CLEAN, "member.phone": seen("(217) 557-3209 Fax (217) 557-3210", 0.1)}
+    referral = order(evidence, payer=Payer(name="carrier"))
+    assert doubts(referral, ["Dr. Daniel Wilson"], bar=0.0) == []
+    assert not [f for f in flags(referral, RECEIVED.date(), 0.0) if f.code == "low_confidence"]
+
+
+def test_every_contract_path_has_a_kind() -> None:
+    assert kind_of("member.first_name") == kind_of("clinician.last_name") == "name"
+    assert kind_of("clinician.fax") == kind_of("member.phone") == "phone"
+    assert kind_of("dates.order") == kind_of("member.dob") == "date"
+    assert kind_of("member.address") == "address"
+    assert kind_of("diagnoses.0") == kind_of("items.2") == "other"
