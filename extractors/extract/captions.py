@@ -442,7 +442,8 @@ def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
         # "Insurance   Aetna Medicare": a caption and its value. A signature line's
         # captions ("Physician signature   Date signed") stay a band however OCR reads them.
         return None
-    return cells if any(names) and (numbered or len(cells) >= 2) else None
+    lone_date = len(cells) == 1 and _is_date_caption(texts[0])
+    return cells if any(names) and (numbered or len(cells) >= 2 or lone_date) else None
 
 
 def _at_box_numbers(cell: list[Word]) -> Iterator[list[Word]]:
@@ -488,6 +489,12 @@ def _band_values(
     """
     cells = sorted((cell for index in band for cell in bands[index]), key=lambda c: c[0].bbox[0])
     signed = any("sign" in _caption_text(cell).lower() for cell in cells)
+    if len(cells) == 1 and _is_date_caption(_caption_text(cells[0])) and band[0] >= 2:
+        # "Physician signature" / "11/09/2025" / "Date": the date typed over its caption,
+        # under the signature's.
+        signed = "sign" in rows[band[0] - 2].text.lower()
+        if not signed:
+            return
     step = -1 if signed else 1
     at = band[0] - 1 if signed else band[-1] + 1
     lefts = [cell[0].bbox[0] - _COLUMN_SLACK for cell in cells]

@@ -32,6 +32,7 @@ from extractors.extract.labels import (
     SIGNATURE,
     Candidate,
     all_candidates,
+    is_column_gap,
     vocabulary,
 )
 from extractors.extract.narrative import find_mentions
@@ -768,12 +769,32 @@ def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], referenc
         sources = (
             s
             for c in doc.labelled("any.date")
-            if c.near_signature == near
+            if c.near_signature == near and (near or not _names_another_date(c))
             for s in _label_sources(c, path)
         )
         hit = _first(sources, READERS[path], reference)
         if hit is not None:
             out[path] = _found(path, *hit)
+
+
+def _names_another_date(candidate: Candidate) -> bool:
+    """Whether the word before a "Date" label makes it another date's caption ("STUDY DATE",
+    "Visit date"): the words run on into the label, and the caption they make is no order's."""
+    first = candidate.words[0]
+    line = sorted(
+        (w for w in candidate.page.words if w.line == first.line), key=lambda w: w.bbox[0]
+    )
+    before = [w for w in line if w.bbox[2] <= first.bbox[0]]
+    if len(before) < _CAPTION_AND_LABEL or not before[-2].text.isalpha():
+        return False
+    caption = f"{before[-2].text} {before[-1].text}"
+    return not is_column_gap(candidate.page, before[-2], before[-1]) and (
+        caption_path(caption) != "dates.order"
+    )
+
+
+#: A qualifying word and the "Date" label itself.
+_CAPTION_AND_LABEL = 2
 
 
 def _discharge_time(out: dict[str, Found[Any]]) -> None:

@@ -506,3 +506,27 @@ def test_a_caption_in_two_halves_over_its_box_and_a_supplier_is_no_person() -> N
         "Christopher",
         "Blake",
     )
+
+
+def test_a_date_typed_over_its_caption_under_the_signatures() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Robert Marshall")],
+            [(0.66, "Physician signature")],
+            [(0.66, "11/09/2025")],
+            [(0.66, "Date")],
+        ],
+        line_height=0.014,
+    )
+    found = extract_parties([page], date(2025, 11, 10))
+    assert found["dates.signature"].value == date(2025, 11, 9)
+
+
+def test_a_date_label_run_on_from_another_dates_caption_is_no_order_date() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "PATIENT RONALD MARKS DOB 11.05.1947 SEX M")],
+            [(0.06, "STUDY DATE 06.20.2025 TYPE PSG")],
+        ]
+    )
+    assert "dates.order" not in extract_parties([page], date(2025, 6, 28))
