@@ -129,6 +129,16 @@ def _only_weak(caption: str, cues: PathCues) -> bool:
     )
 
 
+def clinician_rank(caption: str) -> int:
+    """How surely a clinician caption names the ordering clinician: 0 when it says so
+    ("Ordering physician"), 2 for a distractor ("Referring MD", "PCP"), else 1."""
+    roles = load_data("roles.toml")["clinician_roles"]
+    text = _normal(caption)
+    if any(_holds(text, cue) for cue in roles["ordering"]):
+        return 0
+    return 2 if any(_holds(text, cue) for cue in roles["distractor"]) else 1
+
+
 def caption_party(caption: str) -> Party | None:
     """Whose value a caption (or a section heading) names: another party's words win."""
     parties, _ = _registry()

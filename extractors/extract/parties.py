@@ -20,6 +20,7 @@ from extractors.extract.captions import (
     Captioned,
     caption_path,
     captioned_values,
+    clinician_rank,
     is_caption_word,
 )
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
@@ -446,9 +447,8 @@ def _credentials(
 def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
     member_sources = [s for c in doc.labelled("member.name") for s in _label_sources(c, "name")]
     member_sources += list(doc.mentioned("member.name", "member.sex.M", "member.sex.F"))
-    clinician_sources = [
-        s for c in doc.labelled("clinician.name") for s in _label_sources(c, "name")
-    ]
+    ranked = sorted(doc.labelled("clinician.name"), key=lambda c: clinician_rank(c.label))
+    clinician_sources = [s for c in ranked for s in _label_sources(c, "name")]
     # The name typed on or under the signature line is the signer's: the ordering clinician.
     clinician_sources += [s for c in doc.labelled(SIGNATURE) for s in _label_sources(c, "")]
     clinician_sources += list(doc.mentioned("clinician.name"))

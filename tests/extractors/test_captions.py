@@ -530,3 +530,16 @@ def test_a_date_label_run_on_from_another_dates_caption_is_no_order_date() -> No
         ]
     )
     assert "dates.order" not in extract_parties([page], date(2025, 6, 28))
+
+
+def test_the_ordering_clinician_before_a_referring_one() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "PATIENT Kyle Lee DOB 04/02/1950")],
+            [(0.06, "REFERRING MD Caleb Mckee, MD PH 916 732 6583")],
+            [(0.06, "EQUIPMENT ORDERED CPAP E0601")],
+            [(0.06, "ORDERING PHYSICIAN Jason B. Johnson, D.O. NPI 1234567893")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 11, 20)).items()}
+    assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Jason", "Johnson")
