@@ -74,7 +74,12 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
 #: Cue phrases after which a value follows in the same sentence. Lower-case words.
 VALUE_CUES: dict[str, list[list[str]]] = {
     "member.dob": [["dob"], ["d.o.b."], ["born"], ["date", "of", "birth"], ["birthdate"]],
-    "member.phone": [["phone", "number", "is"], ["can", "be", "reached", "at"], ["cell", "is"]],
+    # Who "can be reached" is the sentence's subject: the writer ("I") is the office.
+    "member.phone": [
+        ["phone", "number", "is"],
+        ["cell", "is"],
+        *([subject, "can", "be", "reached", "at"] for subject in ("she", "he", "patient", "they")),
+    ],
     "member.address": [["address", "is"], ["lives", "at"], ["resides", "at"], ["deliver", "to"]],
     "payer.name": [["insurance", "is"], ["insured", "by"], ["covered", "by"], ["insurance", ":"]],
     "payer.group_number": [["group"], ["group", "#"], ["group", "number"]],
@@ -90,7 +95,13 @@ VALUE_CUES: dict[str, list[list[str]]] = {
         ["policy", "#"],
         ["id", "#"],
     ],
-    "clinician.phone": [["my", "office", "at"], ["call", "me", "at"], ["office", "phone", "is"]],
+    "clinician.phone": [
+        ["my", "office", "at"],
+        ["call", "me", "at"],
+        ["office", "phone", "is"],
+        ["i", "can", "be", "reached", "at"],
+        ["we", "can", "be", "reached", "at"],
+    ],
     "clinician.fax": [
         ["or", "fax"],
         ["fax", "us", "at"],

@@ -543,3 +543,18 @@ def test_the_ordering_clinician_before_a_referring_one() -> None:
     )
     values = {p: f.value for p, f in extract_parties([page], date(2025, 11, 20)).items()}
     assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Jason", "Johnson")
+
+
+def test_who_can_be_reached_is_the_sentences_subject() -> None:
+    page = laid_out_page(
+        [
+            [(0.30, "Patrick Infectious Disease Consultants")],
+            [(0.06, "Re: Ryan Frazier, born 04-Mar-1972, male")],
+            [(0.06, "He can be reached at 720/804-7831 for delivery.")],
+            [(0.06, "Should you have any questions, I can be reached at 813/796-5972.")],
+            [(0.06, "Scott Garrison, PA-C")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert values["member.phone"] == "7208047831"
+    assert values["clinician.phone"] == "8137965972"
