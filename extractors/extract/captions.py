@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import takewhile
+from itertools import chain, dropwhile, takewhile
 from typing import Literal
 
 from extractors.extract.cover import is_fax_header_line
@@ -336,8 +336,9 @@ def _is_listed_label(words: list[str]) -> bool:
 def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | None:
     """(cells taken, caption) when the cell at ``index`` is a caption all by itself, with any
     caption words the next cells carry on with ("Pt." / "name")."""
-    words = [w.text for w in cells[index]]
-    whole = _caption_size(cells[index]) == len(words)
+    cell = list(dropwhile(lambda w: _LEAD_MARK.fullmatch(w.text), cells[index]))
+    words = [w.text for w in cell]  # "[X] 1. Beneficiary name": a tick and a box number lead
+    whole = bool(cell) and _caption_size(cell) == len(words)
     if not whole or caption_path(" ".join(words)) is None:
         return None
     size = 1
@@ -594,6 +595,8 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     while band[-1] + 1 in bands:
                         band.append(band[-1] + 1)
                     pairs = _band_values(page, rows, band, bands)
+                # A band may hold a caption beside its value too ("... | Name | Ray Holland").
+                pairs = chain(_row_captions(page, row), pairs)
             elif _is_heading(row):
                 section, columns = caption_party(row.text), []
                 continue

@@ -558,3 +558,30 @@ def test_who_can_be_reached_is_the_sentences_subject() -> None:
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
     assert values["member.phone"] == "7208047831"
     assert values["clinician.phone"] == "8137965972"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # A tick and a box number before a caption in its own column.
+        [[(0.07, "[X] 1. Beneficiary name"), (0.40, "RICHARDS, WILLIAM")]],
+        # An insurer's word for the member.
+        [[(0.07, "Covered person: Richards, William"), (0.50, "Sex: M")]],
+        # A caption beside its value at the end of a row of tick-box legends.
+        [
+            [
+                (0.04, "Discharged to:"),
+                (0.20, "Home"),
+                (0.30, "ALF"),
+                (0.40, "Other facility"),
+                (0.60, "Name"),
+                (0.70, "William Richards"),
+            ],
+            [(0.04, "POST-DISCHARGE ORDERS"), (0.60, "Room / bed"), (0.70, "300-B")],
+        ],
+    ],
+)
+def test_the_members_name_beside_its_caption(rows: list[list[tuple[float, str]]]) -> None:
+    page = laid_out_page(rows)
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("William", "Richards")
