@@ -139,7 +139,7 @@ def _count_pattern(counts: list[str], spans: list[str]) -> re.Pattern[str]:
     )
 
 
-def _meant_codes(description: str | None) -> frozenset[str]:
+def meant_codes(description: str | None) -> frozenset[str]:
     """The codes the first equipment name in a description may mean."""
     lexicon = _lexicon()
     name = lexicon.names.search(description or "")
@@ -150,7 +150,7 @@ def _meant_codes(description: str | None) -> frozenset[str]:
 
 def _suggested_code(description: str | None) -> str | None:
     """The code an item's name means when it means exactly one, checked against the table."""
-    codes = _meant_codes(description)
+    codes = meant_codes(description)
     code = next(iter(codes)) if len(codes) == 1 else None
     return code if code is not None and hcpcs.lookup(code) is not None else None
 
@@ -219,7 +219,7 @@ def _same(named: Item, coded: Item) -> bool:
     words = set(_LETTERS.findall((named.description or "").lower()))
     if words and words <= set(_LETTERS.findall((coded.description or "").lower())):
         return True
-    return coded.hcpcs in _meant_codes(named.description)
+    return coded.hcpcs in meant_codes(named.description)
 
 
 def _agreed(found: list[Found[Item]], printed: set[str]) -> list[Found[Item]]:

@@ -17,6 +17,7 @@ from extractors.codes import hcpcs, icd10
 from extractors.codes.npi import is_valid_npi
 from extractors.extract.confidence import DEFAULT_BAR, doubts
 from extractors.extract.date_roles import DATE_ROLES
+from extractors.extract.items import meant_codes
 from extractors.normalize.dates import DateRole, parse_date
 from extractors.normalize.us_states import state_code, zip_fits_state
 from extractors.referral import (
@@ -37,6 +38,8 @@ ACKNOWLEDGE_WITHIN = timedelta(hours=24)
 DISCHARGE_WINDOW = timedelta(hours=24)
 #: A discharge this many days after the order date, or on it, makes the order urgent.
 DISCHARGE_AFTER_ORDER_DAYS = 1
+#: The share of a code cue's weight that a code an item's name means (not printed) carries.
+NAMED_CODE_SHARE = 0.5
 #: A type needs at least this score to be named; below it the order is "unknown".
 MIN_TYPE_SCORE = 2.0
 
@@ -159,18 +162,23 @@ def apply_rules(
 def type_scores(referral: Referral, text: str) -> dict[ReferralType, float]:
     codes = [item.hcpcs for item in referral.items if item.hcpcs]
     codes += [procedure.code for procedure in referral.procedures]
+    # An item named with no code printed ("lightweight wheelchair") counts by the codes its
+    # name may mean, at a share of the weight: the page did not print them.
+    meant = [c for i in referral.items if not i.hcpcs for c in meant_codes(i.description)]
     scores: dict[ReferralType, float] = {}
     for cue in TYPE_CUES:
         pattern = _TYPE_PATTERNS[cue]
-        hit = (
-            any(pattern.fullmatch(code) for code in codes)
-            if cue.source == "code"
-            else bool(pattern.search(text))
-            if cue.source == "text"
-            else _field_present(referral, cue.pattern)
-        )
+        weight = cue.weight
+        if cue.source == "code":
+            hit = any(pattern.fullmatch(code) for code in codes)
+            if not hit and any(pattern.fullmatch(code) for code in meant):
+                hit, weight = True, cue.weight * NAMED_CODE_SHARE
+        elif cue.source == "text":
+            hit = bool(pattern.search(text))
+        else:
+            hit = _field_present(referral, cue.pattern)
         if hit:
-            scores[cue.referral_type] = scores.get(cue.referral_type, 0.0) + cue.weight
+            scores[cue.referral_type] = scores.get(cue.referral_type, 0.0) + weight
     return scores
 
 

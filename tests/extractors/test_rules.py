@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from extractors.extract.rules import apply_rules
+from extractors.extract.rules import apply_rules, referral_type
 from extractors.referral import (
     MISSING_PATHS,
     Address,
@@ -330,3 +330,25 @@ def test_coded_drug_and_visit_lines_order_the_infusion_and_the_services() -> Non
     home_health = run(complete(items=visits), "Home health plan of care, skilled nursing")
     assert home_health.referral_type == "home_health"
     assert "services" not in home_health.missing
+
+
+@pytest.mark.parametrize(
+    ("descriptions", "text", "expected"),
+    [
+        # Equipment named with no code printed is still a DME order.
+        (["High strength lightweight wheelchair"], "DETAILED WRITTEN ORDER", "dme"),
+        # A pump named beside a parenteral nutrition order runs the infusion.
+        (
+            ["TPN 2.5 L/day", "Parenteral nutrition infusion pump, portable"],
+            "Home infusion per diem, TPN",
+            "infusion",
+        ),
+    ],
+)
+def test_items_named_without_codes_type_the_order(
+    descriptions: list[str], text: str, expected: str
+) -> None:
+    referral = Referral(
+        source=SOURCE, items=[Item(description=d, quantity=1) for d in descriptions]
+    )
+    assert referral_type(referral, text) == expected
