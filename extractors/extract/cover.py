@@ -53,6 +53,8 @@ _COVER_CUES: dict[str, re.Pattern[str]] = {
 _MIN_COVER_CUES = 4
 #: ... or one fewer beside a confidentiality notice.
 _MIN_COVER_CUES_WITH_NOTICE = 3
+#: A page with fewer words than this is sparse, as a cover sheet is.
+_SPARSE_WORDS = 80
 _NOTICE = re.compile(
     r"\b(?:confidential|intended|in error|prohibited|forbidden|addressee|privileged)\b", re.I
 )
@@ -97,4 +99,8 @@ def is_cover_sheet(page: Page) -> bool:
     cues = _cover_cues(lines)
     notice = len({m.group().lower() for m in _NOTICE.finditer(text)}) >= _NOTICE_WORDS
     need = _MIN_COVER_CUES_WITH_NOTICE if notice else _MIN_COVER_CUES
+    if notice and len(text.split()) < _SPARSE_WORDS:
+        # A cover sheet is a sparse page: read through fax damage, the few captions that
+        # survive beside its notice tell it, where an order's page prints far more.
+        need -= 1
     return len(cues) >= need and bool(cues & {"recipient", "sender", "pages", "status"})

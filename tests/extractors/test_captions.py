@@ -585,3 +585,30 @@ def test_the_members_name_beside_its_caption(rows: list[list[tuple[float, str]]]
     page = laid_out_page(rows)
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
     assert (values["member.first_name"], values["member.last_name"]) == ("William", "Richards")
+
+
+def test_a_sparse_cover_sheet_read_through_fax_damage() -> None:
+    # Most captions lost to the fax: a page count, the status boxes and the notice survive.
+    cover = laid_out_page(
+        [
+            [(0.06, "TOTAL PAGES")],
+            [(0.06, "preaDnmc")],
+            [(0.06, "OURGENT OFYI OReply requested Original to follow")],
+            [(0.06, "NOTICE: The pages that follow are intended solely for the addressee.")],
+            [(0.06, "If received in error, please notify us and destroy this material.")],
+        ]
+    )
+    assert is_cover_sheet(cover)
+    # An order page with a notice and as few captions is no cover sheet: it prints more.
+    order = laid_out_page(
+        [
+            [(0.06, "URGENT FYI Reply requested")],
+            [(0.06, "TOTAL PAGES 2")],
+            *(
+                [(0.06, f"Line {n} of the order: wheelchair, cushion, walker and a cane")]
+                for n in range(9)
+            ),
+            [(0.06, "Confidential: intended for the addressee only.")],
+        ]
+    )
+    assert not is_cover_sheet(order)
