@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 #: saves ~8% per page.
 _OCR_CONFIG = "--psm 3 -c tessedit_do_invert=0"
 _OSD_CONFIG = "--psm 0"
+#: One line of text and no layout analysis: for crops around a single printed value.
+_LINE_CONFIG = "--psm 7 -c tessedit_do_invert=0"
 
 
 @dataclass(frozen=True)
@@ -38,23 +40,49 @@ class OcrWord:
 def recognize(image: Image.Image, timeout: float, lang: str = "eng") -> list[OcrWord]:
     """OCR one page image in a single tesseract run and return its words in reading order."""
     data = _call(pytesseract.image_to_data, image, timeout, lang=lang, config=_OCR_CONFIG)
-    words: list[OcrWord] = []
+    return [word for _, word in _words(data)]
+
+
+def recognize_lines(
+    images: Sequence[Image.Image], timeout: float, whitelist: str = "", lang: str = "eng"
+) -> list[list[OcrWord]]:
+    """OCR each image as one line of text, all in a single tesseract run; words per image.
+
+    Tesseract takes a list of images as the pages of one run: the model loads once, which is
+    most of the cost of reading a small crop. ``whitelist`` limits the characters read.
+    """
+    if not images:
+        return []
+    config = _LINE_CONFIG + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
+    data = _call(pytesseract.image_to_data, images, timeout, lang=lang, config=config)
+    lines: list[list[OcrWord]] = [[] for _ in images]
+    for i, word in _words(data):
+        lines[int(data["page_num"][i]) - 1].append(word)
+    return lines
+
+
+def _words(data: dict[str, Any]) -> list[tuple[int, OcrWord]]:
+    """The words of an image_to_data answer, each with its row in that answer."""
+    words: list[tuple[int, OcrWord]] = []
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
         if conf < 0 or not text.strip():
             continue
         words.append(
-            OcrWord(
-                text=text.strip(),
-                conf=min(conf, 100.0) / 100.0,
-                left=int(data["left"][i]),
-                top=int(data["top"][i]),
-                width=int(data["width"][i]),
-                height=int(data["height"][i]),
-                line_key=(
-                    int(data["block_num"][i]),
-                    int(data["par_num"][i]),
-                    int(data["line_num"][i]),
+            (
+                i,
+                OcrWord(
+                    text=text.strip(),
+                    conf=min(conf, 100.0) / 100.0,
+                    left=int(data["left"][i]),
+                    top=int(data["top"][i]),
+                    width=int(data["width"][i]),
+                    height=int(data["height"][i]),
+                    line_key=(
+                        int(data["block_num"][i]),
+                        int(data["par_num"][i]),
+                        int(data["line_num"][i]),
+                    ),
                 ),
             )
         )
@@ -74,13 +102,25 @@ def clockwise_rotation(image: Image.Image, timeout: float) -> int:
 
 
 def _call(
-    function: Callable[..., dict[str, Any]], image: Image.Image, timeout: float, **kwargs: str
+    function: Callable[..., dict[str, Any]],
+    image: Image.Image | Sequence[Image.Image],
+    timeout: float,
+    **kwargs: str,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="intake-ocr-") as folder:
         # Uncompressed PBM/PGM: pytesseract's own hand-over is a default-compression PNG,
         # which costs ~40 ms a page to write and again to read (5% of an OCR run).
-        path = Path(folder) / "page.pnm"
-        image.save(path)
+        if isinstance(image, Image.Image):
+            path = Path(folder) / "page.pnm"
+            image.save(path)
+        else:
+            # A text file naming one image a line is read as the pages of one document.
+            names = []
+            for number, each in enumerate(image):
+                names.append(str(Path(folder) / f"line{number}.pnm"))
+                each.save(names[-1])
+            path = Path(folder) / "lines.txt"
+            path.write_text("\n".join(names) + "\n")
         try:
             return function(
                 str(path), output_type=pytesseract.Output.DICT, timeout=timeout, **kwargs

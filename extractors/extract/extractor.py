@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from extractors.extract import reread
 from extractors.extract.access import find_access_notes
 from extractors.extract.codes import find_diagnoses, find_procedures
 from extractors.extract.cover import is_cover_sheet
@@ -79,6 +80,15 @@ def extract(
         # order's date when nothing else on the page names one.
         dates["order"] = dates["signature"]
         evidence["dates.order"] = evidence["dates.signature"]
+    # IDs, NPIs, dates and codes read doubtfully are read again from sharper crops.
+    second = reread.reread_doubtful(pages, evidence, received.date())
+    signed = dates.get("signature")
+    evidence.update(second.evidence)
+    for path in second.changed:
+        _put(values, path, second.evidence[path].value)
+    if "dates.signature" in second.changed and values.get("signature", {}).get("date") == signed:
+        # The signature's date was read from the same print.
+        values["signature"]["date"] = dates["signature"]
 
     referral = Referral.model_validate(
         {
@@ -89,7 +99,7 @@ def extract(
             ),
         }
     )
-    referral.flags = [*referral.flags, *_repair_flags(referral)]
+    referral.flags = [*referral.flags, *_repair_flags(referral), *second.flags]
     ruled = apply_rules(
         referral,
         received_at=received,

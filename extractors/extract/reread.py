@@ -1,0 +1,400 @@
+"""A second OCR pass over the values the first read doubtfully: IDs, NPIs, dates and codes.
+
+Tesseract is tuned for about 300 dpi and 20-30 px capitals; a fine fax gives 14-18 px and a
+standard fax half that vertically, so a digit of an NPI or a date is easily misread. Each
+value read with low confidence, or failing its check (NPI check digit, code set, a date's
+plausibility for its role), is cropped from the page image and read again as a single line,
+as printed and upscaled, with the characters its shape allows. The value is read from each new
+text with the same reader as the first time, and then:
+
+- every new reading agrees with the first: the first stands, with its confidence raised;
+- the first fails its check and the new readings give exactly one value that passes: that value
+  is taken, and flagged, because a printed NPI may really fail its check;
+- the first was barely read and every new reading gives one other value that passes any check
+  it has: that value is taken, and flagged;
+- otherwise the first stands, marked low confidence for the clerk.
+
+Codes are only confirmed or doubted here: their finder has already repaired them into codes
+that exist, with the description from the code set.
+"""
+
+from __future__ import annotations
+
+import io
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Literal
+
+from PIL import Image, ImageOps
+
+from extractors import tesseract
+from extractors.codes import hcpcs, icd10
+from extractors.codes.npi import is_valid_npi
+from extractors.codes.repair import repair_hcpcs, repair_icd10
+from extractors.errors import OcrError
+from extractors.extract.found import Found
+from extractors.extract.parties import READERS
+from extractors.extract.rules import LOW_CONFIDENCE
+from extractors.pages import BBox, Page, ReadPage, Word, union
+from extractors.preprocess import without_rules
+from extractors.referral import Flag, FlagCode
+
+Kind = Literal["npi", "member_id", "date", "icd10", "hcpcs"]
+
+#: The contract's single values worth a second read, by the shape of what they hold.
+SCALAR_KINDS: Mapping[str, Kind] = {
+    "clinician.npi": "npi",
+    "member.member_id": "member_id",
+    "member.dob": "date",
+    "dates.order": "date",
+    "dates.service_start": "date",
+    "dates.discharge": "date",
+    "dates.signature": "date",
+    "dates.face_to_face": "date",
+}
+#: Lists whose entries' evidence is the code alone (an item's evidence is its whole row).
+LIST_KINDS: Mapping[str, Kind] = {"diagnoses": "icd10", "procedures": "hcpcs"}
+
+#: Values the first read got at or above the rules' low-confidence bar, and that pass their
+#: check, are left alone: a second read could only confirm them, at a cost.
+REREAD_BELOW = LOW_CONFIDENCE
+#: A first reading this weak is outvoted when every new reading gives one other value.
+OUTVOTED_BELOW = 0.3
+#: What a value that every reading agrees on is worth: above the low-confidence bar. A single
+#: new reading (the others unreadable) is too little to raise it.
+AGREED_CONFIDENCE = 0.8
+#: A date within this many years of receipt is a real date, however old for its role.
+_NEAR_YEARS = 5
+AGREED_READINGS = 2
+#: What a value the readings dispute is worth: below the bar, so the clerk looks at it.
+DISPUTED_CONFIDENCE = 0.5
+
+
+#: Each crop is read as printed (alone, without the page around it), then enlarged 2x and 3x
+#: (tesseract reads 20-30 px capitals best; a fax prints 9-18). On the devset a 3x read
+#: changed no outcome over 1x and 2x alone, but three readings agreeing is a stricter vote,
+#: for 0.03 s a page. Blurring the enlarged fax's jagged edges cost a right value there.
+SCALES: tuple[int, ...] = (1, 2, 3)
+#: Space around the value's words, in heights of its line: the glyphs' own edges, no more.
+_MARGIN = 0.35
+#: White border around each crop, in pixels: tesseract misreads glyphs touching the edge.
+_BORDER = 10
+#: Rules are lifted from a band around the crop this many line heights wide, so a table's
+#: border beside or under the value is long enough there to be told from a glyph's stroke.
+_BAND = 6
+#: Seconds of tesseract per crop read, and at least per run: a crop takes ~0.03 s.
+_SECONDS_PER_CROP = 2.0
+_MIN_SECONDS = 10.0
+
+#: Characters each shape may print, in two lists so a document's crops take at most three
+#: tesseract runs (a run costs ~0.15 s before its first crop); a date with a month name is
+#: read without a list.
+_NUMBERS = string.digits + "/-.,"
+_CODES = string.ascii_uppercase + string.digits + "-."
+_WHITELISTS: Mapping[Kind, str] = {
+    "npi": _NUMBERS,
+    "member_id": _CODES,
+    "date": _NUMBERS,
+    "icd10": _CODES,
+    "hcpcs": _CODES,
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A value as read from one text, and whether it passes the check of its kind (always,
+    for a kind without one)."""
+
+    #: What readings are compared by (a member ID in capitals).
+    value: Any
+    passes: bool
+    #: The value as the contract stores it.
+    stored: Any = None
+    #: The text it was read from.
+    text: str = ""
+
+
+Reader = Callable[[str], Reading | None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    how: Literal["agreed", "checked", "outvoted", "disputed", "unread"]
+    reading: Reading
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    kind: Kind
+    found: Found[Any]
+    #: The box of the words the value was read from, as fractions of the page.
+    box: BBox
+    #: The OCR confidence of those words alone.
+    confidence: float
+    whitelist: str
+    read: Reader
+    first: Reading
+
+
+@dataclass(frozen=True)
+class Reread:
+    #: The evidence of every value read again, with its confidence as the readings settled it.
+    evidence: dict[str, Found[Any]]
+    #: The paths whose value the second pass changed; each has a flag.
+    changed: frozenset[str]
+    flags: list[Flag]
+
+
+def reread_doubtful(
+    pages: Sequence[ReadPage], evidence: Mapping[str, Found[Any]], reference: date
+) -> Reread:
+    """Read doubtful values again from their crops of the page images (see the module doc).
+
+    ``reference`` is the day the fax was received, for the readers' dates.
+    """
+    by_number = {read.page.number: read for read in pages}
+    targets = []
+    for path, found in evidence.items():
+        source = by_number.get(found.page)
+        kind = kind_of(path)
+        if source is None or kind is None or source.page.source != "ocr":
+            continue
+        target = _target(path, kind, found, source.page, _reader(path, kind, reference))
+        if target is not None:
+            targets.append(target)
+    if not targets:
+        return Reread({}, frozenset(), [])
+    texts = _read_crops(targets, by_number)
+    settled: dict[str, Found[Any]] = {}
+    changed: set[str] = set()
+    flags: list[Flag] = []
+    for target, lines in zip(targets, texts, strict=True):
+        if not lines:
+            continue
+        first = target.first
+        outcome = settle(first, [target.read(text) for text in lines], target.confidence)
+        if outcome.reading.value != first.value and target.path not in SCALAR_KINDS:
+            # A listed code carries its code set's description: it is doubted, not replaced.
+            outcome = Outcome("disputed", first, min(outcome.confidence, DISPUTED_CONFIDENCE))
+        settled[target.path] = _settled(target, outcome)
+        if outcome.reading.value != first.value:
+            changed.add(target.path)
+            flags.append(_flag(target.path, outcome.how))
+    return Reread(settled, frozenset(changed), flags)
+
+
+def kind_of(path: str) -> Kind | None:
+    head, _, index = path.partition(".")
+    if index.isdigit():
+        return LIST_KINDS.get(head)
+    return SCALAR_KINDS.get(path)
+
+
+def settle(first: Reading, others: Sequence[Reading | None], confidence: float) -> Outcome:
+    """What to make of a first reading and the second pass's readings of the same crop."""
+    read = [other for other in others if other is not None]
+    if not read:
+        return Outcome("unread", first, confidence)
+    if all(other.value == first.value for other in read):
+        if len(read) < AGREED_READINGS:
+            return Outcome("unread", first, confidence)
+        return Outcome("agreed", first, max(confidence, AGREED_CONFIDENCE))
+    passing = {other.value: other for other in read if other.passes}
+    if not first.passes and len(passing) == 1:
+        return Outcome("checked", next(iter(passing.values())), confidence)
+    unanimous = len(read) == len(others) and len({other.value for other in read}) == 1
+    if confidence < OUTVOTED_BELOW and unanimous and read[0].passes:
+        return Outcome("outvoted", read[0], confidence)
+    return Outcome("disputed", first, min(confidence, DISPUTED_CONFIDENCE))
+
+
+def _settled(target: Target, outcome: Outcome) -> Found[Any]:
+    found = target.found
+    if outcome.reading.value == _comparable(target.kind, _stored(found)):
+        if found.confidence < target.confidence:
+            # Something other than the print doubted the value (a weaker word beside it in its
+            # evidence, or another caption giving it differently): a reading cannot lift that.
+            return replace(found, confidence=min(found.confidence, outcome.confidence))
+        return replace(found, confidence=outcome.confidence)
+    reading = outcome.reading
+    return Found(reading.stored, found.page, target.box, outcome.confidence, reading.text)
+
+
+#: Why a value was changed, by how the readings settled it. The messages name no value: the
+#: evidence box shows the print.
+_CHANGED_BECAUSE = {
+    "checked": (
+        "the first reading failed its check and a second reading of a sharper crop passes it; "
+        "compare it with the page, since the print itself may fail the check"
+    ),
+    "outvoted": (
+        "the first reading was barely legible and every second reading of a sharper crop "
+        "gave this value; compare it with the page"
+    ),
+}
+
+
+def _flag(path: str, how: str) -> Flag:
+    return Flag(field=path, code=FlagCode.CODE_REPAIRED, message=_CHANGED_BECAUSE[how])
+
+
+def _target(path: str, kind: Kind, found: Found[Any], page: Page, read: Reader) -> Target | None:
+    first = _first(found, read)
+    if first is None:
+        return None
+    words = _value_words(_words_in(page, found.bbox), read, first)
+    if not words:
+        return None
+    confidence = min(w.conf for w in words)
+    # The value's own words decide: the rest of its evidence (a label, a row) is not re-read.
+    if confidence >= REREAD_BELOW and first.passes:
+        return None
+    whitelist = _WHITELISTS[kind]
+    if kind == "date" and any(c.isalpha() for c in found.text):
+        whitelist = ""
+    box = union([w.bbox for w in words])
+    return Target(path, kind, found, box, confidence, whitelist, read, first)
+
+
+def _first(found: Found[Any], read: Reader) -> Reading | None:
+    """The first pass's reading of a value: None when its text does not read as the value
+    (a value pieced together from several places, say), so there is nothing to compare."""
+    first = read(found.text)
+    stored = _stored(found)
+    if first is None or first.stored != stored:
+        # A code's finder reads it with the help of its row; the row's code is the value.
+        return None
+    return first
+
+
+def _stored(found: Found[Any]) -> Any:
+    # A diagnosis or procedure is compared by its code.
+    return getattr(found.value, "code", found.value)
+
+
+def _words_in(page: Page, box: BBox) -> list[Word]:
+    # Boxes are unions of these very words: containment needs only a rounding allowance.
+    slack = 1e-6
+    return sorted(
+        (
+            w
+            for w in page.words
+            if w.bbox[0] >= box[0] - slack
+            and w.bbox[1] >= box[1] - slack
+            and w.bbox[2] <= box[2] + slack
+            and w.bbox[3] <= box[3] + slack
+        ),
+        key=lambda w: (w.line, w.bbox[0]),
+    )
+
+
+def _value_words(words: list[Word], read: Reader, first: Reading) -> list[Word]:
+    """The fewest neighbouring words that read as the value: a value's evidence may be its
+    whole line, and a label or another column in the crop would be read with it."""
+    for count in range(1, len(words) + 1):
+        for start in range(len(words) - count + 1):
+            run = words[start : start + count]
+            reading = read(" ".join(w.text for w in run))
+            if reading is not None and reading.value == first.value:
+                return run
+    return words
+
+
+def _read_crops(targets: Sequence[Target], pages: Mapping[int, ReadPage]) -> list[list[str]]:
+    """Each target's text in every pass, one tesseract run per whitelist."""
+    images: dict[int, Image.Image] = {}
+    crops = []
+    for target in targets:
+        page = pages[target.found.page]
+        if target.found.page not in images:
+            images[target.found.page] = Image.open(io.BytesIO(page.png)).convert("L")
+        crops.append(_crop(images[target.found.page], target.box))
+    texts: list[list[str]] = [[] for _ in targets]
+    for whitelist in dict.fromkeys(target.whitelist for target in targets):
+        chosen = [i for i, target in enumerate(targets) if target.whitelist == whitelist]
+        batch = [_enlarged(crops[i], scale) for i in chosen for scale in SCALES]
+        timeout = max(_MIN_SECONDS, _SECONDS_PER_CROP * len(batch))
+        try:
+            lines = tesseract.recognize_lines(batch, timeout, whitelist=whitelist)
+        except OcrError:
+            # No second opinion: the first readings stand as they were.
+            continue
+        for n, i in enumerate(chosen):
+            for line in lines[n * len(SCALES) : (n + 1) * len(SCALES)]:
+                texts[i].append(" ".join(word.text for word in line))
+    return texts
+
+
+def _crop(page: Image.Image, box: BBox) -> Image.Image:
+    """The value's box with a margin, from a copy of the band around it without rules."""
+    width, height = page.size
+    x0, y0, x1, y1 = box[0] * width, box[1] * height, box[2] * width, box[3] * height
+    line = max(1.0, y1 - y0)
+    band = _clamped(page, (x0, y0, x1, y1), _BAND * line)
+    inner = _clamped(page, (x0, y0, x1, y1), _MARGIN * line)
+    cleaned = without_rules(page.crop(band))
+    return cleaned.crop(
+        (inner[0] - band[0], inner[1] - band[1], inner[2] - band[0], inner[3] - band[1])
+    )
+
+
+def _clamped(
+    page: Image.Image, box: tuple[float, float, float, float], margin: float
+) -> tuple[int, int, int, int]:
+    width, height = page.size
+    return (
+        max(0, int(box[0] - margin)),
+        max(0, int(box[1] - margin)),
+        min(width, int(box[2] + margin) + 1),
+        min(height, int(box[3] + margin) + 1),
+    )
+
+
+def _enlarged(crop: Image.Image, scale: int) -> Image.Image:
+    image = crop
+    if scale > 1:
+        image = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
+    return ImageOps.expand(image, _BORDER, fill=255)
+
+
+def _reader(path: str, kind: Kind, reference: date) -> Reader:
+    """The reader of the first pass for this path, answering a comparable Reading."""
+    if kind == "icd10":
+        return _code_reader(repair_icd10, lambda code: icd10.lookup(code) is not None)
+    if kind == "hcpcs":
+        return _code_reader(repair_hcpcs, lambda code: hcpcs.lookup(code) is not None)
+    read = READERS[path]
+
+    def reading(text: str) -> Reading | None:
+        value = read(text, reference)
+        if value is None:
+            return None
+        if kind == "date":
+            # Only a year no order carries ("2825") is a misread worth a second look; an old
+            # but real date is the rules' to flag, not OCR's to re-read.
+            passes = value.plausible or abs(value.date.year - reference.year) <= _NEAR_YEARS
+            return Reading(value.date, passes, value.date, text)
+        passes = kind != "npi" or is_valid_npi(value)
+        return Reading(_comparable(kind, value), passes, value, text)
+
+    return reading
+
+
+def _comparable(kind: Kind, value: Any) -> Any:
+    # Member IDs are printed in capitals; OCR's lower-case letter is the same character.
+    return value.upper() if kind == "member_id" and isinstance(value, str) else value
+
+
+def _code_reader(repair: Callable[[str], str | None], exists: Callable[[str], bool]) -> Reader:
+    def reading(text: str) -> Reading | None:
+        for token in text.split():
+            code = repair(token.strip("()[]|,.;:"))
+            if code is not None:
+                return Reading(code, exists(code), code, text)
+        return None
+
+    return reading
