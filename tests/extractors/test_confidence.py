@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from extractors.extract.confidence import doubts, kind_of
 from extractors.extract.rules import apply_rules, flags
@@ -14,8 +14,8 @@ from extractors.referral import (
     Member,
     Payer,
     Referral,
-    Source,
 )
+from tests.extractors.referrals import complete
 
 RECEIVED = datetime(2024, 10, 12, 11, 39, tzinfo=UTC)
 BOX = (0.1, 0.1, 0.3, 0.12)
@@ -26,26 +26,7 @@ def seen(text: str, confidence: float = 1.0) -> Evidence:
 
 
 def order(evidence: dict[str, Evidence], **parts: object) -> Referral:
-    referral = Referral(
-        member=Member(
-            first_name="Joan",
-            last_name="Washington",
-            dob=date(1955, 6, 27),
-            sex="F",
-            member_id="9DE1NM8KJ23",
-            phone="2175573209",
-            address=Address(
-                line1="7010 Church Blvd", city="Tampa", state="FL", postal_code="33601"
-            ),
-        ),
-        payer=Payer(name="Humana Gold Plus HMO"),
-        clinician=Clinician(first_name="Julia", last_name="O'Brien", npi="1234567893"),
-        evidence=evidence,
-        source=Source(filename="order.tif", sha256="0" * 64, pages=1),
-    )
-    for name, value in parts.items():
-        setattr(referral, name, value)
-    return referral
+    return complete(evidence=evidence, **{"payer": Payer(name="Humana Gold Plus HMO"), **parts})
 
 
 def doubted(referral: Referral, *texts: str) -> dict[str, str]:
