@@ -139,6 +139,7 @@ def clinician_rank(caption: str) -> int:
     return 2 if any(_holds(text, cue) for cue in roles["distractor"]) else 1
 
 
+@cache
 def caption_party(caption: str) -> Party | None:
     """Whose value a caption (or a section heading) names: another party's words win."""
     parties, _ = _registry()
@@ -149,6 +150,7 @@ def caption_party(caption: str) -> Party | None:
     return None
 
 
+@cache  # a pure function of two strings, asked of every cell on every page
 def caption_path(caption: str, party: Party | None = None) -> str | None:
     """The contract path a caption's cue words score highest, or None when none scores.
 

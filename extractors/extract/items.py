@@ -203,23 +203,29 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
 
 
 def _without_repeats(found: list[Found[Item]]) -> list[Found[Item]]:
-    """The items without those read with no code that repeat an item read with its code: a
-    title ("WRITTEN ORDER - HOSPITAL BED") or a second print naming the same thing."""
-    coded = [item.value for item in found if item.value.hcpcs is not None]
+    """The items without those read with no code that repeat an item read with its code, or
+    read with no count that repeat one read with its count: a title ("WRITTEN ORDER -
+    MANUAL WHEELCHAIR") or a second print naming the same thing."""
+    firm = [i.value for i in found if i.value.hcpcs is not None or i.value.quantity is not None]
     return [
         item
         for item in found
-        if item.value.hcpcs is not None or not any(_same(item.value, c) for c in coded)
+        if item.value.hcpcs is not None
+        or not any(_same(item.value, other) for other in firm if other is not item.value)
     ]
 
 
-def _same(named: Item, coded: Item) -> bool:
-    """Whether an item read without a code is the coded one: its words are all the coded
-    item's, or its equipment name may mean the coded item's code."""
+def _same(named: Item, other: Item) -> bool:
+    """Whether an item read without a code is the other one: its words are all the other
+    item's, or its equipment name may mean the other's code (or a code the other's name may
+    mean, when the other was read without a code but with its count)."""
     words = set(_LETTERS.findall((named.description or "").lower()))
-    if words and words <= set(_LETTERS.findall((coded.description or "").lower())):
+    if words and words <= set(_LETTERS.findall((other.description or "").lower())):
         return True
-    return coded.hcpcs in meant_codes(named.description)
+    meant = meant_codes(named.description)
+    if other.hcpcs is not None:
+        return other.hcpcs in meant
+    return named.quantity is None and bool(meant & meant_codes(other.description))
 
 
 def _agreed(found: list[Found[Item]], printed: set[str]) -> list[Found[Item]]:

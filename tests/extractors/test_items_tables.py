@@ -228,3 +228,22 @@ def test_items_a_letter_names_with_bracketed_codes_and_their_counts() -> None:
         # the procedures.
         ("nursing visits", None, 3),
     ]
+
+
+def test_a_title_naming_the_equipment_ordered_below_is_no_second_item() -> None:
+    items = _items(
+        [
+            [
+                (0.06, "Hill Orthopedic Specialists"),
+                (0.45, "DETAILED WRITTEN ORDER - MANUAL WHEELCHAIR"),
+            ],
+            [(0.07, "[X] 1. Beneficiary name RICHARDS, WILLIAM")],
+            [
+                (
+                    0.07,
+                    "[X] 2. Item(s) ordered / description Lightweight wheelchair - No. of units 1",
+                )
+            ],
+        ]
+    )
+    assert [(item.description, item.quantity) for item in items] == [("wheelchair", 1)]

@@ -7,6 +7,7 @@ value is then set to what a fax makes of it; the second pass always reads the pr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from PIL import Image, ImageDraw, ImageFont
@@ -14,7 +15,13 @@ from PIL import Image, ImageDraw, ImageFont
 from extractors.extract.extractor import extract
 from extractors.extract.found import Found
 from extractors.extract.parties import extract_parties
-from extractors.extract.reread import AGREED_CONFIDENCE, Reading, reread_doubtful, settle
+from extractors.extract.reread import (
+    AGREED_CONFIDENCE,
+    REREAD_BELOW,
+    Reading,
+    reread_doubtful,
+    settle,
+)
 from extractors.extract.rules import LOW_CONFIDENCE
 from extractors.ocr import ocr_page
 from extractors.pages import Page, ReadPage
@@ -102,6 +109,9 @@ def test_a_date_read_with_low_confidence_is_confirmed_when_every_rereading_agree
     first = _parties(page)["member.dob"]
     assert first.value == date(1951, 5, 8)
     assert first.confidence < LOW_CONFIDENCE
+    # Only the weakest reads are read again; how weak the print reads varies by version.
+    page = _misread(page, "05/08/1951", "05/08/1951", conf=REREAD_BELOW / 2)
+    first = replace(_parties(page)["member.dob"], confidence=REREAD_BELOW / 2)
 
     second = reread_doubtful([page], {"member.dob": first}, RECEIVED.date())
 
@@ -119,7 +129,8 @@ def test_an_implausible_date_takes_the_plausible_rereading_and_is_flagged() -> N
     assert FlagCode.DATE_IMPLAUSIBLE not in _flags(referral, "member.dob")
 
 
-def test_readings_that_differ_without_a_check_to_decide_keep_the_first_doubted() -> None:
+def test_a_doubtful_read_that_passes_its_check_is_left_to_the_low_confidence_flag() -> None:
+    # Read at 0.45: doubtful to the rules, but not weak enough to outvote, so not worth a run.
     page = _misread(
         _fax(["Member ID: W4507845901"], LEGIBLE), "W4507845901", "W4507845907", conf=0.45
     )
@@ -127,9 +138,8 @@ def test_readings_that_differ_without_a_check_to_decide_keep_the_first_doubted()
 
     second = reread_doubtful([page], {"member.member_id": first}, RECEIVED.date())
 
-    assert second.evidence["member.member_id"].value == "W4507845907"
-    assert second.evidence["member.member_id"].confidence < LOW_CONFIDENCE
-    assert not second.changed and not second.flags
+    assert second.evidence == {} and not second.changed and not second.flags
+    assert first.confidence < LOW_CONFIDENCE
 
 
 def test_a_barely_read_id_is_outvoted_by_every_rereading_and_flagged() -> None:
