@@ -6,9 +6,11 @@ size. The page image itself travels beside the model (``ReadPage.png``), not ins
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Literal
 
+from PIL import Image
 from pydantic import BaseModel, Field
 
 BBox = tuple[float, float, float, float]
@@ -53,6 +55,11 @@ class ReadPage:
     page: Page
     #: The upright page with square pixels, as PNG, for the review page.
     png: bytes
+
+    def grey(self) -> Image.Image:
+        """The page image decoded to greyscale, for the finders that look at ink. Decoded
+        on each call, so a caller keeps it only while it needs it."""
+        return Image.open(io.BytesIO(self.png)).convert("L")
 
 
 def union(boxes: list[BBox]) -> BBox:

@@ -517,7 +517,7 @@ def _band_values(
         at += 1
     if not 0 <= at < len(rows) or at in bands:
         return
-    height = max(w.bbox[3] - w.bbox[1] for w in rows[at].words)
+    height = _height(rows[at])
     gap = abs(rows[at].words[0].bbox[1] - rows[at - step].words[0].bbox[1])
     if gap > _MAX_BAND_STEP * height:
         return

@@ -9,12 +9,10 @@ asks this one module.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image
 
 from extractors.pages import ReadPage, Word
 
@@ -49,8 +47,7 @@ class PageInk:
 
     @classmethod
     def of(cls, read: ReadPage) -> PageInk:
-        grey = Image.open(io.BytesIO(read.png)).convert("L")
-        return cls(np.asarray(grey) < _INK_BELOW)
+        return cls(np.asarray(read.grey()) < _INK_BELOW)
 
 
 def box_before(page: PageInk, word: Word) -> bool | None:

@@ -20,7 +20,6 @@ that exist, with the description from the code set.
 
 from __future__ import annotations
 
-import io
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -311,7 +310,7 @@ def _read_crops(targets: Sequence[Target], pages: Mapping[int, ReadPage]) -> lis
     for target in targets:
         page = pages[target.found.page]
         if target.found.page not in images:
-            images[target.found.page] = Image.open(io.BytesIO(page.png)).convert("L")
+            images[target.found.page] = page.grey()
         crops.append(_crop(images[target.found.page], target.box))
     texts: list[list[str]] = [[] for _ in targets]
     for whitelist in dict.fromkeys(target.whitelist for target in targets):

@@ -18,7 +18,6 @@ in the words.
 
 from __future__ import annotations
 
-import io
 import re
 import statistics
 from collections.abc import Iterator, Sequence
@@ -28,7 +27,6 @@ from difflib import SequenceMatcher
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image
 
 from extractors.extract.found import Found, found_from_words
 from extractors.normalize.dates import find_dates, parse_date
@@ -234,7 +232,7 @@ def find_signature(
     for read in pages:
         for words in _electronic_lines(read.page):
             return _reading(True, read.page, words, words, day)
-        ink = _PageInk(read.png)
+        ink = _PageInk(read)
         printed = _printed(read.page)
         for place in _places(read.page, ink):
             found_date = _date(read.page, place.beside, day)
@@ -254,14 +252,14 @@ def find_signature(
 class _PageInk:
     """The page's ink, decoded from its PNG only when a signature place needs it."""
 
-    def __init__(self, png: bytes) -> None:
-        self._png = png
+    def __init__(self, read: ReadPage) -> None:
+        self._read = read
         self._mask: Ink | None = None
 
     @property
     def mask(self) -> Ink:
         if self._mask is None:
-            grey = np.asarray(Image.open(io.BytesIO(self._png)).convert("L"))
+            grey = np.asarray(self._read.grey())
             # Most of a page is paper; every fourth pixel measures it as well as all of them.
             paper = float(np.median(grey[::4, ::4]))
             self._mask = grey < _INK_SHARE * paper
