@@ -48,10 +48,21 @@ def test_fax_order_lines_read_word_by_word(resolution, compression, point_size):
         assert raw.width == 1728
         assert raw.info["dpi"] == (204, 98 if resolution == "standard" else 196)
     [read] = read_document(data, Limits())
-    # Standard rows come back stretched to square pixels; fine (204x196) is square enough.
-    assert read.page.width == 1728
-    assert read.page.height == (round(rows * 204 / 98) if resolution == "standard" else rows)
+    # Standard rows come back stretched to square pixels and enlarged by half for OCR;
+    # fine (204x196) is square enough and stays as sent.
+    scale = 1.5 if resolution == "standard" else 1
+    assert read.page.width == round(1728 * scale)
+    assert read.page.height == round(rows * (204 / 98 if resolution == "standard" else 1) * scale)
     assert _words_by_line([read]) == [line.split() for line in ORDER_LINES]
+
+
+def test_small_print_on_a_standard_fax_keeps_its_codes_and_dates():
+    # At 8 pt a standard fax's repeated rows left a staircase that tesseract read as "44.1"
+    # for J44.1; the smoothed, enlarged page reads every code, date and the NPI as printed.
+    data = encode_fax_tiff([_fax_page(ORDER_LINES, 8)], "standard", "group3")
+    words = {word for line in _words_by_line(read_document(data, Limits())) for word in line}
+    printed = {"1234567893", "J44.1", "J96.11", "E11.9", "11/20/2026", "11/23/2026", "03/14/1948"}
+    assert printed <= words
 
 
 def test_lsb_first_fill_order_and_orientation_tag_are_honoured():
