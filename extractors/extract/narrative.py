@@ -71,7 +71,8 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
     ],
 }
 
-#: Cue phrases after which a value follows in the same sentence. Lower-case words.
+#: Cue phrases after which a value follows in the same sentence. Lower-case words; "a|b" is
+#: either word, and "*" any one word or none ("discharged home on" is "discharged on").
 VALUE_CUES: dict[str, list[list[str]]] = {
     "member.dob": [["dob"], ["d.o.b."], ["born"], ["date", "of", "birth"], ["birthdate"]],
     # Who "can be reached" is the sentence's subject: the writer ("I") is the office.
@@ -111,13 +112,16 @@ VALUE_CUES: dict[str, list[list[str]]] = {
     "dates.service_start": [
         ["begin", "on"],
         ["start", "on"],
+        # "with the first home dose on 3/15", "the first visit on": when the service begins.
+        ["first", "*", "dose|doses|infusion|visit|delivery", "on"],
         ["starting"],
         ["begin", "services"],
         ["start", "of", "care"],
     ],
     "dates.discharge": [
         ["discharge", "is"],
-        ["discharged", "on"],
+        # "discharged home on", "discharged to home on".
+        ["discharged", "*", "*", "on"],
         ["discharge", "on"],
         ["discharge", "date"],
     ],
@@ -174,8 +178,14 @@ def _pipeline() -> tuple[Language, Matcher, Matcher]:
         names.add(key, patterns)
     cues = Matcher(nlp.vocab)
     for key, phrases in VALUE_CUES.items():
-        cues.add(key, [[{"LOWER": word} for word in phrase] for phrase in phrases])
+        cues.add(key, [[_cue_token(word) for word in phrase] for phrase in phrases])
     return nlp, names, cues
+
+
+def _cue_token(word: str) -> dict[str, Any]:
+    if word == "*":
+        return {"IS_ALPHA": True, "OP": "?"}
+    return {"LOWER": {"IN": word.split("|")}} if "|" in word else {"LOWER": word}
 
 
 def _page_text(page: Page, skip: set[int]) -> _PageText:

@@ -612,3 +612,16 @@ def test_a_sparse_cover_sheet_read_through_fax_damage() -> None:
         ]
     )
     assert not is_cover_sheet(order)
+
+
+def test_a_letters_discharge_and_first_dose_dates_with_words_between_cue_and_date() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Re: Ryan Frazier, born 04-Mar-1972, male")],
+            [(0.06, "He is expected to be discharged home on 03/20/2025. Please begin")],
+            [(0.06, "cefazolin 2 g IV every 8 hours, with the first home dose on 03/21/2025.")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 18)).items()}
+    assert values["dates.discharge"].isoformat() == "2025-03-20"
+    assert values["dates.service_start"].isoformat() == "2025-03-21"
