@@ -114,7 +114,10 @@ def _registry() -> tuple[dict[Party, tuple[str, ...]], dict[str, PathCues]]:
 def _normal(text: str) -> str:
     # "Home addr.:", "Sex/Gender" and "Member No." as plain words; "#" is a word of its own.
     spaced = re.sub(r"#", " # ", text.lower())
-    return " " + " ".join(re.sub(r"[^a-z0-9#\- ]", " ", spaced).split()) + " "
+    # A dash between words is punctuation ("Dates of service - From"); inside one it is
+    # part of the word ("Set-up").
+    words = re.sub(r"[^a-z0-9#\- ]", " ", spaced).split()
+    return " " + " ".join(w for w in words if w.strip("-")) + " "
 
 
 def _holds(caption: str, cue: str) -> bool:

@@ -625,3 +625,22 @@ def test_a_letters_discharge_and_first_dose_dates_with_words_between_cue_and_dat
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 18)).items()}
     assert values["dates.discharge"].isoformat() == "2025-03-20"
     assert values["dates.service_start"].isoformat() == "2025-03-21"
+
+
+def test_a_claim_forms_span_of_service_starts_at_its_from_box() -> None:
+    # "Date(s) of service - From | To": the span's first date is when service starts; the
+    # dash between the caption's words is punctuation.
+    page = laid_out_page(
+        [
+            [(0.06, "SECTION C - SERVICES REQUESTED")],
+            [
+                (0.06, "23. DATES OF SERVICE - FROM"),
+                (0.40, "24. TO"),
+                (0.55, "25. PLACE OF SERVICE"),
+            ],
+            [(0.06, "04 Jun 2025"), (0.40, "03 Sep 2025"), (0.55, "12 - Home")],
+        ],
+        line_height=0.014,
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 6, 1)).items()}
+    assert values["dates.service_start"].isoformat() == "2025-06-04"
