@@ -443,7 +443,12 @@ def _caption_text(cell: list[Word]) -> str:
 def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
     """The cells of a row of captions printed over (or under) their values, or None when the
     row holds values: a digit outside the box numbers, or no cell that names a path."""
-    cells = [part for cell in _cells(page, row.words) for part in _at_box_numbers(cell)]
+    cells = [
+        part
+        for cell in _cells(page, row.words)
+        for boxed in _at_box_numbers(cell)
+        for part in _at_caption_joins(boxed)
+    ]
     if any(len(cell) > _MAX_BAND_CAPTION_WORDS for cell in cells):
         return None  # a sentence, not a caption
     texts = [_caption_text(cell) for cell in cells]
@@ -470,6 +475,23 @@ def _at_box_numbers(cell: list[Word]) -> Iterator[list[Word]]:
             yield cell[start:at]
             start = at
     yield cell[start:]
+
+
+def _at_caption_joins(cell: list[Word]) -> list[list[Word]]:
+    """A cell cut where two captions meet that a narrow column gap left joined: "Sex Street
+    address" is the sex's column and the street's. Each part must name a path of its own and
+    no party ("Patient phone" is one caption: "Patient" names whose phone it is)."""
+    for at in range(1, len(cell)):
+        head, tail = _caption_text(cell[:at]), _caption_text(cell[at:])
+        paths = caption_path(head), caption_path(tail)
+        if (
+            None not in paths
+            and paths[0] != paths[1]
+            and caption_party(head) is None
+            and caption_party(tail) is None
+        ):
+            return [cell[:at], *_at_caption_joins(cell[at:])]
+    return [cell]
 
 
 def _is_name_list(text: str) -> bool:

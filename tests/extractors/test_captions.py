@@ -644,3 +644,23 @@ def test_a_claim_forms_span_of_service_starts_at_its_from_box() -> None:
     )
     values = {p: f.value for p, f in extract_parties([page], date(2025, 6, 1)).items()}
     assert values["dates.service_start"].isoformat() == "2025-06-04"
+
+
+def test_two_captions_a_narrow_column_gap_joins_are_two_columns() -> None:
+    # "Sex" and "Street address" read as one cell; the values under each are their own.
+    page = laid_out_page(
+        [
+            [(0.06, "Last"), (0.16, "First"), (0.28, "D/O/B"), (0.40, "Sex Street address")],
+            [
+                (0.06, "MILLER"),
+                (0.16, "MELISSA"),
+                (0.28, "12/3/1957"),
+                (0.40, "F"),
+                (0.44, "874 Susan Knoll"),
+            ],
+        ]
+    )
+    page_values = extract_parties([page], date(2025, 5, 2))
+    assert page_values["member.sex"].value == "F"
+    # "Patient phone" stays one caption: its first word says whose phone it is.
+    assert caption_path("Patient phone") == "member.phone"
