@@ -57,9 +57,12 @@ def _vocabulary() -> _Vocabulary:
     data = load_data("infusion.toml")
     routes = "|".join(sorted(map(re.escape, data["routes"]), key=len, reverse=True))
     manners = "|".join(map(re.escape, data["route_manners"]))
+    verbs = "|".join(map(re.escape, data["dosing_verbs"]))
     route = re.compile(rf"\b(?:{routes})(?:\s+(?:{manners}))?\b")
+    # A drug's name: capitalised, or a lower-case word of prose that is no dosing verb.
+    name = rf"(?<![A-Za-z])(?:[A-Z][a-z]+|(?!(?:{verbs})\b)[a-z]{{5,}})"
     phrase = re.compile(
-        rf"(?P<drug>[A-Z][a-z]+(?:[-/][A-Za-z]+)*(?:\s\([a-z ]+\))?)\s+(?P<dose>{_DOSE.pattern})\s+"
+        rf"(?P<drug>{name}(?:[-/][A-Za-z]+)*(?:\s\([a-z ]+\))?)\s+(?P<dose>{_DOSE.pattern})\s+"
         rf"(?P<route>{route.pattern})(?:\s+(?P<frequency>{_FREQUENCY}))?"
     )
     return _Vocabulary(

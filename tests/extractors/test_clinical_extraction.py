@@ -259,6 +259,22 @@ def test_infusion_from_prose() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("sentence", "drug"),
+    [
+        # Prose writes a generic name in lower case.
+        ("Please begin vancomycin 1.5 g IV every 12 hours for home infusion.", "vancomycin"),
+        # A dosing verb before the dose is no drug: the drug is named before it.
+        ("Home infusion: Ertapenem, infuse 1 g IV daily.", None),
+    ],
+)
+def test_infusion_from_prose_names_a_lower_case_drug_but_never_a_verb(
+    sentence: str, drug: str | None
+) -> None:
+    found = find_infusion([_page(sentence)])
+    assert (found.value.drug if found else None) == drug
+
+
 def test_access_notes_split_and_vascular_access_ignored() -> None:
     page = _page(
         "Special instructions: Second floor walk-up, no elevator; Gate code 4743",
