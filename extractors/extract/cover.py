@@ -7,6 +7,7 @@ clerk can trust ("Re: J. Smith"), and the header line's date is the transmission
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from extractors.normalize.dates import find_dates
 from extractors.pages import Line, Page
@@ -60,6 +61,13 @@ _NOTICE = re.compile(
 )
 #: A notice uses at least this many of those words; an order's "confidential" alone is none.
 _NOTICE_WORDS = 2
+#: A page with fewer legible words than this reads as next to nothing: a cover sheet of
+#: logos and large stylised print that OCR turned to noise. An order's first page prints
+#: far more (on the devset, 83 or more; its unread cover sheets 1 to 38).
+_LEGIBLE_PAGE_WORDS = 40
+#: A legible word: read at least this surely, with three letters or more.
+_LEGIBLE_CONFIDENCE = 0.6
+_LEGIBLE_LETTERS = 3
 
 
 def is_fax_header_line(page: Page, line: Line) -> bool:
@@ -104,3 +112,24 @@ def is_cover_sheet(page: Page) -> bool:
         # survive beside its notice tell it, where an order's page prints far more.
         need -= 1
     return len(cues) >= need and bool(cues & {"recipient", "sender", "pages", "status"})
+
+
+def order_pages(pages: Sequence[Page]) -> list[Page]:
+    """The pages of the order itself: without its cover sheets, and without a first page
+    that reads as next to nothing before a page that reads well (a cover sheet too damaged
+    to tell by its captions). Values are never taken from what OCR could not read."""
+    kept = [page for page in pages if not is_cover_sheet(page)] or list(pages)
+    if len(kept) > 1 and _legible_words(kept[0]) < _LEGIBLE_PAGE_WORDS <= _legible_words(kept[1]):
+        return kept[1:]
+    return kept
+
+
+def _legible_words(page: Page) -> int:
+    header = {n for n, line in enumerate(page.lines) if is_fax_header_line(page, line)}
+    return sum(
+        1
+        for word in page.words
+        if word.line not in header
+        and word.conf >= _LEGIBLE_CONFIDENCE
+        and sum(c.isalpha() for c in word.text) >= _LEGIBLE_LETTERS
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from extractors.extract import reread
 from extractors.extract.access import find_access_notes
 from extractors.extract.codes import find_diagnoses, find_procedures
-from extractors.extract.cover import is_cover_sheet
+from extractors.extract.cover import order_pages
 from extractors.extract.found import Found
 from extractors.extract.header import transmitted_at
 from extractors.extract.infusion import find_infusion
@@ -37,7 +37,7 @@ def extract(
     """
     plain = [read.page for read in pages]
     # Member fields never come from a cover sheet; the order starts after the last one.
-    order = [page for page in plain if not is_cover_sheet(page)] or plain
+    order = order_pages(plain)
     received = transmitted_at(plain, received_at)
     values: dict[str, Any] = {}
     evidence: dict[str, Found[Any]] = {}

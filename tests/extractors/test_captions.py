@@ -8,7 +8,7 @@ import pytest
 
 from extractors.extract.captions import caption_party, caption_path, captioned_values
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
-from extractors.extract.cover import is_cover_sheet
+from extractors.extract.cover import is_cover_sheet, order_pages
 from extractors.extract.parties import extract_parties
 from tests.extractors.laid_out import laid_out_page
 
@@ -664,3 +664,16 @@ def test_two_captions_a_narrow_column_gap_joins_are_two_columns() -> None:
     assert page_values["member.sex"].value == "F"
     # "Patient phone" stays one caption: its first word says whose phone it is.
     assert caption_path("Patient phone") == "member.phone"
+
+
+def test_a_first_page_that_reads_as_next_to_nothing_is_not_the_order() -> None:
+    noise = laid_out_page(
+        [[(0.1, "One TION ern SUIT")], [(0.1, "PAX NO: +1 702 207 8519")], [(0.1, "re 1916")]],
+        conf={"One": 0.3, "TION": 0.2, "ern": 0.4, "SUIT": 0.5, "PAX": 0.4},
+    )
+    order_rows = [[(0.06, f"Patient name Jane Roe line {n} of the order form")] for n in range(8)]
+    order = laid_out_page(order_rows, number=2)
+    assert order_pages([noise, order]) == [order]
+    # A short order alone, or before an unreadable page, stays the order.
+    assert order_pages([order]) == [order]
+    assert order_pages([order, noise]) == [order, noise]
