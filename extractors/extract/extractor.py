@@ -42,7 +42,8 @@ def extract(
     values: dict[str, Any] = {}
     evidence: dict[str, Found[Any]] = {}
 
-    parties = extract_parties(order, received.date())
+    covers = [page for page in plain if all(page is not kept for kept in order)]
+    parties = extract_parties(order, received.date(), covers)
     # A cover sheet's ticked "Urgent" box is the sender's request too.
     ticks = read_ticks(pages)
     if "member.sex" not in parties and ticks.sex is not None:

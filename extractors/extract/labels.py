@@ -24,6 +24,7 @@ from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.normalize.dates import find_dates
 from extractors.normalize.lookalikes import fold_label
+from extractors.normalize.names import CREDENTIALS
 from extractors.pages import BBox, Page, Word, union
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
@@ -293,7 +294,7 @@ def _hit(
     tail = line.text[end:].lstrip(" .")
     strong = (tail != "" and tail[0] in _LABEL_END) or line.text[end - 1 : end] in _LABEL_END
     opener = first
-    while opener and _BOX_NUMBER.match(line.words[opener - 1].text):
+    while opener and _is_box_number(line.words[opener - 1].text):
         opener -= 1
     if spec.path == "any.date" and opener and line.text[start : start + 1].islower():
         previous = line.words[opener - 1]
@@ -327,6 +328,11 @@ def _hit(
     return LabelHit(
         spec, number, first, opener, last + 1, line.text[start:end], rest, strong, spec.party
     )
+
+
+def _is_box_number(text: str) -> bool:
+    # "N.P." and "P.A." have a box number's shape, but end the name before the label.
+    return bool(_BOX_NUMBER.match(text)) and re.sub(r"\W", "", text).upper() not in CREDENTIALS
 
 
 def _is_boundary(hit: LabelHit, line: Row) -> bool:

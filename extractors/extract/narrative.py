@@ -60,7 +60,8 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
     "clinician.name": [
         # Not the comma: "Oak Dr, Boise ID" is a street.
         [{"LOWER": {"IN": ["dr", "dr."]}}, {"ORTH": ".", "OP": "?"}, *_NAME],
-        [*_NAME, {"ORTH": ","}, _CREDENTIAL],
+        # "David Contreras DO, FACP": a degree, then a fellowship after the comma.
+        [*_NAME, {**_CREDENTIAL, "OP": "?"}, {"ORTH": ","}, _CREDENTIAL],
         [
             {"LOWER": "signed"},
             {"LOWER": "by"},

@@ -18,6 +18,7 @@ from typing import Any
 
 from extractors.extract.captions import (
     Captioned,
+    caption_party,
     caption_path,
     captioned_values,
     clinician_rank,
@@ -47,7 +48,7 @@ from extractors.normalize import (
     split_person_name,
 )
 from extractors.normalize.lookalikes import digit_class, digit_translation, fold_label
-from extractors.normalize.names import PersonName
+from extractors.normalize.names import CREDENTIALS, SURNAME_CREDENTIALS, PersonName
 from extractors.normalize.sex import SEX_WORDS, STATED_SEX
 from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
@@ -79,6 +80,8 @@ class _Source:
 
 # OCR's stray marks around a name: "EUGENE HARRIS -'", "Schneider ~", "Johnson, |".
 _NAME_NOISE = "|~_-'\"`©®°*•·"
+#: Marks alone inside a name that are noise: a cell rule, a speck ("JOHNSON,. Edward").
+_INNER_NOISE = frozenset({"|", "."})
 
 
 def _clean_name_text(text: str) -> str:
@@ -95,7 +98,7 @@ def _clean_name_text(text: str) -> str:
         tokens.pop(0)
     if tokens and re.fullmatch(r"\([A-Za-z.\-]+\)", tokens[-1]):
         tokens[-1] = tokens[-1][1:-1]  # "Gonzales, James S (MD)": a credential in brackets
-    tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t != "|"]
+    tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t not in _INNER_NOISE]
     if tokens and len(tokens[-1]) > 4 and tokens[-1].endswith("."):
         tokens[-1] = tokens[-1].rstrip(".")  # "WASHINGTON.": a speck; "Jr." keeps its dot
     return " ".join(t for t in tokens if t).replace(" ,", ",")
@@ -117,8 +120,24 @@ def _name(text: str) -> PersonName | None:
     parsed = split_person_name(text)
     if parsed is None or not parsed.first or not parsed.last:
         return None
+    if _credential_as_name(parsed, text) or not parsed.last.split()[-1][:1].isupper():
+        return None  # "NP PA CNS": a row of tick legends; "Dole siqned": a misread caption
     # A surname of one letter is an initial or a speck, not the name.
     return parsed if len(parsed.last.strip(".")) > 1 else None
+
+
+def _credential_as_name(name: PersonName, text: str) -> bool:
+    """Whether a credential was taken for a given name or a surname: a credential is never
+    a name. One that is also a surname ("Do", "Pa") counts only when printed in capitals
+    among words that are not ("Contreras DO")."""
+    shouted = {t.strip(",.") for t in text.split() if t.isupper()}
+    for part in (name.first, name.last):
+        key = re.sub(r"[.\-]", "", part or "").upper()
+        if key in CREDENTIALS and (
+            key not in SURNAME_CREDENTIALS or (key in shouted and not text.isupper())
+        ):
+            return True
+    return False
 
 
 def _holds_label(tokens: list[str], specs: Mapping[str, object]) -> bool:
@@ -444,14 +463,90 @@ def _credentials(
             return
 
 
+def _named_as_distractor(source: _Source) -> bool:
+    """Whether the words before a name on its line give it another role: "INTERPRETING MD
+    M. Dickerson, MD", "Community physician to follow: Dr. Jason Thompson"."""
+    if not source.words:
+        return False
+    first = source.words[0]
+    line = _line_words(source.page, first.line)
+    before = [w for w in line if w.bbox[2] <= first.bbox[0]]
+    # Only the mention's own cell: a caption in the column beside it is another's.
+    cell: list[Word] = []
+    for left, right in zip([None, *before], before, strict=False):
+        if left is not None and is_column_gap(source.page, left, right):
+            cell = []
+        cell.append(right)
+    text = _text(cell[-_CAPTION_REACH:])
+    return clinician_rank(text) == _DISTRACTOR_RANK or caption_party(text) == "other"
+
+
+def _ordering_captioned(doc: _Document) -> list[_Source]:
+    """Captioned clinician names whose caption, or the heading printed over it, names the
+    ordering clinician ("Ordering physician: ...", "TREATING PRACTITIONER" / "Name: ...").
+
+    Only a caption printed beside its value counts: a value read from a band of captions
+    over boxes may have been given the column beside its own.
+    """
+    return [
+        _Source(c.text, c.words, c.page)
+        for c in doc.captioned
+        if c.path == "clinician.name"
+        and _beside_caption(c)
+        and _ORDERING_RANK in (clinician_rank(c.caption), _heading_rank(c.page, c.words[0]))
+    ]
+
+
+def _beside_caption(value: Captioned) -> bool:
+    """Whether a captioned value is printed on its caption's line, right after it."""
+    if not value.words or not value.caption.split():
+        return False
+    first = value.words[0]
+    before = [w for w in _line_words(value.page, first.line) if w.bbox[2] <= first.bbox[0]]
+    return bool(before) and before[-1].text == value.caption.split()[-1]
+
+
+def _heading_rank(page: Page, word: Word) -> int | None:
+    """The ``clinician_rank`` of the clinician heading printed just over a word's row."""
+    height = word.bbox[3] - word.bbox[1]
+    above = [
+        line
+        for line in page.lines
+        if line.bbox[3] <= word.bbox[1] + height / 2
+        and word.bbox[1] - line.bbox[3] <= _HEADING_REACH * height
+        and line.bbox[0] <= word.bbox[2]
+        and word.bbox[0] <= line.bbox[2]
+    ]
+    if not above:
+        return None
+    heading = max(above, key=lambda line: line.bbox[3]).text
+    return clinician_rank(heading) if caption_party(heading) == "clinician" else None
+
+
+#: A heading sits within this many text heights over the row it heads.
+_HEADING_REACH = 2.5
+#: ``clinician_rank`` of a caption naming the ordering clinician.
+_ORDERING_RANK = 0
+#: How many words before a name may caption it.
+_CAPTION_REACH = 8
+#: ``clinician_rank`` of a caption naming a clinician who is not the ordering one.
+_DISTRACTOR_RANK = 2
+
+
 def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
     member_sources = [s for c in doc.labelled("member.name") for s in _label_sources(c, "name")]
     member_sources += list(doc.mentioned("member.name", "member.sex.M", "member.sex.F"))
     ranked = sorted(doc.labelled("clinician.name"), key=lambda c: clinician_rank(c.label))
-    clinician_sources = [s for c in ranked for s in _label_sources(c, "name")]
+    ordering = [c for c in ranked if clinician_rank(c.label) == _ORDERING_RANK]
+    clinician_sources = [s for c in ordering for s in _label_sources(c, "name")]
+    # A caption the label list lacks ("Name:" in the box under "ORDERING PHYSICIAN") that
+    # names the ordering clinician beats a label naming any physician.
+    clinician_sources += _ordering_captioned(doc)
+    others = [c for c in ranked if clinician_rank(c.label) != _ORDERING_RANK]
+    clinician_sources += [s for c in others for s in _label_sources(c, "name")]
     # The name typed on or under the signature line is the signer's: the ordering clinician.
     clinician_sources += [s for c in doc.labelled(SIGNATURE) for s in _label_sources(c, "")]
-    clinician_sources += list(doc.mentioned("clinician.name"))
+    clinician_sources += [s for s in doc.mentioned("clinician.name") if not _named_as_distractor(s)]
     for party, sources in (("member", member_sources), ("clinician", clinician_sources)):
         hit = _first(sources, lambda text, _ref: _name(text), date.min)
         if hit is None:
@@ -648,6 +743,43 @@ def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) 
             out[path] = _found(path, *hit)
 
 
+def _cover_sender(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
+    """The clinician whose office sent the fax, as its cover sheet names it ("Sent by Ana
+    at the office of Curtis P. Ramirez, M.D."), when the order gave no clinician's name.
+
+    The sending office's clinician is most often the ordering one, but not surely: the
+    name is taken last, and below the bar for names, so the clerk checks it.
+    """
+    if "clinician.last_name" in out or "clinician.first_name" in out:
+        return
+    for page in pages:
+        if not is_cover_sheet(page):
+            continue
+        for number in range(len(page.lines)):
+            words = _line_words(page, number)
+            text = _text(words)
+            match = _SENDER_OFFICE.search(text)
+            if match is None:
+                continue
+            # The words after the cue: offsets in ``text`` follow the words one space apart.
+            starts = [sum(len(w.text) + 1 for w in words[:i]) for i in range(len(words))]
+            named = [w for w, at in zip(words, starts, strict=True) if at >= match.end()]
+            name = _name(_text(named)) if named else None
+            if name is None:
+                continue
+            for part in ("first_name", "last_name"):
+                found = found_from_words(getattr(name, part.split("_")[0]), page, named)
+                confidence = min(found.confidence, _SENDER_CONFIDENCE)
+                out[f"clinician.{part}"] = replace(found, confidence=confidence)
+            return
+
+
+#: The words on a cover sheet's sender line before the name of the office's clinician.
+_SENDER_OFFICE = re.compile(r"\b(?:office of|on behalf of)\s+", re.IGNORECASE)
+#: Below the bar for names (``KIND_BARS``): a name read off the cover sheet is checked.
+_SENDER_CONFIDENCE = 0.8
+
+
 #: A surname cell holds a word or a few ("De la Cruz"); more is a sentence.
 _MAX_SURNAME_WORDS = 3
 
@@ -656,6 +788,8 @@ def _captioned_names(values: list[Captioned], party: str) -> Iterator[tuple[str,
     """A party's captioned names: whole ones, and a "Last" cell joined with the "First" cell
     beside it on the same page, as "Last, First"."""
     for index, value in enumerate(values):
+        if value.path == "clinician.name" and clinician_rank(value.caption) == _DISTRACTOR_RANK:
+            continue  # "Community physician to follow: ...": not who ordered
         if value.path == f"{party}.name":
             yield value.text, value.page, value.words
         elif value.path == f"{party}.last_name":
@@ -832,11 +966,14 @@ def _away(words: list[Word], page: Page, name: Found[Any]) -> tuple[bool, float]
     return page.number != name.page, math.dist(box[:2], name.bbox[:2])
 
 
-def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[Any]]:
+def extract_parties(
+    pages: Sequence[Page], reference: date, covers: Sequence[Page] = ()
+) -> dict[str, Found[Any]]:
     """The member, payer, clinician and date fields, keyed by contract path.
 
     ``reference`` is the day the fax was received: two-digit years and plausibility are
-    judged against it. A path the document does not give is absent from the result.
+    judged against it. ``covers`` are the fax's cover sheets, read only for the sending
+    office's clinician. A path the document does not give is absent from the result.
     """
     doc = _Document(pages)
     out: dict[str, Found[Any]] = {}
@@ -855,6 +992,7 @@ def extract_parties(pages: Sequence[Page], reference: date) -> dict[str, Found[A
         if path not in out and (hit := _first(doc.mentioned(path), read, reference)):
             out[path] = _found(path, *hit)
     _from_captions(doc, out, reference)
+    _cover_sender([*pages, *covers], out)
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _discharge_time(out)

@@ -677,3 +677,19 @@ def test_a_first_page_that_reads_as_next_to_nothing_is_not_the_order() -> None:
     # A short order alone, or before an unreadable page, stays the order.
     assert order_pages([order]) == [order]
     assert order_pages([order, noise]) == [order, noise]
+
+
+def test_a_bare_name_caption_under_a_practitioner_heading_is_the_clinicians() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Name: Richards, William"), (0.50, "DOB: 11/30/1937")],
+            [(0.06, "TREATING PRACTITIONER")],
+            [(0.06, "Name: MARSH, Thomas S (MD)"), (0.50, "Natl Provider ID: 1234567893")],
+        ]
+    )
+    paths = {(c.path, c.text) for c in captioned_values([page])}
+    assert ("member.name", "Richards, William") in paths
+    assert ("clinician.name", "MARSH, Thomas S (MD)") in paths
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 8, 5)).items()}
+    assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Thomas", "Marsh")
+    assert (values["member.first_name"], values["member.last_name"]) == ("William", "Richards")

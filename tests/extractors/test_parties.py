@@ -462,3 +462,86 @@ def test_unreadable_dirt_beside_a_label_leaves_its_value_below() -> None:
         "Esther",
         "Hernandez",
     )
+
+
+def _clinician(pages: list[Page], covers: list[Page] | None = None) -> tuple[Any, Any]:
+    found = extract_parties(pages, date(2025, 5, 12), covers or [])
+    return tuple(
+        found[path].value if path in found else None
+        for path in ("clinician.first_name", "clinician.last_name")
+    )
+
+
+def test_the_ordering_box_beats_a_physician_named_elsewhere() -> None:
+    # "Name:" under the ordering heading is the ordering clinician; the community physician
+    # named in a sentence above, and the tick legends after "Physician", are not.
+    page = _page(
+        [
+            [(0.06, "Performed by:"), (0.20, "Physician"), (0.30, "NP PA CNS")],
+            [(0.06, "Community physician to follow / sign plan of care: Dr. Jason Thompson")],
+            [(0.06, "6 ORDERING / CERTIFYING PHYSICIAN")],
+            [(0.06, "Name: Matthew Shaw MD, FACP"), (0.50, "Natl Provider ID: 1234567893")],
+        ]
+    )
+    assert _clinician([page]) == ("Matthew", "Shaw")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "INTERPRETING MD M. Dickerson, MD, D-ABSM",  # a credential read as the given name
+        "Community physician to follow: Dr. Jason Thompson",
+        "Performed by: Physician NP PA CNS",  # tick legends, credentials only
+        "Physician signature: Dole siqned",  # "Date signed" misread: a lower-case surname
+    ],
+)
+def test_no_ordering_clinician_from_another_role_or_a_credential(row: str) -> None:
+    page = _page([[(0.06, "PATIENT Tara Gates DOB 03/14/1981")], [(0.06, row)]])
+    assert _clinician([page]) == (None, None)
+
+
+def test_a_degree_before_a_fellowship_keeps_the_given_name() -> None:
+    page = _page([[(0.06, "Discharge summary reviewed.")], [(0.06, "David Contreras DO, FACP")]])
+    assert _clinician([page]) == ("David", "Contreras")
+
+
+def test_a_credentials_dots_are_no_box_number() -> None:
+    # "N.P." before "NPI:" has a box number's shape ("18.A."): it stays in the name's cell.
+    page = _page([[(0.06, "Prescriber: Michael M. Butler, N.P."), (0.50, "NPI: 1234567893")]])
+    [candidate] = find_values([page], "clinician.name")
+    assert candidate.text == "Michael M. Butler, N.P."
+    found = extract_parties([page], date(2025, 5, 12))
+    assert (found["clinician.last_name"].value, found["clinician.credentials"].value) == (
+        "Butler",
+        "NP",
+    )
+
+
+def test_a_speck_after_a_surnames_comma() -> None:
+    page = _page([[(0.06, "Ordering clinician: JOHNSON,. Edward"), (0.50, "NPI 1234567893")]])
+    assert _clinician([page]) == ("Edward", "Johnson")
+
+
+def test_the_sending_offices_clinician_from_the_cover_sheet() -> None:
+    cover = _page(
+        [
+            [(0.4, "FAX COVER SHEET")],
+            [(0.1, "To: Summit Home Care"), (0.55, "Pages: 3")],
+            [(0.1, "From: Ana at the office of RAMIREZ, Curtis P (MD)")],
+            [(0.1, "Re: new order")],
+            [(0.1, "CONFIDENTIALITY NOTICE: this fax is intended only for the recipient.")],
+        ]
+    )
+    unsigned = _page([[(0.1, "Patient: John Smith"), (0.55, "DOB: 01/23/1945")]], number=2)
+    assert is_cover_sheet(cover)
+    assert _clinician([unsigned], [cover]) == ("Curtis", "Ramirez")
+    found = extract_parties([unsigned], date(2025, 5, 12), [cover])
+    assert found["clinician.last_name"].confidence < 0.9  # below the bar: the clerk checks it
+    named = _page(
+        [
+            [(0.1, "Patient: John Smith"), (0.55, "DOB: 01/23/1945")],
+            [(0.1, "Ordering Physician: Alan Whitfield, MD")],
+        ],
+        number=2,
+    )
+    assert _clinician([named], [cover]) == ("Alan", "Whitfield")
