@@ -204,6 +204,29 @@ def is_caption_word(word: str) -> bool:
     return _normal(word).strip() in _caption_words()
 
 
+#: The path of the city, state and ZIP cells printed after a street's.
+_LOCALITY_PATH = "member.address.locality"
+#: The fewest cue words a list of captions without slashes holds.
+_UNSLASHED_CUES = 3
+
+
+def is_locality_caption(text: str) -> bool:
+    """Whether ``text`` is the caption of a city, state or ZIP cell ("st.", "zip code"), or a
+    slashed list of them ("City / State / Zip", one part of which OCR may have damaged)."""
+    _, paths = _registry()
+    cues = paths[_LOCALITY_PATH].cues
+    parts = [_normal(part).strip() for part in text.split("/")]
+    named = sum(part in cues for part in parts)
+    if len(parts) == 1:
+        # "City State Zip" with its slashes lost: three cues, where two may be a street's
+        # own words ("State St").
+        words = parts[0].split()
+        return named == 1 or (len(words) >= _UNSLASHED_CUES and all(w in cues for w in words))
+    # A damaged part ("Cily") is one word: more is a value run into the list ("Suite 6 City").
+    damaged = [part for part in parts if part not in cues]
+    return named >= 2 and len(damaged) <= 1 and all(len(part.split()) == 1 for part in damaged)
+
+
 def _is_cue_word(word: str) -> bool:
     return _normal(word).strip() in _cue_words()
 
@@ -661,6 +684,16 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     if street is not None:
                         shaped.append(Captioned("member.address", "", street, page))
                         break
+                # A band's value row is read by its columns, which a wrapped cell spoils
+                # for a reading across the row.
+                one_row = None if index - 1 in bands else _street_and_locality(row)
+                below_row = rows[index + 1] if index + 1 < len(rows) else None
+                if (
+                    one_row is not None
+                    and _column_party(columns, one_row[0].bbox[0]) in (None, "member")
+                    and not (below_row is not None and _wraps_into(row, one_row, below_row))
+                ):
+                    shaped.append(Captioned("member.address", "", one_row, page))
     # Last, so that an address under a caption is read first.
     return out + shaped
 
@@ -683,6 +716,49 @@ def _street_over_locality(page: Page, row: Row, below: Row) -> list[Word] | None
         if len(street) > 1 and _LOCALITY.fullmatch(text):
             return [*street, *locality]
     return None
+
+
+def _street_and_locality(row: Row) -> list[Word] | None:
+    """The words of a street and its town, state and ZIP printed along one row, from a house
+    number to the ZIP ("12 Elm Rd, Dover, DE 19901", "12 Elm Rd city Dover st DE zip 19901"),
+    whatever OCR made of the caption before it; None when the row holds none. A colon
+    caption between them ("Cell:") ends the run: the ZIP must come first."""
+    words = row.words
+    for start, word in enumerate(words[:-1]):
+        # A street's name is capitalised: "28 per diem" is a quantity, "1 11121 Elm" a
+        # caption's line number before the house number.
+        named = words[start + 1].text[:1].isupper()
+        if not _HOUSE_NUMBER.fullmatch(word.text) or not named:
+            continue
+        for end in range(start + 1, min(len(words), start + _MAX_ONE_ROW_WORDS)):
+            text = words[end].text
+            if text.endswith(":") and is_caption_word(text):
+                break
+            if _ZIP_WORD.fullmatch(text) and end - start > _MIN_STREET_AND_TOWN:
+                return words[start : end + 1]
+    return None
+
+
+def _wraps_into(row: Row, span: list[Word], below: Row) -> bool:
+    """Whether the row under a one-row address continues its cells: a table's cell wrapped
+    ("9843 Vanessa" over "Forges"), so the row holds only part of the street and town.
+    A row of its own starts where the rows of the form start; a wrapped cell's words start
+    further right, under the address."""
+    words = [w for w in below.words if any(c.isalnum() for c in w.text)]
+    step = below.words[0].bbox[1] - row.words[0].bbox[1]
+    if not words or step > _MAX_BAND_STEP * _height(row):
+        return False
+    first = words[0].bbox[0]
+    indented = first > row.words[0].bbox[0] + _COLUMN_SLACK
+    return indented and span[0].bbox[0] - _COLUMN_SLACK <= first < span[-1].bbox[0]
+
+
+#: A ZIP as a word of its own, maybe with its +4 and a trailing mark: "48533.", "12205-6345".
+_ZIP_WORD = re.compile(r"\d{5}(?:-\d{4})?[.,;]?")
+#: Words between a house number and a ZIP: a street's name and type and a town, at least.
+_MIN_STREET_AND_TOWN = 3
+#: The most words from a house number to its ZIP: a long street, a unit and a town's name.
+_MAX_ONE_ROW_WORDS = 16
 
 
 def _height(row: Row) -> float:

@@ -13,7 +13,8 @@ the order's text, and each gives the clerk a reason:
   names another clinician;
 - a shape the field does not take: a credential, a lone initial or a digit as a name, a
   patient name printed with a credential, a payer name in lower case, a city holding a
-  caption word, a street line that does not start with its number.
+  caption word, a street line that does not start with its number, a state the page does
+  not print (the fax lost it, and the address parser took the ZIP's).
 
 The bars and rules were set against the devset's "clerk warnings" (how many wrong values carry
 a flag, and how many right ones): a rule stays only where it finds wrong values at a far
@@ -32,6 +33,7 @@ from typing import Literal
 from extractors.codes.npi import is_valid_npi
 from extractors.normalize.names import CREDENTIALS
 from extractors.normalize.phones import find_phones
+from extractors.normalize.us_states import STATES
 from extractors.referral import Evidence, Referral
 
 #: The confidence ``parties`` gives a value another caption on the order reads differently:
@@ -236,12 +238,32 @@ def _odd_address(
     return None
 
 
+def _unprinted_state(
+    referral: Referral, path: str, evidence: Evidence, text: str
+) -> tuple[str, str] | None:
+    # The parser gives the ZIP's state when the fax lost the printed one or left it
+    # unreadable ("Ik 62756"): a repair, which the clerk confirms as with a repaired code.
+    state = referral.member.address.state
+    if not state or state not in STATES or _prints_state(evidence.text, state):
+        return None
+    reason = "the state is not legible on the page; it was taken from the ZIP code, check it"
+    return f"{path}.state", reason
+
+
+def _prints_state(text: str, state: str) -> bool:
+    """Whether ``text`` prints the state: its code ("OH", OCR's "iN"), or its name ("Ohio").
+    A code in lower case is an English word ("in", "or", "me"), not a state."""
+    words = re.findall(r"[A-Za-z]+", text)
+    named = STATES[state].name.casefold() in " ".join(words).casefold()
+    return named or any(w.upper() == state and not w.islower() for w in words)
+
+
 _SHAPE_CHECKS: Mapping[Kind, tuple[Check, ...]] = MappingProxyType(
     {
         "phone": (_two_phones,),
         "sex": (_both_sexes,),
         "name": (_odd_name, _credentialed_member, _rival_clinicians),
         "payer": (_lower_case_payer,),
-        "address": (_odd_address,),
+        "address": (_odd_address, _unprinted_state),
     }
 )

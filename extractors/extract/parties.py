@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
+from itertools import takewhile
 from typing import Any
 
 from extractors.extract.captions import (
@@ -23,6 +24,7 @@ from extractors.extract.captions import (
     captioned_values,
     clinician_rank,
     is_caption_word,
+    is_locality_caption,
 )
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
@@ -291,16 +293,57 @@ def _address(text: str, reference: date) -> dict[str, str | None] | None:
     # A line of only a phone number under an address is the phone, not a unit.
     if any(not any(c.isalpha() for c in ln) and _phone(ln, reference) for ln in text.split("\n")):
         return None
+    if find_dates(text):
+        return None  # no address holds a date: the run took in another row ("Birth 1/2/45")
     # OCR's lone marks at a line's ends (": , Knoxville", "Street __", "#10 .") are specks.
     # "Address 1: 741 Saunders Cove": the caption's line number is no house number.
     text = _LINE_NUMBER.sub("", text.lstrip())
+    text = "\n".join(_captions_as_breaks(ln) for ln in text.split("\n"))
     lines = [without_specks(" ".join(_trim_marks(ln.split()))) for ln in text.split("\n")]
     parsed = parse_address("\n".join(ln for ln in lines if ln))
     return None if parsed is None else parsed.model_dump()
 
 
-#: The number of a caption's line left before its value: the "1: " of "Address 1: 12 Elm".
-_LINE_NUMBER = re.compile(r"^\d:\s*")
+def _captions_as_breaks(line: str) -> str:
+    """``line`` with the captions of an address's city, state and ZIP printed inside it
+    turned into line breaks, so they part the values rather than join the city: "12 Elm Rd
+    city Dover st DE zip 19901", "12 Elm Rd City / State / Zip Dover, DE 19901"."""
+    tokens = line.replace("/", " / ").split()
+    out: list[str] = []
+    at = 0
+    while at < len(tokens):
+        size = _caption_span(tokens, at)
+        out.append("\n" if size else tokens[at])
+        at += size or 1
+    return " ".join(out)
+
+
+def _caption_span(tokens: list[str], at: int) -> int:
+    """How many tokens from ``at`` make a city, state or ZIP caption (0 if none).
+
+    A caption of several words ("City / State / Zip", "zip code") is one whatever its case.
+    A lone caption word must be in the lower case a caption is printed in among capitalised
+    values ("Dover st DE"), since "St", "State" and "City" are also parts of streets and
+    towns ("12 Elm St", "Salt Lake City").
+    """
+    for size in range(min(_MAX_CAPTION_TOKENS, len(tokens) - at), 0, -1):
+        span = tokens[at : at + size]
+        text = " ".join(span)
+        if not is_locality_caption(text):
+            continue
+        if size > 1:
+            return size
+        around = [*tokens[at - 1 : at][:1], *tokens[at + size : at + size + 1]]
+        if text.islower() and not any(word.islower() for word in around):
+            return size
+    return 0
+
+
+#: The most tokens a caption inside an address takes: "City / State / Zip code".
+_MAX_CAPTION_TOKENS = 7
+#: The number of a caption's line left before its value: the "1: " of "Address 1: 12 Elm",
+#: the "line 1: " of "Address line 1: 12 Elm".
+_LINE_NUMBER = re.compile(r"^(?:line\s*)?\d:\s*", re.IGNORECASE)
 #: "Clark, Sarah" or "Yamamoto, Elena PA-C": one word, a comma, a given name and maybe more.
 _SURNAME_FIRST = re.compile(r"^[^\s,]+, \S+(?: \S+)?$")
 
@@ -825,6 +868,23 @@ def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
         words = [*value.words, *(w for part in parts for w in part.words)]
         locality = " ".join(part.text for part in parts)
         yield _Source(f"{value.text}\n{locality}", words, value.page)
+    row = _rest_of_row(value)
+    if len(row) > len(value.words):
+        yield _Source(_text(row), row, value.page)
+
+
+def _rest_of_row(value: Captioned) -> list[Word]:
+    """The street's printed line from its first word to the line's end or the next caption
+    with a colon ("Cell:"): the city, state and ZIP that OCR's column gaps cut from the
+    street's cell ("12 Elm Rd City / State / Zip _ Dover, DE 19901")."""
+    first = value.words[0]
+    line = [w for w in _line_words(value.page, first.line) if w.bbox[0] >= first.bbox[0]]
+    return list(takewhile(lambda w: not _is_colon_caption(w.text), line))
+
+
+def _is_colon_caption(text: str) -> bool:
+    # "Apt: 610" is OCR's colon for a dot, and no caption.
+    return text.endswith(":") and is_caption_word(text)
 
 
 def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:

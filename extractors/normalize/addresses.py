@@ -3,7 +3,9 @@
 ``usaddress`` labels the parts; this module decides which labels make up each line,
 checks the state and ZIP, and refuses text whose parts it cannot tell apart. The result is
 the contract's own ``Address``; whether its ZIP lies in its state is a rule's question
-(``zip_fits_state``), flagged for the clerk rather than refused here.
+(``zip_fits_state``), flagged for the clerk rather than refused here. A state the fax lost
+or left unreadable ("Jamesfort W 24943") is the one its ZIP's prefix belongs to; the page
+then does not print the state given, and the confidence rules ask the clerk to check it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import usaddress
 
 from extractors.normalize.ocr_digits import repair_digit_runs
-from extractors.normalize.us_states import state_code
+from extractors.normalize.us_states import state_code, state_of_zip
 from extractors.referral import Address
 
 __all__ = ["Address", "parse_address"]
@@ -53,14 +55,22 @@ ZIP_LABEL = "ZipCode"
 # ZIP+4 is accepted and cut to five digits: intake records store five.
 _ZIP = re.compile(r"(?P<zip5>\d{5})(?:[ \t]*-?[ \t]*\d{4})?")
 _VALUE_EDGES = " \t\r\n,;"
+#: A state code is two letters; a longer word tagged as the state is no code OCR damaged
+#: ("zip" of an inline caption), so its ZIP does not stand in for it.
+_STATE_CHARS = 2
+#: Marks OCR sets against a state code: "{FL", "NY.".
+_STATE_MARKS = re.compile(r"[^A-Za-z0-9 ]")
 _STREET_PL = re.compile(r"(?<=[a-z] )PI(?=[ ,]|$)", re.MULTILINE)
 #: Fax damage around a state and ZIP: "SC.29637", "NY. 12200- 6345", "NY 122 56-4618".
 _STATE_ZIP = re.compile(
     r"\b(?P<state>[A-Z]{2})[.,]?\s*(?P<head>\d{3})\s?(?P<tail>\d{2})(?:\s?-\s?(?P<plus4>\d{4}))?\b"
 )
-#: A speck read as a dot between a unit and its number: "Suite.101", "Apt.3F".
+#: A speck read as a dot between a unit and its number: "Suite.101", "Apt.3F"; or as a
+#: dash after the abbreviation's dot: "Apt.-164".
 _UNIT_WORD_DOT = re.compile(r"\b(Suite|Unit|Lot|Building|Room|Floor)\.(?=[0-9A-Z])")
-_UNIT_ABBREVIATION_DOT = re.compile(r"\b(Apt|Ste|Bldg|Rm|Fl)\.(?=[0-9A-Z])")
+_UNIT_ABBREVIATION_DOT = re.compile(r"\b(Apt|Ste|Bldg|Rm|Fl)\.-?(?=[0-9A-Z])")
+#: A house number run into its street's name where OCR lost the space: "029Shelly Canyon".
+_NUMBER_GLUED = re.compile(r"^(\s*\d+)(?=[A-Z][a-z])", re.MULTILINE)
 #: A mark glued to the house number: "7348: Sunset Pl", "832:°E Martin Luther King Dr".
 _NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MULTILINE)
 
@@ -68,6 +78,7 @@ _NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MUL
 def _mended(text: str) -> str:
     """``text`` with the fax's damage to house numbers, units, states and ZIP codes undone."""
     text = _NUMBER_MARK.sub(r"\1 ", text)
+    text = _NUMBER_GLUED.sub(r"\1 ", text)
     text = _UNIT_WORD_DOT.sub(r"\1 ", text)
     text = _UNIT_ABBREVIATION_DOT.sub(r"\1. ", text)
 
@@ -105,10 +116,21 @@ def _on_street_line(text: str, tagged: dict[str, str], unit: str) -> bool:
     return True
 
 
+def _state(printed: str, postal_code: str) -> str | None:
+    """The state printed, or, when the fax lost it or left it unreadable ("Ik", "W", none),
+    the one state the ZIP's prefix belongs to."""
+    bare = _STATE_MARKS.sub("", printed).strip()
+    code = state_code(bare)
+    if code is not None or len(bare.replace(" ", "")) > _STATE_CHARS:
+        return code
+    return state_of_zip(postal_code)
+
+
 def parse_address(text: str) -> Address | None:
     """Return the address in ``text``, or None if street, city, state or ZIP is missing.
 
-    A ZIP outside its state's ZIP prefixes is kept: the rules flag it.
+    A ZIP outside its state's ZIP prefixes is kept: the rules flag it. A state lost or
+    unreadable is taken from the ZIP, when its prefix is one state's.
     """
     # OCR reads the l of the street type "Pl" as I: "5267 Ridge PI".
     tagged = _tag(_STREET_PL.sub("Pl", _mended(repair_digit_runs(text))))
@@ -116,11 +138,13 @@ def parse_address(text: str) -> Address | None:
         return None
     line1 = _join(tagged, LINE1_LABELS)
     city = tagged.get(CITY_LABEL, "")
-    state = state_code(tagged.get(STATE_LABEL, ""))
     zip_match = _ZIP.fullmatch(tagged.get(ZIP_LABEL, ""))
-    if not line1 or not city or state is None or zip_match is None:
+    if not line1 or not city or zip_match is None:
         return None
     postal_code = zip_match["zip5"]
+    state = _state(tagged.get(STATE_LABEL, ""), postal_code)
+    if state is None:
+        return None
     # usaddress splits "#101" into type "#" and identifier "101": print it as written.
     line2 = re.sub(r"#\s+(?=\w)", "#", _join(tagged, LINE2_LABELS)) or None
     if line2 is not None and len(line2) < 3 and not any(c.isdigit() for c in line2):

@@ -101,3 +101,10 @@ def state_code(text: str) -> str | None:
 def zip_fits_state(postal_code: str, code: str) -> bool:
     prefix = int(postal_code[:3])
     return any(low <= prefix <= high for low, high in STATES[code].zip_prefixes)
+
+
+def state_of_zip(postal_code: str) -> str | None:
+    """The one state whose ZIP prefixes hold ``postal_code``, or None when none or several do
+    (969 is Guam's and the Pacific islands')."""
+    fits = [code for code in STATES if zip_fits_state(postal_code, code)]
+    return fits[0] if len(fits) == 1 else None

@@ -424,6 +424,76 @@ def test_an_address_known_by_its_shape_in_the_members_part() -> None:
     assert values["member.address"]["city"] == "Amberland"
 
 
+def test_captions_inside_an_address_part_its_values() -> None:
+    # Lower-case captions between capitalised values, and the ADDRESS caption misread.
+    page = laid_out_page(
+        [
+            [(0.06, "PATIENT Okafor, Grace"), (0.5, "DOB 02/11/1958")],
+            [(0.06, "Adrcss 4410 Fenwick Road Apt. 9 city Carver st. MN / zip 55315")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
+    assert values["member.address"] == {
+        "line1": "4410 Fenwick Road Apt. 9",
+        "line2": None,
+        "city": "Carver",
+        "state": "MN",
+        "postal_code": "55315",
+    }
+
+
+def test_a_slashed_caption_list_inside_the_streets_value() -> None:
+    # "City / State / Zip" parts the street from the town; the street's own "City" does not.
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Okafor, Grace"), (0.5, "DOB: 02/11/1958")],
+            [(0.06, "Home address: 77 Salt Lake City Rd Cty/ State / Zip Carver, MN 55315")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
+    assert values["member.address"]["line1"] == "77 Salt Lake City Rd"
+    assert values["member.address"]["city"] == "Carver"
+
+
+def test_a_street_and_town_on_one_row_after_a_caption_no_list_names() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Okafor, Grace"), (0.5, "DOB: 02/11/1958")],
+            [(0.06, "Whereabouts 1: 4410 Fenwick Road, Carver, MN 55315 Cell: 612-555-0142")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
+    assert values["member.address"]["line1"] == "4410 Fenwick Road"
+    assert values["member.address"]["postal_code"] == "55315"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # A table's street cell wrapped onto the row under it: the row holds half of it.
+        [
+            [(0.06, "Last First DoB Street City ST ZIP")],
+            [(0.06, "Okafor Grace 02/11/1958"), (0.36, "4410 Fenwick"), (0.5, "Carver MN 55315")],
+            [(0.36, "Road"), (0.5, "Heights")],
+        ],
+        # A quantity, not a house number: "28 per diem" beside an item.
+        [
+            [(0.06, "Patient: Okafor, Grace"), (0.5, "DOB: 02/11/1958")],
+            [(0.06, "Home infusion per diem 28 per diem"), (0.5, "Carver, MN 55315")],
+        ],
+        # The prescriber's part of the order.
+        [
+            [(0.06, "Patient: Okafor, Grace"), (0.5, "DOB: 02/11/1958")],
+            [(0.06, "ORDERING PHYSICIAN")],
+            [(0.06, "Dr. Ruth Ames 4410 Fenwick Road, Carver, MN 55315")],
+        ],
+    ],
+)
+def test_no_address_from_a_row_that_only_looks_like_one(rows: list) -> None:
+    page = laid_out_page(rows)
+    assert "member.address" not in extract_parties([page], date(2025, 3, 1))
+
+
 def test_a_letterheads_address_is_not_the_members_by_its_shape() -> None:
     page = laid_out_page(
         [
@@ -445,6 +515,17 @@ def test_a_caption_ending_in_its_line_number() -> None:
     )
     values = {p: f.value for p, f in extract_parties([page], date(2025, 4, 25)).items()}
     assert values["member.address"]["line1"] == "741 Saunders Cove"
+
+
+def test_a_caption_ending_in_line_and_its_number() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Okafor, Grace")],
+            [(0.06, "Address"), (0.16, "line 1: 741 Birch Cove Suite 4, Carver, MN 55315")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 4, 25)).items()}
+    assert values["member.address"]["line1"] == "741 Birch Cove Suite 4"
 
 
 def test_a_prescriptions_sex_after_the_birth_date() -> None:

@@ -149,6 +149,20 @@ def test_an_odd_address_part_is_flagged_alone() -> None:
     assert doubted(order(dict(CLEAN), member=member)) == {}
 
 
+def test_a_state_the_page_does_not_print_is_flagged_alone() -> None:
+    # The parser took the state from the ZIP: the print reads "Ik", or nothing.
+    member = Member(
+        first_name="Joan",
+        last_name="Washington",
+        address=Address(line1="7010 Church Blvd", city="Tampa", state="IL", postal_code="60614"),
+    )
+    evidence = {**CLEAN, "member.address": seen("7010 Church Blvd, Tampa, Ik 60614")}
+    assert set(doubted(order(evidence, member=member))) == {"member.address.state"}
+    for printed in ("Tampa, IL 60614", "Tampa, iL 60614", "Tampa, Illinois 60614"):
+        evidence = {**CLEAN, "member.address": seen(f"7010 Church Blvd, {printed}")}
+        assert doubted(order(evidence, member=member)) == {}
+
+
 def test_the_rules_put_each_doubt_on_the_referral_as_a_low_confidence_flag() -> None:
     evidence = {**CLEAN, "member.phone": seen("(217) 557-3209", 0.44)}
     out = apply_rules(order(evidence), received_at=RECEIVED, page_texts=["Patient: Joan"])

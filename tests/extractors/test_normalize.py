@@ -357,7 +357,8 @@ def test_parse_address(text, expected):
         "",
         "hello world",
         "123 Main St, 456 Oak Ave, Columbus OH 43215",  # two street lines
-        "100 Main St, Columbus, ZZ 43215",  # no such state
+        "100 Main St, Columbus, ZZ 96910",  # no such state, and 969 is several places' ZIP
+        "100 Main St, Columbus, Zip 43215",  # a word, not a code OCR damaged, as the state
         "100 Main St, Columbus, OH 4321",  # short ZIP
         "100 Main St, Columbus, OH",  # no ZIP
         "Columbus, OH 43215",  # no street
@@ -572,6 +573,27 @@ def test_a_mark_glued_between_house_number_and_street() -> None:
     address = parse_address("832:\u00b0E Martin Luther King Dr\nTampa, FL 33601")
     assert address is not None
     assert address.line1 == "832 E Martin Luther King Dr"
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("410 Quarry Rd, Apt. 2, Millbrook, Ik 60614", "IL"),  # a misread code
+        ("410 Quarry Rd Apt. 2, Millbrook O 43215", "OH"),  # a code that lost a letter
+        ("410 Quarry Rd, Millbrook 97301", "OR"),  # the state's column left blank
+        ("100 Main St, Columbus, ZZ 43215", "OH"),
+    ],
+)
+def test_a_lost_or_unreadable_state_is_the_zips(text: str, state: str) -> None:
+    # The ZIP's prefix belongs to one state; the confidence rules tell the clerk it was not
+    # read from the print.
+    address = parse_address(text)
+    assert address is not None and address.state == state
+
+
+def test_a_dash_after_a_units_dot_and_a_house_number_glued_to_its_street() -> None:
+    address = parse_address("218Hazel Glen Apt.-16\nLakeport, CA 95453")
+    assert address is not None and address.line1 == "218 Hazel Glen Apt. 16"
 
 
 @pytest.mark.parametrize(
