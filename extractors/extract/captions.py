@@ -199,6 +199,19 @@ def _caption_words() -> frozenset[str]:
     return frozenset(word for cue in cues for word in cue.split())
 
 
+@cache
+def _member_caption_words() -> frozenset[str]:
+    parties, paths = _registry()
+    cues = [*parties["member"], *paths["member.name"].cues]
+    return frozenset(word for cue in cues for word in cue.split())
+
+
+def is_member_caption_word(word: str) -> bool:
+    """Whether a word is one of the member's caption words ("Patient", "Demographics",
+    "Covered"), which a caption holds and the member's own name never does."""
+    return _normal(word).strip() in _member_caption_words()
+
+
 def is_caption_word(word: str) -> bool:
     """Whether a word belongs to captions ("ID", "GRP", "Member"), so it is no value's part."""
     return _normal(word).strip() in _caption_words()

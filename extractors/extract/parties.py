@@ -25,6 +25,7 @@ from extractors.extract.captions import (
     clinician_rank,
     is_caption_word,
     is_locality_caption,
+    is_member_caption_word,
 )
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
@@ -81,7 +82,7 @@ class _Source:
 
 
 # OCR's stray marks around a name: "EUGENE HARRIS -'", "Schneider ~", "Johnson, |".
-_NAME_NOISE = "|~_-'\"`©®°*•·"
+_NAME_NOISE = "|~_-'\"`©®°*•·\u201c\u201d"
 #: Marks alone inside a name that are noise: a cell rule, a speck ("JOHNSON,. Edward").
 _INNER_NOISE = frozenset({"|", "."})
 
@@ -117,6 +118,10 @@ def _name(text: str) -> PersonName | None:
         return None
     if any(fold_label(t.strip(",.:")) in _label_words() for t in tokens):
         return None  # a label OCR misread: "Patlent's Name"
+    if any(is_member_caption_word(t) for t in tokens):
+        return None  # a caption read as the name: "DEMOGRAPHICS Person", "Covered porscn"
+    if all(len(t.strip(",.")) <= 2 and t.isupper() for t in tokens):
+        return None  # "PT OT ST": a row of abbreviations (disciplines, credentials)
     if _has_phrase(text, _letterhead_words()[0]):
         return None  # "Lakeshore Medical Supply": a supplier, not a person
     parsed = split_person_name(text)
@@ -126,6 +131,39 @@ def _name(text: str) -> PersonName | None:
         return None  # "NP PA CNS": a row of tick legends; "Dole siqned": a misread caption
     # A surname of one letter is an initial or a speck, not the name.
     return parsed if len(parsed.last.strip(".")) > 1 else None
+
+
+def _miscased_word(word: str) -> bool:
+    """Whether a word's case is one no printed name has: "WAnncn" (capitals, then lower case
+    after two of them) is OCR's misreading of "WARREN"; "McDonald", "DeLuca" are printed."""
+    letters = [c for c in word if c.isalpha()]
+    return (
+        len(letters) > 2
+        and letters[0].isupper()
+        and letters[1].isupper()
+        and any(c.islower() for c in letters[2:])
+    )
+
+
+def _miscased(name: PersonName) -> bool:
+    return any(_miscased_word(w) for part in (name.first, name.last) for w in (part or "").split())
+
+
+def _same_name_well_cased(
+    sources: Sequence[_Source], hit: tuple[PersonName, _Source]
+) -> tuple[PersonName, _Source]:
+    """The same person read elsewhere without OCR's case damage ("SHAWN WAnncn" on page 1,
+    "SHAWN WARREN" on page 2): the first name, or the surname, the same, the other well-cased."""
+    name = hit[0]
+    for source in sources:
+        other = _name(source.text)
+        if other is None or _miscased(other):
+            continue
+        if (other.first or "").lower() == (name.first or "").lower() or (
+            other.last or ""
+        ).lower() == (name.last or "").lower():
+            return other, source
+    return hit
 
 
 def _credential_as_name(name: PersonName, text: str) -> bool:
@@ -278,6 +316,8 @@ def _name_part(text: str, _reference: date) -> str | None:
     words = without_specks(text).strip(" ,;:.-").split()
     if not words or not _NAME_TOKEN.match(words[0]) or caption_path(words[0]) is not None:
         return None
+    if any(is_caption_word(w) for w in words[1:2]):
+        return None  # "Fpirth date.": the next box's caption, misread, not a name
     return words[0].rstrip(",")
 
 
@@ -594,6 +634,12 @@ def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
         hit = _first(sources, lambda text, _ref: _name(text), date.min)
         if hit is None:
             continue
+        if _miscased(hit[0]):
+            captioned = [
+                _Source(text, words, page)
+                for text, page, words in _captioned_names(doc.captioned, party)
+            ]
+            hit = _same_name_well_cased([*sources, *captioned], hit)
         name, source = hit
         out[f"{party}.first_name"] = found_from_words(name.first, source.page, source.words)
         out[f"{party}.last_name"] = found_from_words(name.last, source.page, source.words)
@@ -771,6 +817,11 @@ def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) 
                 out.setdefault(f"{party}.first_name", found_from_words(name.first, page, words))
                 out.setdefault(f"{party}.last_name", found_from_words(name.last, page, words))
                 break
+    # A "First" or "Last" box the label list did not fill, read on its own.
+    for value in doc.captioned:
+        part_box = value.path in ("member.first_name", "member.last_name")
+        if part_box and value.path not in out and (part := _name_part(value.text, reference)):
+            out[value.path] = found_from_words(part, value.page, value.words)
     for path, read in READERS.items():
         if path in out:
             continue

@@ -774,3 +774,7 @@ def test_a_bare_name_caption_under_a_practitioner_heading_is_the_clinicians() ->
     values = {p: f.value for p, f in extract_parties([page], date(2025, 8, 5)).items()}
     assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Thomas", "Marsh")
     assert (values["member.first_name"], values["member.last_name"]) == ("William", "Richards")
+
+
+def test_person_served_is_the_member_name() -> None:
+    assert caption_path("Person served") == "member.name"

@@ -545,3 +545,50 @@ def test_the_sending_offices_clinician_from_the_cover_sheet() -> None:
         number=2,
     )
     assert _clinician([named], [cover]) == ("Alan", "Whitfield")
+
+
+def _member(rows: list[list[tuple[float, str]]]) -> tuple[Any, Any]:
+    found = extract_parties([_page(rows)], date(2025, 6, 1))
+    first, last = found.get("member.first_name"), found.get("member.last_name")
+    return (first.value if first else None, last.value if last else None)
+
+
+def test_curly_quote_before_name_is_noise() -> None:
+    assert _member([[(0.1, "Patient full name \u201cLOPEZ, ANNA")]]) == ("Anna", "Lopez")
+
+
+def test_member_caption_words_are_no_name() -> None:
+    # A section heading over a caption: the caption's words are not the member's name.
+    rows = [
+        [(0.1, "Patient Demographics Individual")],
+        [(0.1, "Covered person: Ruth Ames")],
+    ]
+    assert _member(rows) == ("Ruth", "Ames")
+
+
+def test_person_served_caption() -> None:
+    assert _member([[(0.1, "Person served: Ruth Ames")]]) == ("Ruth", "Ames")
+
+
+def test_discipline_abbreviations_are_no_name() -> None:
+    assert _member([[(0.1, "Disciplines SN PT OT ST")]]) == (None, None)
+
+
+def test_first_name_box_holding_next_caption() -> None:
+    # "First" read across into the next box's damaged caption ("Fpirth date"); the
+    # caption cell of the "First" box is read instead.
+    rows = [
+        [(0.1, "Last"), (0.3, "First Fpirth date.")],
+        [(0.1, "Last: Ames"), (0.3, "First: Ruth")],
+    ]
+    assert _member(rows)[0] != "Fpirth"
+
+
+def test_miscased_surname_read_again_elsewhere() -> None:
+    page1 = _page([[(0.1, "Patient full name SHAWN WAnncn")]])
+    page2 = _page([[(0.1, "Patient fullname: SHAWN WARREN")]], number=2)
+    found = extract_parties([page1, page2], date(2025, 6, 1))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == (
+        "Shawn",
+        "Warren",
+    )
