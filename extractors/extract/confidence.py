@@ -11,10 +11,14 @@ the order's text, and each gives the clerk a reason:
   check can catch (names, phone numbers, member IDs);
 - competing candidates: the evidence holds two phone numbers or both sexes, or the order
   names another clinician;
-- a shape the field does not take: a credential, a lone initial or a digit as a name, a
-  patient name printed with a credential, a payer name in lower case, a city holding a
-  caption word, a street line that does not start with its number, a state the page does
-  not print (the fax lost it, and the address parser took the ZIP's).
+- another party's number: the patient's phone is the one the clinician is given too, a
+  number is the one the fax header says the fax was sent to (the receiver's), or the
+  clinician's fax is not the one printed under the clinician's own name;
+- a shape the field does not take: a credential, a lone initial, a digit or a caption's word
+  as a name, a patient name printed with a credential, a payer name in lower case, a city
+  holding a caption word or a letter broken off a word, a street line that does not start
+  with its number, a state the page does not print (the fax lost it, and the address parser
+  took the ZIP's).
 
 The bars and rules were set against the devset's "clerk warnings" (how many wrong values carry
 a flag, and how many right ones): a rule stays only where it finds wrong values at a far
@@ -31,8 +35,9 @@ from types import MappingProxyType
 from typing import Literal
 
 from extractors.codes.npi import is_valid_npi
+from extractors.extract.captions import is_caption_word
 from extractors.normalize.names import CREDENTIALS
-from extractors.normalize.phones import find_phones
+from extractors.normalize.phones import find_phones, parse_phone
 from extractors.normalize.us_states import STATES
 from extractors.referral import Evidence, Referral
 
@@ -76,6 +81,16 @@ _PO_BOX = re.compile(r"p\.?\s*o\.?\s*box|box\b", re.IGNORECASE)
 _VOWELS = frozenset("aeiouyAEIOUY")
 #: How a part of a name is written: "Smith", "SMITH", "McKee", "DeShawn", or an "O" of "O'Brien".
 _NAME_PART = re.compile(r"[A-Z][a-z]*|[A-Z]+|[A-Z][a-z]{1,2}[A-Z][a-z]+")
+#: What a fax header prints before the number the fax was sent to: "TO: 412/813-5647",
+#: "5026804721 -> 6025862309". That number is the receiver's, no party's on the order.
+_SENT_TO = re.compile(r"(?:\bTO\b|\bTo:|->|\u2192)[\s:.]*$")
+#: How far before a number its "sent to" mark may stand.
+_SENT_TO_REACH = 12
+#: A fax number's caption, which stands just before the number.
+_FAX_CAPTION = re.compile(r"\bfax\b[^0-9]{0,6}$", re.IGNORECASE)
+#: How many lines above a number a clinician's name may stand to make it the clinician's own:
+#: a signature block ("Jane Roe, MD / NPI ... / Direct line ... / fax ...").
+_OWN_NUMBER_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -158,6 +173,59 @@ def _two_phones(referral: Referral, path: str, evidence: Evidence, text: str) ->
     return None
 
 
+def _shared_phone(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    # The patient's number is not the clinician's office or fax: one of the two readings
+    # took the other party's number, and most often it is the patient's (a caption-less
+    # "Phone:" under the physician's section).
+    if not path.startswith("member."):
+        return None
+    number = referral.member.phone
+    if number and number in {referral.clinician.phone, referral.clinician.fax}:
+        return "the clinician is given the same number; check whose number this is"
+    return None
+
+
+def _sent_to_number(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    number = parse_phone(evidence.text)
+    if number is not None and number in _sent_to_numbers(text):
+        return "the fax was sent to this number; check it is not the receiver's"
+    return None
+
+
+def _sent_to_numbers(text: str) -> set[str]:
+    """The numbers a fax header or cover gives as the one the fax was sent to."""
+    out = set()
+    for line in text.splitlines():
+        end = 0
+        for start, stop, raw in find_phones(line):
+            if _SENT_TO.search(line[end:start][-_SENT_TO_REACH:]):
+                number = parse_phone(raw)
+                if number is not None:
+                    out.add(number)
+            end = stop
+    return out
+
+
+def _own_fax_elsewhere(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    # A letterhead's or a header's fax is the office's; one printed under the clinician's
+    # name is the clinician's own, and is the one to send the reply to.
+    number, name = referral.clinician.fax, referral.clinician.last_name
+    if path != "clinician.fax" or not number or not name:
+        return None
+    named = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    lines = text.splitlines()
+    for at, line in enumerate(lines):
+        end = 0
+        for start, stop, raw in find_phones(line):
+            captioned = _FAX_CAPTION.search(line[end:start])
+            end = stop
+            if not captioned or parse_phone(raw) in {None, number}:
+                continue
+            if named.search(" ".join(lines[max(0, at - _OWN_NUMBER_LINES) : at + 1])):
+                return "the clinician's name is printed over another fax number; check which"
+    return None
+
+
 def _both_sexes(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
     if _MALE.search(evidence.text) and _FEMALE.search(evidence.text):
         return "both sexes are printed; check which one is marked"
@@ -179,6 +247,8 @@ def _odd_name(referral: Referral, path: str, evidence: Evidence, text: str) -> s
     # A first or a last name is a word or two ("Mary Ann", "de la Cruz"), not three.
     if len(words) > 2 or any(_odd_name_word(word) for word in words):
         return "this does not look like a name; check it against the page"
+    if any(is_caption_word(word) for word in words):
+        return "the name holds a caption's word; check it is the name printed after it"
     return None
 
 
@@ -230,7 +300,10 @@ def _odd_address(
     # About the one part that looks wrong: the rest of the address was read with it.
     address = referral.member.address
     city, line1 = address.city or "", address.line1 or ""
-    if city and (city[0].islower() or _ADDRESS_CAPTIONS & {w.casefold() for w in city.split()}):
+    words = city.split()
+    # A letter standing alone ("J ameschester") is a word OCR broke apart.
+    split = any(len(word.strip(".")) == 1 for word in words)
+    if city and (city[0].islower() or split or _ADDRESS_CAPTIONS & {w.casefold() for w in words}):
         return f"{path}.city", "the city holds a caption or a fragment; check it against the page"
     if line1 and not line1[0].isdigit() and not _PO_BOX.match(line1):
         reason = "the street line does not start with its number; check it against the page"
@@ -260,7 +333,7 @@ def _prints_state(text: str, state: str) -> bool:
 
 _SHAPE_CHECKS: Mapping[Kind, tuple[Check, ...]] = MappingProxyType(
     {
-        "phone": (_two_phones,),
+        "phone": (_two_phones, _shared_phone, _sent_to_number, _own_fax_elsewhere),
         "sex": (_both_sexes,),
         "name": (_odd_name, _credentialed_member, _rival_clinicians),
         "payer": (_lower_case_payer,),

@@ -184,3 +184,72 @@ def test_every_contract_path_has_a_kind() -> None:
     assert kind_of("dates.order") == kind_of("member.dob") == "date"
     assert kind_of("member.address") == "address"
     assert kind_of("diagnoses.0") == kind_of("items.2") == "other"
+
+
+def test_a_patient_phone_the_clinician_is_given_too_is_doubted() -> None:
+    # A caption-less "Phone:" under the physician's section read as the patient's.
+    evidence = {**CLEAN, "clinician.phone": seen("Phone: 217-557-3209")}
+    clinician = Clinician(first_name="Julia", last_name="O'Brien", phone="2175573209")
+    out = doubted(order(evidence, clinician=clinician))
+    assert set(out) == {"member.phone"}
+    assert "same number" in out["member.phone"]
+    clinician.phone = "2175570000"
+    assert doubted(order(evidence, clinician=clinician)) == {}
+
+
+def test_the_number_a_fax_was_sent_to_is_the_receivers() -> None:
+    header = "07/07/2025 12:09 FROM: 773-372-3311 TO: 412/813-5647 P. 2/2"
+    arrow = "2025-05-08 16:37:38 7733723311 -> 4128135647 Pg 1/2"
+    evidence = {**CLEAN, "clinician.fax": seen("412 813-5647")}
+    clinician = Clinician(first_name="Julia", last_name="O'Brien", fax="4128135647")
+    for text in (header, arrow):
+        out = doubted(order(evidence, clinician=clinician), text)
+        assert set(out) == {"clinician.fax"}, text
+        assert "sent to" in out["clinician.fax"]
+    # The sending number is the sender's own.
+    evidence["clinician.fax"] = seen("773-372-3311")
+    clinician.fax = "7733723311"
+    assert doubted(order(evidence, clinician=clinician), header) == {}
+    assert doubted(order(evidence, clinician=clinician), arrow) == {}
+
+
+def test_a_fax_printed_under_the_clinicians_name_puts_the_letterhead_fax_in_doubt() -> None:
+    text = (
+        "Division of Infectious Diseases\n"
+        "Voice 919.602.0399 Secure fax 512.793.2014\n"
+        "Please deliver the items below.\n"
+        "Julia O'Brien, MD\n"
+        "NPI 1234567893\n"
+        "Direct line 201.812.3887 / fax 512.229.0380"
+    )
+    evidence = {**CLEAN, "clinician.fax": seen("Secure fax 512.793.2014")}
+    clinician = Clinician(first_name="Julia", last_name="O'Brien", fax="5127932014")
+    out = doubted(order(evidence, clinician=clinician), text)
+    assert set(out) == {"clinician.fax"}
+    assert "another fax number" in out["clinician.fax"]
+    # The clinician's own fax chosen, or another name over the other number: no doubt.
+    evidence["clinician.fax"] = seen("fax 512.229.0380")
+    clinician.fax = "5122290380"
+    assert doubted(order(evidence, clinician=clinician), text) == {}
+    clinician.fax = "5127932014"
+    other = text.replace("O'Brien", "Rosales")
+    assert "clinician.fax" not in doubted(order(evidence, clinician=clinician), other)
+
+
+def test_a_name_holding_a_caption_word_is_doubted() -> None:
+    # A section heading and a caption ("DEMOGRAPHICS / Person") read as the patient's name.
+    member = Member(first_name="Demographics", last_name="Person", phone="2175573209")
+    out = doubted(order(dict(CLEAN), member=member))
+    assert set(out) == {"member.first_name", "member.last_name"}
+    assert "caption" in out["member.last_name"]
+
+
+def test_a_city_with_a_letter_broken_off_is_doubted() -> None:
+    member = Member(
+        first_name="Joan",
+        last_name="Washington",
+        address=Address(line1="7010 Church Blvd", city="J ameschester"),
+    )
+    assert set(doubted(order(dict(CLEAN), member=member))) == {"member.address.city"}
+    member.address = Address(line1="7010 Church Blvd", city="Port St. Lucie")
+    assert doubted(order(dict(CLEAN), member=member)) == {}
