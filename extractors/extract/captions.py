@@ -19,8 +19,15 @@ from itertools import chain, dropwhile, takewhile
 from typing import Literal
 
 from extractors.extract.cover import is_fax_header_line
-from extractors.extract.labels import Row, is_column_gap, printed_rows, vocabulary
+from extractors.extract.labels import (
+    Row,
+    is_column_gap,
+    misread_from,
+    printed_rows,
+    vocabulary,
+)
 from extractors.extract.textlines import load_data
+from extractors.normalize.lookalikes import fold_label
 from extractors.normalize.sex import STATED_SEX
 from extractors.pages import Page, Word
 
@@ -161,7 +168,7 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
     compete: "Phone" in a prescriber's box is the clinician's phone.
     """
     _, paths = _registry()
-    text = _normal(caption)
+    text = " " + " ".join(_as_cue_word(word) for word in _normal(caption).split()) + " "
     best, best_score = None, 0.0
     for path, cues in paths.items():
         if party is not None and cues.party is not None and cues.party != party:
@@ -177,6 +184,12 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
         if score > best_score:
             best, best_score = path, score
     return best
+
+
+@cache
+def _as_cue_word(word: str) -> str:
+    """A caption word as the cue word a fax misread it from ("MCMBER"), or as it stands."""
+    return misread_from(word, _caption_words())
 
 
 @cache
@@ -310,6 +323,11 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float
         whole = _whole_caption(cells, index)
         if whole is not None:
             size, text = whole
+            if _is_captioned_pair(cells, index + size):
+                # "Financial class    Policy/ID no.    PD9272431": the first box is empty,
+                # and the caption beside it opens a pair of its own.
+                index += size
+                continue
             if index + size < len(cells):
                 # A form's caption column and value column: "Pt. name    Martinez, Joshua".
                 yield text, cells[index + size], cells[index][0].bbox[0]
@@ -317,6 +335,15 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float
                 continue
         yield from _at(_prefix_captions(cells[index]), cells[index][0])
         index += 1
+
+
+def _is_captioned_pair(cells: list[list[Word]], index: int) -> bool:
+    """Whether the cell at ``index`` is a caption alone, followed by a value, not a caption."""
+    whole = _whole_caption(cells, index) if index < len(cells) else None
+    if whole is None:
+        return False
+    after = index + whole[0]
+    return after < len(cells) and _whole_caption(cells, after) is None
 
 
 def _at(
@@ -472,8 +499,19 @@ def _is_heading(row: Row) -> bool:
 
 def _caption_text(cell: list[Word]) -> str:
     """A caption cell's words without its box number and its hint ("(MM/DD/YYYY)")."""
-    text = _BOX_HEAD.sub("", " ".join(w.text for w in cell))
-    return _HINT.sub(" ", text).strip(" :;")
+    text = _BOX_HEAD.sub("", " ".join(_unblurred(w.text) for w in cell))
+    return _CAPTION_LINE_NUMBER.sub("", _HINT.sub(" ", text).strip(" :;"))
+
+
+#: The number of a caption's line at its end: the "1" of "Address line 1".
+_CAPTION_LINE_NUMBER = re.compile(r"(?i)(?<=\bline) \d$|(?<=\baddress) \d$")
+
+
+def _unblurred(word: str) -> str:
+    """A caption word that mixes letters and digits ("1D card #") as a fax blurred it: its 1
+    and 0 are the I and O labels are matched through (a caption's digits end its band)."""
+    mixed = any(c.isalpha() for c in word) and any(c.isdigit() for c in word)
+    return fold_label(word) if mixed else word
 
 
 def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
@@ -485,10 +523,11 @@ def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
         for boxed in _at_box_numbers(cell)
         for part in _at_caption_joins(boxed)
     ]
+    cells = _numbers_joined(cells)
     if any(len(cell) > _MAX_BAND_CAPTION_WORDS for cell in cells):
         return None  # a sentence, not a caption
     texts = [_caption_text(cell) for cell in cells]
-    if any(c.isdigit() or c in ":;" for text in texts for c in text):
+    if any(_holds_value(text) for text in texts):
         return None
     numbered = any(_BOX_HEAD.match(" ".join(w.text for w in cell)) for cell in cells)
     names = [caption_path(text) is not None or _is_date_caption(text) for text in texts]
@@ -501,6 +540,26 @@ def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
         return None
     lone_date = len(cells) == 1 and _is_date_caption(texts[0])
     return cells if any(names) and (numbered or len(cells) >= 2 or lone_date) else None
+
+
+def _numbers_joined(cells: list[list[Word]]) -> list[list[Word]]:
+    """Cells with a box number OCR set apart ("1."    "ENROLLEE NAME") joined to its box."""
+    out: list[list[Word]] = []
+    for cell in cells:
+        if out and len(out[-1]) == 1 and _INNER_BOX_NUMBER.fullmatch(out[-1][0].text):
+            out[-1] = [*out[-1], *cell]
+        else:
+            out.append(cell)
+    return out
+
+
+def _holds_value(text: str) -> bool:
+    """Whether a cell's text holds a value, not only a caption: a digit, or a colon with
+    something after it other than the lower-case rest of a word OCR broke ("insu: auce")."""
+    if any(c.isdigit() for c in text):
+        return True
+    parts = re.split(r"[:;]", text)
+    return any(not after.strip().isalpha() or not after.islower() for after in parts[1:])
 
 
 def _at_box_numbers(cell: list[Word]) -> Iterator[list[Word]]:
@@ -582,6 +641,8 @@ def _band_values(
     gap = abs(rows[at].words[0].bbox[1] - rows[at - step].words[0].bbox[1])
     if gap > _MAX_BAND_STEP * height:
         return
+    cells = [part for cell in cells for part in _aligned_parts(page, cell, rows[at])]
+    lefts = [cell[0].bbox[0] - _COLUMN_SLACK for cell in cells]
     columns: list[list[Word]] = [[] for _ in cells]
     for word in rows[at].words:
         if word.bbox[0] >= lefts[0]:
@@ -598,6 +659,39 @@ def _band_values(
         if words:
             named = "date signed" if signed and _is_date_caption(caption) else caption
             yield named, words, cell[0].bbox[0]
+
+
+def _aligned_parts(page: Page, cell: list[Word], values: Row) -> list[list[Word]]:
+    """A caption cell cut where a second caption opens over a value of its own.
+
+    OCR sets no gap between two captions printed close ("phone Cert #"), but a table's
+    values start where their captions start: when the cell's first word and a capitalised
+    word inside it each sit over a value's first word (one a column gap sets apart: "2025"
+    of "19 Nov 2025" is none), and the words from there name a path the words before do
+    not ("STREET ADDRESS" is one caption), they are two columns.
+    """
+    words = [w for w in values.words if any(c.isalnum() for c in w.text)]
+    starts = [
+        w.bbox[0] for at, w in enumerate(words) if at == 0 or is_column_gap(page, words[at - 1], w)
+    ]
+
+    def aligned(word: Word) -> bool:
+        return any(abs(x - word.bbox[0]) <= _ALIGNED for x in starts)
+
+    if not aligned(cell[0]):
+        return [cell]
+    for at in range(1, len(cell)):
+        tail = cell[at:]
+        if cell[at].text[:1].isupper() and aligned(cell[at]):
+            path = caption_path(_caption_text(tail))
+            if path is not None and path != caption_path(_caption_text(cell[:at])):
+                return [cell[:at], *_aligned_parts(page, tail, values)]
+    return [cell]
+
+
+#: How far apart, as a share of the page's width, a caption's and its value's left edges
+#: may be and still be one column's: a table sets both at the column's margin.
+_ALIGNED = 0.004
 
 
 def _names_a_path(page: Page, row: Row) -> bool:

@@ -23,7 +23,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.normalize.dates import find_dates
-from extractors.normalize.lookalikes import fold_label
+from extractors.normalize.lookalikes import fold_label, same_shape
 from extractors.normalize.names import CREDENTIALS
 from extractors.pages import BBox, Page, Word, union
 
@@ -72,6 +72,8 @@ class Vocabulary:
     nlp: Language
     matcher: PhraseMatcher
     specs: dict[str, LabelSpec]
+    #: The words of every listed label, folded as lines are for matching.
+    words: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -185,7 +187,8 @@ def vocabulary(path: Path = LABELS_FILE) -> Vocabulary:
                 continue
             specs[key] = spec
             matcher.add(key, [nlp.make_doc(fold_label(variant))])
-    return Vocabulary(nlp, matcher, specs)
+    words = frozenset(w for key in specs for w in re.findall(r"[a-z]+", fold_label(key)))
+    return Vocabulary(nlp, matcher, specs, words)
 
 
 def _rows(page: Page) -> list[list[Word]]:
@@ -261,8 +264,39 @@ def _remainder(word: Word, cut: int) -> Word | None:
     )
 
 
+def misread_from(word: str, known: frozenset[str]) -> str:
+    """``word`` as the one known word a fax misread it from, or as it stands.
+
+    A long word may have a letter in every few misread as one of its shape ("MCMBER",
+    "Tdentitication"); a short one is too near other words ("date", "tel") to tell which
+    was printed. Only one known word may be that close; lengths stay, so offsets hold.
+    """
+    if word in known or len(word) < _MIN_MISREAD_LETTERS or not word.isalpha():
+        return word
+    budget = len(word) // _LETTERS_PER_MISREAD
+    near = [good for good in known if len(good) == len(word) and _misreads(good, word, budget)]
+    return near[0] if len(near) == 1 else word
+
+
+def _misreads(printed: str, read: str, budget: int) -> bool:
+    """Whether ``read`` is ``printed`` with at most ``budget`` letters read as look-alikes."""
+    pairs = [(a, b) for a, b in zip(printed, read, strict=True) if a.lower() != b.lower()]
+    return len(pairs) <= budget and all(same_shape(a, b) for a, b in pairs)
+
+
+#: The shortest word read through a misread letter.
+_MIN_MISREAD_LETTERS = 6
+#: A fax may misread one letter in this many of a word's.
+_LETTERS_PER_MISREAD = 6
+
+
+def _unmisread(vocab: Vocabulary, text: str) -> str:
+    """A folded line with each word a fax misread from a label's word read as that word."""
+    return re.sub(r"[a-z]+", lambda m: misread_from(m.group(), vocab.words), text)
+
+
 def _line_hits(vocab: Vocabulary, page: Page, number: int, line: Row) -> list[LabelHit]:
-    doc = vocab.nlp.make_doc(fold_label(line.text))
+    doc = vocab.nlp.make_doc(_unmisread(vocab, fold_label(line.text)))
     found = [(doc[s:e], vocab.nlp.vocab.strings[m]) for m, s, e in vocab.matcher(doc)]
     # Longest first, so "Patient Phone" wins over "Patient" and "Supplier NPI" over "NPI".
     found.sort(key=lambda f: (-(f[0].end_char - f[0].start_char), f[0].start_char))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from itertools import takewhile
+from itertools import dropwhile, pairwise, takewhile
 from typing import Any
 
 from extractors.extract.captions import (
@@ -38,6 +38,7 @@ from extractors.extract.labels import (
     Candidate,
     all_candidates,
     is_column_gap,
+    printed_rows,
     vocabulary,
 )
 from extractors.extract.narrative import find_mentions
@@ -50,7 +51,12 @@ from extractors.normalize import (
     parse_phone,
     split_person_name,
 )
-from extractors.normalize.lookalikes import digit_class, digit_translation, fold_label
+from extractors.normalize.lookalikes import (
+    as_letters,
+    digit_class,
+    digit_translation,
+    fold_label,
+)
 from extractors.normalize.names import CREDENTIALS, SURNAME_CREDENTIALS, PersonName
 from extractors.normalize.sex import SEX_WORDS, STATED_SEX
 from extractors.normalize.specks import without_specks
@@ -228,13 +234,30 @@ _EDGE_MARKS = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
 
 
 def _member_id(text: str, reference: date) -> str | None:
-    parts = text.split()
+    # A table's cell rule or a speck before the value ("| XMV372735818 |") is no part of it.
+    parts = list(dropwhile(lambda part: not any(c.isalnum() for c in part), text.split()))
+    if parts and _is_printed_phone(parts[0]):
+        return None  # "817.708.9602": the phone of the column beside, never an ID
+    text = " ".join(parts)
     if len(parts) > 1 and _MBI.fullmatch(joined := _mbi(_EDGE_MARKS.sub("", "".join(parts[:2])))):
         return joined  # "2R7 1WP8WY68": a space OCR set inside an MBI
     if len(parts) > 1 and _spaced_prefix(parts[0], tail := _EDGE_MARKS.sub("", parts[1])):
         return parts[0] + tail  # "RNY 546453166": a plan's prefix printed apart
     token = _identifier(text, reference)
     return None if token is None else _prefixed_digits(_mbi(token))
+
+
+def _is_printed_phone(token: str) -> bool:
+    """Whether a token is a phone number printed as one, its digits in groups ("817.708.9602");
+    ten digits in a run may be a plan's number and are left to the caption."""
+    if token.isdigit():
+        return False
+    spans = find_phones(token)
+    return bool(spans) and len(spans[0][2]) >= len(token.strip(_PHONE_EDGES))
+
+
+#: Marks a phone's print may open or close with beside its digits: "(817)", "9602.".
+_PHONE_EDGES = ".,;:"
 
 
 def _spaced_prefix(head: str, tail: str) -> bool:
@@ -297,7 +320,23 @@ def _mbi(token: str) -> str:
             c.translate(_AS_SLOT_DIGIT) if digit else c
             for c, digit in zip(bare, _MBI_DIGIT_SLOTS, strict=True)
         )
+    if len(bare) == len(_MBI_DIGIT_SLOTS) and not _MBI.fullmatch(bare):
+        # Where an MBI holds only a letter, a digit is OCR's look-alike of the one MBI
+        # letter it may stand for ("3347DP5MC05" is 3J47...): a J's lost hook reads 3.
+        bare = "".join(
+            _as_mbi_letter(c) if _MBI_LETTER_SLOTS[at] else c for at, c in enumerate(bare)
+        )
     return bare if _MBI.fullmatch(bare) else token
+
+
+#: Which of an MBI's eleven characters are always letters.
+_MBI_LETTER_SLOTS = (False, True, False, False, True, False, False, True, True, False, False)
+
+
+def _as_mbi_letter(char: str) -> str:
+    """The one letter an MBI uses that ``char`` may be OCR's look-alike of, else ``char``."""
+    letters = [c for c in as_letters(char) if re.fullmatch(f"[{_MBI_LETTER}]", c)]
+    return letters[0] if char.isdigit() and len(letters) == 1 else char
 
 
 def _npi(text: str, _reference: date) -> str | None:
@@ -1006,6 +1045,85 @@ def _comparable(value: Any) -> Any:
     return value
 
 
+def _beside_group_number(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    """The member's ID under a caption OCR could not read, in the cell before the group's.
+
+    A plan's card, and the forms that copy it, print the member's ID and the group number
+    side by side, the ID first ("ID# 757279131    GROUP# GRP 531881"). A short caption is
+    the first thing a fax blurs ("Ip#", "ro#"); the ID-shaped value after it, in the cell
+    before the group's caption, is still the member's. It is read with lowered confidence,
+    so the clerk checks it against the page.
+    """
+    if "member.member_id" in out:
+        return
+    for page in doc.pages:
+        for row in printed_rows(page):
+            cells = [cell for cell in _row_cells(page, row.words) if _holds_alnum(cell)]
+            for before, after in pairwise(cells):
+                if len(before) < _CAPTION_AND_VALUE or not _opens_group_number(after):
+                    continue
+                if not _unread_caption(before[0].text):
+                    continue
+                value = _member_id(_text(before[1:]), reference)
+                if value is not None:
+                    found = found_from_words(value, page, before[1:])
+                    confidence = min(found.confidence, _UNREAD_CAPTION_CONFIDENCE)
+                    out["member.member_id"] = replace(found, confidence=confidence)
+                    return
+
+
+#: The confidence of an ID whose caption OCR could not read: under the member ID's bar, so
+#: the clerk is asked to check it.
+_UNREAD_CAPTION_CONFIDENCE = 0.6
+#: A caption's word and the value after it, in one cell.
+_CAPTION_AND_VALUE = 2
+#: The longest caption a fax may blur past reading and still be taken for the ID's ("ID#").
+_MAX_UNREAD_CAPTION = 4
+
+
+def _row_cells(page: Page, words: list[Word]) -> list[list[Word]]:
+    """A printed row's words cut at its column gaps."""
+    cells: list[list[Word]] = []
+    for word in words:
+        if cells and not is_column_gap(page, cells[-1][-1], word):
+            cells[-1].append(word)
+        else:
+            cells.append([word])
+    return cells
+
+
+def _holds_alnum(words: list[Word]) -> bool:
+    return any(c.isalnum() for w in words for c in w.text)
+
+
+def _opens_group_number(cell: list[Word]) -> bool:
+    """Whether a cell opens with a listed caption of the plan's group number ("GROUP#")."""
+    specs = vocabulary().specs
+    for size in (1, 2):
+        key = _text(cell[:size]).lower().rstrip(_LABEL_MARKS)
+        spec = specs.get(key) or specs.get(key.rstrip("#").rstrip())
+        if spec is not None and spec.path == "payer.group_number":
+            return True
+    return False
+
+
+#: Marks a caption may end with: "GRouP#.", "Group No.:".
+_LABEL_MARKS = ".:;, "
+
+
+def _unread_caption(token: str) -> bool:
+    """Whether a token reads as a short caption blurred past reading ("Ip#", "ro#", "De"):
+    a few letters no caption uses, with a number sign or a small letter only OCR would set
+    in a form's capitalised caption. "Rx#" or "MRN" name another number, "UHC" is a plan."""
+    letters = token.rstrip("#:.;")
+    return (
+        0 < len(letters) <= _MAX_UNREAD_CAPTION
+        and letters.isalpha()
+        and (token.endswith("#") or any(c.islower() for c in letters))
+        and not is_caption_word(letters)
+    )
+
+
 def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
     # A bare "Date" is the signature date on a signature line, else the order's date.
     for near, path in ((True, "dates.signature"), (False, "dates.order")):
@@ -1103,6 +1221,7 @@ def extract_parties(
         if path not in out and (hit := _first(doc.mentioned(path), read, reference)):
             out[path] = _found(path, *hit)
     _from_captions(doc, out, reference)
+    _beside_group_number(doc, out, reference)
     _cover_sender([*pages, *covers], out)
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)

@@ -38,6 +38,8 @@ class _Lookalikes:
     not_literal: frozenset[str]
     #: ``str.translate`` table of the label folds.
     folds: Mapping[int, str]
+    #: Lower-case letter -> the group of letters of its shape (itself included).
+    shapes: Mapping[str, frozenset[str]]
 
 
 def as_digit(char: str, *, group: DigitGroup = "common") -> str | None:
@@ -77,6 +79,13 @@ def reads_as_itself(char: str) -> bool:
     return char not in _lookalikes().not_literal
 
 
+def same_shape(printed: str, read: str) -> bool:
+    """Whether a fax may read the letter ``printed`` as ``read``: the same letter, or one
+    of the same shape (case ignored)."""
+    a, b = printed.lower(), read.lower()
+    return a == b or b in _lookalikes().shapes.get(a, frozenset())
+
+
 def fold_label(text: str) -> str:
     """``text`` lower-cased with i, l, 1 and o, 0 folded together, one character for one."""
     # Per character: a few letters lower-case to two ("İ"), which would shift offsets.
@@ -110,7 +119,14 @@ def _parsed(data: dict[str, Any]) -> _Lookalikes:
         letters=MappingProxyType(data["read_as_letters"]),
         not_literal=frozenset(data["not_literal"]["letters"]),
         folds=MappingProxyType(str.maketrans(_single_chars(data["label_folds"], "label_folds"))),
+        shapes=MappingProxyType(_shapes(data["letter_shapes"]["groups"])),
     )
+
+
+def _shapes(groups: list[str]) -> dict[str, frozenset[str]]:
+    if any(not group.isalpha() or not group.islower() for group in groups):
+        raise ValueError(f"{_DATA_FILE}: letter_shapes groups must be lower-case letters")
+    return {letter: frozenset(group) for group in groups for letter in group}
 
 
 def _single_chars(table: dict[str, Any], name: str) -> dict[str, str]:

@@ -778,3 +778,49 @@ def test_a_bare_name_caption_under_a_practitioner_heading_is_the_clinicians() ->
 
 def test_person_served_is_the_member_name() -> None:
     assert caption_path("Person served") == "member.name"
+
+
+def test_an_empty_box_before_a_captioned_pair_takes_no_caption_for_its_value() -> None:
+    page = laid_out_page(
+        [[(0.06, "Financial class"), (0.50, "Policy/ID no."), (0.66, "PD9272431")]]
+    )
+    found = extract_parties([page], date(2025, 8, 20))
+    assert found["member.member_id"].value == "PD9272431"
+
+
+def test_a_requisitions_band_through_run_together_and_blurred_captions() -> None:
+    # Two captions OCR ran together over two values ("Contactphone Cert #"), a 1 read for
+    # the I of "ID", a caption's line number ("Address line 1"), a box number set apart from its
+    # caption, and a colon OCR set inside a caption word ("insu: rance").
+    page = laid_out_page(
+        [
+            [
+                (0.03, "1."),
+                (0.08, "Last"),
+                (0.20, "Address line 1"),
+                (0.40, "Contactphone Cert #"),
+                (0.62, "1D card #"),
+                (0.80, "Health insu: rance"),
+            ],
+            [
+                (0.08, "Ortega"),
+                (0.20, "586 Katherine St"),
+                (0.40, "708-9602"),
+                (0.517, "C086103252"),
+                (0.62, "35947920187"),
+                (0.80, "Tricare East"),
+            ],
+        ],
+        line_height=0.014,
+    )
+    values = [c for c in captioned_values([page]) if c.path == "member.member_id"]
+    assert {"C086103252", "35947920187"} <= {c.text for c in values}
+    found = extract_parties([page], date(2025, 8, 20))
+    assert found["member.member_id"].value == "C086103252"
+
+
+def test_caption_words_a_fax_misread_by_their_letters_shapes() -> None:
+    assert caption_path("PLAN MCMBER #") == "member.member_id"
+    assert caption_path("Tdentitication #") == "member.member_id"
+    # Only letters of one shape are swapped: "Barrier" is no "Carrier".
+    assert caption_path("Barrier") is None

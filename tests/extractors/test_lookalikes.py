@@ -19,6 +19,7 @@ from extractors.normalize.lookalikes import (
     digit_translation,
     fold_label,
     reads_as_itself,
+    same_shape,
 )
 
 
@@ -161,3 +162,11 @@ def test_broken_data_is_refused(section: str, key: str, value: str, message: str
     data[section][key] = value
     with pytest.raises(ValueError, match=message):
         _parsed(data)
+
+
+@pytest.mark.parametrize(
+    ("printed", "read", "same"),
+    [("e", "a", True), ("E", "c", True), ("i", "T", True), ("f", "t", True), ("r", "d", False)],
+)
+def test_letters_of_one_shape(printed: str, read: str, same: bool) -> None:
+    assert same_shape(printed, read) is same

@@ -592,3 +592,60 @@ def test_miscased_surname_read_again_elsewhere() -> None:
         "Shawn",
         "Warren",
     )
+
+
+@pytest.mark.parametrize(
+    ("printed", "member_id"),
+    [
+        # A table's cell rule before the value is no part of it.
+        ("| XMV372735818 |", "XMV372735818"),
+        # A J whose hook a fax lost reads 3, in a slot where an MBI holds only a letter.
+        ("3347-DP5-MCO5", "3J47DP5MC05"),
+    ],
+)
+def test_member_ids_through_cell_rules_and_lost_strokes(printed: str, member_id: str) -> None:
+    page = _page([[(0.1, f"Member no. {printed}")]])
+    assert extract_parties([page], date(2024, 6, 1))["member.member_id"].value == member_id
+
+
+def test_a_phone_under_an_id_caption_is_never_the_member_id() -> None:
+    """A caption row read across two columns puts the phone beside under the ID's caption."""
+    page = _page([[(0.1, "Cert #: 817.708.9602")]])
+    assert "member.member_id" not in extract_parties([page], date(2024, 6, 1))
+
+
+@pytest.mark.parametrize(
+    "row", ["Medicare Claim # 1PH5-UP1-WF47", "Identification #: PGT 727526042"]
+)
+def test_the_medicare_cards_and_an_abbreviated_identification_caption(row: str) -> None:
+    found = extract_parties([_page([[(0.1, row)]])], date(2024, 6, 1))
+    assert found["member.member_id"].value in {"1PH5UP1WF47", "PGT727526042"}
+
+
+def test_a_label_word_a_fax_misread_by_its_letters_shapes() -> None:
+    """A misread round letter: "Mamber 1D;" is Member ID, but "Insurer" is no "Insured"."""
+    page = _page([[(0.1, "Aetna Mamber 1D; HU1408148")], [(0.1, "Insurer: Texas Medicaid")]])
+    found = extract_parties([page], date(2024, 6, 1))
+    assert found["member.member_id"].value == "HU1408148"
+    assert "member.last_name" not in found
+
+
+def test_an_id_beside_the_group_number_under_a_blurred_caption() -> None:
+    """A plan's ID and group number side by side; the ID's short caption blurred ("Ip#")."""
+    page = _page([[(0.06, "Ip# 757279131"), (0.40, "GROUP# GRP 531881")]])
+    found = extract_parties([page], date(2024, 6, 1))["member.member_id"]
+    assert found.value == "757279131"
+    assert found.confidence <= 0.6  # the clerk is asked to check it
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Rx# 757279131",  # another number's caption
+        "UHC 757279131",  # a plan's name in capitals, no caption
+        "Ip# 817.708.9602",  # a phone's shape
+    ],
+)
+def test_no_member_id_beside_the_group_number_without_a_blurred_caption(cell: str) -> None:
+    page = _page([[(0.06, cell), (0.40, "Group # 531881")]])
+    assert "member.member_id" not in extract_parties([page], date(2024, 6, 1))
