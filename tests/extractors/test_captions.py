@@ -489,7 +489,9 @@ def test_a_street_and_town_on_one_row_after_a_caption_no_list_names() -> None:
         ],
     ],
 )
-def test_no_address_from_a_row_that_only_looks_like_one(rows: list) -> None:
+def test_no_address_from_a_row_that_only_looks_like_one(
+    rows: list[list[tuple[float, str]]],
+) -> None:
     page = laid_out_page(rows)
     assert "member.address" not in extract_parties([page], date(2025, 3, 1))
 

@@ -466,10 +466,11 @@ def test_unreadable_dirt_beside_a_label_leaves_its_value_below() -> None:
 
 def _clinician(pages: list[Page], covers: list[Page] | None = None) -> tuple[Any, Any]:
     found = extract_parties(pages, date(2025, 5, 12), covers or [])
-    return tuple(
+    first, last = (
         found[path].value if path in found else None
         for path in ("clinician.first_name", "clinician.last_name")
     )
+    return first, last
 
 
 def test_the_ordering_box_beats_a_physician_named_elsewhere() -> None:
