@@ -8,7 +8,7 @@ from PIL import Image
 
 from extractors import tesseract
 from extractors.pages import Page, ReadPage, Word, group_lines
-from extractors.preprocess import straightened, without_rules
+from extractors.preprocess import STRETCHED, for_ocr, straightened
 
 #: An upright page of printed text reads at ~0.9 mean confidence; the same page upside down
 #: reads as garbage at ~0.2. Only pages below this are checked for orientation, so the common
@@ -25,17 +25,21 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
 
     The PNG is the straightened page as printed; tesseract reads a copy without table rules.
     """
+    stretched = bool(image.info.get(STRETCHED))
     upright = straightened(image if image.mode in ("1", "L") else image.convert("L"))
-    words = tesseract.recognize(without_rules(upright), timeout)
+    read = for_ocr(upright, stretched=stretched)
+    words = tesseract.recognize(read, timeout)
     rotation = 0
     if not _readable(words):
         turn = tesseract.clockwise_rotation(upright, timeout)
         if turn:
             turned = upright.rotate(-turn, expand=True)
-            turned_words = tesseract.recognize(without_rules(turned), timeout)
+            turned_read = for_ocr(turned, stretched=stretched)
+            turned_words = tesseract.recognize(turned_read, timeout)
             if _score(turned_words) > _score(words):
-                upright, words, rotation = turned, turned_words, turn
-    page = _page_from_words(words, upright.size, number, rotation)
+                upright, read, words, rotation = turned, turned_read, turned_words, turn
+    # Boxes are fractions of the copy tesseract read, which is the upright page's shape.
+    page = _page_from_words(words, read.size, upright.size, number, rotation)
     # A fax stays black and white for the clerk: a fifth of the bytes of greyscale.
     return ReadPage(page=page, png=render_png(_in_mode(upright, image.mode)))
 
@@ -72,24 +76,29 @@ def _mean_conf(words: list[tesseract.OcrWord]) -> float:
 
 
 def _page_from_words(
-    ocr_words: list[tesseract.OcrWord], size: tuple[int, int], number: int, rotation: int
+    ocr_words: list[tesseract.OcrWord],
+    read_size: tuple[int, int],
+    size: tuple[int, int],
+    number: int,
+    rotation: int,
 ) -> Page:
-    width, height = size
+    read_width, read_height = read_size
     words = [
         Word(
             text=w.text,
             conf=w.conf,
             bbox=(
-                w.left / width,
-                w.top / height,
-                (w.left + w.width) / width,
-                (w.top + w.height) / height,
+                w.left / read_width,
+                w.top / read_height,
+                (w.left + w.width) / read_width,
+                (w.top + w.height) / read_height,
             ),
             line=0,
         )
         for w in ocr_words
     ]
     lines = group_lines(words, [w.line_key for w in ocr_words])
+    width, height = size
     return Page(
         number=number,
         width=width,

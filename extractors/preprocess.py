@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image
+from PIL import Image, ImageFilter
 
 #: Skew is searched within this many degrees; a page sent further askew reads badly anyway.
 _MAX_SKEW_DEGREES = 3.0
@@ -34,6 +34,17 @@ _RULE_SHARE = 1 / 25
 _RULE_MIN_PIXELS = 40
 #: Rules are whitened this many pixels past their detected edge: anti-aliased borders.
 _RULE_MARGIN = 2
+#: A page stretched to square pixels (a standard fax's rows repeated) has a staircase on
+#: every curve and slant, which tesseract reads as broken strokes. Its OCR copy is smoothed
+#: over about one row and enlarged by half, to the glyph size tesseract reads best. Measured
+#: on the devset's 30 standard faxes: field accuracy 0.496 -> 0.524, for 1.6x the OCR time
+#: of those pages. Less smoothing leaves the steps (0.7 px: 0.44) and more merges thin
+#: strokes (1.3 px, unenlarged: 0.45); fine faxes, not stretched, gained nothing they kept.
+_STRETCH_SMOOTHING_PX = 1.0
+_STRETCH_ENLARGE = 1.5
+#: The key in a page image's ``info`` that says the reader repeated its rows or columns to
+#: make its pixels square.
+STRETCHED = "stretched_to_square"
 
 
 def straightened(image: Image.Image) -> Image.Image:
@@ -98,6 +109,17 @@ def without_rules(image: Image.Image) -> Image.Image:
     cleaned[mask] = paper[mask]
     lifted = Image.fromarray(cleaned)
     return lifted.convert("1", dither=Image.Dither.NONE) if image.mode == "1" else lifted
+
+
+def for_ocr(page: Image.Image, *, stretched: bool) -> Image.Image:
+    """The copy of an upright page that tesseract reads: without table rules, and for a page
+    stretched to square pixels, smoothed and enlarged (see ``_STRETCH_SMOOTHING_PX``)."""
+    copy = without_rules(page)
+    if not stretched:
+        return copy
+    smooth = copy.convert("L").filter(ImageFilter.GaussianBlur(_STRETCH_SMOOTHING_PX))
+    size = (round(copy.width * _STRETCH_ENLARGE), round(copy.height * _STRETCH_ENLARGE))
+    return smooth.resize(size, Image.Resampling.LANCZOS)
 
 
 def _paper(grey: NDArray[np.uint8]) -> NDArray[np.int16]:

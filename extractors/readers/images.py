@@ -7,10 +7,11 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PIL import Image, ImageFilter, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from extractors.errors import CorruptFile, LimitExceeded
 from extractors.limits import Limits
+from extractors.preprocess import STRETCHED
 
 _ORIENTATION_TAG = 0x0112
 #: How to undo each TIFF/EXIF Orientation value; 1 (or absent) is already upright.
@@ -25,14 +26,6 @@ _UNDO_ORIENTATION: dict[int, Image.Transpose] = {
 }
 #: Resolutions closer than this are treated as square (rounding in writers' rational tags).
 _SQUARE_TOLERANCE = 0.1
-#: A standard fax stretched to square pixels repeats each row, which leaves a staircase on
-#: every curve and slant; tesseract reads the steps as broken strokes. The stretched page is
-#: smoothed over about one row, then enlarged by half to the glyph size tesseract reads best.
-#: Measured on the devset's 30 standard faxes: field accuracy 0.496 -> 0.524, for 1.6x the
-#: OCR time of those pages. Less smoothing leaves the steps (0.7 px: 0.44) and more merges
-#: thin strokes (1.3 px, unenlarged: 0.45); fine faxes gained nothing they kept.
-_STRETCH_SMOOTHING_PX = 1.0
-_STRETCH_ENLARGE = 1.5
 
 
 def image_pages(data: bytes, limits: Limits) -> Iterator[Image.Image]:
@@ -66,18 +59,14 @@ def _upright_square_frame(image: Image.Image, number: int, limits: Limits) -> Im
     x_dpi, y_dpi = _resolution(image)
     width, height = image.size
     # Fax "standard" rows are twice as tall as they are wide (204x98 dpi): stretch to square.
-    stretched = bool(y_dpi and x_dpi and abs(x_dpi - y_dpi) / max(x_dpi, y_dpi) > _SQUARE_TOLERANCE)
-    if stretched:
+    if y_dpi and x_dpi and abs(x_dpi - y_dpi) / max(x_dpi, y_dpi) > _SQUARE_TOLERANCE:
         if y_dpi < x_dpi:
             height = round(height * x_dpi / y_dpi)
         else:
             width = round(width * y_dpi / x_dpi)
-    size = (round(width * _STRETCH_ENLARGE), round(height * _STRETCH_ENLARGE))
-    if not stretched:
-        size = (width, height)
-    if size[0] * size[1] > limits.max_pixels:
+    if width * height > limits.max_pixels:
         raise LimitExceeded(
-            f"page {number} is {size[0] * size[1] / 1e6:.0f} megapixels,"
+            f"page {number} is {width * height / 1e6:.0f} megapixels,"
             f" over the limit of {limits.max_pixels / 1e6:.0f}"
         )
     try:
@@ -87,13 +76,14 @@ def _upright_square_frame(image: Image.Image, number: int, limits: Limits) -> Im
         frame = image.copy()
     except (OSError, ValueError, SyntaxError) as exc:
         raise CorruptFile(f"the image data of page {number} is truncated or corrupt") from exc
+    stretched = frame.size != (width, height)
     if stretched:
-        # Each row repeated, as a fax printer does, then the steps smoothed away.
-        frame = frame.resize((width, height), Image.Resampling.NEAREST).convert("L")
-        frame = frame.filter(ImageFilter.GaussianBlur(_STRETCH_SMOOTHING_PX))
-        frame = frame.resize(size, Image.Resampling.LANCZOS)
+        # Nearest keeps a 1-bit fax crisp: each row is repeated, as a fax printer does.
+        frame = frame.resize((width, height), Image.Resampling.NEAREST)
     if orientation in _UNDO_ORIENTATION:
         frame = frame.transpose(_UNDO_ORIENTATION[orientation])
+    if stretched:
+        frame.info[STRETCHED] = True
     return frame
 
 

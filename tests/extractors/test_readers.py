@@ -48,11 +48,9 @@ def test_fax_order_lines_read_word_by_word(resolution, compression, point_size):
         assert raw.width == 1728
         assert raw.info["dpi"] == (204, 98 if resolution == "standard" else 196)
     [read] = read_document(data, Limits())
-    # Standard rows come back stretched to square pixels and enlarged by half for OCR;
-    # fine (204x196) is square enough and stays as sent.
-    scale = 1.5 if resolution == "standard" else 1
-    assert read.page.width == round(1728 * scale)
-    assert read.page.height == round(rows * (204 / 98 if resolution == "standard" else 1) * scale)
+    # Standard rows come back stretched to square pixels; fine (204x196) is square enough.
+    assert read.page.width == 1728
+    assert read.page.height == (round(rows * 204 / 98) if resolution == "standard" else rows)
     assert _words_by_line([read]) == [line.split() for line in ORDER_LINES]
 
 
