@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cache
 from itertools import chain, dropwhile, takewhile
 from typing import Literal
@@ -530,10 +531,16 @@ def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
     if any(_holds_value(text) for text in texts):
         return None
     numbered = any(_BOX_HEAD.match(" ".join(w.text for w in cell)) for cell in cells)
-    names = [caption_path(text) is not None or _is_date_caption(text) for text in texts]
+    names = [
+        caption_path(text) is not None or _is_date_caption(text) or _is_signed_date(text)
+        for text in texts
+    ]
     if any(_is_name_list(text) for text in texts):
         return None  # "Name   Marshall, Robert K.": a caption and its value
-    dated = any(_is_date_caption(t) or (caption_path(t) or "").startswith("dates.") for t in texts)
+    dated = any(
+        _is_date_caption(t) or _is_signed_date(t) or (caption_path(t) or "").startswith("dates.")
+        for t in texts
+    )
     if len(cells) == 2 and not (numbered or dated) and any(map(_is_plain_value, texts)):
         # "Insurance   Aetna Medicare": a caption and its value. A signature line's
         # captions ("Physician signature   Date signed") stay a band however OCR reads them.
@@ -609,6 +616,20 @@ def _is_date_caption(text: str) -> bool:
     return _normal(text).strip() == "date"
 
 
+def _is_signed_date(text: str) -> bool:
+    """A signature line's "Date signed" as a fax blurs it ("Dale signed", "Dote siqned")."""
+    words = _normal(text).split()
+    return len(words) == len(_SIGNED_DATE) and all(
+        word[:1] == want[:1] and SequenceMatcher(None, word, want).ratio() >= _ALIKE
+        for word, want in zip(words, _SIGNED_DATE, strict=True)
+    )
+
+
+_SIGNED_DATE = ("date", "signed")
+#: How alike a blurred caption word reads to the word it stands for.
+_ALIKE = 0.75
+
+
 def _band_values(
     page: Page, rows: list[Row], band: list[int], bands: dict[int, list[list[Word]]]
 ) -> Iterator[tuple[str, list[Word], float]]:
@@ -657,7 +678,8 @@ def _band_values(
     for cell, words in zip(cells, columns, strict=True):
         caption = _caption_text(cell)
         if words:
-            named = "date signed" if signed and _is_date_caption(caption) else caption
+            dated = _is_date_caption(caption) or _is_signed_date(caption)
+            named = "date signed" if signed and dated else caption
             yield named, words, cell[0].bbox[0]
 
 
@@ -745,6 +767,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
         columns: list[tuple[float, Party]] = []
         member_seen = False
         for index, row in enumerate(rows):
+            signed, signer = _signer(bands.get(index, []))
             if index in bands:
                 pairs: Iterator[tuple[str, list[Word], float]] = iter(())
                 if index - 1 not in bands:
@@ -762,7 +785,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
             for caption, words, x0 in pairs:
                 party = caption_party(caption)
                 if party is None:
-                    party = _column_party(columns, x0)
+                    party = signer if signed else _column_party(columns, x0)
                 elif index in bands or member_seen:
                     # A title over the order ("PHYSICIAN DISCHARGE ORDERS") is no column's.
                     columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
@@ -803,6 +826,18 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     shaped.append(Captioned("member.address", "", one_row, page))
     # Last, so that an address under a caption is read first.
     return out + shaped
+
+
+def _signer(cells: list[list[Word]]) -> tuple[bool, Party | None]:
+    """Whether a band of captions is a signature line's ("REQUESTING PROVIDER SIGNATURE
+    DATE"), and whose signature it names. A signature line runs under the form's boxes: its
+    captions are the signer's, not those of the box of another party above them in their
+    column (a servicing provider's, a reviewer's)."""
+    texts = [_caption_text(cell) for cell in cells]
+    if not any("sign" in text.lower() for text in texts):
+        return False, None
+    parties = {party for text in texts if (party := caption_party(text)) is not None}
+    return True, parties.pop() if len(parties) == 1 else None
 
 
 def _street_over_locality(page: Page, row: Row, below: Row) -> list[Word] | None:

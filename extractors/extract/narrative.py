@@ -133,7 +133,13 @@ VALUE_CUES: dict[str, list[list[str]]] = {
         ["last", "seen"],
         ["examined", "on"],
     ],
-    "dates.signature": [["electronically", "signed"], ["signed", "on"]],
+    # "Electronically signed by X on 5/2", "Digitally signed by X - 5/2": the e-signature's
+    # statement; "Date of practitioner signature 5/2": a form's signature-date element.
+    "dates.signature": [
+        ["electronically|digitally", "signed"],
+        ["signed", "on"],
+        ["date", "of", "*", "signature"],
+    ],
 }
 
 #: Abbreviations whose dot ends no sentence: "Apt. 4C", "St. Mary's", "Dr. Lee".

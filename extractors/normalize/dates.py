@@ -56,10 +56,12 @@ _SAME_SEP = r"[ \t]*(?P=sep)[ \t]*"
 DATE_PATTERNS: tuple[str, ...] = (
     # 01/23/1945, 1/23/45, 01-23-1945, 1.23.1945
     rf"(?P<month>\d{{1,2}}){_SEP}(?P<day>\d{{1,2}}){_SAME_SEP}{_YEAR}",
+    # 01.23,1945: a fax reads a dotted date's second dot as a comma (a four-digit year only).
+    r"(?P<month>\d{1,2})[ \t]*\.[ \t]*(?P<day>\d{1,2}),(?P<year>\d{4})",
     # 1945-01-23
     rf"(?P<year>\d{{4}}){_SEP}(?P<month>\d{{1,2}}){_SAME_SEP}(?P<day>\d{{1,2}})",
-    # Jan 23 1945, January 23, 1945, Jan. 23rd, 1945
-    rf"{_MONTH}[ \t]*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,[ \t]*|[ \t]+){_YEAR}",
+    # Jan 23 1945, January 23, 1945, Jan. 23rd, 1945; a fax's speck after the comma ("13,. 2025")
+    rf"{_MONTH}[ \t]*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,\.?[ \t]*|[ \t]+){_YEAR}",
     # 23-JAN-1945, 23 Jan 1945, 23JAN45
     rf"(?P<day>\d{{1,2}})[ \t]*-?[ \t]*{_MONTH}[ \t]*[-,]?[ \t]*{_YEAR}",
 )

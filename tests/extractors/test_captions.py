@@ -826,3 +826,30 @@ def test_caption_words_a_fax_misread_by_their_letters_shapes() -> None:
     assert caption_path("Tdentitication #") == "member.member_id"
     # Only letters of one shape are swapped: "Barrier" is no "Carrier".
     assert caption_path("Barrier") is None
+
+
+def test_a_signature_lines_date_is_the_signers_not_the_box_above_its_column() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "PATIENT NAME Ruth Ellis"), (0.66, "SERVICING PROVIDER")],
+            [(0.06, "Ruth Ellis"), (0.66, "Acme Home Medical")],
+            [(0.06, "I attest that the requested items are medically necessary.")],
+            [(0.06, "J. Bloom"), (0.66, "03/22/2025")],
+            [(0.06, "REQUESTING PROVINER SIGNATURE"), (0.66, "DATE")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 3, 25))
+    assert found["dates.signature"].value == date(2025, 3, 22)
+
+
+@pytest.mark.parametrize("caption", ["Date signed", "Dale signed", "Dote siqned"])
+def test_a_blurred_date_signed_under_its_date(caption: str) -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Zoe Hart")],
+            [(0.06, "Dr. Lee"), (0.66, "11.23.2025")],
+            [(0.06, "Physician signature"), (0.66, caption)],
+        ]
+    )
+    found = extract_parties([page], date(2025, 11, 25))
+    assert found["dates.signature"].value == date(2025, 11, 23)

@@ -650,3 +650,30 @@ def test_an_id_beside_the_group_number_under_a_blurred_caption() -> None:
 def test_no_member_id_beside_the_group_number_without_a_blurred_caption(cell: str) -> None:
     page = _page([[(0.06, cell), (0.40, "Group # 531881")]])
     assert "member.member_id" not in extract_parties([page], date(2024, 6, 1))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "X 7. Date of practitioner signature 8/28/2025",
+        "Digitally signed by Ana Ruiz MD - 8/28/2025 17:44",
+    ],
+)
+def test_a_signature_date_stated_beside_its_cue(line: str) -> None:
+    page = laid_out_page([[(0.06, "Patient: Zoe Hart")], [(0.06, line)]])
+    found = extract_parties([page], date(2025, 9, 1))
+    assert found["dates.signature"].value == date(2025, 8, 28)
+
+
+def test_a_written_date_with_a_speck_after_its_comma() -> None:
+    page = laid_out_page([[(0.06, "Patient: Zoe Hart")], [(0.06, "Date written: April 13,. 2025")]])
+    found = extract_parties([page], date(2025, 4, 14))
+    assert found["dates.order"].value == date(2025, 4, 13)
+
+
+def test_a_dotted_date_whose_second_dot_a_fax_read_as_a_comma() -> None:
+    page = laid_out_page(
+        [[(0.06, "Patient: Zoe Hart")], [(0.06, "Electronically signed by Ana Ruiz MD 06.26,2025")]]
+    )
+    found = extract_parties([page], date(2025, 6, 28))
+    assert found["dates.signature"].value == date(2025, 6, 26)
