@@ -15,16 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
-from extractors.extract.cover import is_cover_sheet, is_fax_header_line
+from extractors.extract.cover import MIN_WORD_CHARS, is_cover_sheet, read_words
 from extractors.pages import Page
 from extractors.referral import Flag, FlagCode, Referral
 
-#: A word counts as read text only with this many letters or digits: OCR turns fax speckle
-#: into marks and two-letter scraps ("oe", "4"), never into runs of real words.
-MIN_WORD_CHARS = 3
-#: ... and only when OCR is this sure of it: printed words score about 0.95 even on a fax,
-#: the odd three-letter scrap OCR makes of speckle ("oof", "wee") stays near 0.5.
-MIN_WORD_CONFIDENCE = 0.7
 #: A page with fewer read words than this (past the fax machine's header stamp) is blank.
 MIN_PAGE_WORDS = 3
 #: ... unless it holds this many longer scraps at any confidence, and they are this share of
@@ -67,18 +61,6 @@ ORDER_PARTS: Mapping[str, tuple[str, Callable[[Referral], bool]]] = MappingProxy
 _ORDER_CONTENT = ("ordered", "diagnosis")
 
 
-def _read_words(page: Page) -> int:
-    """How many words on the page are text, not speckle, past the fax header stamp."""
-    headers = {i for i, line in enumerate(page.lines) if is_fax_header_line(page, line)}
-    return sum(
-        1
-        for word in page.words
-        if word.line not in headers
-        and word.conf >= MIN_WORD_CONFIDENCE
-        and sum(c.isalnum() for c in word.text) >= MIN_WORD_CHARS
-    )
-
-
 def _unread_text(page: Page) -> bool:
     """Whether OCR met text it could not read: a page turned sideways or printed too faint
     reads as dozens of longer scraps, most of its "words"; speckle reads as marks and
@@ -98,7 +80,7 @@ def not_an_order_reason(pages: Sequence[Page], referral: Referral) -> str | None
     ``referral`` is what the extractor read off ``pages``, the whole document.
     """
     text_pages = [
-        page for page in pages if _read_words(page) >= MIN_PAGE_WORDS or _unread_text(page)
+        page for page in pages if read_words(page) >= MIN_PAGE_WORDS or _unread_text(page)
     ]
     present = {name for name, (_, test) in ORDER_PARTS.items() if test(referral)}
     cover_only = (
