@@ -318,7 +318,7 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float
                 # "DOB: 12.06.1975 Male": a prescription prints the sex after the birth.
                 yield "sex", value[-1:], value[-1].bbox[0]
     taken = {id(w) for end, start in ends for w in row.words[start : end + 1]}
-    cells = [cell for cell in _cells(page, row.words) if not any(id(w) in taken for w in cell)]
+    cells = [cell for cell in row_cells(page, row.words) if not any(id(w) in taken for w in cell)]
     index = 0
     while index < len(cells):
         whole = _whole_caption(cells, index)
@@ -419,7 +419,7 @@ def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | Non
     return size, " ".join(words)
 
 
-def _cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
+def row_cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
     """The row cut at its column gaps and at printed separators ("NPI 1234 | T 919...")."""
     cell: list[Word] = []
     for word in words:
@@ -520,7 +520,7 @@ def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
     row holds values: a digit outside the box numbers, or no cell that names a path."""
     cells = [
         part
-        for cell in _cells(page, row.words)
+        for cell in row_cells(page, row.words)
         for boxed in _at_box_numbers(cell)
         for part in _at_caption_joins(boxed)
     ]
@@ -719,7 +719,7 @@ _ALIGNED = 0.004
 def _names_a_path(page: Page, row: Row) -> bool:
     """Whether a row is captions of its own: boxed ("5. STREET ADDRESS") or two or more
     that name paths ("Street address  City"); one word such as "Medicaid" is a value."""
-    cells = list(_cells(page, row.words))
+    cells = list(row_cells(page, row.words))
     named = sum(caption_path(_caption_text(cell)) is not None for cell in cells)
     return named > 1 or any(_INNER_BOX_NUMBER.fullmatch(cell[0].text) for cell in cells)
 
@@ -845,7 +845,7 @@ def _street_over_locality(page: Page, row: Row, below: Row) -> list[Word] | None
     colon) with the "City, ST 12345" printed under it, or None."""
     if below.words[0].bbox[1] - row.words[0].bbox[1] > _MAX_BAND_STEP * _height(row):
         return None
-    for cell in _cells(page, row.words):
+    for cell in row_cells(page, row.words):
         start = next((i for i, w in enumerate(cell) if _HOUSE_NUMBER.fullmatch(w.text)), None)
         if start is None:
             continue

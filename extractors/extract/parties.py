@@ -26,6 +26,7 @@ from extractors.extract.captions import (
     is_caption_word,
     is_locality_caption,
     is_member_caption_word,
+    row_cells,
 )
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
@@ -1058,7 +1059,7 @@ def _beside_group_number(doc: _Document, out: dict[str, Found[Any]], reference: 
         return
     for page in doc.pages:
         for row in printed_rows(page):
-            cells = [cell for cell in _row_cells(page, row.words) if _holds_alnum(cell)]
+            cells = [cell for cell in row_cells(page, row.words) if _holds_alnum(cell)]
             for before, after in pairwise(cells):
                 if len(before) < _CAPTION_AND_VALUE or not _opens_group_number(after):
                     continue
@@ -1079,17 +1080,6 @@ _UNREAD_CAPTION_CONFIDENCE = 0.6
 _CAPTION_AND_VALUE = 2
 #: The longest caption a fax may blur past reading and still be taken for the ID's ("ID#").
 _MAX_UNREAD_CAPTION = 4
-
-
-def _row_cells(page: Page, words: list[Word]) -> list[list[Word]]:
-    """A printed row's words cut at its column gaps."""
-    cells: list[list[Word]] = []
-    for word in words:
-        if cells and not is_column_gap(page, cells[-1][-1], word):
-            cells[-1].append(word)
-        else:
-            cells.append([word])
-    return cells
 
 
 def _holds_alnum(words: list[Word]) -> bool:
