@@ -15,6 +15,12 @@ from extractors.preprocess import STRETCHED, for_ocr, straightened
 #: upright page costs exactly one tesseract run.
 _READABLE_CONFIDENCE = 0.55
 _READABLE_MIN_WORDS = 3
+#: Tesseract also reads a sideways page's lines, at good confidence, with boxes taller than
+#: wide; rows built from those boxes pair nothing. A page where more than this share of its
+#: longer words stand on end is turned like an unreadable one.
+_MAX_SIDEWAYS_SHARE = 0.5
+#: Words this long are wider than tall when upright, whatever the font.
+_SHAPE_MIN_CHARS = 4
 #: Review images wider than this (a 300 dpi letter page is 2550) are scaled down: boxes are
 #: fractions, so they still fit.
 _REVIEW_MAX_WIDTH = 2600
@@ -31,8 +37,7 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
     words = tesseract.recognize(read, timeout)
     rotation = 0
     if not _readable(words):
-        turn = tesseract.clockwise_rotation(upright, timeout)
-        if turn:
+        for turn in _turns_to_try(upright, words, timeout):
             turned = upright.rotate(-turn, expand=True)
             turned_read = for_ocr(turned, stretched=stretched)
             turned_words = tesseract.recognize(turned_read, timeout)
@@ -42,6 +47,15 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
     page = _page_from_words(words, read.size, upright.size, number, rotation)
     # A fax stays black and white for the clerk: a fifth of the bytes of greyscale.
     return ReadPage(page=page, png=render_png(_in_mode(upright, image.mode)))
+
+
+def _turns_to_try(page: Image.Image, words: list[tesseract.OcrWord], timeout: float) -> list[int]:
+    """The clockwise turns worth a read: OSD's answer, else both quarter turns of a page
+    whose lines stand on end (OSD gives up on a blurred standard fax it can still half read)."""
+    turn = tesseract.clockwise_rotation(page, timeout)
+    if turn:
+        return [turn]
+    return [90, 270] if _sideways_share(words) > _MAX_SIDEWAYS_SHARE else []
 
 
 def _in_mode(page: Image.Image, mode: str) -> Image.Image:
@@ -63,12 +77,32 @@ def render_png(image: Image.Image) -> bytes:
 
 
 def _readable(words: list[tesseract.OcrWord]) -> bool:
-    return len(words) >= _READABLE_MIN_WORDS and _mean_conf(words) >= _READABLE_CONFIDENCE
+    upright = _upright(words)
+    return (
+        len(upright) >= _READABLE_MIN_WORDS
+        and _mean_conf(upright) >= _READABLE_CONFIDENCE
+        and _sideways_share(words) <= _MAX_SIDEWAYS_SHARE
+    )
+
+
+def _sideways(word: tesseract.OcrWord) -> bool:
+    return len(word.text) >= _SHAPE_MIN_CHARS and word.height > word.width
+
+
+def _upright(words: list[tesseract.OcrWord]) -> list[tesseract.OcrWord]:
+    return [w for w in words if not _sideways(w)]
+
+
+def _sideways_share(words: list[tesseract.OcrWord]) -> float:
+    long_words = [w for w in words if len(w.text) >= _SHAPE_MIN_CHARS]
+    return sum(map(_sideways, long_words)) / len(long_words) if long_words else 0.0
 
 
 def _score(words: list[tesseract.OcrWord]) -> float:
-    # Confidence weighted by how much text was read, so a few lucky words don't win.
-    return _mean_conf(words) * min(len(words), 50)
+    # Confidence weighted by how much upright text was read, so a few lucky words, or lines
+    # read on end, don't win.
+    upright = _upright(words)
+    return _mean_conf(upright) * min(len(upright), 50)
 
 
 def _mean_conf(words: list[tesseract.OcrWord]) -> float:

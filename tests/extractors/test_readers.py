@@ -81,6 +81,26 @@ def test_upside_down_and_sideways_pages_are_turned_upright():
         assert read.page.width < read.page.height
 
 
+def test_landscape_order_faxed_on_a_portrait_page_is_turned_despite_its_upright_header():
+    # Tesseract reads the sideways lines at good confidence, boxes standing on end, and OSD
+    # sees the upright fax header; rows built from such boxes paired no caption with a value.
+    body = Image.new("L", (2200, 1728), 255)
+    draw = ImageDraw.Draw(body)
+    font = ImageFont.truetype(FONT, round(12 * 204 / 72))
+    for i, line in enumerate(ORDER_LINES):
+        draw.text((160, 300 + i * 90), line, font=font, fill=0)
+    page = body.rotate(-90, expand=True)  # turned clockwise: tesseract reads it top-down
+    ImageDraw.Draw(page).text(
+        (20, 8), "JAN-13-2025 12:46  CEDAR RIDGE  7737126085  P.001/001", font=font, fill=0
+    )
+    buffer = io.BytesIO()
+    page.save(buffer, format="PNG", dpi=(204, 204))
+    [read] = read_document(buffer.getvalue(), Limits())
+    assert read.page.rotation == 270
+    lines = _words_by_line([read])
+    assert all(line.split() in lines for line in ORDER_LINES)
+
+
 def test_boxes_are_fractions_of_the_upright_page_and_match_the_png():
     data = encode_fax_tiff([_fax_page(ORDER_LINES)], "fine", "group4")
     [read] = read_document(data, Limits())
