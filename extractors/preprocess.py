@@ -9,6 +9,8 @@ loses its rules: the clerk's page image keeps the form as printed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageFilter
@@ -32,6 +34,14 @@ _PAPER_BLOCK = 32
 #: A stroke straight and unbroken for this share of the page width is a rule, never a glyph.
 _RULE_SHARE = 1 / 25
 _RULE_MIN_PIXELS = 40
+#: A rule is at most this share of the page width thick (3 pixels of a fax page at the half
+#: resolution rules are found at, 4 of a 300 dpi scan) along most of its length. A bold word
+#: whose letters touch, as a bold fax prints them, holds runs as long as a short rule, but
+#: the ink through them is as tall as the letters.
+_RULE_THICKNESS_SHARE = 1 / 288
+#: Rules and filled bars (a form's black section headings) this share of the page wide are
+#: whitened however thick: no word is that long.
+_BAR_SHARE = 1 / 4
 #: Rules are whitened this many pixels past their detected edge: anti-aliased borders.
 _RULE_MARGIN = 2
 #: A page stretched to square pixels (a standard fax's rows repeated) has a staircase on
@@ -96,8 +106,11 @@ def without_rules(image: Image.Image) -> Image.Image:
     ink = grey[:height, :width].astype(np.int16) < paper[:height, :width] - _INK_CONTRAST
     pooled = ink[0::2, 0::2] | ink[1::2, 0::2] | ink[0::2, 1::2] | ink[1::2, 1::2]
     length = max(_RULE_MIN_PIXELS, round(image.width * _RULE_SHARE)) // 2
-    across = _full_size(long_runs(pooled, length), grey.shape)
-    down = _full_size(long_runs(pooled.T, length).T, grey.shape)
+    bar = round(image.width * _BAR_SHARE) // 2
+    thickness = max(1, round(image.width * _RULE_THICKNESS_SHARE / 2))
+    across, down = (
+        _full_size(rules, grey.shape) for rules in _rules(pooled, length, bar, thickness)
+    )
     if not across.any() and not down.any():
         return image
     mask = across | down
@@ -148,18 +161,70 @@ def _full_size(mask: NDArray[np.bool_], shape: tuple[int, ...]) -> NDArray[np.bo
     return full
 
 
+def _rules(
+    pooled: NDArray[np.bool_], length: int, bar: int, thickness: int
+) -> tuple[NDArray[np.bool_], ...]:
+    """The pixels in rules across and down: runs at least ``length`` long that are at most
+    ``thickness`` thick over most of their length (a rule crossing a word is thick only at
+    the letters), and any run at least ``bar`` long."""
+    rows, columns = _Runs(pooled), _Runs(pooled.T)
+    across = rows.rules(length, bar, thickness, lambda: columns.lengths().T)
+    down = columns.rules(length, bar, thickness, lambda: rows.lengths().T)
+    return across, down.T
+
+
 def long_runs(ink: NDArray[np.bool_], length: int) -> NDArray[np.bool_]:
     """The pixels of each row that lie in a run of ink at least ``length`` long."""
-    height, width = ink.shape
-    # A blank column either side makes every run start and end inside its own row.
-    padded = np.zeros((height, width + 2), dtype=np.int8)
-    padded[:, 1:-1] = ink
-    edges = np.diff(padded.ravel())
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    long = (ends - starts) >= length
-    marks = np.zeros(padded.size + 1, dtype=np.int32)
-    marks[starts[long] + 1] += 1
-    marks[ends[long] + 1] -= 1
-    covered = np.cumsum(marks[:-1]).reshape(height, width + 2) > 0
-    return covered[:, 1:-1]
+    runs = _Runs(ink)
+    return runs.covered(runs.ends - runs.starts >= length)
+
+
+class _Runs:
+    """The runs of ink along the rows of a mask, as offsets into its rows laid end to end,
+    each row with a blank column either side so that every run starts and ends in its row."""
+
+    def __init__(self, ink: NDArray[np.bool_]) -> None:
+        self.shape = ink.shape
+        padded = np.zeros((ink.shape[0], ink.shape[1] + 2), dtype=np.int8)
+        padded[:, 1:-1] = ink
+        edges = np.diff(padded.ravel())
+        #: A run covers the padded offsets starts + 1 .. ends.
+        self.starts = np.flatnonzero(edges == 1)
+        self.ends = np.flatnonzero(edges == -1)
+
+    def _spread(self, values: NDArray[np.int32]) -> NDArray[np.int32]:
+        # Each run's value over its own pixels, by a running sum of its two edges (no two
+        # runs start, or end, at one offset, so plain indexing adds each once).
+        marks = np.zeros(self.shape[0] * (self.shape[1] + 2) + 1, dtype=np.int32)
+        marks[self.starts + 1] += values
+        marks[self.ends + 1] -= values
+        spread: NDArray[np.int32] = np.cumsum(marks[:-1], dtype=np.int32)
+        return spread.reshape(self.shape[0], -1)[:, 1:-1]
+
+    def rules(
+        self, length: int, bar: int, thickness: int, across: Callable[[], NDArray[np.int32]]
+    ) -> NDArray[np.bool_]:
+        """The pixels of the runs that are rules, given each pixel's ink thickness across."""
+        size = self.ends - self.starts
+        long = size >= length
+        if not long.any():
+            return np.zeros(self.shape, dtype=bool)
+        ink_across = across()
+        thin = self.sums((ink_across > 0) & (ink_across <= thickness))
+        return self.covered((size >= bar) | (long & (2 * thin >= size)))
+
+    def covered(self, kept: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """The pixels of the kept runs."""
+        return self._spread(kept.astype(np.int32)) > 0
+
+    def lengths(self) -> NDArray[np.int32]:
+        """Each pixel's run length (0 off the ink)."""
+        return self._spread((self.ends - self.starts).astype(np.int32))
+
+    def sums(self, mask: NDArray[np.bool_]) -> NDArray[np.int32]:
+        """How many pixels of each run the mask holds."""
+        padded = np.zeros((self.shape[0], self.shape[1] + 2), dtype=np.int32)
+        padded[:, 1:-1] = mask
+        running = np.concatenate([[0], np.cumsum(padded.ravel(), dtype=np.int32)])
+        sums: NDArray[np.int32] = running[self.ends + 1] - running[self.starts + 1]
+        return sums

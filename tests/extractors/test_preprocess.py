@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from extractors.ocr import ocr_page
 from extractors.preprocess import skew_degrees, straightened, without_rules
@@ -90,3 +90,26 @@ def test_a_scan_shadowed_at_its_edge_keeps_its_text() -> None:
     texts = _texts(lifted)
     assert "Caldwell" in texts
     assert "power" in texts and "Group" in texts
+
+
+def test_a_bold_faxs_touching_letters_are_no_rule_but_a_filled_heading_bar_is() -> None:
+    """A bold fax prints letters that touch, so a word holds an ink run as long as a short
+    rule; whitening it lost "female" and the member ID of a letter's Re: line."""
+    page = Image.new("L", (1728, 800), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 34)
+    draw.text((130, 200), "Re: born 07/22/1941, female, Aetna no. WU4608092", font=font, fill=0)
+    draw.line((130, 300, 1200, 300), fill=0, width=3)
+    draw.rectangle((130, 400, 1600, 440), fill=0)
+    # Ink spread by a pixel each way: the letters of each word run together.
+    bold = page.filter(ImageFilter.MinFilter(3))
+    word_ink = _ink(bold.crop((130, 190, 1500, 250)))
+    lifted = without_rules(bold)
+    assert _ink(lifted.crop((130, 190, 1500, 250))) == word_ink
+    assert _ink(lifted.crop((130, 290, 1200, 310))) == 0
+    assert _ink(lifted.crop((130, 395, 1600, 445))) == 0
+    assert {"female,", "Aetna"} <= set(_texts(lifted))
+
+
+def _ink(image: Image.Image) -> int:
+    return sum(1 for value in image.convert("L").tobytes() if value < 128)
