@@ -28,6 +28,7 @@ from extractors.extract.labels import (
     vocabulary,
 )
 from extractors.extract.textlines import load_data
+from extractors.normalize.addresses import is_unit_colon
 from extractors.normalize.lookalikes import fold_label
 from extractors.normalize.sex import STATED_SEX
 from extractors.pages import Page, Word
@@ -849,14 +850,18 @@ def _street_over_locality(page: Page, row: Row, below: Row) -> list[Word] | None
         start = next((i for i, w in enumerate(cell) if _HOUSE_NUMBER.fullmatch(w.text)), None)
         if start is None:
             continue
-        street = list(takewhile(lambda w: ":" not in w.text, cell[start:]))
+        street = list(takewhile(lambda w: ":" not in w.text or is_unit_colon(w.text), cell[start:]))
         x0 = street[0].bbox[0]
         locality = [
             w for w in below.words if x0 - _COLUMN_REACH / 4 <= w.bbox[0] < street[-1].bbox[2]
         ]
-        text = " ".join(w.text for w in locality)
-        if len(street) > 1 and _LOCALITY.fullmatch(text):
-            return [*street, *locality]
+        if len(street) < 2:
+            continue
+        # A speck or a cell's rule read as a mark or a word ("we", "”") may lead the
+        # town: the longest run of words that ends the row and reads as one is the town.
+        for start in range(len(locality)):
+            if _LOCALITY.fullmatch(" ".join(w.text for w in locality[start:])):
+                return [*street, *locality[start:]]
     return None
 
 

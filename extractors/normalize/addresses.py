@@ -69,6 +69,9 @@ _STATE_ZIP = re.compile(
 #: dash after the abbreviation's dot: "Apt.-164".
 _UNIT_WORD_DOT = re.compile(r"\b(Suite|Unit|Lot|Building|Room|Floor)\.(?=[0-9A-Z])")
 _UNIT_ABBREVIATION_DOT = re.compile(r"\b(Apt|Ste|Bldg|Rm|Fl)\.-?(?=[0-9A-Z])")
+#: A unit's abbreviation whose dot OCR read as a colon: "Apt: 610".
+_UNIT_COLON_WORD = r"(Apt|Ste|Bldg|Rm|Fl|Suite|Unit)[:;]"
+_UNIT_COLON = re.compile(rf"\b{_UNIT_COLON_WORD}(?=\s*[0-9A-Z])")
 #: A house number run into its street's name where OCR lost the space: "029Shelly Canyon".
 _NUMBER_GLUED = re.compile(r"^(\s*\d+)(?=[A-Z][a-z])", re.MULTILINE)
 #: A mark glued to the house number: "7348: Sunset Pl", "832:°E Martin Luther King Dr".
@@ -79,6 +82,7 @@ def _mended(text: str) -> str:
     """``text`` with the fax's damage to house numbers, units, states and ZIP codes undone."""
     text = _NUMBER_MARK.sub(r"\1 ", text)
     text = _NUMBER_GLUED.sub(r"\1 ", text)
+    text = _UNIT_COLON.sub(r"\1.", text)
     text = _UNIT_WORD_DOT.sub(r"\1 ", text)
     text = _UNIT_ABBREVIATION_DOT.sub(r"\1. ", text)
 
@@ -162,3 +166,8 @@ def parse_address(text: str) -> Address | None:
         state=state,
         postal_code=postal_code,
     )
+
+
+def is_unit_colon(word: str) -> bool:
+    """Whether a word is a unit's abbreviation read with a colon ("Apt:"), not a caption."""
+    return re.fullmatch(_UNIT_COLON_WORD, word) is not None

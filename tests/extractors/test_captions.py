@@ -424,6 +424,26 @@ def test_an_address_known_by_its_shape_in_the_members_part() -> None:
     assert values["member.address"]["city"] == "Amberland"
 
 
+def test_a_speck_before_the_town_and_a_units_dot_read_as_a_colon() -> None:
+    # The side column's rule read as a word ("we") before the town, and "Apt." as "Apt:".
+    page = laid_out_page(
+        [
+            [(0.04, "D/C date: 11/10/2025"), (0.66, "Name"), (0.72, "Marshall, Robert K.")],
+            [(0.04, "Start on: 11/12/2025"), (0.66, "Going home to 62364 Heather Courts Apt: 610")],
+            [(0.74, "we Melissaborough, TX 78748")],
+        ],
+        line_height=0.012,
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 11, 10)).items()}
+    address = values["member.address"]
+    assert address["line1"].replace(".", "") == "62364 Heather Courts Apt 610"
+    assert (address["city"], address["state"], address["postal_code"]) == (
+        "Melissaborough",
+        "TX",
+        "78748",
+    )
+
+
 def test_captions_inside_an_address_part_its_values() -> None:
     # Lower-case captions between capitalised values, and the ADDRESS caption misread.
     page = laid_out_page(
