@@ -1,13 +1,16 @@
 """Split a person's name from a fax (patient, physician, nurse) into its parts.
 
-Handles "First Middle Last" and "Last, First Middle", drops courtesy titles and
-collects credentials and generational suffixes that follow the name.
+Handles "First Middle Last", "Last, First Middle" and, where census name shares say so,
+"Last First" with no comma; drops courtesy titles and collects credentials and
+generational suffixes that follow the name.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from extractors.normalize.name_frequencies import given_name_lean
 
 TITLES = frozenset({"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor"})
 
@@ -147,6 +150,22 @@ def _attach_particles(words: list[str]) -> tuple[list[str], str]:
     return words, last
 
 
+#: How much likelier the second word is a given name than the first, in log10 of the census
+#: shares, before two words with no comma are read surname first: "Jones Gwendolyn" (6.7)
+#: and "Obrien Beth" (5.6) are; "Thomas Lee" (-0.8), "Lee Thomas" (0.8) and "Kelly Jordan"
+#: (-0.6), common both ways, keep the printed order.
+_SURNAME_FIRST_MARGIN = 2.0
+
+
+def _surname_first(words: list[str]) -> bool:
+    """Whether a name printed without a comma puts the surname first: two words, maybe with
+    a middle initial after them ("Fisher Derrick K"), whose census shares say so."""
+    initial = len(words) == 3 and len(words[2].rstrip(".")) == 1
+    if len(words) != 2 and not initial:
+        return False
+    return given_name_lean(words[1]) - given_name_lean(words[0]) > _SURNAME_FIRST_MARGIN
+
+
 def split_person_name(text: str) -> PersonName | None:
     """Return the parts of the name in ``text``, or None if it holds no name at all."""
     tokens, credentials, suffix = _peel_trailing(_tokens(text))
@@ -158,6 +177,8 @@ def split_person_name(text: str) -> PersonName | None:
         surname_count = sum(token.segment == tokens[0].segment for token in tokens)
         last = " ".join(words[:surname_count])
         given = words[surname_count:]
+    elif _surname_first(words):
+        last, given = words[0], words[1:]
     else:
         given, last = _attach_particles(words)
     return PersonName(

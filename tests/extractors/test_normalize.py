@@ -465,6 +465,14 @@ def test_state_table_is_well_formed():
         ("Do, Minh", PersonName("Minh", "Do")),
         ("Alan Do MD", PersonName("Alan", "Do", credentials=("MD",))),
         ("  Walter   C.  Lewis ", PersonName("Walter", "Lewis", "C")),
+        # No comma, surname first: the census says which word is the given name...
+        ("Jones Gwendolyn", PersonName("Gwendolyn", "Jones")),
+        ("OBRIEN BETH", PersonName("Beth", "Obrien")),
+        ("Fisher Derrick K", PersonName("Derrick", "Fisher", "K")),
+        # ...and names common both ways keep the printed order.
+        ("Thomas Lee", PersonName("Thomas", "Lee")),
+        ("Lee Thomas", PersonName("Lee", "Thomas")),
+        ("Kelly Jordan", PersonName("Kelly", "Jordan")),
     ],
 )
 def test_split_person_name(text, expected):
