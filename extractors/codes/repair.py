@@ -9,6 +9,7 @@ answer is None: a wrong code on an order is worse than a blank the clerk fills i
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from itertools import product
@@ -62,6 +63,36 @@ def described(code: str, text: str) -> int:
     if entry is None or not entry.description:
         return 0
     return len(_words(entry.description) & _words(text))
+
+
+def description_share(code: str, text: str) -> tuple[int, float]:
+    """How many words of the description of ``code`` the ``text`` carries, and what share of
+    them: "Malignant neoplasm of colon" carries all of C18.9's and three of C18.2's four."""
+    entry = icd10.lookup(code)
+    own = _words(entry.description) if entry is not None and entry.description else set()
+    carried = len(own & _words(text))
+    return carried, carried / len(own) if own else 0.0
+
+
+def near_codes(token: str) -> set[str]:
+    """The ICD-10-CM codes (undotted) a damaged piece may have been printed as: itself, its
+    look-alike readings, and the codes one character away, where OCR lost the letter
+    ("89.153", "44.1"), read it as a mark ("&11.621", "[50.2") or as two characters ("J110"
+    for I10), or misread one digit ("ZI901"). Far too many to take on the print alone: only
+    a description printed beside the piece may choose among them."""
+    # A bracket after the first character is a 1 that lost its foot ("M62.8]" is M62.81).
+    chars = token[:1] + re.sub(r"[\]|}]", "1", token[1:])
+    chars = re.sub(r"[^0-9A-Z]", "", chars.upper())
+    if not 2 <= len(chars) <= 7 or sum(c.isdigit() for c in chars) < 2:
+        return set()
+    shapes = {
+        letter + tail for letter in string.ascii_uppercase for tail in (chars, chars[1:], chars[2:])
+    }
+    for i in range(1, len(chars)):
+        shapes.add(chars[:i] + chars[i + 1 :])
+        shapes |= {chars[:i] + digit + chars[i + 1 :] for digit in string.digits}
+    found = {code for code in shapes if icd10.lookup(code) is not None}
+    return found | _candidates(chars, _ICD_SLOTS, lambda code: icd10.lookup(code) is not None)
 
 
 def _words(text: str) -> set[str]:

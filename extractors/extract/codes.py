@@ -17,7 +17,14 @@ from typing import Literal
 
 from extractors.codes import hcpcs, icd10
 from extractors.codes.cpt import is_cpt_format
-from extractors.codes.repair import agreeing_code, described, repair_hcpcs, repair_icd10
+from extractors.codes.repair import (
+    agreeing_code,
+    described,
+    description_share,
+    near_codes,
+    repair_hcpcs,
+    repair_icd10,
+)
 from extractors.extract.found import Found
 from extractors.extract.phrases import Phrases
 from extractors.extract.textlines import TextLine, all_lines, load_data
@@ -54,13 +61,19 @@ _SPLIT_TAIL = re.compile(r"[0-9OIl][0-9A-Z]\.?[0-9A-Z]{0,4}")
 _DOT_HEAD = re.compile(r"[A-Z0-9$\u00a3\u20ac\]}|][0-9OIl][0-9A-Z]\.")
 _DOT_TAIL = re.compile(r"[0-9A-Z]{1,4}")
 #: Quotes and specks OCR sets before or after a word.
-_SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d\u00b0*~"
+_SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d\u00b0*~_"
 #: Two marks after a code's three characters ("j44..", "J44.,"): the dot promised more
 #: characters and OCR lost them, so the category alone is not what the page printed.
 _LOST_TAIL = re.compile(r"[A-Za-z0-9\]|$][0-9OIl][0-9A-Za-z][.,]{2,}")
 #: Description words the text after a code must print to vouch for it ("110 Essential
 #: (primary) hypertension"); fewer when the code's description has fewer.
 _DESCRIBED_WORDS = 2
+#: ...and at least this share of its description's words: "Type 2 diabetes mellitus with
+#: foot ulcer" vouches for E11.621, not for every code that names diabetes.
+_DESCRIBED_SHARE = 0.6
+#: A piece that may be a damaged code: letters, digits, a dot or comma, and the marks OCR
+#: reads for a code's letter ("&11.621", "[50.2", "€18.9"), with two digits at least.
+_CODE_LIKE = re.compile(r"(?=(?:\D*\d){2})[A-Za-z0-9\[\]|}{&$£€.,]{2,9}")
 
 
 @dataclass(frozen=True)
@@ -109,9 +122,11 @@ def find_diagnoses(pages: Iterable[Page]) -> list[Found[Diagnosis]]:
         if code is None or code in found:
             continue
         entry = icd10.lookup(code)
-        if entry is not None and _misread_category(cand.token, entry):
+        # A code the words beside it describe is the code printed, however damaged.
+        vouched = _vouched(code, cand.line.text[cand.end :]) > 0
+        if entry is not None and not vouched and _misread_category(cand.token, entry):
             continue
-        if entry is not None and _cut_short(cand.token, entry):
+        if entry is not None and not vouched and _cut_short(cand.token, entry):
             # Kept without a code: the rules flag it, and the clerk reads it off the page.
             diagnosis = Diagnosis(code=None, description=cand.token)
         else:
@@ -340,17 +355,33 @@ def _icd_code(cand: _Candidate) -> str | None:
 def _described_code(cand: _Candidate) -> str | None:
     """The code a piece reads as when the words after it describe that very code, in any
     section: "247.1 Aftercare following joint replacement surgery" is Z47.1, "C189
-    Malignant neoplasm of colon" C18.9. The description settles what the print cannot."""
+    Malignant neoplasm of colon" C18.9. The description settles what the print cannot:
+    it may even choose a code a lost or misread letter or digit away from the print
+    ("89.153 Pressure ulcer of sacral region" is L89.153), when it describes that code
+    alone and most of its description is printed."""
     token = cand.token
-    if not (_UNDOTTED.fullmatch(token) or _DIGIT_FIRST.fullmatch(token) or _NOISY.fullmatch(token)):
+    if not _CODE_LIKE.fullmatch(token):
         return None
     after = cand.line.text[cand.end :]
     code = token if icd10.lookup(token) is not None else repair_icd10(token, after)
     entry = icd10.lookup(code) if code is not None else None
-    if entry is None:
+    if entry is not None:
+        needed = min(_DESCRIBED_WORDS, described(entry.code, entry.description))
+        if needed and described(entry.code, after) >= needed:
+            return entry.code
+    vouched = {code: share for code in near_codes(token) if (share := _vouched(code, after))}
+    if not vouched:
         return None
-    needed = min(_DESCRIBED_WORDS, described(entry.code, entry.description))
-    return entry.code if needed and described(entry.code, after) >= needed else None
+    best = max(vouched.values())
+    winners = [code for code, share in vouched.items() if share == best]
+    return icd10.normalize(winners[0]) if len(winners) == 1 else None
+
+
+def _vouched(code: str, text: str) -> float:
+    """The share of the description of ``code`` that ``text`` prints, when it prints enough
+    of it to choose that code over the print (0 when it does not)."""
+    carried, share = description_share(code, text)
+    return share if carried >= _DESCRIBED_WORDS and share >= _DESCRIBED_SHARE else 0.0
 
 
 def _dotted_shape(token: str) -> bool:

@@ -179,6 +179,20 @@ def test_fax_confusions_are_repaired_in_context() -> None:
     assert procedures == [("S9500", "HCPCS"), ("99601", "CPT"), ("E1390", "HCPCS")]
 
 
+def test_the_printed_description_chooses_a_code_a_lost_or_misread_character_away() -> None:
+    # The letter lost, read as a mark or as two characters; a digit misread; a header code
+    # that the whole description vouches for is kept with its code for the flag.
+    assert _codes("1. 79.4 Long term (current) use of insulin") == ["Z79.4"]
+    assert _codes("&11.9 Type 2 diabetes mellitus without complications") == ["E11.9"]
+    assert _codes("Diagnoses: J110 Essential (primary) hypertension") == ["I10"]
+    assert _codes("Primary: [50.3 Diastolic (congestive) heart failure") == ["I50.3"]
+    # A code read right keeps its own reading, even with a terse description...
+    assert _codes("Secondary: F03,.90 Unspecified dementia, unspecified severity") == ["F03.90"]
+    # ...and numbers beside words describing no code near them are no codes.
+    assert _codes("120 Albuterol sulfate inhalation solution, 2.5 mg/3 mL") == []
+    assert _codes("Weight 44.1 kg; chronic obstructive lung disease is stable") == []
+
+
 def test_service_code_beside_the_diagnoses_is_a_procedure() -> None:
     page = _page(
         "11. ICD-10 Principal Diagnosis 12. Surgical Procedure", "L89.153 Pressure ulcer G0299"
@@ -495,8 +509,10 @@ def test_codes_opening_rows_and_boxes_of_a_diagnosis_section() -> None:
 def test_a_row_of_a_diagnosis_section_is_no_code_without_one() -> None:
     """A house number, specks, or a category a misread reaches are not codes: "719" is Z19
     only by OCR, "N88" a row of specks, "}10" more often I10 than the category J10."""
-    lines = ("Diagnoses", "719 Carolyn Street", "N88 Be ee ee", "3 | J110 Essential hypertension")
+    lines = ("Diagnoses", "719 Carolyn Street", "N88 Be ee ee")
     assert _codes(*lines) == []
+    # Not the influenza code J11.0 it spells: its description names I10.
+    assert _codes(*lines, "3 | J110 Essential hypertension") == ["I10"]
     assert _codes("Dx: E11.65, }10") == ["E11.65"]
 
 
