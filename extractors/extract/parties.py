@@ -28,7 +28,7 @@ from extractors.extract.captions import (
     is_member_caption_word,
     row_cells,
 )
-from extractors.extract.confidence import CONTESTED_CONFIDENCE
+from extractors.extract.confidence import CONTESTED_CONFIDENCE, UNCONTESTED_PATHS
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.found import Found, found_from_words
@@ -1029,7 +1029,7 @@ def _doubt_contested(doc: _Document, out: dict[str, Found[Any]], reference: date
     """
     for path, read in READERS.items():
         chosen = out.get(path)
-        if chosen is None:
+        if chosen is None or path in UNCONTESTED_PATHS:
             continue
         sources = [s for c in doc.labelled(path) for s in _label_sources(c, path)]
         sources += [_Source(c.text, c.words, c.page) for c in doc.captioned if c.path == path]

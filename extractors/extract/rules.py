@@ -309,16 +309,46 @@ def _date_values(referral: Referral) -> dict[str, date | None]:
 
 
 def _date_flags(referral: Referral, received: date) -> list[Flag]:
+    values = _date_values(referral)
+    newest = _newest_order_date(values, received)
     out = []
-    for path, value in _date_values(referral).items():
+    for path, value in values.items():
         if value is None:
             continue
+        # A date after receipt is judged against it; an earlier one against the order's own
+        # newest date: a misread year stands apart from the order's other dates, while a
+        # file received long after it was written (a batch of scans, a file loaded late)
+        # would otherwise make every right date on it look stale.
+        reference = newest if newest and value <= received and path != "member.dob" else received
         # The dates module owns what is plausible for each role; an ISO date parses exactly.
-        judged = parse_date(value.isoformat(), _JUDGED_DATES[path], received)
+        judged = parse_date(value.isoformat(), _JUDGED_DATES[path], reference)
         if judged is not None and not judged.plausible:
             message = f"{judged.reason} ({value.isoformat()})"
+            if reference != received:
+                message = (
+                    f"{path} {value.isoformat()} is more than a year before the order's "
+                    f"newest date ({reference.isoformat()})"
+                )
             out.append(Flag(field=path, code=FlagCode.DATE_IMPLAUSIBLE, message=message))
     return out
+
+
+def _newest_order_date(values: Mapping[str, date | None], received: date) -> date | None:
+    """The newest date the order prints for itself (not a birth date), at most the day of
+    receipt; a date too far after receipt is a misread and says nothing of the order."""
+    dated = [
+        value
+        for path, value in values.items()
+        if value
+        and path != "member.dob"
+        and (value <= received or _plausible(path, value, received))
+    ]
+    return min(max(dated), received) if dated else None
+
+
+def _plausible(path: str, value: date, reference: date) -> bool:
+    judged = parse_date(value.isoformat(), _JUDGED_DATES[path], reference)
+    return judged is not None and judged.plausible
 
 
 def _confidence_flags(

@@ -273,6 +273,21 @@ def test_a_value_another_caption_contradicts_is_doubted() -> None:
     assert found["member.dob"].confidence > CONTESTED_CONFIDENCE
 
 
+def test_a_second_payer_or_office_line_is_no_doubt() -> None:
+    # An order rightly prints a secondary insurer and a second clinician number.
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Ann Lee"), (0.5, "Birth date: 11/17/43")],
+            [(0.06, "Primary insurance: Blue Cross"), (0.5, "Secondary insurance: Humana")],
+            [(0.06, "Physician: Dr. Omar Miller"), (0.5, "Office phone: 702.461.8075")],
+            [(0.5, "Direct phone: 702.555.0199")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 8, 20))
+    assert found["payer.name"].confidence > CONTESTED_CONFIDENCE
+    assert found["clinician.phone"].confidence > CONTESTED_CONFIDENCE
+
+
 def test_a_band_of_captions_reads_wrapped_captions_and_wrapped_values() -> None:
     # A requisition's demographics: captions across the page, a caption wrapped onto a
     # second row ("Daytime" / "phone"), and values wrapped inside their cells.

@@ -170,6 +170,23 @@ def test_implausible_dates() -> None:
     assert "future" in out.flags[0].message
 
 
+def test_dates_of_an_order_received_long_after_it_was_written_are_not_doubted() -> None:
+    # A file loaded two years after the order was written: its dates agree with each
+    # other, so none is a misread; a year that stands apart from them is.
+    dates = Dates(
+        order=date(2022, 9, 30), service_start=date(2022, 10, 3), discharge=date(2021, 9, 2)
+    )
+    out = run(complete(dates=dates))
+    assert codes(out) == [("dates.discharge", FlagCode.DATE_IMPLAUSIBLE)]
+    assert "2022-10-03" in out.flags[0].message
+
+
+def test_a_date_after_receipt_is_still_judged_against_receipt() -> None:
+    dates = Dates(order=date(2022, 9, 30), service_start=date(2026, 10, 3))
+    out = run(complete(dates=dates))
+    assert codes(out) == [("dates.service_start", FlagCode.DATE_IMPLAUSIBLE)]
+
+
 def test_low_confidence_evidence_is_flagged() -> None:
     evidence = {
         "member.dob": Evidence(page=1, bbox=(0.1, 0.1, 0.2, 0.12), confidence=0.21, text="6/27/55"),
