@@ -58,7 +58,14 @@ from extractors.normalize.lookalikes import (
     digit_translation,
     fold_label,
 )
-from extractors.normalize.names import CREDENTIALS, SURNAME_CREDENTIALS, PersonName
+from extractors.normalize.name_frequencies import is_listed
+from extractors.normalize.name_mends import mended_name_word, near_spelling
+from extractors.normalize.names import (
+    CREDENTIALS,
+    SURNAME_CREDENTIALS,
+    SURNAME_PARTICLES,
+    PersonName,
+)
 from extractors.normalize.sex import SEX_WORDS, STATED_SEX
 from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
@@ -701,6 +708,93 @@ def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
                 break
 
 
+#: The confidence of a name word mended through the census, not as printed: under the
+#: bar for names (``KIND_BARS``), so the clerk compares it with the page.
+_MENDED_CONFIDENCE = 0.8
+#: A word's pieces that may be a name's word: letters, with marks only inside
+#: ("O'Brien", OCR's "SULI.IVAN"); "Burke,Jennifer" holds two.
+_NAME_PIECE = re.compile(r"[A-Za-z](?:[A-Za-z'.\-]*[A-Za-z])?")
+
+
+def _mend_names(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
+    """Mend the words of the chosen names that OCR misread (``_mended``)."""
+    for party in ("member", "clinician"):
+        for part, other in (("first_name", "last_name"), ("last_name", "first_name")):
+            found, beside = out.get(f"{party}.{part}"), out.get(f"{party}.{other}")
+            if found is not None and isinstance(found.value, str):
+                other_name = beside.value if beside is not None else None
+                given = part == "first_name"
+                out[f"{party}.{part}"] = _mended(pages, found, other_name, given=given)
+
+
+def _mended(
+    pages: Sequence[Page], found: Found[Any], beside: str | None, *, given: bool
+) -> Found[Any]:
+    """A name with each word neither census list holds mended: to the spelling read better
+    where the name is printed again beside the person's other name (``beside``), with that
+    print as evidence; else into the one common name a look-alike misread makes of it, with
+    lowered confidence, since nothing on the page prints it so.
+
+    A listed word is never mended: "Hall" beside a "Hill" stays.
+    """
+    words = found.value.split()
+    evidence, mended = found, False
+    for at, word in enumerate(words):
+        if is_listed(word) or word.lower() in SURNAME_PARTICLES:
+            continue
+        again = _printed_again(pages, word, beside) if beside else None
+        if again is not None:
+            words[at], page, printed = again
+            evidence = found_from_words(found.value, page, [printed])
+        elif (census := mended_name_word(word, given=given)) is not None:
+            words[at], mended = census, True
+    if words == found.value.split():
+        return found
+    confidence = min(evidence.confidence, _MENDED_CONFIDENCE) if mended else evidence.confidence
+    return replace(evidence, value=" ".join(words), confidence=confidence)
+
+
+def _printed_again(pages: Sequence[Page], word: str, beside: str) -> tuple[str, Page, Word] | None:
+    """The spelling of ``word`` best read on the lines that also print the person's other
+    name ``beside`` (the same name in a caption, a signature block, a letter's body), when
+    it is another spelling than ``word``: each spelling scores its words' OCR confidences.
+    """
+    key = beside.split()[-1].casefold()
+    scores: dict[str, float] = {}
+    best: dict[str, tuple[str, Page, Word]] = {}
+    for page in pages:
+        for line in _lines(page):
+            pieces = [(piece, w) for w in line for piece in _NAME_PIECE.findall(w.text)]
+            if not any(piece.casefold() == key for piece, _ in pieces):
+                continue
+            for piece, w in pieces:
+                same = piece.casefold() == word.casefold()
+                # A name is printed capitalised: "on" or "ee" near "Onp" is no print of it.
+                if not same and not (piece[0].isupper() and near_spelling(word, piece)):
+                    continue
+                spelling = piece.casefold()
+                scores[spelling] = scores.get(spelling, 0.0) + w.conf
+                if spelling not in best or w.conf > best[spelling][2].conf:
+                    best[spelling] = (_display_case(piece), page, w)
+    if not scores:
+        return None
+    top = max(scores, key=lambda spelling: scores[spelling])
+    own = scores.get(word.casefold(), 0.0)
+    return best[top] if top != word.casefold() and scores[top] > own else None
+
+
+def _lines(page: Page) -> list[list[Word]]:
+    lines: dict[int, list[Word]] = {}
+    for w in page.words:
+        lines.setdefault(w.line, []).append(w)
+    return list(lines.values())
+
+
+def _display_case(word: str) -> str:
+    # A name printed in capitals is given in title case, as ``split_person_name`` does.
+    return word.title() if word.isupper() else word
+
+
 def _block_lines(doc: _Document, party: str) -> Iterable[tuple[Candidate, list[list[Word]]]]:
     """The lines under a name in a "Name and Address" box: that person's address, phone..."""
     for candidate in doc.labelled(f"{party}.name"):
@@ -1216,6 +1310,7 @@ def extract_parties(
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _discharge_time(out)
+    _mend_names(doc.pages, out)
     _letterhead(doc, pages, out)
     _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
     _doubt_contested(doc, out, reference)

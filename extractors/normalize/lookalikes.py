@@ -40,6 +40,8 @@ class _Lookalikes:
     folds: Mapping[int, str]
     #: Lower-case letter -> the group of letters of its shape (itself included).
     shapes: Mapping[str, frozenset[str]]
+    #: A run of lower-case letters read -> the runs it may have been printed as.
+    runs: Mapping[str, tuple[str, ...]]
 
 
 def as_digit(char: str, *, group: DigitGroup = "common") -> str | None:
@@ -86,6 +88,11 @@ def same_shape(printed: str, read: str) -> bool:
     return a == b or b in _lookalikes().shapes.get(a, frozenset())
 
 
+def letter_misreads() -> Mapping[str, tuple[str, ...]]:
+    """Runs of lower-case letters a fax may read inside a word -> the runs printed there."""
+    return _lookalikes().runs
+
+
 def fold_label(text: str) -> str:
     """``text`` lower-cased with i, l, 1 and o, 0 folded together, one character for one."""
     # Per character: a few letters lower-case to two ("İ"), which would shift offsets.
@@ -120,6 +127,7 @@ def _parsed(data: dict[str, Any]) -> _Lookalikes:
         not_literal=frozenset(data["not_literal"]["letters"]),
         folds=MappingProxyType(str.maketrans(_single_chars(data["label_folds"], "label_folds"))),
         shapes=MappingProxyType(_shapes(data["letter_shapes"]["groups"])),
+        runs=MappingProxyType(_runs(data["letter_misreads"])),
     )
 
 
@@ -127,6 +135,15 @@ def _shapes(groups: list[str]) -> dict[str, frozenset[str]]:
     if any(not group.isalpha() or not group.islower() for group in groups):
         raise ValueError(f"{_DATA_FILE}: letter_shapes groups must be lower-case letters")
     return {letter: frozenset(group) for group in groups for letter in group}
+
+
+def _runs(table: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    runs = {read: tuple(printed) for read, printed in table.items()}
+    if any(not r.isalpha() or not r.islower() for read, p in runs.items() for r in (read, *p)):
+        raise ValueError(
+            f"{_DATA_FILE}: letter_misreads must map lower-case letters to lists of them"
+        )
+    return runs
 
 
 def _single_chars(table: dict[str, Any], name: str) -> dict[str, str]:

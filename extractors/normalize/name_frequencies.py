@@ -26,11 +26,28 @@ def _shares(*files: str) -> dict[str, float]:
     return shares
 
 
+def given_share(word: str) -> float:
+    """The census share (percent) of people with ``word`` as a given name; 0 if unlisted."""
+    return _shares("dist.female.first", "dist.male.first").get(_key(word), 0.0)
+
+
+def surname_share(word: str) -> float:
+    """The census share (percent) of people with ``word`` as a surname; 0 if unlisted."""
+    return _shares("dist.all.last").get(_key(word), 0.0)
+
+
+def is_listed(word: str) -> bool:
+    """Whether either census list holds ``word``, as a given name or as a surname."""
+    return given_share(word) > 0 or surname_share(word) > 0
+
+
 def given_name_lean(word: str) -> float:
     """How much likelier ``word`` is a given name than a surname, in log10 of the census
     shares: Gwendolyn 2.9, Thomas 0.7, Lee -0.1, Jones -3.8; 0 for a word neither list holds.
     """
-    key = "".join(c for c in word.upper() if c.isalpha())
-    given = _shares("dist.female.first", "dist.male.first").get(key, 0.0)
-    surname = _shares("dist.all.last").get(key, 0.0)
+    given, surname = given_share(word), surname_share(word)
     return math.log10(given + _UNLISTED) - math.log10(surname + _UNLISTED)
+
+
+def _key(word: str) -> str:
+    return "".join(c for c in word.upper() if c.isalpha())

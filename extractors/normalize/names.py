@@ -99,8 +99,22 @@ def _tokens(text: str) -> list[_Token]:
         # A courtesy title only ever opens a name or the part after "Last,".
         while words and words[0].lower() in TITLES:
             words.pop(0)
-        tokens.extend(_Token(word, segment) for word in words)
+        tokens.extend(_Token(word, segment) for word in _rejoined(words))
     return tokens
+
+
+def _rejoined(words: list[str]) -> list[str]:
+    """The words with a lone capital joined to the lower-case word after it: no word of a
+    name opens in lower case but a particle ("de la Cruz"), so "J ason" is a word OCR broke
+    after its first letter, and "J. ason" or "J Ason" are not."""
+    out: list[str] = []
+    for word in words:
+        lone = bool(out) and len(out[-1]) == 1 and out[-1].isupper()
+        if lone and word.isalpha() and word.islower() and word not in SURNAME_PARTICLES:
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
 
 
 def _peel_trailing(tokens: list[_Token]) -> tuple[list[_Token], list[str], str | None]:

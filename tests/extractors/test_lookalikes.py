@@ -18,6 +18,7 @@ from extractors.normalize.lookalikes import (
     digit_glyphs,
     digit_translation,
     fold_label,
+    letter_misreads,
     reads_as_itself,
     same_shape,
 )
@@ -170,3 +171,18 @@ def test_broken_data_is_refused(section: str, key: str, value: str, message: str
 )
 def test_letters_of_one_shape(printed: str, read: str, same: bool) -> None:
     assert same_shape(printed, read) is same
+
+
+def test_letter_misreads_are_read_to_printed() -> None:
+    # One way only: an e read as c is listed, a c read as e is not.
+    assert "e" in letter_misreads()["c"]
+    assert "c" not in letter_misreads().get("e", ())
+    assert "rn" in letter_misreads()["m"]
+
+
+@pytest.mark.parametrize("printed", [["RN"], ["r n"], ["2"]])
+def test_broken_letter_misreads_are_refused(printed: list[str]) -> None:
+    data = _data()
+    data["letter_misreads"]["m"] = printed
+    with pytest.raises(ValueError, match="lower-case letters"):
+        _parsed(data)

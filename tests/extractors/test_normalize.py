@@ -473,6 +473,9 @@ def test_state_table_is_well_formed():
         ("Thomas Lee", PersonName("Thomas", "Lee")),
         ("Lee Thomas", PersonName("Lee", "Thomas")),
         ("Kelly Jordan", PersonName("Kelly", "Jordan")),
+        # A lone capital before a lower-case word is a word OCR broke after its first letter.
+        ("K evin Duncan", PersonName("Kevin", "Duncan")),
+        ("Duncan, K evin R", PersonName("Kevin", "Duncan", "R")),
     ],
 )
 def test_split_person_name(text, expected):

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from extractors.extract.confidence import KIND_BARS
 from extractors.extract.cover import is_cover_sheet
 from extractors.extract.labels import find_values
 from extractors.extract.parties import FoundDate, extract_parties
@@ -329,6 +330,30 @@ def test_a_label_is_never_read_as_a_name() -> None:
     assert "member.first_name" not in found
     assert "member.last_name" not in found
     assert found["member.dob"].value == date(1937, 5, 31)
+
+
+def test_misread_name_word_taken_as_printed_again_beside_the_other_name() -> None:
+    # No census list holds the surname, so only its better-read print can mend it.
+    page1 = laid_out_page([[(0.1, "Patient Name: Eleanor Oka.for")]], conf={"Oka.for": 0.5})
+    page2 = _page([[(0.1, "Patient: ELEANOR OKAFOR  DOB 03/14/1948")]], number=2)
+    found = extract_parties([page1, page2], date(2025, 6, 1))
+    assert found["member.last_name"].value == "Okafor"
+    assert (found["member.last_name"].page, found["member.last_name"].text) == (2, "OKAFOR")
+
+
+def test_misread_name_word_mended_through_the_census_is_doubted() -> None:
+    page = _page([[(0.1, "Patient Name: Dcnnis Thomton")]])
+    found = extract_parties([page], date(2025, 6, 1))
+    first, last = found["member.first_name"], found["member.last_name"]
+    assert (first.value, last.value) == ("Dennis", "Thornton")
+    # Nothing on the page prints it so: the clerk is asked to compare it with the page.
+    assert max(first.confidence, last.confidence) < (KIND_BARS["name"] or 1.0)
+
+
+def test_listed_name_word_is_kept_beside_a_near_one() -> None:
+    page1 = laid_out_page([[(0.1, "Patient Name: Teresa Hall")]], conf={"Hall": 0.6})
+    page2 = _page([[(0.1, "Patient: Teresa Hill")]], number=2)
+    assert extract_parties([page1, page2], date(2025, 6, 1))["member.last_name"].value == "Hall"
 
 
 @pytest.mark.parametrize(
