@@ -43,6 +43,7 @@ from extractors.extract.labels import (
     vocabulary,
 )
 from extractors.extract.narrative import find_mentions
+from extractors.extract.shaped_npi import npi_by_shape
 from extractors.normalize import (
     DateRole,
     find_dates,
@@ -1311,6 +1312,10 @@ def extract_parties(
     _dates_from_bare_labels(doc, out, reference)
     _discharge_time(out)
     _mend_names(doc.pages, out)
+    if "clinician.npi" not in out and (
+        npi := npi_by_shape(doc.pages, out.get("clinician.last_name"))
+    ):
+        out["clinician.npi"] = npi
     _letterhead(doc, pages, out)
     _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
     _doubt_contested(doc, out, reference)

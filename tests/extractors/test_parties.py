@@ -702,3 +702,28 @@ def test_a_dotted_date_whose_second_dot_a_fax_read_as_a_comma() -> None:
     )
     found = extract_parties([page], date(2025, 6, 28))
     assert found["dates.signature"].value == date(2025, 6, 26)
+
+
+def test_an_npi_whose_caption_ocr_garbled_is_known_by_its_shape_and_place() -> None:
+    # The caption read as "NPino:"; the supplier's NPI on the next row passes its check too,
+    # and a phone number that happens to pass it is no NPI.
+    page = laid_out_page(
+        [
+            [(0.05, "ORDERING PRACTITIONER")],
+            [(0.05, "Name: Curtis P. Ramirez, M.D."), (0.5, "NPino: 1234567893")],
+            [(0.05, "Tel 1245319607")],
+            [(0.05, "Apex Home Medical - Supplier NPI 1245319599 Ph (512) 223-7633")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 6, 1))
+    assert found["clinician.npi"].value == "1234567893"
+
+
+def test_no_npi_from_a_supplier_line_or_a_phone_alone() -> None:
+    page = laid_out_page(
+        [
+            [(0.05, "Patient: Rosa Delgado"), (0.5, "DOB: 03/02/1950")],
+            [(0.05, "Apex Home Medical - Supplier NPI 1245319599 Fax 1245319607")],
+        ]
+    )
+    assert "clinician.npi" not in extract_parties([page], date(2025, 6, 1))

@@ -1,0 +1,79 @@
+"""The ordering clinician's NPI known by its shape when no caption OCR could read names it.
+
+A fax garbles a small caption ("NPino:", "MPI#:", "Type 1 NPE") while the ten digits after it
+read well, and a ten-digit number that passes the NPI check digit (which one in ten digit
+strings does) is an NPI far more often than anything else an order prints solid. Whose it is
+comes from context: not another party's (a supplier's, a servicing provider's line), not a
+phone or fax number's caption, not the fax machine's stamp; and of several, the one printed
+nearest the clinician's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractors.codes.npi import is_valid_npi
+from extractors.extract.captions import caption_party, caption_path
+from extractors.extract.cover import is_fax_header_line
+from extractors.extract.found import Found, found_from_words
+from extractors.pages import Page, Word
+
+#: Ten digits standing alone, or glued to the caption OCR ran into them ("NPI1956061414").
+_TEN_DIGITS = re.compile(r"(?:^|[^0-9])([12][0-9]{9})[^0-9]*$")
+#: The words before a number that say whose it is: its caption and a little more.
+_CAPTION_WORDS = 4
+#: An NPI known only by its shape is worth at most this much: less than a captioned one.
+SHAPED_CONFIDENCE = 0.7
+
+
+def npi_by_shape(pages: Sequence[Page], name: Found[object] | None) -> Found[str] | None:
+    """The NPI-shaped number on the order that is the clinician's, or None when there is
+    none or several and no clinician's name to tell them apart."""
+    found = [hit for page in pages for hit in _candidates(page)]
+    if len({npi for npi, _, _ in found}) > 1:
+        if name is None:
+            return None
+        found = sorted(found, key=lambda hit: _distance(hit[1], hit[2], name))[:1]
+    if not found:
+        return None
+    npi, page, words = found[0]
+    shaped = found_from_words(npi, page, words)
+    return Found(
+        value=npi,
+        page=shaped.page,
+        bbox=shaped.bbox,
+        confidence=min(shaped.confidence, SHAPED_CONFIDENCE),
+        text=shaped.text,
+    )
+
+
+def _candidates(page: Page) -> list[tuple[str, Page, list[Word]]]:
+    out = []
+    for number, line in enumerate(page.lines):
+        if is_fax_header_line(page, line):
+            continue
+        words = sorted((w for w in page.words if w.line == number), key=lambda w: w.bbox[0])
+        for at, word in enumerate(words):
+            match = _TEN_DIGITS.search(word.text)
+            if match is None or not is_valid_npi(match.group(1)):
+                continue
+            caption = " ".join(w.text for w in words[max(0, at - _CAPTION_WORDS) : at])
+            if caption_party(caption) == "other" or caption_path(caption) in _NUMBER_PATHS:
+                continue
+            out.append((match.group(1), page, [word]))
+    return out
+
+
+#: Captions of numbers that are no NPI, whatever their check digit says.
+_NUMBER_PATHS = frozenset(
+    {"member.phone", "clinician.phone", "clinician.fax", "member.member_id", "payer.name"}
+)
+
+
+def _distance(page: Page, words: list[Word], name: Found[object]) -> float:
+    if page.number != name.page:
+        return float("inf")
+    x0, y0, x1, y1 = words[0].bbox
+    nx0, ny0, nx1, ny1 = name.bbox
+    return abs((x0 + x1) - (nx0 + nx1)) / 2 + abs((y0 + y1) - (ny0 + ny1)) / 2
