@@ -29,6 +29,7 @@ from extractors.extract.labels import (
 )
 from extractors.extract.textlines import load_data
 from extractors.normalize.addresses import is_unit_colon
+from extractors.normalize.dates import find_dates
 from extractors.normalize.lookalikes import fold_label
 from extractors.normalize.sex import STATED_SEX
 from extractors.pages import Page, Word
@@ -190,8 +191,21 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
 
 @cache
 def _as_cue_word(word: str) -> str:
-    """A caption word as the cue word a fax misread it from ("MCMBER"), or as it stands."""
-    return misread_from(word, _caption_words())
+    """A caption word as the cue word a fax misread it from ("MCMBER"), or as it stands;
+    two caption words a slash joined, read as a letter ("SexiGender"), as the two words."""
+    known = _caption_words()
+    for at, char in enumerate(word):
+        head, tail = word[:at], word[at + 1 :]
+        slashed = char in _SLASH_LOOKALIKES and min(len(head), len(tail)) >= _MIN_SLASHED
+        if slashed and head in known and tail in known:
+            return f"{head} {tail}"
+    return misread_from(word, known)
+
+
+#: What a fax reads a slash as between two words ("Sex/Gender" as "SexiGender", "Sex1Gender").
+_SLASH_LOOKALIKES = "il1"
+#: The fewest letters each word a misread slash joins has: "sex", not "ma" + "l".
+_MIN_SLASHED = 3
 
 
 @cache
@@ -225,6 +239,15 @@ def is_member_caption_word(word: str) -> bool:
     """Whether a word is one of the member's caption words ("Patient", "Demographics",
     "Covered"), which a caption holds and the member's own name never does."""
     return _normal(word).strip() in _member_caption_words()
+
+
+def names_another_date(caption: str) -> bool:
+    """Whether a caption names a date other than the birth by a word no path's cue is but
+    the order date's caption rules out as another date's ("Encounter:", "Admitted")."""
+    _, paths = _registry()
+    text = _normal(caption)
+    birth = paths["member.dob"].cues
+    return any(_holds(text, cue) for cue in paths["dates.order"].excluded if cue not in birth)
 
 
 def is_caption_word(word: str) -> bool:
@@ -359,11 +382,11 @@ def _at(
 def _segments(words: list[Word]) -> Iterator[list[Word]]:
     """The words cut after each comma or semicolon."""
     segment: list[Word] = []
-    for word in words:
+    for index, word in enumerate(words):
         if _NUMBER_CUE_MISREAD.fullmatch(word.text):
             # "Tricare East no, 96536679455": OCR's comma for the dot of "no.", no cut.
             segment.append(word.model_copy(update={"text": word.text[:-1] + "."}))
-        elif word.text.endswith((",", ";")):
+        elif word.text.endswith((",", ";")) and not _inside_date(segment, words[index : index + 2]):
             trimmed = word.model_copy(update={"text": word.text.rstrip(",;")})
             yield [*segment, trimmed] if trimmed.text else segment
             segment = []
@@ -371,6 +394,14 @@ def _segments(words: list[Word]) -> Iterator[list[Word]]:
             segment.append(word)
     if segment:
         yield segment
+
+
+def _inside_date(before: list[Word], words: list[Word]) -> bool:
+    """Whether the comma ending ``words[0]`` is a date's own ("born Apr. 26, 1960, female"):
+    a date printed across it, from the segment's words into the next word."""
+    head = " ".join(w.text for w in [*before, words[0]])
+    text = f"{head} {words[1].text}" if len(words) > 1 else head
+    return any(start < len(head) < end for start, end, _ in find_dates(text))
 
 
 def _segment_captions(segment: list[Word]) -> Iterator[tuple[str, list[Word]]]:
@@ -408,7 +439,9 @@ def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | Non
     caption words the next cells carry on with ("Pt." / "name")."""
     cell = list(dropwhile(lambda w: _LEAD_MARK.fullmatch(w.text), cells[index]))
     words = [w.text for w in cell]  # "[X] 1. Beneficiary name": a tick and a box number lead
-    whole = bool(cell) and _caption_size(cell) == len(words)
+    # A letter alone is a value (a sex "F", an initial), a caption only with its colon ("F:").
+    lone = len(words) == 1 and len(words[0].rstrip(".")) == 1
+    whole = bool(cell) and not lone and _caption_size(cell) == len(words)
     if not whole or caption_path(" ".join(words)) is None:
         return None
     size = 1

@@ -16,8 +16,9 @@ from numpy.typing import NDArray
 
 from extractors.pages import ReadPage, Word
 
-#: Darker than this is ink.
-_INK_BELOW = 128
+#: Darker than this share of the paper's own grey is ink: a scan's paper is grey and its
+#: thin box rules print lighter than text, where a fax is black on white.
+_INK_SHARE = 0.75
 #: A box's side, in heights of the legend's word box.
 _MIN_SIDE = 0.75
 _MAX_SIDE = 1.5
@@ -47,17 +48,26 @@ class PageInk:
 
     @classmethod
     def of(cls, read: ReadPage) -> PageInk:
-        return cls(np.asarray(read.grey()) < _INK_BELOW)
+        grey = np.asarray(read.grey())
+        # Most of a page is paper: its median grey is the paper's.
+        return cls(grey < _INK_SHARE * float(np.median(grey)))
 
 
-def box_before(page: PageInk, word: Word) -> bool | None:
+def box_before(page: PageInk, word: Word, legend: str | None = None) -> bool | None:
     """True when a ticked box stands just before ``word``, False when an empty one does,
-    None when there is no box there."""
+    None when there is no box there.
+
+    Given the ``legend`` the word ends with, the box ends before the legend's letters: a
+    letter's strokes ("S") may outline a square too."""
     height, width = page.ink.shape
-    x0, y0, _x1, y1 = word.bbox
+    x0, y0, x1, y1 = word.bbox
     text_px = max(4, round((y1 - y0) * height))
     left = max(0, round(x0 * width - _REACH_BEFORE * text_px))
     right = min(width, round(x0 * width + _REACH_INTO * text_px))
+    if legend is not None and word.text:
+        char = (x1 - x0) / len(word.text)
+        # Half a letter of slack: OCR's box round a glued box is not exact.
+        right = min(right, round((x1 - (len(legend) - 0.5) * char) * width))
     middle = (y0 + y1) / 2 * height
     top = max(0, round(middle - _MAX_SIDE * text_px))
     bottom = min(height, round(middle + _MAX_SIDE * text_px))
@@ -74,7 +84,9 @@ def box_before(page: PageInk, word: Word) -> bool | None:
 
 
 def _best_square(region: NDArray[np.bool_], text_px: int) -> tuple[int, int, int] | None:
-    """(row, column, side) of the square outline in ``region`` with the most inked edges."""
+    """(row, column, side) of the box outline in ``region`` nearest the legend, which is at
+    its right: "[ ] M [x] F" holds two boxes within reach of F's, and F's is the second.
+    Of the squares that outline that box, the one with the most inked edges."""
     # A pixel's neighbours count as its ink: a fax's box edge wobbles a pixel either way.
     grown = region.copy()
     grown[1:, :] |= region[:-1, :]
@@ -86,7 +98,7 @@ def _best_square(region: NDArray[np.bool_], text_px: int) -> tuple[int, int, int
     along_rows = np.pad(ink.cumsum(axis=1), ((0, 0), (1, 0)))
     along_cols = np.pad(ink.cumsum(axis=0), ((1, 0), (0, 0)))
     rows, cols = ink.shape
-    best: tuple[float, int, int, int] | None = None
+    squares: list[tuple[float, int, int, int]] = []
     for side in range(max(4, round(_MIN_SIDE * text_px)), round(_MAX_SIDE * text_px) + 1):
         if side > rows or side > cols:
             break
@@ -99,19 +111,37 @@ def _best_square(region: NDArray[np.bool_], text_px: int) -> tuple[int, int, int
         )
         right = along_cols[side:, side - 1 :] - along_cols[: rows - side + 1, side - 1 :]
         edges = np.minimum(np.minimum(top, bottom), np.minimum(left, right)) / side
-        for flat in np.argsort(edges, axis=None)[::-1][:_TRIES]:
-            row, col = (int(v) for v in np.unravel_index(int(flat), edges.shape))
-            score = float(edges[row, col])
-            if score < _MIN_EDGE_INK or (best is not None and score < best[0]):
-                break
-            if _alone(region, row, col, side):
-                best = (score, row, col, side)
-                break
-    return None if best is None else best[1:]
+        squares += _outlines(region, edges, side)
+    if not squares:
+        return None
+    # Boxes are outlined about as well as the best one; a letter's strokes ("S") less so.
+    best = max(score for score, _, _, _ in squares)
+    boxes = [sq for sq in squares if sq[0] >= best - _SCORE_SLACK]
+    # The nearest box's squares end within half a side of the rightmost one's right edge;
+    # of equal ones the largest is a bold box's outer outline, not a square inside its rule.
+    nearest = max(col + side for _, _, col, side in boxes)
+    same_box = [sq for sq in boxes if sq[2] + sq[3] >= nearest - sq[3] / 2]
+    return max(same_box, key=lambda sq: (sq[0], sq[3]))[1:]
 
 
-#: Squares tried per size, best first, before giving up on that size.
-_TRIES = 8
+#: How much less of its edges' ink a box outline may have than the best-outlined square.
+_SCORE_SLACK = 0.1
+
+
+def _outlines(
+    region: NDArray[np.bool_], edges: NDArray[np.float64], side: int
+) -> list[tuple[float, int, int, int]]:
+    """(score, row, column, side) of each box outline of one side: for each column where
+    squares' edges are inked, the best-inked square that stands alone, tried best first."""
+    found: dict[int, tuple[float, int, int, int]] = {}
+    for flat in np.argsort(edges, axis=None)[::-1]:
+        row, col = (int(v) for v in np.unravel_index(int(flat), edges.shape))
+        score = float(edges[row, col])
+        if score < _MIN_EDGE_INK:
+            break
+        if col not in found and _alone(region, row, col, side):
+            found[col] = (score, row, col, side)
+    return list(found.values())
 
 
 def _alone(ink: NDArray[np.bool_], row: int, col: int, side: int) -> bool:

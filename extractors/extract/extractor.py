@@ -16,7 +16,7 @@ from extractors.extract.header import transmitted_at
 from extractors.extract.infusion import find_infusion
 from extractors.extract.items import find_items
 from extractors.extract.not_an_order import unless_an_order
-from extractors.extract.parties import extract_parties
+from extractors.extract.parties import extract_parties, sex_beside_member
 from extractors.extract.rules import apply_rules
 from extractors.extract.services import find_services
 from extractors.extract.signature import find_signature
@@ -48,6 +48,10 @@ def extract(
     ticks = read_ticks(pages)
     if "member.sex" not in parties and ticks.sex is not None:
         parties["member.sex"] = ticks.sex
+    # Last: a sex read by its shape beside the member's name, with no caption or box.
+    shaped = None if "member.sex" in parties else sex_beside_member(order, parties, received.date())
+    if shaped is not None:
+        parties["member.sex"] = shaped
     for path, found in parties.items():
         _put(values, path, found.value)
         evidence[path] = found

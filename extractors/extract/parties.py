@@ -26,6 +26,7 @@ from extractors.extract.captions import (
     is_caption_word,
     is_locality_caption,
     is_member_caption_word,
+    names_another_date,
     row_cells,
 )
 from extractors.extract.confidence import CONTESTED_CONFIDENCE, UNCONTESTED_PATHS
@@ -37,6 +38,7 @@ from extractors.extract.labels import (
     OTHER_PARTY,
     SIGNATURE,
     Candidate,
+    Row,
     all_candidates,
     is_column_gap,
     printed_rows,
@@ -1280,6 +1282,226 @@ def _away(words: list[Word], page: Page, name: Found[Any]) -> tuple[bool, float]
     return page.number != name.page, math.dist(box[:2], name.bbox[:2])
 
 
+def _member_rows(pages: Sequence[Page], out: Mapping[str, Found[Any]]) -> Iterator[_Row]:
+    """Each printed row that names the member, from the word after the name: the row
+    holding the surname the order was read for, or a row a member caption opens ("PATIENT
+    Dominguez, Justin ..."), where a form prints the member's other values."""
+    for page, rows, at, start in _named_rows(pages, out):
+        yield _Row(page, rows[at].words[start + 1 :])
+
+
+def _wrapped_member_cells(pages: Sequence[Page], out: Mapping[str, Found[Any]]) -> Iterator[_Row]:
+    """The cells after the member's name on its row, each joined with the cell under it
+    that starts where it does: a table's value wrapped in its narrow cell ("15 Mar" /
+    "1956")."""
+    for page, rows, at, start in _named_rows(pages, out):
+        if at + 1 >= len(rows):
+            continue
+        under = list(row_cells(page, rows[at + 1].words))
+        for cell in row_cells(page, rows[at].words[start + 1 :]):
+            for below in under:
+                if abs(below[0].bbox[0] - cell[0].bbox[0]) <= _ALIGNED:
+                    yield _Row(page, [*cell, *below])
+
+
+def _under_member_rows(pages: Sequence[Page], out: Mapping[str, Found[Any]]) -> Iterator[_Row]:
+    """The cells of the few rows under a member's name row that start where that row does:
+    a block of the member's values one under another ("Name Wang, Melissa" / "Room / bed
+    332-A" / "D/0/B 1/26/1936")."""
+    for page, rows, at, start in _named_rows(pages, out):
+        left = _block_left(page, rows[at].words, start)
+        for row in rows[at + 1 : at + 1 + _BLOCK_ROWS]:
+            cells = list(row_cells(page, row.words))
+            for index, cell in enumerate(cells):
+                if abs(cell[0].bbox[0] - left) <= _ALIGNED:
+                    yield _Row(page, [w for c in cells[index:] for w in c])
+                    break
+
+
+def _block_left(page: Page, words: list[Word], start: int) -> float:
+    """Where a block of the member's values starts, from its name row: at the name's
+    caption, in the name's own cell ("Name: Wang, Melissa") or the cell before it."""
+    cells = list(row_cells(page, words))
+    named = next((i for i, cell in enumerate(cells) if any(w is words[start] for w in cell)), 0)
+    if named and cells[named][0] is words[start] and caption_path(_text(cells[named - 1])):
+        return cells[named - 1][0].bbox[0]
+    return cells[named][0].bbox[0]
+
+
+#: How many rows under the member's name a block of the member's values runs.
+_BLOCK_ROWS = 3
+#: How far apart, as a share of the page's width, two left-aligned rows may start.
+_ALIGNED = 0.01
+
+
+def _named_rows(
+    pages: Sequence[Page], out: Mapping[str, Found[Any]]
+) -> Iterator[tuple[Page, list[Row], int, int]]:
+    """(page, its rows, the row naming the member, the index of the naming word in it)."""
+    surname = out.get("member.last_name")
+    key = _bare(surname.value.split()[-1]) if surname is not None and surname.value else None
+    for page in pages:
+        rows = printed_rows(page)
+        for number, row in enumerate(rows):
+            words = row.words
+            at = next((i for i, w in enumerate(words) if key and _bare(w.text) == key), None)
+            if at is None and words and caption_path(words[0].text) == "member.name":
+                at = 0
+            if at is not None:
+                yield page, rows, number, at
+
+
+@dataclass(frozen=True)
+class _Row:
+    """The words of a printed row after an anchor (the member's name, a date of birth)."""
+
+    page: Page
+    words: list[Word]
+
+
+def _bare(text: str) -> str:
+    """A word without OCR's marks around it ("Miller,", "‘Male"), case folded."""
+    return text.strip(_WORD_MARKS).casefold()
+
+
+#: Marks around a printed word that are no part of it.
+_WORD_MARKS = " ,.;:|()[]{}'\"`‘’“”"
+
+
+def _dates_in(words: list[Word]) -> Iterator[tuple[str, list[Word], int]]:
+    """The dates printed in a run of words: the date's text, its words and the index of the
+    word after it."""
+    starts = [sum(len(w.text) + 1 for w in words[:i]) for i in range(len(words))]
+    for start, end, printed in find_dates(_text(words)):
+        spanned = [i for i, at in enumerate(starts) if at < end and at + len(words[i].text) > start]
+        if spanned:
+            yield printed, [words[i] for i in spanned], spanned[-1] + 1
+
+
+def _dob_beside_member(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    """The member's date of birth by its shape, when no caption named it: a fax blurs a short
+    caption past reading ("pop", "b/0/B;", "BATE OF ATRTH"), but the value stays a date
+    old enough to be a birth, printed after the member's name on the name's row (maybe
+    wrapped in its table cell), else in the block of the member's values under the name.
+
+    A date within the last year may as well be the order's, a visit's or an admission's, so
+    it is never taken; nor is one whose own caption names another date ("Encounter:",
+    "Discharge date:"). The caption unread, the value is read below the date bar, so the
+    clerk checks it.
+    """
+    if "member.dob" in out:
+        return
+    rows = [
+        *_member_rows(doc.pages, out),
+        *_wrapped_member_cells(doc.pages, out),
+        *_under_member_rows(doc.pages, out),
+    ]
+    for row in rows:
+        for printed, words, _after in _dates_in(row.words):
+            parsed = parse_date(printed, "dob", reference)
+            before = row.words[: row.words.index(words[0])]
+            if parsed is None or not parsed.plausible or _captions_other(before):
+                continue
+            if (reference - parsed.date).days <= _RECENT_DAYS:
+                continue
+            found = _found("member.dob", parsed, _Source(printed, words, row.page))
+            out["member.dob"] = replace(found, confidence=min(found.confidence, _SHAPE_CONFIDENCE))
+            return
+
+
+#: A date within this many days before the fax may be any of the order's own dates.
+_RECENT_DAYS = 366
+#: The confidence of a value read by its shape with its caption unread: under the date bar
+#: (``confidence.KIND_BARS``), so the clerk is asked to check it.
+_SHAPE_CONFIDENCE = 0.25
+
+
+def _captions_other(before: list[Word]) -> bool:
+    """Whether the words just before a value caption it as another path's ("Encounter:")."""
+    for size in (1, 2):
+        words = before[-size:] if len(before) >= size else []
+        # A lone letter is a middle initial ("Lori T"), a caption only with its colon ("T:").
+        if any(len(w.text.strip(".,")) == 1 for w in words):
+            break
+        if not words:
+            break
+        path = caption_path(_text(words))
+        if (path is not None and path != "member.dob") or names_another_date(_text(words)):
+            return True
+    return False
+
+
+def sex_beside_member(
+    pages: Sequence[Page], found: Mapping[str, Found[Any]], reference: date
+) -> Found[str] | None:
+    """The member's sex by its shape, when no caption or box gave it: "male" or "female" on
+    a row that names the member or prints the birth date ("Re: bern 07/22/1941, female"), or
+    an M or F alone just after a date there ("Ortega William 06/15/88 M", "1958/04/02 sm F",
+    a blurred "Sex" caption between), where no middle initial stands.
+
+    A row printing both sexes (a pair of box legends) says nothing, nor do rows that disagree.
+    """
+    kept = [p for p in pages if not is_cover_sheet(p)]
+    rows = [*_member_rows(kept, found), *_birth_rows(kept, found, reference)]
+    answers = [answer for row in rows if (answer := _stated_sex(row)) is not None]
+    if len({value for value, _ in answers}) != 1:
+        return None
+    value, row_word = answers[0]
+    return found_from_words(value, row_word[0], [row_word[1]])
+
+
+def _birth_rows(
+    pages: Sequence[Page], found: Mapping[str, Found[Any]], reference: date
+) -> Iterator[_Row]:
+    """Each printed row holding the member's date of birth, as found."""
+    birth = found.get("member.dob")
+    if birth is None:
+        return
+    for page in pages:
+        for row in printed_rows(page):
+            for printed, _words, _after in _dates_in(row.words):
+                parsed = parse_date(printed, "dob", reference)
+                if parsed is not None and parsed.date == birth.value:
+                    yield _Row(page, row.words)
+                    break
+
+
+def _stated_sex(row: _Row) -> tuple[str, tuple[Page, Word]] | None:
+    """The sex a member's row states by its shape: a word, else a letter after a date."""
+    spelled = [w for w in row.words if len(_bare(w.text)) > 1 and _bare(w.text) in STATED_SEX]
+    lettered = list(_letters_after_dates(row.words))
+    stated = {STATED_SEX[_bare(w.text)] for w in spelled or lettered}
+    if len(stated) != 1:
+        return None
+    return stated.pop(), (row.page, (spelled or lettered)[0])
+
+
+def _letters_after_dates(words: list[Word]) -> Iterator[Word]:
+    """An M or F alone right after a date, or after one short word (a blurred caption)."""
+    if {_lone_letter(w) for w in words} >= {"M", "F"}:
+        return  # both legends of a pair of boxes
+    for _printed, _words, after in _dates_in(words):
+        following = words[after : after + 2]
+        if following and _lone_letter(following[0]):
+            yield following[0]
+        elif (
+            len(following) == 2
+            and len(following[0].text) <= _BLURRED
+            and _lone_letter(following[1])
+        ):
+            yield following[1]
+
+
+#: The most characters a blurred "Sex" caption between a date and its letter keeps ("sm").
+_BLURRED = 3
+
+
+def _lone_letter(word: Word) -> str | None:
+    """The sex letter a word is alone ("M", "F."), else None."""
+    text = word.text.rstrip(".,;")
+    return text if text in ("M", "F") else None
+
+
 def extract_parties(
     pages: Sequence[Page], reference: date, covers: Sequence[Page] = ()
 ) -> dict[str, Found[Any]]:
@@ -1310,6 +1532,7 @@ def extract_parties(
     _cover_sender([*pages, *covers], out)
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
+    _dob_beside_member(doc, out, reference)
     _discharge_time(out)
     _mend_names(doc.pages, out)
     if "clinician.npi" not in out and (

@@ -69,12 +69,14 @@ def read_ticks(reads: Sequence[ReadPage]) -> Ticks:
             asked = asks
             sexes: list[tuple[str, Word, bool]] = []
             for index, word in enumerate(row.words):
-                sex_legend = _legend(word, SEX_LEGENDS) if looks else None
+                sex_legend = (
+                    _legend(word, SEX_LEGENDS) if looks or _paired(row.words, index) else None
+                )
                 urgent_legend = _legend(word, URGENT_LEGENDS)
                 if sex_legend is None and urgent_legend is None:
                     continue
                 ink = ink or PageInk.of(read)
-                ticked = box_before(ink, word)
+                ticked = box_before(ink, word, sex_legend or urgent_legend)
                 if ticked is None:
                     continue
                 if sex_legend is not None:
@@ -90,6 +92,17 @@ def read_ticks(reads: Sequence[ReadPage]) -> Ticks:
                 sex = found_from_words(value, page, [word])
         texts.append(_text_without(read, dropped))
     return Ticks(sex, urgent, texts)
+
+
+def _paired(words: list[Word], index: int) -> bool:
+    """Whether the word at ``index`` and one beside it are the two sexes' legends ("CM &F",
+    "[ ] Male [x] Female"): a pair of boxes that asks the sex though OCR lost its caption
+    ("Shx"). Boxes for other things that use the letters ("M T W Th F") do not pair them."""
+    legend = _legend(words[index], SEX_LEGENDS)
+    if legend is None:
+        return False
+    beside = [_legend(w, SEX_LEGENDS) for w in words[max(0, index - 1) : index + 2]]
+    return {SEX_LEGENDS[b] for b in beside if b is not None} == {"M", "F"}
 
 
 def _cell_from(page: Page, words: list[Word], index: int) -> list[Word]:

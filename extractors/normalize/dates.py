@@ -61,7 +61,9 @@ DATE_PATTERNS: tuple[str, ...] = (
     # 1945-01-23
     rf"(?P<year>\d{{4}}){_SEP}(?P<month>\d{{1,2}}){_SAME_SEP}(?P<day>\d{{1,2}})",
     # Jan 23 1945, January 23, 1945, Jan. 23rd, 1945; a fax's speck after the comma ("13,. 2025")
-    rf"{_MONTH}[ \t]*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,\.?[ \t]*|[ \t]+){_YEAR}",
+    # and its dot for the comma ("May 8.1951", only before a four-digit year)
+    rf"{_MONTH}[ \t]*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:,\.?[ \t]*|\.[ \t]*(?=\d{{4}})|[ \t]+){_YEAR}",
     # 23-JAN-1945, 23 Jan 1945, 23JAN45
     rf"(?P<day>\d{{1,2}})[ \t]*-?[ \t]*{_MONTH}[ \t]*[-,]?[ \t]*{_YEAR}",
 )

@@ -840,8 +840,8 @@ def test_a_requisitions_band_through_run_together_and_blurred_captions() -> None
                 (0.80, "Health insu: rance"),
             ],
             [
-                (0.08, "Ortega"),
-                (0.20, "586 Katherine St"),
+                (0.08, "Hughes"),
+                (0.20, "41 Birch St"),
                 (0.40, "708-9602"),
                 (0.517, "C086103252"),
                 (0.62, "35947920187"),
@@ -888,3 +888,27 @@ def test_a_blurred_date_signed_under_its_date(caption: str) -> None:
     )
     found = extract_parties([page], date(2025, 11, 25))
     assert found["dates.signature"].value == date(2025, 11, 23)
+
+
+def test_a_subject_lines_birth_date_keeps_its_own_comma() -> None:
+    # "Apr. 26, 1960": the comma inside the date is the date's, not the listing's cut.
+    page = laid_out_page([[(0.06, "Re: born Apr. 26, 1960, female, Aetna no. P980572486")]])
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 5, 8)).items()}
+    assert values["member.dob"] == date(1960, 4, 26)
+    assert values["member.sex"] == "F"
+
+
+def test_a_slash_read_as_a_letter_still_parts_two_caption_words() -> None:
+    # A fax reads the slash of "Sex/Gender" as an i: still the sex's caption.
+    assert caption_path("SexiGender") == "member.sex"
+    page = laid_out_page([[(0.06, "Name"), (0.3, "NICOLE IRWIN")], [(0.06, "SexiGender F")]])
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 5, 8)).items()}
+    assert values["member.sex"] == "F"
+
+
+def test_a_lone_letter_beside_a_caption_is_its_value_not_a_caption() -> None:
+    # "F" alone is a sex, not the fax's caption: "Legal sex" keeps its value, and the
+    # column caption before it ("ordered") does not take "Legal sex" for its own.
+    page = laid_out_page([[(0.06, "ordered"), (0.4, "Legal sex"), (0.6, "F")]])
+    sexes = [c.text for c in captioned_values([page]) if c.path == "member.sex"]
+    assert sexes == ["F"]

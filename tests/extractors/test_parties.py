@@ -12,7 +12,7 @@ import pytest
 from extractors.extract.confidence import KIND_BARS
 from extractors.extract.cover import is_cover_sheet
 from extractors.extract.labels import find_values
-from extractors.extract.parties import FoundDate, extract_parties
+from extractors.extract.parties import FoundDate, extract_parties, sex_beside_member
 from extractors.limits import Limits
 from extractors.pages import Page
 from extractors.readers import read_document
@@ -727,3 +727,60 @@ def test_no_npi_from_a_supplier_line_or_a_phone_alone() -> None:
         ]
     )
     assert "clinician.npi" not in extract_parties([page], date(2025, 6, 1))
+
+
+def test_a_birth_date_whose_caption_the_fax_blurred_is_read_beside_the_name() -> None:
+    # "DOB" blurred to "poB": the date after the member's name, decades old, is the birth,
+    # read below the date bar; a recent date there ("Encounter") never is.
+    page = _page([[(0.05, "PATIENT Lee, Owen poB 06/23/45 SEX M")]])
+    found = extract_parties([page], date(2025, 5, 1))
+    assert found["member.dob"].value == date(1945, 6, 23)
+    assert found["member.dob"].confidence < 0.3
+    page = _page([[(0.05, "Pt: Lee, Owen Dab 03/02/2025 Encounter: 01/02/2019")]])
+    assert "member.dob" not in extract_parties([page], date(2025, 5, 1))
+
+
+def test_a_birth_date_in_the_block_under_the_members_name() -> None:
+    page = _page(
+        [
+            [(0.05, "Discharged to: Home"), (0.6, "Name"), (0.7, "Ford, Nina C.")],
+            [(0.6, "Room / bed"), (0.7, "332-A")],
+            [(0.6, "D/0/B"), (0.7, "5/19/1937")],
+        ]
+    )
+    assert extract_parties([page], date(2025, 5, 1))["member.dob"].value == date(1937, 5, 19)
+
+
+def test_a_birth_date_wrapped_in_its_table_cell_on_the_members_row() -> None:
+    page = _page(
+        [
+            [(0.05, "Last"), (0.15, "First"), (0.25, "Fpirth date."), (0.4, "Sex")],
+            [(0.05, "Perez"), (0.15, "Lucia"), (0.25, "02 Oct"), (0.4, "M")],
+            [(0.25, "1948")],
+        ]
+    )
+    assert extract_parties([page], date(2025, 5, 1))["member.dob"].value == date(1948, 10, 2)
+
+
+@pytest.mark.parametrize(
+    ("rows", "sex"),
+    [
+        # A sex word on the row that prints the birth date, the letter's "Re:" misread.
+        (
+            [[(0.05, "Pt Nakamura Alice DoB 03/11/1939")], [(0.05, "Re; bom 03/11/1939, female")]],
+            "F",
+        ),
+        # A letter alone after the birth date in a table row, its caption blurred.
+        ([[(0.05, "Pt: Hughes, Daniel DOB 06/15/88 sm M 41 Birch Rd")]], "M"),
+        # A middle initial is no sex, nor is a pair of legends.
+        ([[(0.05, "Pt: Hughes, Daniel M DOB 06/15/1988")]], None),
+        ([[(0.05, "Pt: Hughes, Daniel DOB 06/15/1988 M F")]], None),
+    ],
+)
+def test_the_members_sex_by_its_shape_beside_the_name(
+    rows: list[list[tuple[float, str]]], sex: str | None
+) -> None:
+    page = _page(rows)
+    found = extract_parties([page], date(2025, 5, 1))
+    answer = sex_beside_member([page], found, date(2025, 5, 1))
+    assert (answer.value if answer is not None else None) == sex

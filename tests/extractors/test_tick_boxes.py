@@ -102,3 +102,48 @@ def test_a_box_at_the_foot_of_its_cell_beside_the_forms_rule() -> None:
     )
     page = Page(number=1, width=800, height=200, source="ocr", words=[word])
     assert box_before(PageInk.of(ReadPage(page, buffer.getvalue())), word) is True
+
+
+def _boxes(paper: int, rule: int, ticks: list[bool]) -> tuple[bytes, list[int]]:
+    """A strip of boxes 40 px apart on paper of grey ``paper``, outlined in grey ``rule``;
+    each box's left edge is returned."""
+    image = Image.new("L", (800, 200), paper)
+    draw = ImageDraw.Draw(image)
+    lefts = [100 + 40 * index for index in range(len(ticks))]
+    top, side = 80, 20
+    for left, ticked in zip(lefts, ticks, strict=True):
+        draw.rectangle((left, top, left + side, top + side), outline=rule, width=2)
+        if ticked:
+            draw.line((left + 4, top + 4, left + side - 4, top + side - 4), fill=40, width=3)
+            draw.line((left + 4, top + side - 4, left + side - 4, top + 4), fill=40, width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue(), lefts
+
+
+def _legend_word(text: str, left: int) -> tuple[Word, Page]:
+    """A legend's word from pixel ``left`` on, a box's width a character, as OCR boxes it."""
+    right = left + 22 * len(text)
+    box = (left / 800, 78 / 200, right / 800, 102 / 200)
+    word = Word(text=text, conf=0.9, bbox=box, line=0)
+    return word, Page(number=1, width=800, height=200, source="ocr", words=[word])
+
+
+def test_the_box_nearest_its_legend_is_the_legends() -> None:
+    # "[ ] M [x] F" set close, OCR reading the ticked box into the legend ("&F"): F's box is
+    # the one right before its letter, not the empty one further back within reach.
+    png, lefts = _boxes(255, 0, [False, True])
+    word, page = _legend_word("&F", lefts[1])
+    assert box_before(PageInk.of(ReadPage(page, png)), word, "F") is True
+
+
+def test_a_scans_grey_box_on_grey_paper_is_still_a_box() -> None:
+    # A scan prints thin rules lighter than text, on paper that is not white.
+    png, lefts = _boxes(235, 140, [True])
+    word, page = _legend_word("F", lefts[0] + 34)
+    assert box_before(PageInk.of(ReadPage(page, png)), word, "F") is True
+
+
+def test_a_pair_of_sex_boxes_asks_the_sex_when_ocr_lost_the_caption() -> None:
+    ticks = _ticks([["Shx", ("M", False), ("F", True)], ["Patient: Katie Miller"]])
+    assert ticks.sex is not None and ticks.sex.value == "F"
