@@ -885,8 +885,13 @@ def _street_over_locality(page: Page, row: Row, below: Row) -> list[Word] | None
             continue
         street = list(takewhile(lambda w: ":" not in w.text or is_unit_colon(w.text), cell[start:]))
         x0 = street[0].bbox[0]
+        # The town is the cell under the street, however far it runs past the street's end
+        # (a speck may open it left of the street: the longest town-shaped end is taken).
         locality = [
-            w for w in below.words if x0 - _COLUMN_REACH / 4 <= w.bbox[0] < street[-1].bbox[2]
+            word
+            for cell in row_cells(page, below.words)
+            if cell[0].bbox[0] < street[-1].bbox[2] and cell[-1].bbox[2] > x0 - _COLUMN_REACH / 4
+            for word in cell
         ]
         if len(street) < 2:
             continue

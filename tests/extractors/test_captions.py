@@ -459,6 +459,23 @@ def test_a_speck_before_the_town_and_a_units_dot_read_as_a_colon() -> None:
     )
 
 
+def test_a_town_wider_than_its_street_in_a_side_column() -> None:
+    # The town runs past the short street above it, and the other column's words share
+    # its row.
+    page = laid_out_page(
+        [
+            [(0.04, "Daptomycin J0878 42"), (0.62, "LAKESIDE CARE FACILITY - GOING HOME")],
+            [(0.04, "Start on: 11/12/2025"), (0.62, "Name"), (0.70, "Marshall, Robert K.")],
+            [(0.04, "Follow up with PCP"), (0.62, "Going home to 12 Elm Rd")],
+            [(0.04, "Home infusion per diem 28"), (0.72, "Springfield Heights, OH 45011")],
+        ],
+        line_height=0.012,
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 11, 10)).items()}
+    assert values["member.address"]["line1"] == "12 Elm Rd"
+    assert values["member.address"]["city"] == "Springfield Heights"
+
+
 def test_captions_inside_an_address_part_its_values() -> None:
     # Lower-case captions between capitalised values, and the ADDRESS caption misread.
     page = laid_out_page(
