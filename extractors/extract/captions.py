@@ -802,6 +802,10 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
         member_seen = False
         for index, row in enumerate(rows):
             signed, signer = _signer(bands.get(index, []))
+            if len(bands.get(index, [])) == 1 and _is_heading(row):
+                # A heading across the page ("6 ORDERING / CERTIFYING PHYSICIAN") opens a
+                # part of its own: the columns of the parts above it are not its columns.
+                section, columns = caption_party(row.text), []
             if index in bands:
                 pairs: Iterator[tuple[str, list[Word], float]] = iter(())
                 if index - 1 not in bands:

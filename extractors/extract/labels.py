@@ -553,10 +553,23 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             # Only an empty label looks below: a filled one's next line is another field.
             # Words read with next to no confidence may be dirt (".PtDOB") or a faint answer
             # ("F"): the value below is offered after them, for the field's reader to judge.
-            faint = all(w.conf < _SPECK_CONFIDENCE for w in words)
+            faint = all(w.conf < _SPECK_CONFIDENCE for w in words) or _next_box_number(words, vocab)
             below = _column(page, lines, hits, number, (x0, x0, edge)) if faint else []
             if below:
                 yield Candidate(path, page, hit.text, "below", below, hit_party, near)
+
+
+#: A sub-box's number opening the next box's caption ("17a.", "'17a,"), maybe with the
+#: caption glued on ("17a..FAX").
+_SUB_BOX = re.compile(r"\W*\d{1,2}[a-z][.,:;]+(?P<caption>[A-Za-z]*)\W*")
+
+
+def _next_box_number(words: list[Word], vocab: Vocabulary) -> bool:
+    """Whether the words right of a label are only the next box's number: "17. PHONE
+    17a. FAX" has the phone's box empty on its row, its value printed below."""
+    match = _SUB_BOX.fullmatch(words[0].text) if len(words) == 1 else None
+    caption = match["caption"].lower() if match else ""
+    return match is not None and (not caption or caption in vocab.specs)
 
 
 def all_candidates(pages: Sequence[Page]) -> list[Candidate]:

@@ -30,9 +30,11 @@ from extractors.extract.captions import (
     row_cells,
 )
 from extractors.extract.confidence import CONTESTED_CONFIDENCE, UNCONTESTED_PATHS
+from extractors.extract.copies import printed_numbers, settle
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.found import Found, found_from_words
+from extractors.extract.header import header_numbers, stamped_numbers
 from extractors.extract.labels import (
     LABELS_FILE,
     OTHER_PARTY,
@@ -224,8 +226,23 @@ def _date_reader(role: DateRole) -> Read:
 
 def _phone(text: str, _reference: date) -> str | None:
     # OCR reads a phone's dots as commas: "915,497,2430".
-    spans = find_phones(re.sub(r"(?<=\d),(?=\d)", ".", text))
+    text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+    spans = find_phones(text) or _leading_phone(text)
     return parse_phone(spans[0][2]) if spans else None
+
+
+def _leading_phone(text: str) -> list[tuple[int, int, str]]:
+    """The number at the head of a run of two printed with only spaces between ("916
+    280-5723 773 372-3311", a row of boxes' values), which is read as neither whole."""
+    words = text.split()
+    for size in range(1, min(len(words), _MAX_PHONE_WORDS) + 1):
+        if spans := find_phones(" ".join(words[:size])):
+            return spans
+    return []
+
+
+#: The most words a printed phone number takes: "+1 (817) 708 9602".
+_MAX_PHONE_WORDS = 4
 
 
 def _sex(text: str, _reference: date) -> str | None:
@@ -510,6 +527,25 @@ def _label_sources(candidate: Candidate, path: str) -> Iterable[_Source]:
 
 
 _WRAPPING = frozenset({"payer.name", "clinician.organization"})
+
+#: The paths that hold a party's phone or fax number.
+_NUMBERS = frozenset({"member.phone", "clinician.phone", "clinician.fax"})
+
+
+def _readers(received: frozenset[str]) -> dict[str, Read]:
+    """``READERS``, their phone readers refusing the numbers a fax header stamped as the
+    receiving machine's: that is the recipient's fax (a supplier's, an agency's), printed
+    again on the order ("Send to: ... fax", "17a. FAX" of the servicing provider), and
+    never the member's or the clinician's."""
+
+    def refusing(read: Read) -> Read:
+        def read_sender(text: str, reference: date) -> Any:
+            value = read(text, reference)
+            return None if value in received else value
+
+        return read_sender
+
+    return {path: refusing(read) if path in _NUMBERS else read for path, read in READERS.items()}
 
 
 def _is_wrap(first: list[Word], line: list[Word]) -> bool:
@@ -883,12 +919,15 @@ def _named_as_other(pages: Sequence[Page], name: str) -> bool:
     return False
 
 
-def _letterhead(doc: _Document, pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
+def _letterhead(
+    doc: _Document, pages: Sequence[Page], out: dict[str, Found[Any]], received: frozenset[str]
+) -> None:
     """The practice printed atop the order page, when the order comes from a practice.
 
     The letterhead is the lines above the page's first labelled value. Its organization,
     phone and fax are the clinician's unless its name is a supplier's or agency's, or the
-    order names the clinician's practice as another organization.
+    order names the clinician's practice as another organization. The receiving fax
+    machine's number is the recipient's ("Attn: Intake, ... (fax ...)").
     """
     kept = [p for p in pages if not is_cover_sheet(p)]
     if not kept:
@@ -920,7 +959,7 @@ def _letterhead(doc: _Document, pages: Sequence[Page], out: dict[str, Found[Any]
             before = text[:start].rstrip(" :#.").lower()
             path = "clinician.fax" if before.endswith("fax") else "clinician.phone"
             phone = parse_phone(printed)
-            if phone is None or path in out:
+            if phone is None or phone in received or path in out:
                 continue
             words = [w for w in line if w.text in printed] or line
             out[path] = found_from_words(phone, page, words)
@@ -928,7 +967,8 @@ def _letterhead(doc: _Document, pages: Sequence[Page], out: dict[str, Found[Any]
 
 def _header_fax(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
     """The sending machine's number, stamped in the fax header: the ordering practice's fax,
-    unless the header names a supplier or agency as the sender."""
+    unless the header names a supplier or agency as the sender. The receiving machine's
+    number beside it ("TO: 412/813-5647") is the recipient's."""
     if "clinician.fax" in out:
         return
     suppliers, _ = _letterhead_words()
@@ -936,14 +976,16 @@ def _header_fax(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
         for line in page.lines[:3]:
             if not is_fax_header_line(page, line) or _has_phrase(line.text, suppliers):
                 continue
-            phones = {parse_phone(printed) for _, _, printed in find_phones(line.text)} - {None}
+            phones = set(stamped_numbers(line.text).sending)
             words = [w for w in page.words if w.line == page.lines.index(line)]
             if len(phones) == 1 and words:
                 out["clinician.fax"] = found_from_words(phones.pop(), page, words)
             return
 
 
-def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+def _from_captions(
+    doc: _Document, out: dict[str, Found[Any]], reference: date, readers: Mapping[str, Read]
+) -> None:
     """Paths no listed label filled, from captions whose cue words name them."""
     for party in ("member", "clinician"):
         if f"{party}.last_name" in out and f"{party}.first_name" in out:
@@ -959,7 +1001,7 @@ def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) 
         part_box = value.path in ("member.first_name", "member.last_name")
         if part_box and value.path not in out and (part := _name_part(value.text, reference)):
             out[value.path] = found_from_words(part, value.page, value.words)
-    for path, read in READERS.items():
+    for path, read in readers.items():
         if path in out:
             continue
         indices = [i for i, c in enumerate(doc.captioned) if c.path == path]
@@ -972,6 +1014,26 @@ def _from_captions(doc: _Document, out: dict[str, Found[Any]], reference: date) 
         sources = (s for i in indices for s in _with_locality(doc.captioned, i))
         if (hit := _first(sources, read, reference)) is not None:
             out[path] = _found(path, *hit)
+
+
+#: The digits of a phone number without its country code.
+_DIGITS = 10
+
+
+def _doubt_stand_ins(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    """Lower the confidence of a clinician's number taken while the order prints the
+    clinician's own caption for it, placed by its section or column, with no number read
+    (a misread "Fax: 964-962-2104" in the physician's box): the number taken stands in for
+    it and may be another party's (the hospital's department line at the head of the page).
+    """
+    for path in ("clinician.phone", "clinician.fax"):
+        found = out.get(path)
+        placed = [value for value in doc.captioned if value.path == path and value.placed]
+        # Only a caption over a number's worth of digits: an empty box reads none either.
+        printed = [value for value in placed if sum(map(str.isdigit, value.text)) >= _DIGITS]
+        readings = {_phone(value.text, reference) for value in printed}
+        if found is not None and None in readings and found.value not in readings:
+            out[path] = replace(found, confidence=min(found.confidence, CONTESTED_CONFIDENCE))
 
 
 def _cover_sender(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
@@ -1042,9 +1104,15 @@ _LOCALITY_CELLS = 3
 
 def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
     """A captioned value, then, for a street, the street joined with the city, state and
-    ZIP cells printed after it ("Address line 1 ..." / "City / State / Zip ...")."""
+    ZIP cells printed after it ("Address line 1 ..." / "City / State / Zip ..."), and for
+    a number, the number run on to the end of its row."""
     value = values[index]
     yield _Source(value.text, value.words, value.page)
+    if value.path in _NUMBERS:
+        # "| 702/966 - 1203": a number a column gap cut, read on to the row's next caption.
+        row = _rest_of_row(value)
+        if len(row) > len(value.words):
+            yield _Source(_text(row), row, value.page)
     if value.path != "member.address":
         return
     parts = []
@@ -1118,13 +1186,15 @@ def _line_words(page: Page, number: int) -> list[Word]:
     return sorted((w for w in page.words if w.line == number), key=lambda w: w.bbox[0])
 
 
-def _doubt_contested(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+def _doubt_contested(
+    doc: _Document, out: dict[str, Found[Any]], reference: date, readers: Mapping[str, Read]
+) -> None:
     """Lower the confidence of a value another caption on the order gives differently.
 
     Two readable phones captioned as the patient's, or two birth dates, mean the role of at
     least one is wrong; the first in reading order is kept, but the clerk is asked to look.
     """
-    for path, read in READERS.items():
+    for path, read in readers.items():
         chosen = out.get(path)
         if chosen is None or path in UNCONTESTED_PATHS:
             continue
@@ -1268,6 +1338,94 @@ _TIME_REACH = 16
 _CLINICIAN_CONTACT = frozenset({"clinician.phone", "clinician.fax", "clinician.npi"})
 
 
+def _placed_elsewhere(doc: _Document, candidate: Candidate) -> bool:
+    """Whether the caption reading, which follows the page's headings and columns, places a
+    labelled number as the other party's: a bare "Phone" under an "ORDERING / CERTIFYING
+    PHYSICIAN" heading the label list does not hold is not the patient's."""
+    party = candidate.path.partition(".")[0]
+    if candidate.path not in _NUMBERS or not candidate.lines:
+        return False
+    boxes = {w.bbox for w in candidate.lines[0]}
+    return any(
+        value.placed
+        and value.page is candidate.page
+        and value.path in _NUMBERS
+        and not value.path.startswith(party)
+        and any(w.bbox in boxes for w in value.words)
+        for value in doc.captioned
+    )
+
+
+def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: frozenset[str]) -> None:
+    """The numbers printed in the lines under the clinician's name, as a letter's signature
+    block prints them ("Direct line (916) 489-3461 / fax (201) 592-5203"): the clinician's
+    own, whatever words caption them, before a letterhead's, which may be the hospital's.
+
+    A number is taken only after words no caption of another value holds (no "NPI", no
+    patient's caption, no digits), and the block ends at a line naming another party.
+    """
+    name = out.get("clinician.last_name")
+    page = next((p for p in doc.pages if name is not None and p.number == name.page), None)
+    if name is None or page is None:
+        return
+    lines = [_line_words(page, n) for n in range(len(page.lines))]
+    below = [ln for ln in lines if ln and ln[0].bbox[1] > name.bbox[1]]
+    below = [ln for ln in below if ln[0].bbox[0] >= name.bbox[0] - _BLOCK_SLACK]
+    for line in below[:_BLOCK_LINES]:
+        text = _text(line)
+        if caption_party(text) == "other" or _has_phrase(text, _letterhead_words()[0]):
+            return
+        start = 0
+        for at, end, printed in find_phones(text):
+            caption, start = text[start:at], end
+            path = _block_path(caption)
+            number = parse_phone(printed)
+            if path is None or number is None or number in received or path in out:
+                continue
+            words = [w for w in line if w.text in printed] or line
+            out[path] = found_from_words(number, page, words)
+
+
+#: How many lines under the clinician's name its signature block runs, and how far left of
+#: the name a line of it may start.
+_BLOCK_LINES = 3
+_BLOCK_SLACK = 0.02
+
+
+def _block_path(caption: str) -> str | None:
+    """Which of the clinician's numbers the words before it in a signature block name."""
+    words = re.findall(r"[A-Za-z]+", caption)
+    if any(c.isdigit() for c in caption) or len(words) > _MAX_BLOCK_CAPTION:
+        return None
+    path = caption_path(caption, "clinician")
+    if path in ("clinician.phone", "clinician.fax"):
+        return path
+    return "clinician.phone" if path is None and caption_party(caption) is None else None
+
+
+#: The most words a signature block's caption of a number takes: "Direct line".
+_MAX_BLOCK_CAPTION = 3
+
+
+def _settle_numbers(
+    pages: Sequence[Page], out: dict[str, Found[Any]], received: frozenset[str]
+) -> None:
+    """Each chosen phone or fax number as the copies the document prints of it read it
+    (``copies.settle``): a digit the fax misread in one copy is read from the others, and a
+    number its copies disagree on is marked contested. Another field's number, or the
+    receiving fax machine's, is no copy."""
+    printed = printed_numbers(pages)
+    for path in sorted(_NUMBERS):
+        found = out.get(path)
+        if found is None:
+            continue
+        others = {out[other].value for other in _NUMBERS - {path} if other in out} | received
+        settled = settle(found.value, printed, others)
+        if settled.contested:
+            confidence = min(found.confidence, CONTESTED_CONFIDENCE)
+            out[path] = replace(found, value=settled.value, confidence=confidence)
+
+
 def _nearest_first(candidates: Iterable[Candidate], name: Found[Any] | None) -> list[Candidate]:
     """A party's candidates nearest its name first: the prescriber's "Fax:" under the
     prescriber's name before the letterhead's or the facility's at the head of the page."""
@@ -1276,10 +1434,13 @@ def _nearest_first(candidates: Iterable[Candidate], name: Found[Any] | None) -> 
     return sorted(candidates, key=lambda c: _away(c.words, c.page, name))
 
 
-def _away(words: list[Word], page: Page, name: Found[Any]) -> tuple[bool, float]:
-    """How far words lie from a found name: another page first, then the distance."""
+def _away(words: list[Word], page: Page, name: Found[Any]) -> tuple[bool, bool, float]:
+    """How far words lie from a found name: another page first, then words ending left of
+    the name (another column of a form: a party's box holds its values under and right of
+    its name), then the distance."""
     box = union([w.bbox for w in words])
-    return page.number != name.page, math.dist(box[:2], name.bbox[:2])
+    left = box[2] < name.bbox[0]
+    return page.number != name.page, left, math.dist(box[:2], name.bbox[:2])
 
 
 def _member_rows(pages: Sequence[Page], out: Mapping[str, Found[Any]]) -> Iterator[_Row]:
@@ -1512,22 +1673,26 @@ def extract_parties(
     office's clinician. A path the document does not give is absent from the result.
     """
     doc = _Document(pages)
+    received = header_numbers([*pages, *covers]).receiving
+    readers = _readers(received)
     out: dict[str, Found[Any]] = {}
     _names(doc, out)
-    for path, read in READERS.items():
+    for path, read in readers.items():
         if path in out:
             continue
         near = out.get("clinician.last_name") if path in _CLINICIAN_CONTACT else None
-        ordered = _nearest_first(doc.labelled(path), near)
+        labelled = (c for c in doc.labelled(path) if not _placed_elsewhere(doc, c))
+        ordered = _nearest_first(labelled, near)
         sources = [s for c in ordered for s in _label_sources(c, path)]
         hit = _first(sources, read, reference)
         if hit is not None:
             out[path] = _found(path, *hit)
     _from_name_blocks(doc, out, reference)
-    for path, read in READERS.items():
+    for path, read in readers.items():
         if path not in out and (hit := _first(doc.mentioned(path), read, reference)):
             out[path] = _found(path, *hit)
-    _from_captions(doc, out, reference)
+    _signature_block(doc, out, received)
+    _from_captions(doc, out, reference, readers)
     _beside_group_number(doc, out, reference)
     _cover_sender([*pages, *covers], out)
     _from_address_blocks(doc, out, reference)
@@ -1539,7 +1704,9 @@ def extract_parties(
         npi := npi_by_shape(doc.pages, out.get("clinician.last_name"))
     ):
         out["clinician.npi"] = npi
-    _letterhead(doc, pages, out)
+    _letterhead(doc, pages, out, received)
     _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
-    _doubt_contested(doc, out, reference)
+    _settle_numbers([*pages, *covers], out, received)
+    _doubt_stand_ins(doc, out, reference)
+    _doubt_contested(doc, out, reference, readers)
     return out

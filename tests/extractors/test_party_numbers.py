@@ -1,0 +1,151 @@
+"""Whose phone or fax number a printed number is: the fax header's machines, a form's
+headings and columns, a box's number, and the copies an order prints of one number."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extractors.extract.captions import captioned_values
+from extractors.extract.confidence import CONTESTED_CONFIDENCE
+from extractors.extract.copies import settle
+from extractors.extract.header import stamped_numbers
+from extractors.extract.parties import READERS, extract_parties
+from tests.extractors.laid_out import laid_out_page
+
+_REFERENCE = date(2025, 12, 1)
+
+
+def _numbers(rows: list[list[tuple[float, str]]]) -> dict[str, str]:
+    out = extract_parties([laid_out_page(rows)], _REFERENCE)
+    paths = ("member.phone", "clinician.phone", "clinician.fax")
+    return {path: out[path].value for path in paths if path in out}
+
+
+def test_header_tells_the_sending_machine_from_the_receiving_one() -> None:
+    stamp = stamped_numbers("07/07/2025 12:09 FROM: 773-372-3311 TO: 412/813-5647 P. 1/2")
+    assert stamp.sending == ("7733723311",)
+    assert stamp.receiving == {"4128135647"}
+    arrow = stamped_numbers("2025-10-07 16:02:15 6144468640 -> 5122619166 Pg 1/1")
+    assert arrow.sending == ("6144468640",) and arrow.receiving == {"5122619166"}
+
+
+def test_the_receiving_fax_is_not_the_clinicians() -> None:
+    # The recipient's fax, printed again as "Send to: ... fax", is the fax machine's
+    # receiving number: the clinician's is the sending one.
+    numbers = _numbers(
+        [
+            [(0.02, "10/07/2025 16:02 FROM: 614-446-8640 TO: 512-261-9166 P. 1/1")],
+            [(0.06, "Patient: Zoe Hart")],
+            [(0.06, "Send to: Acme Home Infusion fax 512-261-9166")],
+            [(0.06, "Ordering physician: John Pope, MD")],
+        ]
+    )
+    assert numbers.get("clinician.fax") == "6144468640"
+
+
+def test_a_heading_opens_the_clinicians_part_of_the_form() -> None:
+    # "HOME HEALTH ORDERS" read as the patient's part; the physician's heading opens the
+    # physician's, so the "Fax:" beyond the reach of its row's first column is the
+    # physician's too.
+    page = laid_out_page(
+        [
+            [(0.04, "Person served: Zoe Hart"), (0.25, "DoB: 01/02/1950")],
+            [(0.06, "5 HOME HEALTH ORDERS")],
+            [(0.06, "Skilled nursing visits 4")],
+            [(0.06, "6 ORDERING / CERTIFYING PHYSICIAN")],
+            [(0.06, "Name: Jared Tyler MD"), (0.54, "NPI# 1116047881")],
+            [(0.06, "Phone; 412.496.4552"), (0.54, "Fax: 214.479.2707")],
+        ]
+    )
+    faxes = [value.text for value in captioned_values([page]) if value.path == "clinician.fax"]
+    assert faxes == ["214.479.2707"]
+
+
+def test_a_number_cut_by_a_column_gap_is_read_on() -> None:
+    numbers = _numbers(
+        [
+            [(0.06, "Name"), (0.3, "HART, Zoe")],
+            [(0.06, "Primary #"), (0.3, "©."), (0.45, "1-720-643-3577")],
+            [(0.06, "Responsible party"), (0.3, "Dan Hart (spouse)")],
+            [(0.06, "phone"), (0.3, "1-817-242-1844")],
+        ]
+    )
+    assert numbers.get("member.phone") == "7206433577"
+
+
+def test_two_numbers_in_one_run_read_the_first() -> None:
+    read = READERS["clinician.phone"]
+    assert read("916 280-5723 773 372-3311", _REFERENCE) == "9162805723"
+
+
+def test_a_form_box_takes_the_number_under_its_caption() -> None:
+    # "17. PHONE 17a. FAX": the phone's value is under its caption, not the sub-box number;
+    # the requesting provider's values are those in its own column.
+    numbers = _numbers(
+        [
+            [(0.06, "1. ENROLLEE NAME"), (0.5, "2. DATE OF BIRTH")],
+            [(0.06, "HART, ZOE"), (0.5, "01/02/1950")],
+            [(0.06, "13. PROVIDER / FACILITY NAME"), (0.5, "18. PROVIDER / FACILITY NAME")],
+            [(0.06, "Acme Medical Supply"), (0.5, "Mitchell, Juan M.D.")],
+            [
+                (0.06, "17. PHONE"),
+                (0.28, "17a. FAX"),
+                (0.5, "22. PHONE"),
+                (0.73, "22a. FAX"),
+            ],
+            [
+                (0.06, "916-892-5823"),
+                (0.28, "617-661-4467"),
+                (0.5, "415-212-9550"),
+                (0.73, "904-598-5131"),
+            ],
+        ]
+    )
+    assert numbers.get("clinician.fax") == "9045985131"
+
+
+def test_copies_of_a_number_settle_a_misread_digit() -> None:
+    printed = [("8138090303", 1.0), ("6138090303", 1.0), ("8138090303", 0.5)]
+    settled = settle("6138090303", printed, set())
+    assert settled.value == "8138090303" and settled.contested
+
+
+def test_a_neighbouring_number_is_no_copy() -> None:
+    # An office's phone and fax often differ in one digit: 0 and 1 are no fax misreading.
+    settled = settle("4125551200", [("4125551201", 1.0), ("4125551201", 1.0)], set())
+    assert settled.value == "4125551200" and not settled.contested
+
+
+def test_a_signature_block_gives_the_clinicians_own_numbers() -> None:
+    # The letterhead's numbers are the hospital's; the block under the signer's name is
+    # the clinician's own, whatever words caption it.
+    numbers = _numbers(
+        [
+            [(0.06, "University Medical Center")],
+            [(0.06, "Voice (412) 916-3497 Secure fax (305) 580-2511")],
+            [(0.06, "Re: Zoe Hart, born 01/02/1950")],
+            [(0.06, "I am writing to refer Zoe Hart for home infusion.")],
+            [(0.06, "Yours sincerely,")],
+            [(0.06, "John Perez, NP")],
+            [(0.06, "Direct line (916) 489-3461 / fax (201) 592-5203")],
+        ]
+    )
+    assert numbers.get("clinician.phone") == "9164893461"
+    assert numbers.get("clinician.fax") == "2015925203"
+
+
+def test_a_number_taken_for_an_unread_one_is_doubted() -> None:
+    # The physician's own "Fax:" reads no number (964 is no area code): the department's
+    # fax at the head of the page may be taken, but not with a clean confidence.
+    page = laid_out_page(
+        [
+            [(0.06, "Mercy General Hospital")],
+            [(0.06, "Department of Care Transitions - Fax 832-962-5947")],
+            [(0.06, "Person served: Zoe Hart"), (0.3, "DoB: 01/02/1950")],
+            [(0.06, "ORDERING PHYSICIAN")],
+            [(0.06, "Name: Julia Johnson, PA-C")],
+            [(0.06, "Phone: 212-328-3846"), (0.54, "Fax: 964-962-2104")],
+        ]
+    )
+    fax = extract_parties([page], _REFERENCE).get("clinician.fax")
+    assert fax is None or fax.confidence <= CONTESTED_CONFIDENCE
