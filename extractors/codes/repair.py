@@ -12,6 +12,7 @@ import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
+from functools import lru_cache
 from itertools import product
 
 from extractors.codes import hcpcs, icd10
@@ -116,6 +117,103 @@ def repair_hcpcs(token: str, table: hcpcs.HcpcsTable | None = None) -> str | Non
         return None
     codes = hcpcs.load_table() if table is None else table
     return _repair(chars, _HCPCS_SLOTS, codes.__contains__)
+
+
+#: What reading a damaged print as a code costs per character: a look-alike glyph (O for 0),
+#: any other character ("@" for 0), a stray character OCR added at an edge (a rule or speck
+#: glued on: "FGe299") and one inside.
+_LOOKALIKE_COST = 0.5
+_OTHER_COST = 1.0
+_EDGE_STRAY_COST = 0.5
+_STRAY_COST = 1.0
+#: Most a print may cost away from the code its row's words choose: one character of any
+#: kind and one look-alike, or three look-alikes. Two other characters let too many codes
+#: fit a print for two shared words to single one out.
+_MAX_DISTANCE = 1.5
+#: Fewest words a row must share with a code's descriptions to vouch for it.
+_VOUCHING_WORDS = 2
+#: Letters of a word compared: "therapy" is "therapist", "nursing" is "nurse".
+_STEM = 5
+#: Words that tell no service or supply from another.
+_FILLER_WORDS = frozenset(
+    {"an", "and", "any", "as", "at", "by", "ea", "each", "for", "in", "of", "on", "or", "per"}
+    | {"than", "the", "to", "with", "other", "not", "only", "use", "includes"}
+)
+#: Quotes OCR reads specks beside a code as.
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d"
+
+
+def described_hcpcs(token: str, words: str, table: hcpcs.HcpcsTable | None = None) -> str | None:
+    """The HCPCS code a print damaged past look-alike repair stands for, chosen by the words
+    printed with it ("Ge299" beside "Skilled nursing (RN) visits" is G0299), or None.
+
+    A damaged print near several codes says nothing alone; the row's words vouch for the
+    code whose descriptions share the most of them (at least two), the nearest print
+    breaking a tie. No winner, no code: a wrong code is worse than a blank.
+    """
+    named = _stems(words)
+    if len(named) < _VOUCHING_WORDS:
+        return None
+    codes = hcpcs.load_table() if table is None else table
+    ranked: list[tuple[int, float, str]] = []
+    for code, distance in _near_prints(_strip_noise(token).strip(_QUOTES)).items():
+        entry = codes.get(code)
+        if entry is None:
+            continue
+        shared = len(named & _stems(f"{entry.short_description} {entry.long_description}"))
+        if shared >= _VOUCHING_WORDS:
+            ranked.append((shared, -distance, code))
+    ranked.sort(reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][:2] == ranked[1][:2]):
+        return None
+    return ranked[0][2]
+
+
+def _near_prints(chars: str) -> dict[str, float]:
+    """Each HCPCS-shaped reading of ``chars`` within the most a print may cost, with its cost;
+    a print one character long reads without one of its characters."""
+    if len(chars) == len(_HCPCS_SLOTS):
+        return _readings_within(chars, 0, "", 0.0)
+    if len(chars) != len(_HCPCS_SLOTS) + 1:
+        return {}
+    near: dict[str, float] = {}
+    for at in range(len(chars)):
+        stray = _EDGE_STRAY_COST if at in (0, len(chars) - 1) else _STRAY_COST
+        for code, cost in _readings_within(chars[:at] + chars[at + 1 :], 0, "", stray).items():
+            near[code] = min(cost, near.get(code, cost))
+    return near
+
+
+def _readings_within(chars: str, at: int, read: str, cost: float) -> dict[str, float]:
+    if at == len(chars):
+        return {read: cost}
+    near: dict[str, float] = {}
+    for char, step in _costed_readings(chars[at], _HCPCS_SLOTS[at]):
+        if cost + step <= _MAX_DISTANCE:
+            for code, total in _readings_within(chars, at + 1, read + char, cost + step).items():
+                near[code] = min(total, near.get(code, total))
+    return near
+
+
+def _costed_readings(char: str, slot: _Slot) -> list[tuple[str, float]]:
+    """Every character ``slot`` takes, with what reading ``char`` as it costs."""
+    choices = string.ascii_uppercase if slot is _Slot.LETTER else string.digits
+    return [(choice, _reading_cost(char, choice)) for choice in choices]
+
+
+def _reading_cost(char: str, want: str) -> float:
+    if char.upper() == want and (want.isdigit() or reads_as_itself(char)):
+        return 0.0
+    if want.isalpha():
+        return _LOOKALIKE_COST if want in as_letters(char) else _OTHER_COST
+    return _LOOKALIKE_COST if as_digit(char, group="code") == want else _OTHER_COST
+
+
+# Cached: code descriptions recur across orders, and a row's words are read twice.
+@lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    words = re.findall(r"[a-z]{2,}", text.lower())
+    return frozenset(word[:_STEM] for word in words if word not in _FILLER_WORDS)
 
 
 def agreeing_code(code: str, printed: Iterable[str]) -> str | None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from extractors.codes import hcpcs
 from extractors.codes.cpt import is_cpt_format
-from extractors.codes.repair import agreeing_code, repair_hcpcs
+from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.phrases import PhraseMatch, Phrases
 from extractors.extract.textlines import (
@@ -478,6 +478,9 @@ _TABLE_OVERHANG = 0.2
 _WRAP_GAP = 1.2
 #: How far left of its head a cell's words may start (OCR boxes), as a fraction of the page.
 _CELL_SLACK = 0.012
+#: Most printed lines under a header before its first row: the header's wrapped end ("Proc."
+#: over "code") and a rule. Further down, a row that opens is no row of this table.
+_HEAD_LINES = 2
 #: Most printed rows an item table runs to.
 _TABLE_ROWS = 30
 #: A row's total of visits printed with its frequency: "SN 2w3, 1w2 (= 8 visits)".
@@ -499,6 +502,7 @@ def _table_heads(page: Page, line: TextLine) -> list[_Column]:
     cells = _cells(band, _head_gap(band))
     if len(cells) > _HEAD_CELLS or any(len(cell) > _HEAD_WORDS for cell in cells):
         return []
+    cells = [part for cell in cells for part in _head_parts(cell)]
     columns = [
         _Column(_head_field(_text(cell)), cell[0].bbox[0], cell[-1].bbox[2]) for cell in cells
     ]
@@ -509,6 +513,32 @@ def _table_heads(page: Page, line: TextLine) -> list[_Column]:
         return []  # no item table, or a diagnosis table: "# | ICD-10-CM | Description"
     named = [field for field in fields if field != "diagnosis"]
     return columns if {"hcpcs", "quantity"} & set(named) and len(named) >= _TABLE_HEADS else []
+
+
+#: A word that is only a table rule as OCR reads it: "|", "§|", "‖".
+_RULE_MARK = re.compile("[|\u00a7\u2016\u00a6!]+")
+#: Fewest words each of two heads OCR ran together prints for the cell to be cut between
+#: them: "Item code" is one head of a code column, "Total visits Billing code" two heads.
+_RUN_TOGETHER_WORDS = 2
+
+
+def _head_parts(cell: list[Word]) -> list[list[Word]]:
+    """The heads a head cell prints: OCR runs two together where their gap is narrow, cut
+    again at a rule between them ("Total visits | Proc. code") or where words naming one
+    field end and words naming another begin ("Total visits Billing code"). A cell of marks
+    only ("=", ".") is a speck or a rule, no head; "#" heads a count."""
+    text = _text(cell)
+    if not any(char.isalnum() for char in text) and _head_field(text) is None:
+        return []
+    rule = next((i for i, word in enumerate(cell) if _RULE_MARK.fullmatch(word.text)), None)
+    if rule is not None:
+        parts = [cell[:rule], *_head_parts(cell[rule + 1 :])]
+        return [part for part in parts if part]
+    for cut in range(_RUN_TOGETHER_WORDS, len(cell) - _RUN_TOGETHER_WORDS + 1):
+        left, right = _head_field(_text(cell[:cut])), _head_field(_text(cell[cut:]))
+        if None not in (left, right) and left != right:
+            return [cell[:cut], *_head_parts(cell[cut:])]
+    return [cell]
 
 
 def _head_field(text: str) -> str | None:
@@ -577,7 +607,7 @@ def _table_rows(page: Page, heads: list[_Column], below: float) -> list[list[Wor
     words = [w for w in page.words if centre_y(w) > below and left <= w.bbox[0] <= right]
     rows: list[list[Word]] = []
     last_bottom = below
-    for printed in visual_rows(words)[:_TABLE_ROWS]:
+    for index, printed in enumerate(visual_rows(words)[:_TABLE_ROWS]):
         if _lexicon().not_item_heads.search(_text(printed)):
             break
         cells = _split(heads, printed)
@@ -585,7 +615,7 @@ def _table_rows(page: Page, heads: list[_Column], below: float) -> list[list[Wor
             rows.append(list(printed))
         elif rows and _wraps(heads, printed, min(w.bbox[1] for w in printed) - last_bottom):
             rows[-1] += printed
-        elif rows:
+        elif rows or index >= _HEAD_LINES:
             break
         last_bottom = max(w.bbox[3] for w in printed)
     return rows
@@ -601,20 +631,25 @@ def _wraps(heads: list[_Column], words: list[Word], gap: float) -> bool:
 
 
 def _unnamed_code(cells: dict[str | None, list[Word]]) -> list[Word]:
-    """A code in a column no head names (its head wrapped: "Proc." over "code")."""
+    """A code in a column no head names (its head wrapped, "Proc." over "code", or OCR
+    damaged it past reading), as printed or as the row's description vouches for it."""
     unnamed = cells.get(None, [])
-    return [word for word in unnamed if _hcpcs_code(word.text) is not None][:1]
+    described_by = _text(cells.get("description", []))
+    return [word for word in unnamed if _table_code(word.text, described_by)[0] is not None][:1]
 
 
 def _opens_row(cells: dict[str | None, list[Word]]) -> bool:
-    code = cells.get("hcpcs") or _unnamed_code(cells)
     description = cells.get("description", [])
-    if code and _table_code(code[0].text) != (None, None):
+    code = cells.get("hcpcs") or _unnamed_code(cells)
+    if code and _cell_code(code, _text(description)) != (None, None):
         return True
     if description and _hcpcs_code(description[0].text) is not None:
         return True
-    described = re.match(r"\W*[A-Za-z]{3}", _text(description))
-    return described is not None and _count(_text(cells.get("quantity", []))) is not None
+    # A word opens the cell, maybe an abbreviation ("PT evaluation and treatment"), and a
+    # word of three letters or more names something.
+    text = _text(description)
+    described = re.match(r"\W*[A-Za-z]{2}", text) is not None and _LETTERS.search(text) is not None
+    return described and _count(_text(cells.get("quantity", []))) is not None
 
 
 def _split(heads: list[_Column], words: Sequence[Word]) -> dict[str | None, list[Word]]:
@@ -644,8 +679,8 @@ def _table_item(page: Page, heads: list[_Column], row: list[Word]) -> Found[Item
     if not code_words and description and _hcpcs_code(description.split()[0]) is not None:
         # No code column, or none filled: a code may lead the description cell.
         code_words, description = cells["description"][:1], description.split(" ", 1)[-1]
-    code, _ = _table_code(code_words[0].text) if code_words else (None, None)
-    quantity = _count(text.get("quantity", "")) or _visit_total(_text(row))
+    code, _ = _cell_code(code_words, description or "")
+    quantity = _count(text.get("quantity", "")) or _visit_total(text.values())
     item = Item(
         description=description,
         hcpcs=code,
@@ -700,8 +735,8 @@ def _rx_item(block: list[TextLine]) -> Found[Item] | None:
     opener = block[0]
     label = _RX.match(opener.text)
     named = opener.text[label.end() if label else 0 :]
-    bracket = re.search(r"\s*[\[(](?P<code>[^\])]{4,7})[\])]\s*$", named)
-    code = _hcpcs_code(bracket.group("code")) if bracket else None
+    bracket = re.search(r"\s*[\[({](?P<code>[^\])}]{4,7})[\])}]\s*$", named)
+    code = _table_code(bracket.group("code"), named[: bracket.start()])[0] if bracket else None
     if bracket and code is not None:
         named = named[: bracket.start()]
     quantity = None
@@ -721,8 +756,10 @@ def _noted_code(text: str) -> str | None:
     return next((code for token in tokens if (code := _hcpcs_code(token))), None)
 
 
-def _visit_total(text: str) -> int | None:
-    match = _VISIT_TOTAL.search(text)
+def _visit_total(cells: Iterable[str]) -> int | None:
+    """The total of visits a cell prints with its frequency, its wrapped end included
+    ("(= 8" over "visits)"): each cell on its own, as a row's cells interleave."""
+    match = next((m for cell in cells if (m := _VISIT_TOTAL.search(cell))), None)
     return int(match.group("n")) or None if match else None
 
 
@@ -730,12 +767,30 @@ def _row_code_in(text: str) -> bool:
     return any(_hcpcs_code(token) is not None for token in text.split())
 
 
-def _table_code(token: str) -> tuple[str | None, str | None]:
-    """(HCPCS, CPT) a code cell prints: a HCPCS code, or else a five-digit CPT code."""
+def _cell_code(words: Sequence[Word], described_by: str) -> tuple[str | None, str | None]:
+    """(HCPCS, CPT) of the first word of a code cell that prints one: a line number or a
+    rule's mark may stand before it ("1 A6248", "= A6222")."""
+    return next(
+        (read for word in words if (read := _table_code(word.text, described_by)) != (None, None)),
+        (None, None),
+    )
+
+
+def _table_code(token: str, described_by: str = "") -> tuple[str | None, str | None]:
+    """(HCPCS, CPT) a code cell prints: a HCPCS code, or else a five-digit CPT code, or else
+    the HCPCS code the row's description vouches for among those near a damaged print."""
     if (code := _hcpcs_code(token)) is not None:
         return code, None
     token = token.strip(_MARKS + "[]()")
-    return (None, token) if token.isdigit() and is_cpt_format(token) else (None, None)
+    if token.isdigit() and is_cpt_format(token):
+        return None, token
+    return (_described_code(token, described_by) if described_by else None), None
+
+
+@lru_cache(maxsize=1024)
+def _described_code(token: str, described_by: str) -> str | None:
+    # Cached: a row is read twice, once to see that it opens and once for its item.
+    return described_hcpcs(token, described_by)
 
 
 def _hcpcs_code(token: str) -> str | None:
@@ -815,9 +870,9 @@ def _prose_items(line: TextLine) -> list[Found[Item]]:
     doses in total", "home infusion nursing visits (99601) for line care, 7 in total"."""
     named: list[tuple[int, str | None, re.Match[str]]] = []
     for bracket in _BRACKETED.finditer(line.text):
-        code, cpt = _table_code(bracket.group("code"))
         after = named[-1][2].end() if named else None
         start = _name_start(line.text, after, bracket.start())
+        code, cpt = _table_code(bracket.group("code"), line.text[start : bracket.start()])
         if (code or cpt) and _LETTERS.search(line.text, start, bracket.start()):
             named.append((start, code, bracket))
     items = []

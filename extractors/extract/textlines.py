@@ -157,14 +157,21 @@ def join_lines(line: TextLine, following: TextLine) -> TextLine:
 
 def visual_rows(words: Iterable[Word]) -> list[list[Word]]:
     """Words grouped into printed rows by their vertical centres, top to bottom, each row left
-    to right. OCR may read one printed row as several lines (a table's columns as blocks)."""
+    to right. OCR may read one printed row as several lines (a table's columns as blocks).
+    A speck OCR boxed flat ("-", ".") is within the row's own height, not only its own."""
     rows: list[list[Word]] = []
     for word in sorted(words, key=centre_y):
-        if rows and abs(centre_y(word) - _mean_centre(rows[-1])) <= height(word) / 2:
+        if rows and abs(centre_y(word) - _mean_centre(rows[-1])) <= _reach(word, rows[-1]):
             rows[-1].append(word)
         else:
             rows.append([word])
     return [sorted(row, key=lambda w: w.bbox[0]) for row in rows]
+
+
+def _reach(word: Word, row: Sequence[Word]) -> float:
+    """How far from a row's centre a word's centre may lie to be in it: half the taller of
+    the word and the row's middle word."""
+    return max(height(word), sorted(map(height, row))[len(row) // 2]) / 2
 
 
 def _mean_centre(words: Sequence[Word]) -> float:

@@ -9,7 +9,7 @@ import pytest
 from extractors.codes import hcpcs, icd10
 from extractors.codes.cpt import is_cpt_format
 from extractors.codes.npi import is_valid_npi
-from extractors.codes.repair import agreeing_code, repair_hcpcs, repair_icd10
+from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs, repair_icd10
 
 
 @pytest.mark.parametrize(
@@ -274,6 +274,7 @@ def test_repair_icd10_uses_the_printed_description_to_choose() -> None:
         ("F1390", "E1390"),
         ("]1335", "J1335"),
         ("GO152", "G0152"),
+        ("G@152", "G0152"),  # a 0 whose loop the fax filled in part
     ],
 )
 def test_repair_hcpcs(token, code):
@@ -293,6 +294,44 @@ def test_repair_hcpcs_uses_the_given_table(tmp_path):
     table = hcpcs.load_table(path)
     assert repair_hcpcs("X99SO", table) == "X9950"
     assert repair_hcpcs("E1390", table) is None
+
+
+@pytest.mark.parametrize(
+    ("token", "words", "code"),
+    [
+        # "q" is no look-alike of any digit: G0152, G2152 and G9152 all fit the print, and
+        # the row's words describe one of them.
+        ("Gq152", "Occupational therapy at home", "G0152"),
+        # A speck glued before the print.
+        ("XGq152", "Occupational therapy at home", "G0152"),
+        ("\u201cGq152", "Occupational therapy at home", "G0152"),
+        # Words that describe none of the codes near the print vouch for none.
+        ("Gq152", "Wheelchair seat cushion", None),
+        ("Gq152", "Occupational", None),
+        # Two characters of another kind: too far from any code to be read as one.
+        ("Gqq52", "Occupational therapy at home", None),
+        # Words every code near the print shares: no winner.
+        ("G015q", "Services in the home health or hospice setting", None),
+    ],
+)
+def test_described_hcpcs(token: str, words: str, code: str | None) -> None:
+    assert described_hcpcs(token, words) == code
+
+
+def test_described_hcpcs_prefers_more_shared_words_then_the_nearer_print(tmp_path) -> None:
+    path = tmp_path / "hcpcs.csv"
+    path.write_text(
+        "code,short_description,long_description\n"
+        "X1230,Pump,Infusion pump rental\n"
+        "X1240,Pump,Infusion pump purchase\n"
+        "X1530,Pump,Infusion pump supplies kit\n"
+    )
+    table = hcpcs.load_table(path)
+    assert described_hcpcs("X12#0", "infusion pump rental", table) == "X1230"
+    # X1230 and X1240 share as many words and are as near: no telling which was printed.
+    assert described_hcpcs("X12#0", "infusion pump", table) is None
+    # S is a look-alike of 5 and no look-alike of 2: X1530 is the nearer print.
+    assert described_hcpcs("X1S30", "infusion pump", table) == "X1530"
 
 
 @pytest.mark.parametrize(

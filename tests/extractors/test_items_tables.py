@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from extractors.extract.items import find_items
+from extractors.extract.textlines import visual_rows
+from extractors.pages import Word
 from extractors.referral import Item
 from tests.extractors.laid_out import laid_out_page
 
@@ -247,3 +249,87 @@ def test_a_title_naming_the_equipment_ordered_below_is_no_second_item() -> None:
         ]
     )
     assert [(item.description, item.quantity) for item in items] == [("wheelchair", 1)]
+
+
+def test_heads_run_together_and_a_damaged_code_its_rows_words_describe() -> None:
+    items = _items(
+        [
+            # OCR ran the last two heads into one cell: a count head, then a code head.
+            [
+                (0.05, "Discipline"),
+                (0.35, "Frequency / duration"),
+                (0.65, "Total visits Billing code"),
+            ],
+            # "q" is no look-alike of a digit: G0152, G2152 and G9152 fit the print alike.
+            [
+                (0.05, "Occupational therapy at home"),
+                (0.35, "OT 2w2 (= 4"),
+                (0.65, "4"),
+                (0.8, "Gq152"),
+            ],
+            [(0.35, "visits)")],
+            # A line number glued before the code in its cell, an abbreviation opening the row.
+            [
+                (0.05, "PT evaluation and treatment"),
+                (0.35, "PT 1w3 (= 3 visits)"),
+                (0.65, "3"),
+                (0.78, "1 Gq151"),
+            ],
+            [(0.05, "Frequency key: 2w2 = 2 visits per week for 2 weeks")],
+        ]
+    )
+    assert _read(items) == [
+        ("Occupational therapy at home", "G0152", 4),
+        # The row's words vouch for no code near the print: no code, the row still an item.
+        ("PT evaluation and treatment", None, 3),
+    ]
+
+
+def test_a_row_far_under_a_header_that_opened_no_row_is_no_item() -> None:
+    items = _items(
+        [
+            [(0.05, "Item"), (0.4, "HCPCS"), (0.6, "Qty"), (0.7, "Notes")],
+            [(0.05, "See attached list")],
+            [(0.05, "Reviewed with the patient")],
+            [(0.05, "Signed and dated below")],
+            [(0.05, "Ordering physician Dr Amy Stone"), (0.6, "4209")],
+        ]
+    )
+    assert _read(items) == []
+
+
+def test_a_speck_in_the_header_is_no_column() -> None:
+    items = _items(
+        [
+            [
+                (0.05, "Discipline"),
+                (0.2, "."),
+                (0.35, "Frequency"),
+                (0.6, "Visits"),
+                (0.75, "Code"),
+            ],
+            [(0.05, "Speech therapy visits"), (0.35, "ST 1w2"), (0.6, "2"), (0.75, "G0153")],
+        ]
+    )
+    assert _read(items) == [("Speech therapy visits", "G0153", 2)]
+
+
+def test_a_speck_ocr_boxed_flat_is_in_the_printed_row_it_lies_in() -> None:
+    def word(text: str, box: tuple[float, float, float, float]) -> Word:
+        return Word(text=text, conf=0.9, bbox=box, line=0)
+
+    count = word("12", (0.65, 0.212, 0.66, 0.224))
+    speck = word("-", (0.05, 0.2185, 0.055, 0.2195))
+    name = word("Occupational", (0.06, 0.214, 0.13, 0.226))
+    assert visual_rows([name, speck, count]) == [[speck, name, count]]
+
+
+def test_an_rx_code_in_braces_damaged_is_the_one_its_words_describe() -> None:
+    items = _items(
+        [
+            # "#" is no look-alike: E0910, E0940 ... fit the print; the words name E0910.
+            [(0.05, "Rx: Trapeze bar attached to bed {E09#0}")],
+            [(0.05, "Disp: 1 (one) each")],
+        ]
+    )
+    assert _read(items) == [("Trapeze bar attached to bed", "E0910", 1)]

@@ -42,6 +42,7 @@ from extractors.normalize.lookalikes import (
         ("s", "slot", None),  # slot text is upper-cased first
         ("$", "code", "5"),
         ("i", "code", "1"),
+        ("@", "code", "0"),
         ("L", "code", None),
         ("A", "code", None),
         ("7", "slot", None),  # a digit is no look-alike of itself
@@ -61,7 +62,7 @@ def test_digit_groups() -> None:
     assert digit_glyphs("same_shape") == "OIl"
     assert digit_glyphs("common") == "OoIl|"
     assert digit_glyphs("slot") == "OQDILZSBGTA"
-    assert digit_glyphs("code") == "OoQDIilSs$BZzG"
+    assert digit_glyphs("code") == "OoQDIilSs$BZzG@"
     # The member-ID set is the narrowest: the readers of mixed-case text trust it too.
     assert set(digit_glyphs("same_shape")) <= set(digit_glyphs("common"))
     assert set(digit_glyphs("same_shape")) <= set(digit_glyphs("code"))
@@ -76,7 +77,7 @@ def test_every_group_is_in_the_data() -> None:
 
 def test_digit_class_escapes_for_a_regex_class() -> None:
     assert digit_class("common") == r"OoIl\|"
-    assert digit_class("code") == r"OoQDIilSs\$BZzG"
+    assert digit_class("code") == r"OoQDIilSs\$BZzG@"
 
 
 def test_digit_translation() -> None:
