@@ -328,6 +328,8 @@ def test_coded_drug_and_visit_lines_order_the_infusion_and_the_services() -> Non
     [
         # Equipment named with no code printed is still a DME order.
         (["High strength lightweight wheelchair"], "DETAILED WRITTEN ORDER", "dme"),
+        # An auto-adjusting PAP device and its heated tubing (E0601, A4604).
+        (["APAP device, auto-titrating", "Heated tubing"], "SLEEP ORDER", "dme"),
         # A pump named beside a parenteral nutrition order runs the infusion.
         (
             ["TPN 2.5 L/day", "Parenteral nutrition infusion pump, portable"],
