@@ -48,6 +48,18 @@ def lookup(code: str) -> IcdCode | None:
     )
 
 
+def exists(code: str) -> bool:
+    """Whether ``code`` (undotted, upper case: "J441") is a code of the set, by a set lookup:
+    cheap enough to try every near reading of a damaged print."""
+    return code in _undotted_codes()
+
+
+@cache
+def _undotted_codes() -> frozenset[str]:
+    # Chapters and blocks ("A00-A09") are listed too; no code-shaped token matches them.
+    return frozenset(_code_set().get_all_codes(False))
+
+
 @cache
 def _code_set() -> ModuleType:
     # Importing parses the whole CMS tabular list (~2 s), so it waits until a code is looked

@@ -75,7 +75,8 @@ def description_share(code: str, text: str) -> tuple[int, float]:
     return carried, carried / len(own) if own else 0.0
 
 
-def near_codes(token: str) -> set[str]:
+@lru_cache(maxsize=4096)  # the same pieces recur on every order ("120", "2.5")
+def near_codes(token: str) -> frozenset[str]:
     """The ICD-10-CM codes (undotted) a damaged piece may have been printed as: itself, its
     look-alike readings, and the codes one character away, where OCR lost the letter
     ("89.153", "44.1"), read it as a mark ("&11.621", "[50.2") or as two characters ("J110"
@@ -85,15 +86,15 @@ def near_codes(token: str) -> set[str]:
     chars = token[:1] + re.sub(r"[\]|}]", "1", token[1:])
     chars = re.sub(r"[^0-9A-Z]", "", chars.upper())
     if not 2 <= len(chars) <= 7 or sum(c.isdigit() for c in chars) < 2:
-        return set()
+        return frozenset()
     shapes = {
         letter + tail for letter in string.ascii_uppercase for tail in (chars, chars[1:], chars[2:])
     }
     for i in range(1, len(chars)):
         shapes.add(chars[:i] + chars[i + 1 :])
         shapes |= {chars[:i] + digit + chars[i + 1 :] for digit in string.digits}
-    found = {code for code in shapes if icd10.lookup(code) is not None}
-    return found | _candidates(chars, _ICD_SLOTS, lambda code: icd10.lookup(code) is not None)
+    found = {code for code in shapes if icd10.exists(code)}
+    return frozenset(found | _candidates(chars, _ICD_SLOTS, icd10.exists))
 
 
 def _words(text: str) -> set[str]:
