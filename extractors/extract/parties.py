@@ -416,10 +416,11 @@ def _captions_as_breaks(line: str) -> str:
     turned into line breaks, so they part the values rather than join the city: "12 Elm Rd
     city Dover st DE zip 19901", "12 Elm Rd City / State / Zip Dover, DE 19901"."""
     tokens = line.replace("/", " / ").split()
+    inline = _has_inline_captions(tokens)
     out: list[str] = []
     at = 0
     while at < len(tokens):
-        size = _caption_span(tokens, at)
+        size = _caption_span(tokens, at) or int(inline and _is_garbled_caption(tokens, at))
         out.append("\n" if size else tokens[at])
         at += size or 1
     return " ".join(out)
@@ -448,6 +449,39 @@ def _caption_span(tokens: list[str], at: int) -> int:
 
 #: The most tokens a caption inside an address takes: "City / State / Zip code".
 _MAX_CAPTION_TOKENS = 7
+
+
+def _has_inline_captions(tokens: list[str]) -> bool:
+    """Whether a one-row address prints its state and ZIP each after a lower-case caption,
+    however OCR spelled them ("Dover sr DE zp 19901"): a short lower-case word just before
+    "DE 19901", or between "DE" and "19901", can be nothing else."""
+    for at in range(len(tokens) - 2):
+        first, second, third = tokens[at : at + 3]
+        before_state = _is_caption_shaped(first) and _STATE.fullmatch(second)
+        before_zip = _STATE.fullmatch(first) and _is_caption_shaped(second)
+        if (before_state or before_zip) and _ZIP.fullmatch(third):
+            return True
+    return False
+
+
+def _is_garbled_caption(tokens: list[str], at: int) -> bool:
+    """Whether the token at ``at`` of a row printed with inline captions is one OCR garbled
+    ("ciry", "gp"): a short lower-case word between capitalised values or numbers, where no
+    town or street word is printed in lower case."""
+    around = [*tokens[at - 1 : at][:1], *tokens[at + 1 : at + 2]]
+    return _is_caption_shaped(tokens[at]) and not any(word.islower() for word in around)
+
+
+def _is_caption_shaped(word: str) -> bool:
+    return word.isalpha() and word.islower() and len(word) <= _MAX_GARBLED_CAPTION
+
+
+#: The longest caption word of an address's inline captions: "city".
+_MAX_GARBLED_CAPTION = 4
+#: A state's code and a ZIP, as printed after an inline caption.
+_STATE = re.compile(r"[A-Z]{2}")
+_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+
 #: The number of a caption's line left before its value: the "1: " of "Address 1: 12 Elm",
 #: the "line 1: " of "Address line 1: 12 Elm".
 _LINE_NUMBER = re.compile(r"^(?:line\s*)?\d:\s*", re.IGNORECASE)
@@ -1156,7 +1190,9 @@ def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: 
         lines = [_line_words(page, n) for n in range(len(page.lines))]
         lines = [ln for ln in lines if ln]
         for at, words in enumerate(lines[:-1]):
-            if words[0].bbox[1] < _LETTERHEAD_BAND:
+            # The letterhead's street starts in its band; a name just above the band's
+            # edge may head a block printed under it (a letter's addressee).
+            if lines[at + 1][0].bbox[1] < _LETTERHEAD_BAND:
                 continue
             text = _text(words)
             name = _name(text)

@@ -78,6 +78,12 @@ _NUMBER_GLUED = re.compile(r"^(\s*\d+)(?=[A-Z][a-z])", re.MULTILINE)
 _NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MULTILINE)
 
 
+#: A town's first letter OCR set apart from the rest of its word ("J ameschester, TX
+#: 76472"): a town's words are capitalised, so a lone capital before a lower-case word on
+#: the line of the state and ZIP is that word's.
+_CAPITAL_APART = re.compile(r"\b([A-Z]) (?=[a-z]{2}[^\n\d]*\b[A-Z]{2}\.? ?\d{5})")
+
+
 def _mended(text: str) -> str:
     """``text`` with the fax's damage to house numbers, units, states and ZIP codes undone."""
     text = _NUMBER_MARK.sub(r"\1 ", text)
@@ -85,6 +91,7 @@ def _mended(text: str) -> str:
     text = _UNIT_COLON.sub(r"\1.", text)
     text = _UNIT_WORD_DOT.sub(r"\1 ", text)
     text = _UNIT_ABBREVIATION_DOT.sub(r"\1. ", text)
+    text = _CAPITAL_APART.sub(r"\1", text)
 
     def state_zip(match: re.Match[str]) -> str:
         plus4 = f"-{match['plus4']}" if match["plus4"] else ""
@@ -130,6 +137,10 @@ def _state(printed: str, postal_code: str) -> str | None:
     return state_of_zip(postal_code)
 
 
+#: A hyphen OCR left at a town's end ("Jameston-"): no town's name ends in one.
+_CITY_TAIL_MARKS = re.compile(r"-+$")
+
+
 def parse_address(text: str) -> Address | None:
     """Return the address in ``text``, or None if street, city, state or ZIP is missing.
 
@@ -141,7 +152,7 @@ def parse_address(text: str) -> Address | None:
     if tagged is None:
         return None
     line1 = _join(tagged, LINE1_LABELS)
-    city = tagged.get(CITY_LABEL, "")
+    city = _CITY_TAIL_MARKS.sub("", tagged.get(CITY_LABEL, ""))
     zip_match = _ZIP.fullmatch(tagged.get(ZIP_LABEL, ""))
     if not line1 or not city or zip_match is None:
         return None

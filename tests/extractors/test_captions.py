@@ -519,6 +519,22 @@ def test_a_street_and_town_on_one_row_after_a_caption_no_list_names() -> None:
     assert values["member.address"]["postal_code"] == "55315"
 
 
+def test_inline_captions_ocr_garbled_part_a_one_row_address() -> None:
+    # "city", "st" and "zip" read as "crry", "sr" and "zp": the short lower-case words
+    # before the state and the ZIP say the row prints its captions inline, so "crry"
+    # between the street and the town is one too, not part of either.
+    page = laid_out_page(
+        [
+            [(0.06, "PATIENT Okafor, Grace"), (0.5, "DOB 02/11/1958")],
+            [(0.06, "ADDRESS 4410 Fenwick Port crry Port Carver sr MN zp 55315")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
+    assert values["member.address"]["line1"] == "4410 Fenwick Port"
+    assert values["member.address"]["city"] == "Port Carver"
+    assert values["member.address"]["state"] == "MN"
+
+
 @pytest.mark.parametrize(
     "rows",
     [

@@ -643,3 +643,19 @@ def test_a_board_title_after_a_degree_is_a_credential(
     name = split_person_name(text)
     assert name is not None
     assert (name.first, name.last, name.credentials) == (first, last, credentials)
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        # OCR set the town's capital apart from its word, or left a hyphen at its end.
+        ("6461 W Pine Way\nG reenfield, NY 12226", "Greenfield"),
+        ("6461 W Pine Way\nNorth G reenfield, NY 12226", "North Greenfield"),
+        ("6461 W Pine Way\nGreenfield-, NY 12226", "Greenfield"),
+        # A town's word of one capital stays apart.
+        ("6461 W Pine Way\nPort A, TX 78373", "Port A"),
+    ],
+)
+def test_a_town_ocr_split_or_marked_is_mended(text: str, city: str) -> None:
+    address = parse_address(text)
+    assert address is not None and address.city == city

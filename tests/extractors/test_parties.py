@@ -784,3 +784,23 @@ def test_the_members_sex_by_its_shape_beside_the_name(
     found = extract_parties([page], date(2025, 5, 1))
     answer = sex_beside_member([page], found, date(2025, 5, 1))
     assert (answer.value if answer is not None else None) == sex
+
+
+def test_a_letters_addressee_just_above_the_letterhead_band() -> None:
+    # The addressee's name sits a hair inside the band the letterhead fills, its street and
+    # town under it outside: the block is the letter's subject, not the sending office.
+    rows = [
+        [(0.06, "Rowe Ada")],
+        [(0.06, "144 Baker Track")],
+        [(0.06, "Dover, DE 19901")],
+        [(0.06, "Dear Sir or Madam,")],
+        [(0.06, "I am writing to refer Ada Rowe for home infusion.")],
+    ]
+    page = laid_out_page(rows)
+    shifted = [
+        w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1] - 0.004, *w.bbox[2:])})
+        for w in page.words
+    ]
+    page = page.model_copy(update={"words": shifted})
+    found = extract_parties([page], date(2025, 3, 1))
+    assert found["member.address"].value["line1"] == "144 Baker Track"
