@@ -171,7 +171,7 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
     compete: "Phone" in a prescriber's box is the clinician's phone.
     """
     _, paths = _registry()
-    text = " " + " ".join(_as_cue_word(word) for word in _normal(caption).split()) + " "
+    text = _cue_text(caption)
     best, best_score = None, 0.0
     for path, cues in paths.items():
         if party is not None and cues.party is not None and cues.party != party:
@@ -189,11 +189,43 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
     return best
 
 
+def _cue_text(caption: str) -> str:
+    """The caption's words as the cue words OCR misread them from, padded for ``_holds``."""
+    return " " + " ".join(_as_cue_word(word) for word in _normal(caption).split()) + " "
+
+
+#: The paths of the numbers a plan's name is printed before ("Aetna  Policy/ID no. ...").
+_PLAN_NUMBERS = ("member.member_id", "payer.group_number")
+
+
+def plan_name_end(words: Sequence[str]) -> int | None:
+    """Where a plan's name ran on into the caption of its number, the caption's first word
+    ("Actoa Medicare Advantage Policy/ID no. UZb080745" ends before "Policy/ID"), else None.
+
+    The caption is caption words alone, with a strong cue of the number's path: "Medicare"
+    alone is a weak cue, as often a word of the plan's own name ("Aetna Medicare Advantage").
+    """
+    _, paths = _registry()
+    for at in range(len(words)):
+        for size in range(1, _MAX_CAPTION_WORDS + 1):
+            caption = " ".join(words[at : at + size])
+            path = caption_path(caption)
+            text = _cue_text(caption)
+            if (
+                path in _PLAN_NUMBERS
+                and set(text.split()) <= _caption_words()  # a caption, no word of the name
+                and any(_holds(text, cue) for cue in paths[path].cues)
+            ):
+                return at
+    return None
+
+
 @cache
 def _as_cue_word(word: str) -> str:
     """A caption word as the cue word a fax misread it from ("MCMBER"), or as it stands;
     two caption words a slash joined, read as a letter ("SexiGender"), as the two words."""
     known = _caption_words()
+    word = _unblurred(word)  # "Medicare Beneficiary 1D": the fax's 1 for the I of "ID"
     for at, char in enumerate(word):
         head, tail = word[:at], word[at + 1 :]
         slashed = char in _SLASH_LOOKALIKES and min(len(head), len(tail)) >= _MIN_SLASHED
@@ -365,10 +397,21 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float
 def _is_captioned_pair(cells: list[list[Word]], index: int) -> bool:
     """Whether the cell at ``index`` is a caption alone, followed by a value, not a caption."""
     whole = _whole_caption(cells, index) if index < len(cells) else None
-    if whole is None:
+    if whole is None or _opens_pair(cells, index + 1):
+        # "Health insurance    Medicare    MBI #    3KQ3HK8TJ78": a cell between a caption
+        # and a caption with its value is the first caption's value, cue word or not.
         return False
     after = index + whole[0]
     return after < len(cells) and _whole_caption(cells, after) is None
+
+
+def _opens_pair(cells: list[list[Word]], index: int) -> bool:
+    """Whether the cell at ``index`` is a caption of its own, followed by a value."""
+    return (
+        index + 1 < len(cells)
+        and _caption_cell(cells[index]) is not None
+        and _caption_cell(cells[index + 1]) is None
+    )
 
 
 def _at(
@@ -437,20 +480,35 @@ def _is_listed_label(words: list[str]) -> bool:
 def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | None:
     """(cells taken, caption) when the cell at ``index`` is a caption all by itself, with any
     caption words the next cells carry on with ("Pt." / "name")."""
-    cell = list(dropwhile(lambda w: _LEAD_MARK.fullmatch(w.text), cells[index]))
+    words = _caption_cell(cells[index])
+    if words is None:
+        return None
+    size = 1
+    while index + size + 1 < len(cells) and _carries_on(cells, index + size):
+        words += [w.text for w in cells[index + size]]
+        size += 1
+    return size, " ".join(words)
+
+
+def _caption_cell(cell: list[Word]) -> list[str] | None:
+    """The words of a cell that is a caption all by itself and names a path, else None."""
+    cell = list(dropwhile(lambda w: _LEAD_MARK.fullmatch(w.text), cell))
     words = [w.text for w in cell]  # "[X] 1. Beneficiary name": a tick and a box number lead
     # A letter alone is a value (a sex "F", an initial), a caption only with its colon ("F:").
     lone = len(words) == 1 and len(words[0].rstrip(".")) == 1
     whole = bool(cell) and not lone and _caption_size(cell) == len(words)
-    if not whole or caption_path(" ".join(words)) is None:
-        return None
-    size = 1
-    while index + size + 1 < len(cells) and all(
-        _is_cue_word(w.text) or w.text.islower() for w in cells[index + size]
-    ):
-        words += [w.text for w in cells[index + size]]
-        size += 1
-    return size, " ".join(words)
+    return words if whole and caption_path(" ".join(words)) is not None else None
+
+
+def _carries_on(cells: list[list[Word]], index: int) -> bool:
+    """Whether the cell at ``index`` carries on the caption before it ("Pt."    "name"): cue
+    words or lower-case ones. A capitalised cue word ("Medicare", "Health") may be a plan's
+    name too: before a caption with its value it is the value of the caption before it
+    ("Financial class    Medicare    Medicare Beneficiary ID    3YT2KF9YJ59")."""
+    cell = cells[index]
+    if not all(_is_cue_word(w.text) or w.text.islower() for w in cell):
+        return False
+    return cell[0].text.islower() or not _opens_pair(cells, index + 1)
 
 
 def row_cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
@@ -474,7 +532,7 @@ def _caption_size(cell: list[Word]) -> int:
     """How many of the cell's first words are a caption, by the caption's style: after a
     capitalised first word, lower-case words ("Ins. carrier", "Address line 1"); after an
     all-capitals one, capitals until the caption names a path ("SEX M" is caption "SEX").
-    A cue word ("Member No.", "City / State") continues it either way."""
+    A cue word ("Member No.", "City / State", "1D" a fax blurred) continues it either way."""
     shouting = cell[0].text.isupper() and len(cell[0].text) > 1
     size = 1
     while size < len(cell):
@@ -486,7 +544,9 @@ def _caption_size(cell: list[Word]) -> int:
             else word.islower() or (len(word) == 1 and word.isdigit())
         )
         listed = _is_listed_label([w.text for w in cell[: size + 1]])
-        if not (_is_cue_word(word) or styled or listed or not any(c.isalnum() for c in word)):
+        if not (
+            _is_cue_word(_unblurred(word)) or styled or listed or not any(c.isalnum() for c in word)
+        ):
             break
         size += 1
     return size

@@ -27,6 +27,7 @@ from extractors.extract.captions import (
     is_locality_caption,
     is_member_caption_word,
     names_another_date,
+    plan_name_end,
     row_cells,
 )
 from extractors.extract.confidence import CONTESTED_CONFIDENCE, UNCONTESTED_PATHS
@@ -267,12 +268,28 @@ def _member_id(text: str, reference: date) -> str | None:
     if parts and _is_printed_phone(parts[0]):
         return None  # "817.708.9602": the phone of the column beside, never an ID
     text = " ".join(parts)
-    if len(parts) > 1 and _MBI.fullmatch(joined := _mbi(_EDGE_MARKS.sub("", "".join(parts[:2])))):
-        return joined  # "2R7 1WP8WY68": a space OCR set inside an MBI
+    spaced = _spaced_mbi(parts)
+    if spaced is not None:
+        return spaced
     if len(parts) > 1 and _spaced_prefix(parts[0], tail := _EDGE_MARKS.sub("", parts[1])):
         return parts[0] + tail  # "RNY 546453166": a plan's prefix printed apart
     token = _identifier(text, reference)
     return None if token is None else _prefixed_digits(_mbi(token))
+
+
+def _spaced_mbi(parts: list[str]) -> str | None:
+    """An MBI OCR read as two or three parts: a space it set inside ("2R7 1WP8WY68"), or the
+    card's three groups ("1PH5-UP 1-WF 47" of "1PH5-UP1-WF47"); the fewest parts first."""
+    for count in range(2, _MBI_GROUPS + 1):
+        if len(parts) >= count and _MBI.fullmatch(
+            joined := _mbi(_EDGE_MARKS.sub("", "".join(parts[:count])))
+        ):
+            return joined
+    return None
+
+
+#: An MBI is printed in three groups of characters ("1EG4-TE5-MK73").
+_MBI_GROUPS = 3
 
 
 def _is_printed_phone(token: str) -> bool:
@@ -502,8 +519,10 @@ def _organization(text: str, reference: date) -> str | None:
 
 
 def _payer(text: str, reference: date) -> str | None:
-    # "Anthem Blue Cross, group 744-16552": the plan's name ends at the comma.
-    value = _free_text(text.split(",")[0], reference)
+    # "Anthem Blue Cross, group 744-16552": the plan's name ends at the comma, or at the
+    # caption of its number ("Aetna Medicare Advantage Policy/ID no. U25986745").
+    words = text.split(",")[0].split()
+    value = _free_text(" ".join(words[: plan_name_end(words)]), reference)
     # A name has a word in it; "ke #" is a speck and a mark.
     if value is None or not re.search(r"[A-Za-z]{3}", value) or text.lstrip().startswith("/"):
         return None  # "HEALTH PLAN / PRODUCT": the caption's own second half

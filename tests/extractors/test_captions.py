@@ -945,3 +945,39 @@ def test_a_lone_letter_beside_a_caption_is_its_value_not_a_caption() -> None:
     page = laid_out_page([[(0.06, "ordered"), (0.4, "Legal sex"), (0.6, "F")]])
     sexes = [c.text for c in captioned_values([page]) if c.path == "member.sex"]
     assert sexes == ["F"]
+
+
+def _captioned(rows: list[list[tuple[float, str]]]) -> dict[str, str]:
+    return {c.path: c.text for c in captioned_values([laid_out_page(rows)])}
+
+
+def test_a_plan_named_by_a_cue_word_is_the_value_between_two_captions() -> None:
+    # "Medicaid" is a cue word of the member's number and a plan's name: between a caption
+    # and a caption with its value, it is the first caption's value.
+    cells = [(0.06, "Coverage"), (0.3, "Medicaid"), (0.5, "Medicaid no."), (0.7, "LM4471902")]
+    found = _captioned([[(0.06, "PATIENT Grace Okafor")], cells])
+    assert found["payer.name"] == "Medicaid"
+    assert found["member.member_id"] == "LM4471902"
+
+
+def test_a_caption_word_a_fax_blurred_into_a_digit() -> None:
+    found = _captioned([[(0.06, "PATIENT Grace Okafor")], [(0.06, "Beneficiary 1D 5TK2WA7RY93")]])
+    assert found["member.member_id"] == "5TK2WA7RY93"
+
+
+def test_a_plans_name_ends_at_the_caption_of_its_number() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "PATIENT Grace Okafor")],
+            [(0.06, "Insurance: Humana Gold Plus Contract no. H8812")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert values["payer.name"] == "Humana Gold Plus"
+
+
+def test_a_plans_cue_word_names_its_number_only_alone_or_with_a_number_cue() -> None:
+    assert caption_path("Carrier Medicaid") == "payer.name"
+    assert caption_path("Medicaid") == "member.member_id"
+    assert caption_path("Medicaid #") == "member.member_id"
+    assert caption_path("Medicaid Managed Care") is None

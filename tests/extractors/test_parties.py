@@ -368,6 +368,8 @@ def test_listed_name_word_is_kept_beside_a_near_one() -> None:
         ("W77483539O", "W774835390"),
         ("NWAQ21232012", "NWAQ21232012"),
         ("2R7 1WP8WY68", "2R71WP8WY68"),
+        # The card's three groups, OCR's spaces and dashes out of place.
+        ("3QR7-TE 5-MK 24", "3QR7TE5MK24"),
         ("GU16VU2KF25", "6U16VU2KF25"),
         ("H53636052 Phone", "H53636052"),
     ],
