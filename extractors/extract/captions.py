@@ -231,6 +231,9 @@ def _as_cue_word(word: str) -> str:
         slashed = char in _SLASH_LOOKALIKES and min(len(head), len(tail)) >= _MIN_SLASHED
         if slashed and head in known and tail in known:
             return f"{head} {tail}"
+    # A plural names what its singular does: "Dates of service" is the "date of service" cue.
+    if word not in known and word.endswith("s") and word[:-1] in known:
+        return word[:-1]
     return misread_from(word, known)
 
 

@@ -22,7 +22,7 @@ from spacy.util import filter_spans
 
 from extractors.normalize.dates import find_dates
 from extractors.normalize.names import CREDENTIALS
-from extractors.pages import Page, Word
+from extractors.pages import Page, Word, union
 
 # ---------------------------------------------------------------- patterns (data)
 
@@ -116,6 +116,7 @@ VALUE_CUES: dict[str, list[list[str]]] = {
         # "with the first home dose on 3/15", "the first visit on": when the service begins.
         ["first", "*", "dose|doses|infusion|visit|delivery", "on"],
         ["starting"],
+        ["beginning"],
         ["begin", "services"],
         ["start", "of", "care"],
     ],
@@ -156,6 +157,9 @@ _LABELLED_LINE = re.compile(r"^[\W_]*[A-Z][A-Za-z'/#.\- ]{0,30}?:")
 # A letter's own date stands alone on a line near the top: it is the order's date.
 _DATELINE_BAND = 0.4
 _EDGE_MARKS = re.compile(r"^[\W_]+|[\W_]+$")
+#: A fax's speck read as a dot between two lower-case words ("dose.on"): a space, one
+#: character for one, so the offsets of the words hold.
+_GLUED_SPECK = re.compile(r"(?<=[a-z]{2})\.(?=[a-z]{2})")
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,7 @@ def _page_text(page: Page, skip: set[int]) -> _PageText:
             parts[-1] = parts[-1][:-1] + "\n"
         for word in sorted(words, key=lambda w: w.bbox[0]):
             spans.append((offset, offset + len(word.text), word))
-            parts.append(word.text + " ")
+            parts.append(_GLUED_SPECK.sub(" ", word.text) + " ")
             offset += len(word.text) + 1
         # Lines join with a space: sentences wrap ("her phone number" / "is 555...").
         # A labelled line joins with a line break instead, which the matchers do not cross.
@@ -330,33 +334,57 @@ def dateline(page: Page, skip: set[int]) -> Mention | None:
     for number, line in enumerate(page.lines):
         if number in skip or line.bbox[1] > _DATELINE_BAND:
             continue
-        spans = find_dates(line.text)
-        # Marks around the date are specks or punctuation: "‘September 5, 2024 .".
-        if len(spans) == 1 and _EDGE_MARKS.sub("", spans[0][2]) == _EDGE_MARKS.sub("", line.text):
-            if _continues_cell(page, number):
+        # Marks around the date are specks or punctuation: "‘September 5, 2024 ."; so are the
+        # dots of a rule OCR barely read as a glyph repeated ("eee ee").
+        line_words = sorted(_line_words(page, number), key=lambda w: w.bbox[0])
+        words = [w for w in line_words if not _is_speck(w)]
+        text = " ".join(w.text for w in words)
+        spans = find_dates(text)
+        if len(spans) == 1 and _EDGE_MARKS.sub("", spans[0][2]) == _EDGE_MARKS.sub("", text):
+            if _continues_cell(page, number, words):
                 continue
-            return Mention("dates.order", line.text, _line_words(page, number), page)
+            return Mention("dates.order", text, words, page)
     return None
 
 
-def _continues_cell(page: Page, number: int) -> bool:
-    """A line that wraps the cell above it ("From 11-30-2024 To" / "01-28-2025")."""
-    if number == 0:
-        return False
-    line, above = page.lines[number], page.lines[number - 1]
-    height = line.bbox[3] - line.bbox[1]
-    if line.bbox[1] - above.bbox[3] > height:
-        return False
-    # Only real words count: a form rule or speck OCR read as "CS vO oo" wraps nothing.
+def _is_speck(word: Word) -> bool:
+    """A word OCR barely read made of one or two glyphs repeated: a rule's dots, not print."""
+    return word.conf < _SURE_WORD and len(set(word.text.lower())) <= _SPECK_GLYPHS
+
+
+#: The OCR confidence below which a word may be a speck, not print, and the most distinct
+#: glyphs a speck repeats.
+_SURE_WORD = 0.5
+_SPECK_GLYPHS = 2
+
+
+def _continues_cell(page: Page, number: int, words: list[Word]) -> bool:
+    """A line that wraps the cell above it ("From 11-30-2024 To" / "01-28-2025"), or a cell
+    under its column's heading ("Measured" / "2025-01-28"): real words just above the date's
+    ``words``, over them. OCR may list a table's last column after the page, so every line
+    is looked at, not only the one read before it."""
+    box = union([w.bbox for w in words])
+    reach = _CELL_GAP_HEIGHTS * (box[3] - box[1])
     return any(
-        w.bbox[0] < line.bbox[2] and line.bbox[0] < w.bbox[2] and _is_word(w)
-        for w in _line_words(page, number - 1)
+        above.bbox[1] < box[1]
+        and box[1] - above.bbox[3] <= reach
+        and any(
+            w.bbox[0] < box[2] and box[0] < w.bbox[2] and _is_word(w)
+            for w in _line_words(page, index)
+        )
+        for index, above in enumerate(page.lines)
+        if index != number
     )
+
+
+#: How many of the date's line heights a heading or wrapped cell may stand above it: a table
+#: pads its rows, so a little more than one.
+_CELL_GAP_HEIGHTS = 1.2
 
 
 def _is_word(word: Word) -> bool:
     core = "".join(c for c in word.text if c.isalnum())
-    return word.conf >= 0.5 and (len(core) >= 3 or any(c.isdigit() for c in core))
+    return word.conf >= _SURE_WORD and (len(core) >= 3 or any(c.isdigit() for c in core))
 
 
 def find_mentions(pages: Sequence[Page], skip: dict[int, set[int]]) -> list[Mention]:

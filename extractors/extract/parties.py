@@ -1354,22 +1354,46 @@ def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], referenc
 
 def _names_another_date(candidate: Candidate) -> bool:
     """Whether the word before a "Date" label makes it another date's caption ("STUDY DATE",
-    "Visit date"): the words run on into the label, and the caption they make is no order's."""
+    "SET-UP DATE"): the words run on into the label, and the caption they make is no order's.
+    The label may be glued to its value ("DATE..11/05/25"), so every word starting left of
+    the value counts, the label's own word last."""
     first = candidate.words[0]
-    line = sorted(
-        (w for w in candidate.page.words if w.line == first.line), key=lambda w: w.bbox[0]
+    before = sorted(
+        (
+            w
+            for w in candidate.page.words
+            if w.line == first.line and w.bbox[0] < first.bbox[0] and w.bbox != first.bbox
+        ),
+        key=lambda w: w.bbox[0],
     )
-    before = [w for w in line if w.bbox[2] <= first.bbox[0]]
-    if len(before) < _CAPTION_AND_LABEL or not before[-2].text.isalpha():
+    label = re.match(r"[A-Za-z]+", before[-1].text) if before else None
+    if len(before) < _CAPTION_AND_LABEL or label is None:
         return False
-    caption = f"{before[-2].text} {before[-1].text}"
+    qualifier = before[-2].text
+    if not _CAPTION_WORD.fullmatch(qualifier):
+        return False
+    caption = f"{qualifier} {label.group()}"
     return not is_column_gap(candidate.page, before[-2], before[-1]) and (
         caption_path(caption) != "dates.order"
     )
 
 
+#: A caption's qualifying word: letters, perhaps joined by hyphens ("SET-UP", "Follow-up").
+_CAPTION_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
 #: A qualifying word and the "Date" label itself.
 _CAPTION_AND_LABEL = 2
+
+
+def _drop_birth_dates(out: dict[str, Found[Any]]) -> None:
+    """No date of the order's care is the day the member was born: a "DoB" the
+    fax blurred to "DOS" (date of service) captions the birth date, not the service's."""
+    born = out.get("member.dob")
+    for path in DATE_ROLES:
+        found = out.get(path)
+        if born is not None and path != "member.dob" and found and found.value == born.value:
+            del out[path]
 
 
 def _discharge_time(out: dict[str, Found[Any]]) -> None:
@@ -1753,6 +1777,7 @@ def extract_parties(
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _dob_beside_member(doc, out, reference)
+    _drop_birth_dates(out)
     _discharge_time(out)
     _mend_names(doc.pages, out)
     if "clinician.npi" not in out and (

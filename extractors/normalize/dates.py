@@ -47,7 +47,7 @@ MONTH_NAMES: dict[str, int] = {
 #: What a fax may read a printed 0 as, when part of its loop is lost.
 _ZERO_LOOKALIKES = digit_confusions("0")
 # Longest names first so "March" is not cut short at "Mar".
-_MONTH = "(?P<month_name>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
+_MONTH = "(?P<month_name>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")[.,]?"
 _YEAR = r"(?P<year>\d{4}|\d{2})"
 _SEP = r"[ \t]*(?P<sep>[-/.])[ \t]*"
 # The second separator must repeat the first: "1/23-45" is more likely two numbers.

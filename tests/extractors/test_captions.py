@@ -981,3 +981,31 @@ def test_a_plans_cue_word_names_its_number_only_alone_or_with_a_number_cue() -> 
     assert caption_path("Medicaid") == "member.member_id"
     assert caption_path("Medicaid #") == "member.member_id"
     assert caption_path("Medicaid Managed Care") is None
+
+
+def test_a_plural_caption_reads_as_its_singular_cue_and_the_spans_end_is_no_start() -> None:
+    # "Dates of service" is the "date of service" cue though its "From" is blurred past
+    # reading; the "To" caption beside it ends the span and starts nothing.
+    page = laid_out_page(
+        [
+            [(0.06, "DATES OF SERVICE FRQN"), (0.40, "DATES OF SERVICE TO")],
+            [(0.06, "04 Jun 2025"), (0.40, "03 Sep 2025")],
+        ],
+        line_height=0.014,
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 6, 1)).items()}
+    assert values["dates.service_start"].isoformat() == "2025-06-04"
+
+
+def test_a_letters_start_beginning_a_date_and_a_cue_a_speck_glued() -> None:
+    # "beginning 5/2" starts the service as "starting 5/2" does; "dose.on": a fax's speck
+    # read as a dot between two words splits no cue.
+    begun = laid_out_page(
+        [[(0.06, "Please give meropenem 1 g IV q8h for 10 days beginning 05/02/2025.")]]
+    )
+    dosed = laid_out_page(
+        [[(0.06, "Please give meropenem 1 g IV q8h, with the first dose.on 05/02/2025.")]]
+    )
+    for page in (begun, dosed):
+        found = extract_parties([page], date(2025, 4, 30))
+        assert found["dates.service_start"].value.isoformat() == "2025-05-02"

@@ -84,6 +84,7 @@ def test_repair_digit_runs(text, expected):
         "(01/23/1945)",
         "23-JAN-l945",
         "Jan 23.1945",  # a fax's dot for the comma before the year
+        "Jan, 23, 1945",  # a fax's comma for the abbreviation's dot
     ],
 )
 def test_parse_date_formats(text):

@@ -806,3 +806,72 @@ def test_a_letters_addressee_just_above_the_letterhead_band() -> None:
     page = page.model_copy(update={"words": shifted})
     found = extract_parties([page], date(2025, 3, 1))
     assert found["member.address"].value["line1"] == "144 Baker Track"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "FOLLOW-UP DATE 3/14/2024 ROOM 4",
+        "RECALL DATE..3/14/2024 ROOM 4",
+    ],
+)
+def test_a_date_whose_qualifier_is_hyphenated_or_glued_to_it_is_no_order_date(line: str) -> None:
+    """A hyphenated qualifier ("FOLLOW-UP") or a label glued to its value by OCR specks
+    still makes the "DATE" another date's caption, not a bare order date."""
+    page = _page([[(0.06, line)]])
+    assert "dates.order" not in extract_parties([page], date(2024, 6, 1))
+
+
+def test_a_lone_date_under_its_columns_heading_is_no_letters_date() -> None:
+    """A table's last cell that OCR lists after the page, under its column's heading
+    ("Recorded"), is no letter's date line, however alone on its line it reads."""
+    rows = [
+        [(0.1, "Pinecrest Vein Clinic")],
+        [(0.1, "Site"), (0.3, "Size (cm)"), (0.8, "Recorded")],
+        [(0.1, "Left calf"), (0.3, "2.0 x 1.1")],
+        [(0.1, "Dear Colleague,")],
+        [(0.8, "03/02/2024")],
+    ]
+    page = _page(rows)
+    # The cell sits on the table's row, under its heading, though read last.
+    row_top = page.lines[2].bbox[1]
+    cell = page.lines[4]
+    lift = cell.bbox[1] - row_top
+    words = [
+        w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1] - lift, w.bbox[2], w.bbox[3] - lift)})
+        if w.line == 4
+        else w
+        for w in page.words
+    ]
+    box = (cell.bbox[0], row_top, cell.bbox[2], cell.bbox[3] - lift)
+    lines = [*page.lines[:4], cell.model_copy(update={"bbox": box})]
+    moved = page.model_copy(update={"words": words, "lines": lines})
+    assert "dates.order" not in extract_parties([moved], date(2024, 3, 5))
+
+
+def test_a_birth_date_under_a_blurred_caption_is_no_service_date() -> None:
+    """ "DoB" blurred to "DOS" (date of service) captions the member's birth date: the day
+    the member was born is no date of the order's care."""
+    page = _page([[(0.1, "Pt: Lopez, Carmen DOB 03/09/1950 Encounter: 04/02/2025")]])
+    notes = _page([[(0.1, "Pt: Lopez, Carmen DOS 03/09/1950 Encounter: 04/02/2025")]], number=2)
+    found = extract_parties([page, notes], date(2025, 4, 8))
+    assert found["member.dob"].value == date(1950, 3, 9)
+    assert "dates.service_start" not in found
+
+
+def test_a_letters_date_line_after_words_ocr_barely_read_is_its_order_date() -> None:
+    """Dots of a rule OCR read as barely sure words ("eee ee") stand before the letter's date
+    on its line: specks, not print that makes the line more than a date."""
+    page = _page(
+        [
+            [(0.1, "Lakeview Renal Associates")],
+            [(0.1, "Voice (419) 761-9141")],
+            [(0.1, "eee ee"), (0.6, "12 Oct 2024")],
+            [(0.1, "Dear Colleague,")],
+        ],
+    )
+    specks = [
+        w.model_copy(update={"conf": 0.3}) if w.text in ("eee", "ee") else w for w in page.words
+    ]
+    page = page.model_copy(update={"words": specks})
+    assert extract_parties([page], date(2024, 10, 14))["dates.order"].value == date(2024, 10, 12)
