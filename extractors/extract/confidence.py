@@ -5,20 +5,21 @@ for it, or when it does not look like what the field holds. Each doubt is a rule
 rules know of a value (its evidence: page, box, text, the weakest word's OCR confidence) and
 the order's text, and each gives the clerk a reason:
 
-- a weak read: the weakest word's OCR confidence is under the bar for the field's kind. Kinds
+- a weak read: the weakest word's OCR confidence is under the bar for the field's kind (an
+  address's parts have evidence of their own, so a misread town is doubted as such). Kinds
   that a later check confirms (an NPI's check digit, a date's plausibility) and long evidence
   whose weakest word says little (a whole address) have a lower bar than short free text no
   check can catch (names, phone numbers, member IDs);
-- competing candidates: the evidence holds two phone numbers or both sexes, or the order
-  names another clinician;
+- competing candidates: the evidence holds two phone numbers or both sexes, the order
+  names another clinician, or it is signed on another day than its order date;
 - another party's number: the patient's phone is the one the clinician is given too, a
   number is the one the fax header says the fax was sent to (the receiver's), or the
   clinician's fax is not the one printed under the clinician's own name;
 - a shape the field does not take: a credential, a lone initial, a digit or a caption's word
-  as a name, a patient name printed with a credential, a payer name in lower case, a city
-  holding a caption word or a letter broken off a word, a street line that does not start
-  with its number, a state the page does not print (the fax lost it, and the address parser
-  took the ZIP's).
+  as a name, a patient name printed with a credential, a payer name in lower case or with
+  its words run together ("PartB"), a city holding a caption word or a letter broken off a
+  word, a street line that does not start with its number, a state the page does not print
+  (the fax lost it, and the address parser took the ZIP's).
 
 The bars and rules were set against the devset's "clerk warnings" (how many wrong values carry
 a flag, and how many right ones): a rule stays only where it finds wrong values at a far
@@ -52,34 +53,43 @@ UNCONTESTED_PATHS = frozenset({"payer.name", "clinician.phone"})
 #: The bar for evidence of a kind not named in ``KIND_BARS``, e.g. a diagnosis or an item.
 DEFAULT_BAR = 0.6
 
-Kind = Literal["name", "phone", "member_id", "npi", "sex", "date", "address", "payer", "other"]
+Kind = Literal[
+    "name", "phone", "member_id", "npi", "sex", "date", "address", "place", "zip", "payer", "other"
+]
 
 #: The OCR confidence under which a value of each kind is doubtful; kinds not listed take the
 #: caller's bar (``DEFAULT_BAR``). A name, a phone number or a member ID may be misread into
-#: another valid-looking one, so they need a surer read. A date is checked for plausibility
-#: and a whole address is many words of which the weakest says little: a lower bar. A sex is
-#: one of two letters, and an NPI whose check digit holds was read right: no bar.
+#: another valid-looking one, so they need a surer read; so does a part of an address printed
+#: in words (a street line, a town: "place"), which is a name too. A date is checked for
+#: plausibility, a ZIP against its state, and a whole address is many words of which the
+#: weakest says little: a lower bar. A sex is one of two letters, and an NPI whose check
+#: digit holds was read right: no bar.
 KIND_BARS: Mapping[Kind, float | None] = MappingProxyType(
     {
         "name": 0.9,
         "phone": 0.9,
         "member_id": 0.8,
         "address": 0.4,
+        "place": 0.9,
+        "zip": 0.4,
         "date": 0.3,
         "sex": None,
     }
 )
 
-#: A doctor's name elsewhere on the order: "Dr. Jane Roe", "Jane Q. Roe, MD".
+#: A doctor's name elsewhere on the order: "Dr. Jane Roe", "Jane Q. Roe, MD", "J. Roe, MD",
+#: its credential as a fax prints it too ("D,0," for "D.O.").
 _CLINICIAN_NAME = re.compile(
     r"\bDr\.?\s+(?P<a>[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][A-Za-z'\-]*[a-z])"
-    r"|\b(?P<b>[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][A-Za-z'\-]*[a-z]),?\s+"
-    r"(?:M\.?D|D\.?O|N\.?P|PA-C|FNP|CNP|APRN|DPM)\b\.?"
+    r"|\b(?P<b>(?:[A-Z][a-z]+|[A-Z]\.)(?:\s+[A-Z]\.?)?\s+[A-Z][A-Za-z'\-]*[a-z]),?\s+"
+    r"(?:M[.,]?D|D[.,]?[O0]|N[.,]?P|PA-C|FNP|CNP|APRN|DPM)\b\.?"
 )
 _MALE = re.compile(r"(?<![A-Za-z])(?:M|Male)(?![A-Za-z])", re.IGNORECASE)
 _FEMALE = re.compile(r"(?<![A-Za-z])(?:F|Female)(?![A-Za-z])", re.IGNORECASE)
 #: Lower-case words a proper name (a payer's) may hold.
 _NAME_PARTICLES = frozenset({"of", "and", "the", "de", "del", "la", "for"})
+#: A word that ends in one capital after small letters: two words run together ("PartB").
+_JOINED_WORD = re.compile(r"[a-z][A-Z]\b")
 #: Caption words that end up in a city read off a form's "City / State / Zip" row.
 _ADDRESS_CAPTIONS = frozenset({"city", "state", "zip"})
 _PO_BOX = re.compile(r"p\.?\s*o\.?\s*box|box\b", re.IGNORECASE)
@@ -122,7 +132,11 @@ def kind_of(path: str) -> Kind:
         return "npi"
     if path == "member.sex":
         return "sex"
-    if path.startswith("member.address"):
+    if path == "member.address.postal_code":
+        return "zip"
+    if path.startswith("member.address."):
+        return "place"
+    if path == "member.address":
         return "address"
     if path == "payer.name":
         return "payer"
@@ -231,6 +245,16 @@ def _own_fax_elsewhere(referral: Referral, path: str, evidence: Evidence, text: 
     return None
 
 
+def _unsigned_order_day(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    # An order is dated the day it is signed. An order date other than the one printed
+    # beside the signature is most often another date the order prints (the start of care
+    # on the same row, a visit's day) taken under the order's caption.
+    signed = referral.dates.signature or referral.signature.date
+    if path != "dates.order" or signed is None or referral.dates.order in {None, signed}:
+        return None
+    return "the order is signed on another day; check which date is the order's"
+
+
 def _both_sexes(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
     if _MALE.search(evidence.text) and _FEMALE.search(evidence.text):
         return "both sexes are printed; check which one is marked"
@@ -299,6 +323,14 @@ def _lower_case_payer(referral: Referral, path: str, evidence: Evidence, text: s
     return None
 
 
+def _joined_payer_words(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    # A word ending in one capital after small letters ("PartB") is two words whose space
+    # the fax lost: the plan's name is then not as its payer spells it.
+    if _JOINED_WORD.search(referral.payer.name or ""):
+        return "words of the payer's name run together; check it against the page"
+    return None
+
+
 def _odd_address(
     referral: Referral, path: str, evidence: Evidence, text: str
 ) -> tuple[str, str] | None:
@@ -340,8 +372,9 @@ _SHAPE_CHECKS: Mapping[Kind, tuple[Check, ...]] = MappingProxyType(
     {
         "phone": (_two_phones, _shared_phone, _sent_to_number, _own_fax_elsewhere),
         "sex": (_both_sexes,),
+        "date": (_unsigned_order_day,),
         "name": (_odd_name, _credentialed_member, _rival_clinicians),
-        "payer": (_lower_case_payer,),
+        "payer": (_lower_case_payer, _joined_payer_words),
         "address": (_odd_address, _unprinted_state),
     }
 )

@@ -11,7 +11,7 @@ from extractors.extract import reread
 from extractors.extract.access import find_access_notes
 from extractors.extract.codes import find_diagnoses, find_procedures
 from extractors.extract.cover import order_pages
-from extractors.extract.found import Found
+from extractors.extract.found import Found, found_part
 from extractors.extract.header import transmitted_at
 from extractors.extract.infusion import find_infusion
 from extractors.extract.items import find_items
@@ -55,6 +55,8 @@ def extract(
     for path, found in parties.items():
         _put(values, path, found.value)
         evidence[path] = found
+    if (address := parties.get("member.address")) is not None:
+        evidence.update(_address_parts(address))
     lists: list[tuple[str, Sequence[Found[Any]]]] = [
         ("diagnoses", find_diagnoses(order)),
         ("procedures", find_procedures(order)),
@@ -141,6 +143,23 @@ def _repair_flags(referral: Referral) -> list[Flag]:
 
 def _squeezed(text: str) -> str:
     return "".join(c for c in text.upper() if c.isalnum())
+
+
+#: The parts of an address that are read from the page as printed; the state may be the
+#: ZIP's (see ``confidence``), so it has no words of its own.
+_ADDRESS_PARTS = ("line1", "line2", "city", "postal_code")
+
+
+def _address_parts(address: Found[Any]) -> dict[str, Found[Any]]:
+    """Evidence for each part of the member's address, from its own words: one misread
+    word in a long line (a town's name) is then doubted on its part, with its own box."""
+    out = {}
+    for part in _ADDRESS_PARTS:
+        value = address.value.get(part) if isinstance(address.value, dict) else None
+        found = found_part(address, value) if value else None
+        if found is not None:
+            out[f"member.address.{part}"] = found
+    return out
 
 
 def _put(values: dict[str, Any], path: str, value: Any) -> None:

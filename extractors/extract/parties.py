@@ -641,8 +641,9 @@ def _found(path: str, value: Any, source: _Source) -> Found[Any]:
             base.bbox,
             base.confidence,
             base.text,
-            value.plausible,
-            value.reason,
+            base.words,
+            plausible=value.plausible,
+            reason=value.reason,
         )
     return base
 

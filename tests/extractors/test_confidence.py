@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from extractors.extract.confidence import doubts, kind_of
+from extractors.extract.extractor import extract
 from extractors.extract.rules import apply_rules, flags
+from extractors.pages import ReadPage
 from extractors.referral import (
     Address,
     Clinician,
+    Dates,
     Evidence,
     FlagCode,
     Member,
     Payer,
     Referral,
+    Signature,
 )
+from tests.extractors.laid_out import laid_out_page
 from tests.extractors.referrals import complete
 
 RECEIVED = datetime(2024, 10, 12, 11, 39, tzinfo=UTC)
@@ -111,6 +116,9 @@ def test_another_clinician_on_the_order_puts_the_chosen_one_in_doubt() -> None:
     out = doubted(order(dict(CLEAN)), text)
     assert set(out) == {"clinician.first_name", "clinician.last_name"}
     assert "another clinician" in out["clinician.last_name"]
+    # A rival named by an initial, or with a credential as a fax prints it ("D,0,").
+    for rival in ("V. Castro, MD", "Gabriel A. Anderson, D,0,"):
+        assert "clinician.last_name" in doubted(order(dict(CLEAN)), f"INTERPRETING MD {rival}")
     # The chosen clinician named twice is no rival.
     assert doubted(order(dict(CLEAN)), "Dr. Julia O'Brien\nJulia O'Brien, MD") == {}
 
@@ -134,6 +142,43 @@ def test_a_payer_name_in_lower_case_is_a_caption_or_prose() -> None:
     for name in ("carrier", "Continue current medications"):
         assert "payer.name" in doubted(order(dict(CLEAN), payer=Payer(name=name)))
     assert doubted(order(dict(CLEAN), payer=Payer(name="Blue Cross Blue Shield of Illinois"))) == {}
+
+
+def test_a_payer_name_with_its_words_run_together_is_doubted() -> None:
+    # "Medicare PartB": the fax lost a space; a brand's capital inside a word is no doubt.
+    assert "payer.name" in doubted(order(dict(CLEAN), payer=Payer(name="Medicare PartB")))
+    for name in ("UnitedHealthcare Community Plan", "CareSource", "Medicare Part B"):
+        assert doubted(order(dict(CLEAN), payer=Payer(name=name))) == {}, name
+
+
+def test_a_misread_word_of_an_address_is_doubted_on_its_part() -> None:
+    # The town's word is weak (0.67); the whole line's confidence is above an address's bar,
+    # which a long line's weakest word must be under to say anything of the whole.
+    page = laid_out_page(
+        [
+            [(0.05, "Patient: Joan Washington"), (0.55, "DOB: 06/27/1955")],
+            [(0.05, "Address: 7010 Church Blvd, Williamiand, FL 33601")],
+            [(0.05, "Ordering physician: Julia Brien, MD")],
+        ],
+        conf={"Williamiand,": 0.67, "33601": 0.8},
+    )
+    referral = extract(
+        [ReadPage(page, b"")], filename="fax.tif", sha256="0" * 64, received_at=RECEIVED
+    )
+    assert referral.evidence["member.address.city"].text == "Williamiand,"
+    low = [f.field for f in referral.flags if f.code == FlagCode.LOW_CONFIDENCE]
+    # A ZIP is checked against its state: its 0.8 raises no doubt.
+    assert low == ["member.address.city"]
+
+
+def test_an_order_date_other_than_the_signatures_is_doubted() -> None:
+    # The start of care printed on the order's row, taken for the order's date.
+    signed = Signature(present=True, date=date(2024, 10, 9))
+    evidence = {**CLEAN, "dates.order": seen("10/11/2024")}
+    out = doubted(order(evidence, signature=signed, dates=Dates(order=date(2024, 10, 11))))
+    assert "signed on another day" in out["dates.order"]
+    same = Dates(order=date(2024, 10, 9), signature=date(2024, 10, 9))
+    assert doubted(order(evidence, signature=signed, dates=same)) == {}
 
 
 def test_an_odd_address_part_is_flagged_alone() -> None:
@@ -183,6 +228,8 @@ def test_every_contract_path_has_a_kind() -> None:
     assert kind_of("clinician.fax") == kind_of("member.phone") == "phone"
     assert kind_of("dates.order") == kind_of("member.dob") == "date"
     assert kind_of("member.address") == "address"
+    assert kind_of("member.address.city") == kind_of("member.address.line1") == "place"
+    assert kind_of("member.address.postal_code") == "zip"
     assert kind_of("diagnoses.0") == kind_of("items.2") == "other"
 
 
