@@ -62,6 +62,11 @@ class ReadPage:
         return Image.open(io.BytesIO(self.png)).convert("L")
 
 
+def line_words(page: Page, number: int) -> list[Word]:
+    """The words of the page's line ``number``, left to right."""
+    return sorted((w for w in page.words if w.line == number), key=lambda w: w.bbox[0])
+
+
 def union(boxes: list[BBox]) -> BBox:
     return (
         min(b[0] for b in boxes),

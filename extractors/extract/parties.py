@@ -75,7 +75,7 @@ from extractors.normalize.names import (
 from extractors.normalize.sex import SEX_WORDS, STATED_SEX
 from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
-from extractors.pages import Page, Word, union
+from extractors.pages import Page, Word, line_words, union
 
 
 @dataclass(frozen=True)
@@ -692,7 +692,7 @@ def _named_as_distractor(source: _Source) -> bool:
     if not source.words:
         return False
     first = source.words[0]
-    line = _line_words(source.page, first.line)
+    line = line_words(source.page, first.line)
     before = [w for w in line if w.bbox[2] <= first.bbox[0]]
     # Only the mention's own cell: a caption in the column beside it is another's.
     cell: list[Word] = []
@@ -725,7 +725,7 @@ def _beside_caption(value: Captioned) -> bool:
     if not value.words or not value.caption.split():
         return False
     first = value.words[0]
-    before = [w for w in _line_words(value.page, first.line) if w.bbox[2] <= first.bbox[0]]
+    before = [w for w in line_words(value.page, first.line) if w.bbox[2] <= first.bbox[0]]
     return bool(before) and before[-1].text == value.caption.split()[-1]
 
 
@@ -1103,7 +1103,7 @@ def _cover_sender(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
         if not is_cover_sheet(page):
             continue
         for number in range(len(page.lines)):
-            words = _line_words(page, number)
+            words = line_words(page, number)
             text = _text(words)
             match = _SENDER_OFFICE.search(text)
             if match is None:
@@ -1188,7 +1188,7 @@ def _rest_of_row(value: Captioned) -> list[Word]:
     with a colon ("Cell:"): the city, state and ZIP that OCR's column gaps cut from the
     street's cell ("12 Elm Rd City / State / Zip _ Dover, DE 19901")."""
     first = value.words[0]
-    line = [w for w in _line_words(value.page, first.line) if w.bbox[0] >= first.bbox[0]]
+    line = [w for w in line_words(value.page, first.line) if w.bbox[0] >= first.bbox[0]]
     return list(takewhile(lambda w: not _is_colon_caption(w.text), line))
 
 
@@ -1207,7 +1207,7 @@ def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: 
     if "member.address" in out:
         return
     for page in doc.pages:
-        lines = [_line_words(page, n) for n in range(len(page.lines))]
+        lines = [line_words(page, n) for n in range(len(page.lines))]
         lines = [ln for ln in lines if ln]
         for at, words in enumerate(lines[:-1]):
             # The letterhead's street starts in its band; a name just above the band's
@@ -1236,10 +1236,6 @@ def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: 
 
 #: The letterhead's band at the head of a page, as a share of its height.
 _LETTERHEAD_BAND = 0.1
-
-
-def _line_words(page: Page, number: int) -> list[Word]:
-    return sorted((w for w in page.words if w.line == number), key=lambda w: w.bbox[0])
 
 
 def _doubt_contested(
@@ -1345,7 +1341,7 @@ def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], referenc
         sources = (
             s
             for c in doc.labelled("any.date")
-            if c.near_signature == near and (near or not _names_another_date(c))
+            if c.near_signature == near and (near or not _qualified_date_label(c))
             for s in _label_sources(c, path)
         )
         hit = _first(sources, READERS[path], reference)
@@ -1353,7 +1349,7 @@ def _dates_from_bare_labels(doc: _Document, out: dict[str, Found[Any]], referenc
             out[path] = _found(path, *hit)
 
 
-def _names_another_date(candidate: Candidate) -> bool:
+def _qualified_date_label(candidate: Candidate) -> bool:
     """Whether the word before a "Date" label makes it another date's caption ("STUDY DATE",
     "SET-UP DATE"): the words run on into the label, and the caption they make is no order's.
     The label may be glued to its value ("DATE..11/05/25"), so every word starting left of
@@ -1448,7 +1444,7 @@ def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: froze
     page = next((p for p in doc.pages if name is not None and p.number == name.page), None)
     if name is None or page is None:
         return
-    lines = [_line_words(page, n) for n in range(len(page.lines))]
+    lines = [line_words(page, n) for n in range(len(page.lines))]
     below = [ln for ln in lines if ln and ln[0].bbox[1] > name.bbox[1]]
     below = [ln for ln in below if ln[0].bbox[0] >= name.bbox[0] - _BLOCK_SLACK]
     for line in below[:_BLOCK_LINES]:

@@ -17,7 +17,7 @@ from extractors.codes.npi import is_valid_npi
 from extractors.extract.captions import caption_party, caption_path
 from extractors.extract.cover import is_fax_header_line
 from extractors.extract.found import Found, found_from_words
-from extractors.pages import Page, Word
+from extractors.pages import Page, Word, line_words
 
 #: Ten digits standing alone, or glued to the caption OCR ran into them ("NPI1956061414").
 _TEN_DIGITS = re.compile(r"(?:^|[^0-9])([12][0-9]{9})[^0-9]*$")
@@ -53,7 +53,7 @@ def _candidates(page: Page) -> list[tuple[str, Page, list[Word]]]:
     for number, line in enumerate(page.lines):
         if is_fax_header_line(page, line):
             continue
-        words = sorted((w for w in page.words if w.line == number), key=lambda w: w.bbox[0])
+        words = line_words(page, number)
         for at, word in enumerate(words):
             match = _TEN_DIGITS.search(word.text)
             if match is None or not is_valid_npi(match.group(1)):
