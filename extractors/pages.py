@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from PIL import Image
@@ -57,9 +58,19 @@ class ReadPage:
     png: bytes
 
     def grey(self) -> Image.Image:
-        """The page image decoded to greyscale, for the finders that look at ink. Decoded
-        on each call, so a caller keeps it only while it needs it."""
-        return Image.open(io.BytesIO(self.png)).convert("L")
+        """The page image decoded to greyscale, for the finders that look at ink: a copy
+        of its own for each caller, who keeps it only while it needs it."""
+        return _decoded_grey(self.png).copy()
+
+
+#: Several finders look at the ink of the same few pages in turn (signature, boxes, the
+#: second OCR pass), so the pages of the document being read are kept decoded, not the store.
+_DECODED_PAGES = 8
+
+
+@lru_cache(maxsize=_DECODED_PAGES)
+def _decoded_grey(png: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(png)).convert("L")
 
 
 def line_words(page: Page, number: int) -> list[Word]:

@@ -605,6 +605,7 @@ def _caption_text(cell: list[Word]) -> str:
 _CAPTION_LINE_NUMBER = re.compile(r"(?i)(?<=\bline) \d$|(?<=\baddress) \d$")
 
 
+@cache
 def _unblurred(word: str) -> str:
     """A caption word that mixes letters and digits ("1D card #") as a fax blurred it: its 1
     and 0 are the I and O labels are matched through (a caption's digits end its band)."""

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from extractors.pages import ReadPage, Word
+from extractors.preprocess import paper_shade
 
 #: Darker than this share of the paper's own grey is ink: a scan's paper is grey and its
 #: thin box rules print lighter than text, where a fax is black on white.
@@ -49,8 +50,7 @@ class PageInk:
     @classmethod
     def of(cls, read: ReadPage) -> PageInk:
         grey = np.asarray(read.grey())
-        # Most of a page is paper: its median grey is the paper's.
-        return cls(grey < _INK_SHARE * float(np.median(grey)))
+        return cls(grey < _INK_SHARE * paper_shade(grey))
 
 
 def box_before(page: PageInk, word: Word, legend: str | None = None) -> bool | None:

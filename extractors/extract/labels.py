@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 from pathlib import Path
 from typing import Any, Literal
@@ -264,6 +264,12 @@ def _remainder(word: Word, cut: int) -> Word | None:
     )
 
 
+#: Words recur on every line and page (captions, the same labels on each order), and each
+#: look-up compares the word with every known word of its length.
+_MISREADS_KEPT = 1 << 16
+
+
+@lru_cache(maxsize=_MISREADS_KEPT)
 def misread_from(word: str, known: frozenset[str]) -> str:
     """``word`` as the one known word a fax misread it from, or as it stands.
 

@@ -232,14 +232,14 @@ def _phone(text: str, _reference: date) -> str | None:
     return parse_phone(spans[0][2]) if spans else None
 
 
-def _leading_phone(text: str) -> list[tuple[int, int, str]]:
+def _leading_phone(text: str) -> tuple[tuple[int, int, str], ...]:
     """The number at the head of a run of two printed with only spaces between ("916
     280-5723 773 372-3311", a row of boxes' values), which is read as neither whole."""
     words = text.split()
     for size in range(1, min(len(words), _MAX_PHONE_WORDS) + 1):
         if spans := find_phones(" ".join(words[:size])):
             return spans
-    return []
+    return ()
 
 
 #: The most words a printed phone number takes: "+1 (817) 708 9602".

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from extractors.extract.found import Found, found_from_words
 from extractors.normalize.dates import find_dates, parse_date
 from extractors.pages import BBox, Page, ReadPage, Word
-from extractors.preprocess import long_runs
+from extractors.preprocess import long_runs, paper_shade
 
 Ink = NDArray[np.bool_]
 
@@ -260,9 +260,7 @@ class _PageInk:
     def mask(self) -> Ink:
         if self._mask is None:
             grey = np.asarray(self._read.grey())
-            # Most of a page is paper; every fourth pixel measures it as well as all of them.
-            paper = float(np.median(grey[::4, ::4]))
-            self._mask = grey < _INK_SHARE * paper
+            self._mask = grey < _INK_SHARE * paper_shade(grey)
         return self._mask
 
 

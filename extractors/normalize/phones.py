@@ -6,6 +6,8 @@ code or exchange that cannot exist ("123-456-7890") are refused rather than gues
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 from extractors.normalize.ocr_digits import repair_digit_runs
@@ -14,6 +16,9 @@ REGION = "US"
 # Country code 1 is the whole North American plan: a Canadian number is still ten digits
 # a clerk can dial.
 _NANP_COUNTRY_CODE = 1
+#: The finders of one document look for phones in the same lines, each in turn (about three
+#: times a line on the devset), and the matcher is the costliest thing they do with a line.
+_LINES_KEPT = 4096
 
 
 def _ten_digits(number: phonenumbers.PhoneNumber) -> str | None:
@@ -35,7 +40,8 @@ def parse_phone(text: str) -> str | None:
     return _ten_digits(number)
 
 
-def find_phones(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=_LINES_KEPT)
+def find_phones(text: str) -> tuple[tuple[int, int, str], ...]:
     """Locate valid phone numbers in ``text`` as (start, end, original substring).
 
     Any ten digits that form a valid number are found, including an NPI that happens to
@@ -45,8 +51,8 @@ def find_phones(text: str) -> list[tuple[int, int, str]]:
     matcher = phonenumbers.PhoneNumberMatcher(
         repaired, REGION, leniency=phonenumbers.Leniency.VALID
     )
-    return [
+    return tuple(
         (match.start, match.end, text[match.start : match.end])
         for match in matcher
         if _ten_digits(match.number) is not None
-    ]
+    )
