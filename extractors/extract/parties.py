@@ -99,6 +99,9 @@ class _Source:
     text: str
     words: list[Word]
     page: Page
+    #: The most confidence a value read from it may carry: one read by its shape, past
+    #: captions unread, is for the clerk to check however well its words were read.
+    most: float = 1.0
 
 
 # OCR's stray marks around a name: "EUGENE HARRIS -'", "Schneider ~", "Johnson, |".
@@ -634,6 +637,7 @@ def _first(sources: Iterable[_Source], read: Read, reference: date) -> tuple[Any
 
 def _found(path: str, value: Any, source: _Source) -> Found[Any]:
     base = found_from_words(value, source.page, source.words)
+    base = replace(base, confidence=min(base.confidence, source.most))
     if path in DATE_ROLES:
         return FoundDate(
             value.date,
@@ -845,6 +849,35 @@ def _mended(
         return found
     confidence = min(evidence.confidence, _MENDED_CONFIDENCE) if mended else evidence.confidence
     return replace(evidence, value=" ".join(words), confidence=confidence)
+
+
+#: The parts of an address printed in words, each a name for its street or town.
+_NAMED_PARTS = ("line1", "city")
+
+
+def _mend_address(out: dict[str, Found[Any]]) -> None:
+    """The member's street and town with each word that lost its first capital (a fax's bar
+    read for it, "| ohnston") mended into the one common name it makes, as ``_mended`` mends
+    a person's: a street or town is named after people more often than not, and its words
+    open in capitals. Nothing prints the mended word, so the clerk is asked to check it."""
+    found = out.get("member.address")
+    if found is None or not isinstance(found.value, dict):
+        return
+    address, mended = dict(found.value), False
+    for part in _NAMED_PARTS:
+        words = str(address.get(part) or "").split()
+        for at, word in enumerate(words):
+            if word[:1].islower() and (census := _census_word(word)) is not None:
+                words[at], mended = census, True
+        if words:
+            address[part] = " ".join(words)
+    if mended:
+        confidence = min(found.confidence, _SHAPE_CONFIDENCE)
+        out["member.address"] = replace(found, value=address, confidence=confidence)
+
+
+def _census_word(word: str) -> str | None:
+    return mended_name_word(word, given=False) or mended_name_word(word, given=True)
 
 
 def _printed_again(pages: Sequence[Page], word: str, beside: str) -> tuple[str, Page, Word] | None:
@@ -1179,8 +1212,43 @@ def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
         locality = " ".join(part.text for part in parts)
         yield _Source(f"{value.text}\n{locality}", words, value.page)
     row = _rest_of_row(value)
+    span = _to_zip(row)
+    if span is not None and len(span) > len(value.words):
+        # "497 Elm Rd    Dover    DE    19901    (302) ...": the street's row read on to its
+        # ZIP, whatever the captions of the other boxes were read as. Each column of a
+        # form's row is one part, so a town's first word is not taken for the street's
+        # ("12 Elm Tunnel    Port Dover"). Unless the row prints the town's caption, the
+        # town was read by its shape alone.
+        tokens = _text(span).replace("/", " / ").split()
+        captioned = any(_caption_span(tokens, at) for at in range(len(tokens)))
+        most = 1.0 if captioned else _SHAPE_CONFIDENCE
+        yield _Source(_column_lines(value.page, span), span, value.page, most)
     if len(row) > len(value.words):
         yield _Source(_text(row), row, value.page)
+
+
+#: Marks OCR sets on a state's code or a ZIP printed as words of their own: "DE.", "19901,".
+_WORD_MARKS = ".,;"
+
+
+def _to_zip(words: list[Word]) -> list[Word] | None:
+    """The words up to the first ZIP printed after a state's code, or None when there is
+    none: what follows (a phone, another box) is no part of the address."""
+    for at in range(2, len(words)):
+        state, postal = (w.text.rstrip(_WORD_MARKS) for w in words[at - 1 : at + 1])
+        if _ZIP.fullmatch(postal) and _STATE.fullmatch(state):
+            return words[: at + 1]
+    return None
+
+
+def _column_lines(page: Page, words: list[Word]) -> str:
+    """The words as text, a line for each column a column gap sets apart."""
+    lines = [[words[0]]]
+    for left, right in pairwise(words):
+        if is_column_gap(page, left, right):
+            lines.append([])
+        lines[-1].append(right)
+    return "\n".join(_text(line) for line in lines)
 
 
 def _rest_of_row(value: Captioned) -> list[Word]:
@@ -1430,6 +1498,23 @@ def _placed_elsewhere(doc: _Document, candidate: Candidate) -> bool:
         and any(w.bbox in boxes for w in value.words)
         for value in doc.captioned
     )
+
+
+def _outranked_address(doc: _Document, candidate: Candidate, reference: date) -> bool:
+    """Whether a bare "Address" took the member's party only from the section above it
+    while a caption of the member's own ("Street address") reads an address: a form puts
+    the providers' "Address" boxes under the patient's part with no heading a fax kept."""
+    spec = vocabulary().specs.get(candidate.label.lower().strip(" :;.#"))
+    if candidate.path != "member.address" or spec is None or not spec.generic:
+        return False
+    captioned = doc.captioned
+    sources = (
+        s
+        for i, c in enumerate(captioned)
+        if c.path == "member.address" and c.caption
+        for s in _with_locality(captioned, i)
+    )
+    return _first(sources, _address, reference) is not None
 
 
 def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: frozenset[str]) -> None:
@@ -1757,7 +1842,11 @@ def extract_parties(
         if path in out:
             continue
         near = out.get("clinician.last_name") if path in _CLINICIAN_CONTACT else None
-        labelled = (c for c in doc.labelled(path) if not _placed_elsewhere(doc, c))
+        labelled = (
+            c
+            for c in doc.labelled(path)
+            if not _placed_elsewhere(doc, c) and not _outranked_address(doc, c, reference)
+        )
         ordered = _nearest_first(labelled, near)
         sources = [s for c in ordered for s in _label_sources(c, path)]
         hit = _first(sources, read, reference)
@@ -1777,6 +1866,7 @@ def extract_parties(
     _drop_birth_dates(out)
     _discharge_time(out)
     _mend_names(doc.pages, out)
+    _mend_address(out)
     if "clinician.npi" not in out and (
         npi := npi_by_shape(doc.pages, out.get("clinician.last_name"))
     ):

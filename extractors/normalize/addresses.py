@@ -11,6 +11,7 @@ then does not print the state given, and the confidence rules ask the clerk to c
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import usaddress
 
@@ -81,12 +82,20 @@ _NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MUL
 #: A town's first letter OCR set apart from the rest of its word ("J ameschester, TX
 #: 76472"): a town's words are capitalised, so a lone capital before a lower-case word on
 #: the line of the state and ZIP is that word's.
-_CAPITAL_APART = re.compile(r"\b([A-Z]) (?=[a-z]{2}[^\n\d]*\b[A-Z]{2}\.? ?\d{5})")
+#: A form's row may print the town, the state and the ZIP in columns of their own, read as
+#: lines of their own ("J oséphville" / "FL" / "32655").
+_CAPITAL_APART = re.compile(r"\b([A-Z]) (?=[a-z]{2}[^\n\d]*\n?\s*\b[A-Z]{2}\.?\s?\d{5})")
+
+
+def _unaccented(text: str) -> str:
+    """``text`` without accents: a US postal address prints none (USPS Publication 28), so
+    an accent on a fax's letter ("Joséphville") is a speck OCR read over it."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _mended(text: str) -> str:
     """``text`` with the fax's damage to house numbers, units, states and ZIP codes undone."""
-    text = _NUMBER_MARK.sub(r"\1 ", text)
+    text = _NUMBER_MARK.sub(r"\1 ", _unaccented(text))
     text = _NUMBER_GLUED.sub(r"\1 ", text)
     text = _UNIT_COLON.sub(r"\1.", text)
     text = _UNIT_WORD_DOT.sub(r"\1 ", text)

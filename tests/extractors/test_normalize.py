@@ -342,6 +342,11 @@ def _address(line1: str, line2: str | None, city: str, state: str, postal_code: 
             "100 Main St, Columbus, OH 4321O",
             _address("100 Main St", None, "Columbus", "OH", "43210"),
         ),
+        # a form's columns as lines, the town's first letter set apart, an accent a speck
+        (
+            "318 Harbor Lane\nG réenfield\nMA\n01301",
+            _address("318 Harbor Lane", None, "Greenfield", "MA", "01301"),
+        ),
         # ZIP in another state's range: kept (the rules flag it)
         (
             "100 Main St, Columbus, OH 90210",

@@ -875,3 +875,49 @@ def test_a_letters_date_line_after_words_ocr_barely_read_is_its_order_date() -> 
     ]
     page = page.model_copy(update={"words": specks})
     assert extract_parties([page], date(2024, 10, 14))["dates.order"].value == date(2024, 10, 12)
+
+
+def _boxed_member_rows(captions: str) -> list[list[tuple[float, str]]]:
+    """A form's numbered boxes: the member's name and birth, then the address row under
+    ``captions``, its street a bar before a word that lost its capital, a phone after it."""
+    return [
+        [(0.05, "1. PATIENT NAME"), (0.45, "2. DATE OF BIRTH")],
+        [(0.05, "Okafor, Renata"), (0.45, "02/11/1958")],
+        [(0.05, captions)],
+        [
+            (0.05, "8812 | ilson Bend"),
+            (0.33, "Fairmont"),
+            (0.55, "WV"),
+            (0.62, "26554"),
+            (0.72, "(304) 555-0187"),
+        ],
+    ]
+
+
+def test_an_address_row_under_captions_a_fax_garbled() -> None:
+    # Only the street's caption is readable: the town is its column on the row, up to the
+    # ZIP, and the phone after it is no part of the address. The bar is the lost capital of
+    # a common name; what nothing prints so is left for the clerk to check.
+    page = _page(_boxed_member_rows("5. STREET ADDRESS 6. CJTY 7. SIATE 8. ZJP 9. TELEPHONF"))
+    found = extract_parties([page], date(2025, 3, 1))
+    address = found["member.address"]
+    assert address.value["line1"] == "8812 Wilson Bend"
+    assert (address.value["city"], address.value["state"], address.value["postal_code"]) == (
+        "Fairmont",
+        "WV",
+        "26554",
+    )
+    assert address.confidence < KIND_BARS["address"]
+
+
+def test_a_providers_bare_address_is_not_the_members() -> None:
+    # The provider's "Address" box comes after the member's boxes with no heading to say
+    # whose it is: the member's own street caption reads the member's address.
+    rows = [
+        *_boxed_member_rows("5. STREET ADDRESS 6. CJTY 7. SIATE 8. ZJP 9. TELEPHONF"),
+        [(0.05, "12. ADDRESS")],
+        [(0.05, "4410 Commerce Pkwy, Charleston, WV 25301")],
+    ]
+    found = extract_parties([_page(rows)], date(2025, 3, 1))
+    assert found["member.address"].value["line1"] == "8812 Wilson Bend"
+    assert found["member.address"].value["postal_code"] == "26554"
