@@ -351,7 +351,7 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float
         if numbered and row.words[index - 1].text.isalpha():
             # "Address line 1:", its number however far OCR set it from the words.
             ends.append((index, _caption_start(page, row, index - 1)))
-        elif _CAPTION_END.search(word.text) or alone:
+        elif _CAPTION_END.search(word.text) or _blurred_end(word.text) or alone:
             last = index if word.text != ":" else index - 1
             ends.append((index, _caption_start(page, row, last)))
     for number, (end, start) in enumerate(ends):
@@ -395,6 +395,13 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float
                 continue
         yield from _at(_prefix_captions(cells[index]), cells[index][0])
         index += 1
+
+
+def _blurred_end(text: str) -> bool:
+    """Whether a word is a caption word a fax blurred, then its colon ("Member I0:", the 0
+    of "ID"): the digit is one of the letters captions are matched through."""
+    head = text.rstrip(":")
+    return len(head) < len(text) and bool(_CAPTION_END.search(_unblurred(head) + ":"))
 
 
 def _is_captioned_pair(cells: list[list[Word]], index: int) -> bool:

@@ -33,9 +33,16 @@ _INITIAL: dict[str, Any] = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
 _NAME: Pattern = [_CAP, _INITIAL, _CAP]
 #: The dot after a title, or the comma a fax reads it as ("Mr, Robert Clark").
 _TITLE_DOT: dict[str, Any] = {"ORTH": {"IN": [".", ","]}, "OP": "?"}
-_CREDENTIAL: dict[str, Any] = {
-    "TEXT": {"IN": sorted({*CREDENTIALS, *CREDENTIALS.values(), "M.D.", "D.O."})}
-}
+
+
+def _credential_regex() -> str:
+    """Every credential as printed with or without its dots and dash: "NP", "N.P.", "PA-C"."""
+    letters = {re.sub(r"[^A-Za-z]", "", c) for c in (*CREDENTIALS, *CREDENTIALS.values())}
+    spelled = (r"[.\-]?".join(word) + r"\.?" for word in sorted(letters, key=len, reverse=True))
+    return "^(?:" + "|".join(spelled) + ")$"
+
+
+_CREDENTIAL: dict[str, Any] = {"TEXT": {"REGEX": _credential_regex()}}
 
 #: Who a name belongs to, by what introduces it. Matched on LOWER; the name is what follows.
 NAME_PATTERNS: dict[str, list[Pattern]] = {
@@ -62,6 +69,8 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
         [{"LOWER": {"IN": ["dr", "dr."]}}, {"ORTH": ".", "OP": "?"}, *_NAME],
         # "David Contreras DO, FACP": a degree, then a fellowship after the comma.
         [*_NAME, {**_CREDENTIAL, "OP": "?"}, {"ORTH": ","}, _CREDENTIAL],
+        # "Owens, Clara B. NP": surname first, the credential after the given name.
+        [_CAP, {"ORTH": ","}, _CAP, _INITIAL, _CREDENTIAL],
         [
             {"LOWER": "signed"},
             {"LOWER": "by"},

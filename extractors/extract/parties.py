@@ -105,7 +105,11 @@ class _Source:
 
 
 # OCR's stray marks around a name: "EUGENE HARRIS -'", "Schneider ~", "Johnson, |".
-_NAME_NOISE = "|~_-'\"`©®°*•·\u201c\u201d"
+_NAME_NOISE = "|~_-'\"`©®°*•·\u201c\u201d{}[]"
+#: A credential in brackets after a name: "(MD)", "(PA-C)", a fax's speck inside.
+_BRACKETED_CREDENTIAL = re.compile(r"\([A-Za-z][A-Za-z.:\-]*\)")
+#: The dot between a given name and its middle initial, read with no space: "Anne.M".
+_GLUED_INITIAL = re.compile(r"(?<=[a-z]{2})\.(?=[A-Z]$)")
 #: Marks alone inside a name that are noise: a cell rule, a speck ("JOHNSON,. Edward").
 _INNER_NOISE = frozenset({"|", "."})
 
@@ -122,12 +126,26 @@ def _clean_name_text(text: str) -> str:
         tokens.pop()
     while tokens and not any(c.isalnum() for c in tokens[0]):
         tokens.pop(0)
-    if tokens and re.fullmatch(r"\([A-Za-z.\-]+\)", tokens[-1]):
-        tokens[-1] = tokens[-1][1:-1]  # "Gonzales, James S (MD)": a credential in brackets
+    # "Gonzales, James S (MD)": a credential in brackets ends the name; what follows on the
+    # line is the next cell's ("(DO) Type 1 NPI"), and a speck inside it ("PA-:C") is OCR's.
+    bracketed = [at for at, t in enumerate(tokens) if _is_bracketed_credential(t)]
+    if bracketed and bracketed[0] > 0:
+        tokens = tokens[: bracketed[0] + 1]
+        tokens[-1] = tokens[-1][1:-1].replace(":", "")
+    elif tokens and re.fullmatch(r"\([A-Za-z.\-]+\)", tokens[-1]):
+        tokens[-1] = tokens[-1][1:-1]  # any last word in brackets, read as printed
+    # "Christopher.J": a middle initial OCR glued to the given name by its dot.
+    tokens = [part for t in tokens for part in _GLUED_INITIAL.sub(" ", t).split()]
     tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t not in _INNER_NOISE]
     if tokens and len(tokens[-1]) > 4 and tokens[-1].endswith("."):
         tokens[-1] = tokens[-1].rstrip(".")  # "WASHINGTON.": a speck; "Jr." keeps its dot
     return " ".join(t for t in tokens if t).replace(" ,", ",")
+
+
+def _is_bracketed_credential(token: str) -> bool:
+    return bool(_BRACKETED_CREDENTIAL.fullmatch(token)) and (
+        re.sub(r"[^A-Za-z]", "", token).upper() in CREDENTIALS
+    )
 
 
 def _name(text: str) -> PersonName | None:

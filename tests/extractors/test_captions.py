@@ -1009,3 +1009,32 @@ def test_a_letters_start_beginning_a_date_and_a_cue_a_speck_glued() -> None:
     for page in (begun, dosed):
         found = extract_parties([page], date(2025, 4, 30))
         assert found["dates.service_start"].value.isoformat() == "2025-05-02"
+
+
+def test_names_marked_by_ocr_beside_their_credentials() -> None:
+    """A bracketed credential ends the name, with what the next cell printed after it; a
+    stray bracket, a speck inside the credential and a glued initial are OCR's."""
+    page = laid_out_page(
+        [
+            [(0.1, "Patient name: PELLMAN, Ruthie}"), (0.6, "DOB: 02/11/1950")],
+            [(0.1, "ORDERING PRACTITIONER")],
+            [(0.1, "Name: QUILLEN, Marcus.T (PA-:C) Type 2 NPI: 1234567893")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 8, 20))
+    values = {path: f.value for path, f in found.items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Ruthie", "Pellman")
+    assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Marcus", "Quillen")
+    assert values["clinician.credentials"] == "PA-C"
+
+
+def test_a_name_caption_with_a_number_word_is_the_number() -> None:
+    assert caption_path("Beneficiary no.:") == "member.member_id"
+    assert caption_path("Enrollee number:") != "member.name"
+    assert caption_path("Enrollee name:") == "member.name"
+
+
+def test_a_caption_word_the_fax_blurred_still_ends_at_its_colon() -> None:
+    page = laid_out_page([[(0.1, "Plan: Acme Health Member I0: QX4471002")]])
+    found = extract_parties([page], date(2025, 8, 20))
+    assert found["member.member_id"].value == "QX4471002"

@@ -921,3 +921,26 @@ def test_a_providers_bare_address_is_not_the_members() -> None:
     found = extract_parties([_page(rows)], date(2025, 3, 1))
     assert found["member.address"].value["line1"] == "8812 Wilson Bend"
     assert found["member.address"].value["postal_code"] == "26554"
+
+
+@pytest.mark.parametrize(
+    ("line", "first", "last"),
+    [("Wexford, Dana N.P.", "Dana", "Wexford"), ("Lionel R. Ashgrove, P.A.", "Lionel", "Ashgrove")],
+)
+def test_a_credentialed_name_heading_a_letter_is_the_clinicians(
+    line: str, first: str, last: str
+) -> None:
+    """A name printed with a dotted credential ("N.P."), surname first or not, is a
+    clinician's, with no caption before it."""
+    page = _page(
+        [
+            [(0.1, line)],
+            [(0.1, "Riverbend Family Practice")],
+            [(0.1, "Please deliver a walker to my patient.")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 8, 20))
+    assert (found["clinician.first_name"].value, found["clinician.last_name"].value) == (
+        first,
+        last,
+    )
