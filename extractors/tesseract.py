@@ -24,6 +24,9 @@ _OCR_CONFIG = "--psm 3 -c tessedit_do_invert=0"
 _OSD_CONFIG = "--psm 0"
 #: One line of text and no layout analysis: for crops around a single printed value.
 _LINE_CONFIG = "--psm 7 -c tessedit_do_invert=0"
+#: A block of lines read as one column, no layout analysis: a band of a form whose rows the
+#: page's layout analysis took for a picture (dotted rules, a scribble across them).
+_BLOCK_CONFIG = "--psm 6 -c tessedit_do_invert=0"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,12 @@ class OcrWord:
 def recognize(image: Image.Image, timeout: float, lang: str = "eng") -> list[OcrWord]:
     """OCR one page image in a single tesseract run and return its words in reading order."""
     data = _call(pytesseract.image_to_data, image, timeout, lang=lang, config=_OCR_CONFIG)
+    return [word for _, word in _words(data)]
+
+
+def recognize_block(image: Image.Image, timeout: float, lang: str = "eng") -> list[OcrWord]:
+    """OCR a band of a page as one block of lines, each word with its line."""
+    data = _call(pytesseract.image_to_data, image, timeout, lang=lang, config=_BLOCK_CONFIG)
     return [word for _, word in _words(data)]
 
 

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from extractors.extract.found import Found, found_from_words
+from extractors.extract.signature_date import reread_signature_date, words_at
 from extractors.normalize.dates import find_dates, parse_date
 from extractors.pages import BBox, Page, ReadPage, Word
 from extractors.preprocess import long_runs, paper_shade
@@ -241,7 +242,7 @@ def find_signature(
                     present = Found(
                         True, read.page.number, area.box, place.caption.conf, place.caption.text
                     )
-                    return SignatureReading(present, found_date)
+                    return SignatureReading(present, found_date or _reread_date(read, place, day))
             if blank is None:
                 box = place.areas[0].box
                 absent = Found(False, read.page.number, box, place.caption.conf, place.caption.text)
@@ -262,6 +263,14 @@ class _PageInk:
             grey = np.asarray(self._read.grey())
             self._mask = grey < _INK_SHARE * paper_shade(grey)
         return self._mask
+
+
+def _reread_date(read: ReadPage, place: _Place, day: date) -> Found[date] | None:
+    """The date of signing from a second read of the band around the signed place: the
+    page's OCR may have lost the row that prints it (see ``signature_date``)."""
+    top = min(area.box[1] for area in place.areas)
+    height = _text_height(read.page)
+    return reread_signature_date(read, min(top, place.caption.bbox[1]), place.caption, height, day)
 
 
 def _reading(
@@ -986,16 +995,5 @@ def _date(page: Page, line: list[Word], day: date) -> Found[date] | None:
         parsed = parse_date(raw, "signature", day)
         if parsed is None:
             continue
-        return found_from_words(parsed.date, page, _words_at(line, start, len(raw)))
+        return found_from_words(parsed.date, page, words_at(line, start, len(raw)))
     return None
-
-
-def _words_at(line: list[Word], start: int, length: int) -> list[Word]:
-    """The words of ``line`` covering characters start..start+length of their joined text."""
-    chosen, offset = [], 0
-    for word in line:
-        end = offset + len(word.text)
-        if end > start and offset < start + length:
-            chosen.append(word)
-        offset = end + 1
-    return chosen or line[:1]

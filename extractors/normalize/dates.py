@@ -46,8 +46,22 @@ MONTH_NAMES: dict[str, int] = {
 
 #: What a fax may read a printed 0 as, when part of its loop is lost.
 _ZERO_LOOKALIKES = digit_confusions("0")
+
+
+def _split_after_capital(name: str) -> str:
+    """A month name as a pattern that also reads it split after its capital: a fax widens
+    the thin gap after a capital into a space ("F eb", "J un"). Only after a capital, so
+    "a pr 3" of running text is no month."""
+    capital = f"(?-i:{name[0].upper()})"
+    return f"{re.escape(name)}|{capital}[ \t]{re.escape(name[1:])}"
+
+
 # Longest names first so "March" is not cut short at "Mar".
-_MONTH = "(?P<month_name>" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")[.,]?"
+_MONTH = (
+    "(?P<month_name>"
+    + "|".join(_split_after_capital(n) for n in sorted(MONTH_NAMES, key=len, reverse=True))
+    + r")[.,]?"
+)
 _YEAR = r"(?P<year>\d{4}|\d{2})"
 _SEP = r"[ \t]*(?P<sep>[-/.])[ \t]*"
 # The second separator must repeat the first: "1/23-45" is more likely two numbers.
@@ -145,7 +159,11 @@ class ParsedDate:
 def _fields(match: re.Match[str]) -> tuple[str, int, int]:
     groups = match.groupdict()
     month_name = groups.get("month_name")
-    month = MONTH_NAMES[month_name.lower()] if month_name else _number(groups["month"], 12)
+    month = (
+        MONTH_NAMES[re.sub(r"\s", "", month_name).lower()]
+        if month_name
+        else _number(groups["month"], 12)
+    )
     return groups["year"], month, _number(groups["day"], 31)
 
 

@@ -85,6 +85,8 @@ def test_repair_digit_runs(text, expected):
         "23-JAN-l945",
         "Jan 23.1945",  # a fax's dot for the comma before the year
         "Jan, 23, 1945",  # a fax's comma for the abbreviation's dot
+        "23-J an-1945",  # a fax's gap after the month's capital
+        "J anuary 23, 1945",
     ],
 )
 def test_parse_date_formats(text):
@@ -190,6 +192,9 @@ def test_plausibility(text, role, plausible, reason):
         ("MRN 012345 acct 01231945", []),
         ("13/45/2020 and 2/30/2021", []),
         ("Ref A01/23/1945 and 01/23/19456", []),
+        ("Signed 9-N ov-2023 here", ["9-N ov-2023"]),
+        # Only a capital splits from its month: running text "a ug 5 2021" is no date.
+        ("a ug 5 2021", []),
         ("", []),
     ],
 )

@@ -495,3 +495,54 @@ def test_electronic_statements_as_ocr_reads_them(text: str, expected: bool) -> N
     sheet = Sheet()
     sheet.text(text, 60, 300)
     assert bool(signed([sheet.read()])) is expected
+
+
+# -- the date of signing the page's OCR lost -------------------------------------------------
+
+
+def _lose_line(sheet: Sheet, number: int) -> None:
+    """Drop an OCR line's words, as the page's layout analysis does with a form's row it
+    takes for a picture: the print stays on the image."""
+    sheet.words = [w for w in sheet.words if w.line != number]
+
+
+def _signed_block(sheet: Sheet) -> None:
+    sheet.text("Ordering physician: Julia Smith, MD", 60, 200)
+    sheet.rule(60, 520, 330)
+    sheet.scribble(80, 328, 220)
+    sheet.text("Signature of ordering physician", 60, 336, size=14)
+
+
+def test_a_signing_date_row_ocr_lost_is_read_again() -> None:
+    sheet = Sheet()
+    _signed_block(sheet)
+    lost = sheet.lines
+    sheet.text("Date signed: 02/27/2024", 60, 372)
+    _lose_line(sheet, lost)
+    found = find_signature([sheet.read()], reference=REFERENCE)
+    assert found is not None and found.present.value is True
+    assert found.date is not None and found.date.value == date(2024, 2, 27)
+
+
+def test_a_lost_date_over_a_bare_date_caption_is_read_again() -> None:
+    sheet = Sheet()
+    _signed_block(sheet)
+    lost = sheet.lines
+    sheet.text("02/26/2024", 620, 306)
+    sheet.rule(610, 800, 330)
+    sheet.text("DATE", 610, 336, size=14)
+    _lose_line(sheet, lost)
+    found = find_signature([sheet.read()], reference=REFERENCE)
+    assert found is not None and found.date is not None
+    assert found.date.value == date(2024, 2, 26)
+
+
+def test_a_lost_date_of_another_role_is_not_the_signing_date() -> None:
+    sheet = Sheet()
+    _signed_block(sheet)
+    lost = sheet.lines
+    sheet.text("Start of care: 03/04/2024", 60, 372)
+    _lose_line(sheet, lost)
+    found = find_signature([sheet.read()], reference=REFERENCE)
+    assert found is not None and found.present.value is True
+    assert found.date is None
