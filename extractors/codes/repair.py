@@ -70,7 +70,7 @@ def description_share(code: str, text: str) -> tuple[int, float]:
     """How many words of the description of ``code`` the ``text`` carries, and what share of
     them: "Malignant neoplasm of colon" carries all of C18.9's and three of C18.2's four."""
     entry = icd10.lookup(code)
-    own = _words(entry.description) if entry is not None and entry.description else set()
+    own = _words(entry.description) if entry is not None and entry.description else frozenset()
     carried = len(own & _words(text))
     return carried, carried / len(own) if own else 0.0
 
@@ -97,8 +97,13 @@ def near_codes(token: str) -> frozenset[str]:
     return frozenset(found | _candidates(chars, _ICD_SLOTS, icd10.exists))
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON_WORDS}
+#: A line's words are matched against the descriptions of every code a piece on it may be.
+_TEXTS_KEPT = 4096
+
+
+@lru_cache(maxsize=_TEXTS_KEPT)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON_WORDS)
 
 
 #: Words too common in ICD-10-CM descriptions to tell two codes apart.

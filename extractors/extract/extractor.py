@@ -72,7 +72,9 @@ def extract(
         evidence["infusion"] = infusion
     order_numbers = {page.number for page in order}
     order_reads = [read for read in pages if read.page.number in order_numbers]
-    if (signature := find_signature(order_reads, reference=received.date())) is not None:
+    order_dated = values.get("dates", {}).get("order") is not None
+    signature = find_signature(order_reads, reference=received.date(), order_dated=order_dated)
+    if signature is not None:
         values["signature"] = {
             "present": signature.present.value,
             "date": signature.date.value if signature.date else None,

@@ -222,11 +222,14 @@ class _Rule:
 
 
 def find_signature(
-    pages: Sequence[ReadPage], *, reference: date | None = None
+    pages: Sequence[ReadPage], *, reference: date | None = None, order_dated: bool = False
 ) -> SignatureReading | None:
     """Whether the order is signed, or None when no page has a signature place or statement.
 
     ``reference`` is the day the fax arrived, used to resolve two-digit years of the date.
+    A signing date the page's OCR lost is read again only when the order is not
+    ``order_dated`` elsewhere: only then is it the order's date, and the second read is a
+    tesseract run over a band of the page.
     """
     day = reference or date.today()
     blank: SignatureReading | None = None
@@ -242,7 +245,9 @@ def find_signature(
                     present = Found(
                         True, read.page.number, area.box, place.caption.conf, place.caption.text
                     )
-                    return SignatureReading(present, found_date or _reread_date(read, place, day))
+                    if found_date is None and not order_dated:
+                        found_date = _reread_date(read, place, day)
+                    return SignatureReading(present, found_date)
             if blank is None:
                 box = place.areas[0].box
                 absent = Found(False, read.page.number, box, place.caption.conf, place.caption.text)
