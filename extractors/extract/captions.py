@@ -154,13 +154,33 @@ def clinician_rank(caption: str) -> int:
 
 @cache
 def caption_party(caption: str) -> Party | None:
-    """Whose value a caption (or a section heading) names: another party's words win."""
+    """Whose value a caption (or a section heading) names: another party's words win.
+
+    A wording ``labels.toml`` lists whole corrects the party its words name: "Individual
+    NPI" is the prescriber's, though "Individual" alone captions the patient. (Where the
+    words name no party, the listed wording adds none: "Street address" is still one of
+    a row's captions to be parted from the next by their paths.)
+    """
     parties, _ = _registry()
     text = _normal(caption)
     for party in ("other", "clinician", "member"):
         if any(_holds(text, cue) for cue in parties[party]):
-            return party
+            return _listed_party(caption) or party
     return None
+
+
+def _listed_party(caption: str) -> Party | None:
+    """The party of the listed label the caption is, word for word; None for a generic
+    label ("Phone"), which takes its section's."""
+    key = " ".join(part for w in caption.split() if (part := w.lower().strip(_LISTED_MARKS)))
+    spec = vocabulary().specs.get(key)
+    if spec is None or spec.generic or spec.party not in ("member", "clinician", "other"):
+        return None
+    return spec.party
+
+
+#: Marks a caption's words may carry that its listed wording does not: "Individual NPI #:".
+_LISTED_MARKS = ":;#."
 
 
 @cache  # a pure function of two strings, asked of every cell on every page
@@ -873,6 +893,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
         member_seen = False
         for index, row in enumerate(rows):
             signed, signer = _signer(bands.get(index, []))
+            lead = _lead_party(row)
             if len(bands.get(index, [])) == 1 and _is_heading(row):
                 # A heading across the page ("6 ORDERING / CERTIFYING PHYSICIAN") opens a
                 # part of its own: the columns of the parts above it are not its columns.
@@ -894,7 +915,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
             for caption, words, x0 in pairs:
                 party = caption_party(caption)
                 if party is None:
-                    party = signer if signed else _column_party(columns, x0)
+                    party = signer if signed else lead or _column_party(columns, x0)
                 elif index in bands or member_seen:
                     # A title over the order ("PHYSICIAN DISCHARGE ORDERS") is no column's.
                     columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
@@ -935,6 +956,19 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     shaped.append(Captioned("member.address", "", one_row, page))
     # Last, so that an address under a caption is read first.
     return out + shaped
+
+
+def _lead_party(row: Row) -> Party | None:
+    """The other party, when a row opens with a caption naming one ("Send to:", "Supplier:"):
+    the numbers it goes on to print under captions of no party ("... fax 512 261-9166") are
+    that party's too. A row opening with the member's or clinician's caption says nothing of
+    the captions after it, which a form sets in columns of their own."""
+    words: list[str] = []
+    for word in row.words[:_MAX_CAPTION_WORDS]:
+        words.append(word.text)
+        if word.text.endswith(":"):
+            return "other" if caption_party(" ".join(words)) == "other" else None
+    return None
 
 
 def _signer(cells: list[list[Word]]) -> tuple[bool, Party | None]:

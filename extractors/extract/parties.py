@@ -1536,28 +1536,30 @@ def _outranked_address(doc: _Document, candidate: Candidate, reference: date) ->
 
 
 def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: frozenset[str]) -> None:
-    """The numbers printed in the lines under the clinician's name, as a letter's signature
-    block prints them ("Direct line (916) 489-3461 / fax (201) 592-5203"): the clinician's
-    own, whatever words caption them, before a letterhead's, which may be the hospital's.
+    """The numbers printed after the clinician's name on its line and in the lines under it,
+    as a signature block prints them ("Jane Roe, MD | NPI ... | T 916 489-3461 | F ...",
+    "Direct line (916) 489-3461 / fax (201) 592-5203"): the clinician's own, whatever words
+    caption them, before a letterhead's, which may be the hospital's.
 
     A number is taken only after words no caption of another value holds (no "NPI", no
     patient's caption, no digits), and the block ends at a line naming another party.
     """
-    name = out.get("clinician.last_name")
-    page = next((p for p in doc.pages if name is not None and p.number == name.page), None)
-    if name is None or page is None:
+    anchor = _name_on_order(doc, out.get("clinician.last_name"))
+    if anchor is None:
         return
+    page, box = anchor
     lines = [line_words(page, n) for n in range(len(page.lines))]
-    below = [ln for ln in lines if ln and ln[0].bbox[1] > name.bbox[1]]
-    below = [ln for ln in below if ln[0].bbox[0] >= name.bbox[0] - _BLOCK_SLACK]
-    for line in below[:_BLOCK_LINES]:
-        text = _text(line)
+    own = [w for ln in lines if ln and ln[0].line == box.line for w in ln if w.bbox[0] >= box.x1]
+    below = [ln for ln in lines if ln and ln[0].line != box.line and ln[0].bbox[1] > box.y0]
+    below = [ln for ln in below if ln[0].bbox[0] >= box.x0 - _BLOCK_SLACK]
+    for line in [own, *below[:_BLOCK_LINES]]:
+        text = _UNGLUED.sub(" ", _text(line))
         if caption_party(text) == "other" or _has_phrase(text, _letterhead_words()[0]):
             return
         start = 0
         for at, end, printed in find_phones(text):
             caption, start = text[start:at], end
-            path = _block_path(caption)
+            path = _block_path(caption, beside_name=line is own)
             number = parse_phone(printed)
             if path is None or number is None or number in received or path in out:
                 continue
@@ -1565,23 +1567,70 @@ def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: froze
             out[path] = found_from_words(number, page, words)
 
 
+@dataclass(frozen=True)
+class _NameBox:
+    """Where the clinician's name is printed: its line, and its box's left, top and right."""
+
+    line: int
+    x0: float
+    y0: float
+    x1: float
+
+
+def _name_on_order(doc: _Document, name: Found[Any] | None) -> tuple[Page, _NameBox] | None:
+    """The page and place of the clinician's name on the order: where it was read, or, for a
+    name read off the cover sheet, the last line of the order that prints it again (the
+    letter's signature block under which the office's numbers stand)."""
+    if name is None:
+        return None
+    for page in doc.pages:
+        if page.number == name.page and name.words:
+            first = name.words[0]
+            return page, _NameBox(first.line, name.bbox[0], name.bbox[1], name.bbox[2])
+    key = str(name.value).casefold()
+    for page in reversed(doc.pages):
+        for number in reversed(range(len(page.lines))):
+            words = line_words(page, number)
+            again = _name(_text(words)) if words else None
+            if again is not None and again.last.casefold() == key:
+                box = union([w.bbox for w in words])
+                return page, _NameBox(number, box[0], box[1], box[2])
+    return None
+
+
+#: A signature line's one-letter caption run into its number: "F971 834-7467", "T(312)...".
+_UNGLUED = re.compile(r"(?<=(?<![A-Za-z])[A-Za-z])(?=\(?\d{3}\b)")
 #: How many lines under the clinician's name its signature block runs, and how far left of
 #: the name a line of it may start.
 _BLOCK_LINES = 3
 _BLOCK_SLACK = 0.02
 
 
-def _block_path(caption: str) -> str | None:
-    """Which of the clinician's numbers the words before it in a signature block name."""
+def _block_path(caption: str, *, beside_name: bool = False) -> str | None:
+    """Which of the clinician's numbers the words before it in a signature block name: the
+    words since the last mark parting its cells ("| NPI 1234567893 | F ...").
+
+    On the name's own line a number is the clinician's only when so captioned or set in a
+    cell of its own: the words OCR garbled after a name ("mm #1 212 ...") may have been
+    another role's caption, the name a referring doctor's.
+    """
+    cells = caption.split(_CELL_MARK)
+    caption = cells[-1]
     words = re.findall(r"[A-Za-z]+", caption)
     if any(c.isdigit() for c in caption) or len(words) > _MAX_BLOCK_CAPTION:
         return None
+    if caption_party(caption) not in (None, "clinician"):
+        return None  # "Patient phone", "Supplier fax": another's number
     path = caption_path(caption, "clinician")
     if path in ("clinician.phone", "clinician.fax"):
         return path
+    if beside_name and (words or len(cells) == 1):
+        return None
     return "clinician.phone" if path is None and caption_party(caption) is None else None
 
 
+#: The mark a signature line prints between its cells.
+_CELL_MARK = "|"
 #: The most words a signature block's caption of a number takes: "Direct line".
 _MAX_BLOCK_CAPTION = 3
 
@@ -1878,6 +1927,8 @@ def extract_parties(
     _from_captions(doc, out, reference, readers)
     _beside_group_number(doc, out, reference)
     _cover_sender([*pages, *covers], out)
+    # A name read only now (off a cover sheet, from a caption) heads a block read only now.
+    _signature_block(doc, out, received)
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _dob_beside_member(doc, out, reference)

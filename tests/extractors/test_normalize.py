@@ -267,6 +267,33 @@ def test_parse_phone_rejects(text):
     assert parse_phone(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("(614}746-0938", "6147460938"),  # a bracket read for the area code's
+        ("[614] 746-0938", "6147460938"),
+        ("614-746-09b8", "6147460968"),  # a 6 thinned to a small b
+        ("614-746-09/8", "6147460978"),  # a 7 that lost its top bar
+        ("614/746-0938", "6147460938"),  # a slash between groups is a separator still
+    ],
+)
+def test_parse_phone_in_a_phones_shape_through_fax_damage(text, number):
+    assert parse_phone(text) == number
+
+
+def test_a_phone_followed_by_a_date_and_a_time_is_found():
+    # A fax header: the number, then the send's date and clock time.
+    line = "From: OAK CLINIC Fax: (614) 746-0938 03/02/24 11:15 Page 1 of 2"
+    spans = find_phones(line)
+    assert [parse_phone(text) for _, _, text in spans] == ["6147460938"]
+    assert all(line[start:end] == text for start, end, text in spans)
+
+
+def test_too_much_damage_is_no_phone():
+    # Three glyphs stand for digits: more guess than reading.
+    assert parse_phone("(6/4) 746-09bl") is None
+
+
 def test_canadian_numbers_are_north_american_digits():
     assert parse_phone("(416) 555-0199") == "4165550199"
 

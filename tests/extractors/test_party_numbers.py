@@ -149,3 +149,86 @@ def test_a_number_taken_for_an_unread_one_is_doubted() -> None:
     )
     fax = extract_parties([page], _REFERENCE).get("clinician.fax")
     assert fax is None or fax.confidence <= CONTESTED_CONFIDENCE
+
+
+def test_a_listed_wording_names_its_party_before_its_words() -> None:
+    # "Individual" alone captions the patient, but "Individual NPI" is the prescriber's:
+    # the "Fx:" under it in its column is the prescriber's fax.
+    numbers = _numbers(
+        [
+            [(0.06, "Individual: Zoe Hart"), (0.54, "DoB: 01/02/1950")],
+            [(0.06, "Ordering clinician: Dr. Ira Vole"), (0.54, "Individual NPI #: 1234567893")],
+            [(0.06, "Ph: 614-746-0938"), (0.54, "Fx: 312-467-2290")],
+        ]
+    )
+    assert numbers.get("clinician.fax") == "3124672290"
+
+
+def test_a_signature_lines_numbers_beside_the_name_not_the_recipients() -> None:
+    # The row opened by "Send to:" is the recipient's: its fax is not the clinician's. The
+    # clinician's are on the name's own line, one with its "F" run into it.
+    numbers = _numbers(
+        [
+            [(0.06, "Patient: Zoe Hart"), (0.54, "DOB: 01/02/1950")],
+            [(0.06, "Send to: Acme Home Infusion fax 412-813-5647")],
+            [
+                (0.06, "Authorizing provider: Ira Vole MD | NPI 1234567893"),
+                (0.52, "| 614 746-0938 | F312 467-2290"),
+            ],
+        ]
+    )
+    assert numbers.get("clinician.fax") == "3124672290"
+    assert numbers.get("clinician.phone") == "6147460938"
+
+
+def test_no_uncaptioned_number_beside_a_name_outside_a_cell_of_its_own() -> None:
+    # Garbled words between a name and a number may have been another role's caption.
+    numbers = _numbers(
+        [
+            [(0.06, "Patient: Zoe Hart"), (0.54, "DOB: 01/02/1950")],
+            [(0.06, "Dr. Ira Vole, MD zq 614 746 0938")],
+        ]
+    )
+    assert "clinician.phone" not in numbers
+
+
+def test_a_clinic_line_is_the_clinicians_phone() -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Zoe Hart"), (0.54, "DOB: 01/02/1950")],
+            [(0.06, "Name: Ira Vole, MD"), (0.54, "NPI no: 1234567893")],
+            [(0.06, "Clinic line: 614-746-0938"), (0.54, "Return fax: 312-467-2290")],
+        ]
+    )
+    phones = [value.text for value in captioned_values([page]) if value.path == "clinician.phone"]
+    assert phones == ["614-746-0938"]
+
+
+def test_a_signature_block_under_a_name_read_off_the_cover_sheet() -> None:
+    # The order names its clinician only over a letter's signature block, which the name
+    # reader does not take; the cover sheet's sender names the same clinician, whose block
+    # then gives the office's fax before the hospital letterhead's.
+    cover = laid_out_page(
+        [
+            [(0.4, "FAX COVER SHEET")],
+            [(0.1, "To: Summit Home Care"), (0.55, "Pages: 2")],
+            [(0.1, "From: Ana at the office of RAMIREZ, Curtis P (MD)")],
+            [(0.1, "Re: new order")],
+            [(0.1, "CONFIDENTIALITY NOTICE: this fax is intended only for the recipient.")],
+        ]
+    )
+    order = laid_out_page(
+        [
+            [(0.06, "Lakeside General Hospital")],
+            [(0.06, "Office (614) 746-0938 Fax (412) 813-5647")],
+            [(0.06, "Patient: Zoe Hart"), (0.54, "DOB: 01/02/1950")],
+            [(0.06, "Please begin the therapy as discussed.")],
+            [(0.06, "RAMIREZ, Curtis P (MD)")],
+            [(0.06, "Attending Physician")],
+            [(0.06, "Direct line (312) 467-2290 / fax (216) 471-3380")],
+        ],
+        number=2,
+    )
+    found = extract_parties([order], _REFERENCE, [cover])
+    assert found["clinician.last_name"].value == "Ramirez"
+    assert found["clinician.fax"].value == "2164713380"
