@@ -75,6 +75,7 @@ from extractors.normalize.names import (
 from extractors.normalize.sex import SEX_WORDS, STATED_SEX
 from extractors.normalize.specks import without_specks
 from extractors.normalize.times import find_time
+from extractors.normalize.us_states import STATES
 from extractors.pages import Page, Word, line_words, union
 
 
@@ -1736,8 +1737,13 @@ def _named_rows(
             at = next((i for i, w in enumerate(words) if key and _bare(w.text) == key), None)
             if at is None and words and caption_path(words[0].text) == "member.name":
                 at = 0
-            if at is not None:
+            # A kin's row ("Emergency contact Ana Ortiz") names the member's surname too.
+            if at is not None and not _names_another_party(page, words[: at + 1]):
                 yield page, rows, number, at
+
+
+def _names_another_party(page: Page, words: list[Word]) -> bool:
+    return any(_opens_another_party(cell) for cell in row_cells(page, words))
 
 
 @dataclass(frozen=True)
@@ -1760,8 +1766,16 @@ _WORD_MARKS = " ,.;:|()[]{}'\"`‘’“”"
 def _dates_in(words: list[Word]) -> Iterator[tuple[str, list[Word], int]]:
     """The dates printed in a run of words: the date's text, its words and the index of the
     word after it."""
+    return _spans_in(words, find_dates)
+
+
+def _spans_in(
+    words: list[Word], finder: Callable[[str], Iterable[tuple[int, int, str]]]
+) -> Iterator[tuple[str, list[Word], int]]:
+    """What ``finder`` locates in a run of words' text (a date, a phone): its text, its
+    words and the index of the word after it."""
     starts = [sum(len(w.text) + 1 for w in words[:i]) for i in range(len(words))]
-    for start, end, printed in find_dates(_text(words)):
+    for start, end, printed in finder(_text(words)):
         spanned = [i for i, at in enumerate(starts) if at < end and at + len(words[i].text) > start]
         if spanned:
             yield printed, [words[i] for i in spanned], spanned[-1] + 1
@@ -1818,6 +1832,91 @@ def _captions_other(before: list[Word]) -> bool:
         if (path is not None and path != "member.dob") or names_another_date(_text(words)):
             return True
     return False
+
+
+def _phone_beside_member(
+    doc: _Document, out: dict[str, Found[Any]], reference: date, header: frozenset[str]
+) -> None:
+    """The member's phone by its shape, when no caption named it: a fax blurs a short
+    caption past reading ("pHous", "Teno.", "lel. no."), but the value stays a phone
+    number, printed on a row of the member's values (the name's row, the block under it,
+    the row of the birth date in a letter's "Re:" line).
+
+    Only a number no caption gives another party is taken: a row's cells after one that
+    names another party ("Emergency contact", "Physician") are that party's, a caption
+    naming another path ("Fax:") rules its number out, and the clinician's or a fax
+    machine's number is never the member's. The caption unread, the clerk checks it.
+    """
+    if "member.phone" in out:
+        return
+    theirs = {out[p].value for p in ("clinician.phone", "clinician.fax") if p in out} | header
+    kept = [p for p in doc.pages if not is_cover_sheet(p)]
+    rows = [
+        *_member_rows(kept, out),
+        *_under_member_rows(kept, out),
+        *_birth_rows(kept, out, reference),
+    ]
+    for row in rows:
+        for words in _member_cells(row):
+            for printed, spanned, _after in _spans_in(words, find_phones):
+                number = parse_phone(printed)
+                before = _after_values(words[: words.index(spanned[0])])
+                if (
+                    number is None
+                    or number in theirs
+                    or printed.isdigit()  # ten bare digits: as likely an ID as a phone
+                    or not _may_caption_phone(before)
+                ):
+                    continue
+                found = found_from_words(number, row.page, spanned)
+                out["member.phone"] = replace(
+                    found, confidence=min(found.confidence, _SHAPE_CONFIDENCE)
+                )
+                return
+
+
+def _member_cells(row: _Row) -> Iterator[list[Word]]:
+    """A member's row cell by cell, up to a cell another party's caption opens."""
+    for cell in row_cells(row.page, row.words):
+        if _opens_another_party(cell):
+            return
+        yield cell
+
+
+def _opens_another_party(cell: list[Word]) -> bool:
+    """Whether a cell is opened by a caption of the clinician's or another party's. A cell
+    with a digit is a value's (the "MD 21307" of an address is a state and its ZIP), as is
+    a state's code alone."""
+    if any(_has_digit(w) for w in cell) or (len(cell) == 1 and cell[0].text in STATES):
+        return False
+    return caption_party(_text(cell[:_PARTY_CAPTION_WORDS])) in ("clinician", "other")
+
+
+def _after_values(words: list[Word]) -> list[Word]:
+    """The words after the last value a run prints: after its last word with a digit or
+    ending a listing's item ("born 07/22/1941, female, tel." leaves "tel.")."""
+    ends = [i for i, w in enumerate(words) if w.text.endswith((",", ";")) or _has_digit(w)]
+    return words[ends[-1] + 1 :] if ends else words
+
+
+def _has_digit(word: Word) -> bool:
+    return any(c.isdigit() for c in word.text)
+
+
+def _may_caption_phone(before: list[Word]) -> bool:
+    """Whether the words before a number may be a phone's caption, blurred or not: a few
+    words that name no other path ("Fax", "NPI", a name's caption before the name)."""
+    if len(before) > _MAX_PHONE_CAPTION:
+        return False
+    path = caption_path(_text(before)) if before else None
+    return path in (None, "member.phone", "clinician.phone")
+
+
+#: The most words a blurred caption before a member's phone keeps: "Tel. no.:", "Home ph #".
+_MAX_PHONE_CAPTION = 3
+#: The most words a party's caption opening a cell holds ("Emergency contact", "Ordering
+#: physician").
+_PARTY_CAPTION_WORDS = 3
 
 
 def sex_beside_member(
@@ -1942,6 +2041,8 @@ def extract_parties(
         out["clinician.npi"] = npi
     _letterhead(doc, pages, out, received)
     _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
+    header = header_numbers([*pages, *covers])
+    _phone_beside_member(doc, out, reference, header.receiving | frozenset(header.sending))
     _settle_numbers([*pages, *covers], out, received)
     _doubt_stand_ins(doc, out, reference)
     _doubt_contested(doc, out, reference, readers)

@@ -788,6 +788,62 @@ def test_the_members_sex_by_its_shape_beside_the_name(
     assert (answer.value if answer is not None else None) == sex
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # The block under the member's name, the phone's caption blurred past reading.
+        [
+            [(0.05, "Pt name"), (0.2, "Ortiz, Rosa"), (0.5, "DOB 04/19/1952")],
+            [(0.05, "Adr"), (0.2, "18 Elm Court, Dover, DE 19901")],
+            [(0.05, "Tcho,"), (0.2, "302.555.0143"), (0.5, "Emergency contact Ana Ortiz")],
+        ],
+        # A table row of the member's values under a header whose words ran together.
+        [
+            [(0.05, "Last"), (0.15, "First"), (0.25, "Born"), (0.4, "ST"), (0.5, "Contacttel")],
+            [
+                (0.05, "Ortiz"),
+                (0.15, "Rosa"),
+                (0.25, "04/19/1952"),
+                (0.4, "DE"),
+                (0.5, "302/555-0143"),
+            ],
+        ],
+        # A letter's "Re:" line listing the member's values, its words misread, on the row
+        # of the member's birth date.
+        [
+            [(0.05, "Patient: Rosa Ortiz DOB 04/19/1952")],
+            [(0.05, "Rc; bom 04/19/1952, female, tel. 302-555-0143")],
+        ],
+    ],
+)
+def test_the_members_phone_by_its_shape_among_the_members_values(
+    rows: list[list[tuple[float, str]]],
+) -> None:
+    found = extract_parties([_page(rows)], date(2025, 5, 1))
+    assert found["member.phone"].value == "3025550143"
+    # The caption unread, the clerk is asked to check the number.
+    assert found["member.phone"].confidence < 0.3
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # Another party's number on the member's row is never the member's.
+        [
+            [(0.05, "Pt name"), (0.2, "Ortiz, Rosa"), (0.5, "DOB 04/19/1952")],
+            [(0.05, "Emergency contact"), (0.25, "Ana Ortiz"), (0.5, "302.555.0143")],
+        ],
+        [[(0.05, "Pt: Ortiz, Rosa DOB 04/19/1952"), (0.5, "Fax 302.555.0143")]],
+        # Ten bare digits are as likely the member's ID as a phone.
+        [[(0.05, "Pt: Ortiz, Rosa DOB 04/19/1952"), (0.5, "3025550143")]],
+    ],
+)
+def test_no_member_phone_by_shape_from_another_partys_number(
+    rows: list[list[tuple[float, str]]],
+) -> None:
+    assert "member.phone" not in extract_parties([_page(rows)], date(2025, 5, 1))
+
+
 def test_a_letters_addressee_just_above_the_letterhead_band() -> None:
     # The addressee's name sits a hair inside the band the letterhead fills, its street and
     # town under it outside: the block is the letter's subject, not the sending office.
