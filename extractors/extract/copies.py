@@ -48,7 +48,7 @@ def printed_numbers(pages: Sequence[Page]) -> list[tuple[str, float]]:
 def settle(value: str, printed: Iterable[tuple[str, float]], others: set[str]) -> Settled:
     """``value`` as its copies among ``printed`` read it, digit by digit. ``others`` are
     the numbers known to be someone else's (another field's, the receiving fax's)."""
-    copies = [(n, w) for n, w in printed if n not in others and _copy_of(value, n)]
+    copies = [(n, w) for n, w in printed if n not in others and is_misread_copy(value, n)]
     # The chosen reading takes part with no weight of its own: it is among the copies
     # when it was printed as it was read, and only breaks ties.
     votes: list[dict[str, float]] = [{own: 0.0} for own in value]
@@ -64,8 +64,8 @@ def _voted(own: str, count: dict[str, float]) -> str:
     return max(count, key=lambda digit: (count[digit], digit == own))
 
 
-def _copy_of(value: str, number: str) -> bool:
-    """Whether ``number`` is ``value`` with a few digits a fax may misread."""
+def is_misread_copy(value: str, number: str) -> bool:
+    """Whether ``number`` is ``value`` with a few digits a fax may misread (or ``value``)."""
     if len(number) != len(value):
         return False
     differ = [(a, b) for a, b in zip(value, number, strict=True) if a != b]

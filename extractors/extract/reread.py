@@ -16,10 +16,19 @@ text with the same reader as the first time, and then:
 
 Codes are only confirmed or doubted here: their finder has already repaired them into codes
 that exist, with the description from the code set.
+
+The member's numbers (phone, ZIP, an ID of digits, the birth date) are spot-checked even when
+read well: a fax turns a 0 into a 6 or 8 at full confidence, and nothing checks them. Only
+readings that differ from the first in look-alike digits (``digit_misreads``) are heard:
+
+- no such reading: the first stands as it was;
+- both new readings give the same other value: it is taken, and flagged;
+- otherwise the first stands, marked as read differently, for the clerk.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -33,13 +42,17 @@ from extractors.codes import hcpcs, icd10
 from extractors.codes.npi import is_valid_npi
 from extractors.codes.repair import repair_hcpcs, repair_icd10
 from extractors.errors import OcrError
+from extractors.extract.confidence import CONTESTED_CONFIDENCE, DEFAULT_BAR, KIND_BARS
+from extractors.extract.confidence import kind_of as doubt_kind
+from extractors.extract.copies import is_misread_copy
 from extractors.extract.found import Found
 from extractors.extract.parties import READERS
+from extractors.normalize.us_states import STATES, zip_fits_state
 from extractors.pages import BBox, Page, ReadPage, Word, union
 from extractors.preprocess import without_rules
 from extractors.referral import Flag, FlagCode
 
-Kind = Literal["npi", "member_id", "date", "icd10", "hcpcs"]
+Kind = Literal["npi", "member_id", "date", "icd10", "hcpcs", "phone", "zip"]
 
 #: The contract's single values worth a second read, by the shape of what they hold.
 SCALAR_KINDS: Mapping[str, Kind] = {
@@ -51,7 +64,23 @@ SCALAR_KINDS: Mapping[str, Kind] = {
     "dates.discharge": "date",
     "dates.signature": "date",
     "dates.face_to_face": "date",
+    "member.phone": "phone",
+    "clinician.phone": "phone",
+    "clinician.fax": "phone",
+    "member.address.postal_code": "zip",
 }
+#: The member's numbers are read again even when read well: a fax turns a digit into its
+#: look-alike (a 0 into a 6 or 8) at full confidence, and no check digit or code set catches
+#: it (an NPI has its check digit). The clinician's phone and fax are not: their copies on
+#: the letterhead and signature block are compared already (``copies``), and on the devset
+#: spot checks of them flagged right values only.
+SPOT_PATHS = frozenset(
+    {"member.phone", "member.member_id", "member.address.postal_code", "member.dob"}
+)
+#: A spot check's scales: two readings, so a value is replaced only when both give the same
+#: look-alike digit (on the devset one reading alone replaced right values, three flagged
+#: more right ones and changed no outcome, at half again the crops).
+SPOT_SCALES: tuple[int, ...] = (1, 2)
 #: Lists whose entries' evidence is the code alone (an item's evidence is its whole row).
 LIST_KINDS: Mapping[str, Kind] = {"diagnoses": "icd10", "procedures": "hcpcs"}
 
@@ -98,6 +127,8 @@ _WHITELISTS: Mapping[Kind, str] = {
     "date": _NUMBERS,
     "icd10": _CODES,
     "hcpcs": _CODES,
+    "phone": _NUMBERS,
+    "zip": _NUMBERS,
 }
 
 
@@ -120,7 +151,7 @@ Reader = Callable[[str], Reading | None]
 
 @dataclass(frozen=True)
 class Outcome:
-    how: Literal["agreed", "checked", "outvoted", "disputed", "unread"]
+    how: Literal["agreed", "checked", "outvoted", "misread", "disputed", "unread"]
     reading: Reading
     confidence: float
 
@@ -137,6 +168,12 @@ class Target:
     whitelist: str
     read: Reader
     first: Reading
+    #: A value read well, read again only to catch a digit the fax turned into another.
+    spot: bool = False
+
+    @property
+    def scales(self) -> tuple[int, ...]:
+        return SPOT_SCALES if self.spot else SCALES
 
 
 @dataclass(frozen=True)
@@ -175,7 +212,14 @@ def reread_doubtful(
         if not lines:
             continue
         first = target.first
-        outcome = settle(first, [target.read(text) for text in lines], target.confidence)
+        readings = [target.read(text) for text in lines]
+        if target.spot:
+            checked = spot_check(first, readings)
+            if checked is None:
+                continue
+            outcome = checked
+        else:
+            outcome = settle(first, readings, target.confidence)
         if outcome.reading.value != first.value and target.path not in SCALAR_KINDS:
             # A listed code carries its code set's description: it is doubted, not replaced.
             outcome = Outcome("disputed", first, min(outcome.confidence, DISPUTED_CONFIDENCE))
@@ -211,6 +255,29 @@ def settle(first: Reading, others: Sequence[Reading | None], confidence: float) 
     return Outcome("disputed", first, min(confidence, DISPUTED_CONFIDENCE))
 
 
+def _digits_only(text: str) -> bool:
+    """Whether a value prints digits and separators only (a phone's brackets too)."""
+    return any(c.isdigit() for c in text) and all(c in _NUMBERS + "()+ " for c in text)
+
+
+def spot_check(first: Reading, others: Sequence[Reading | None]) -> Outcome | None:
+    """What to make of a value read well and the second pass's readings of its crop: None
+    when none of them reads one of its digits as a look-alike of the printed one.
+
+    Readings that differ otherwise (a digit dropped, a 2 read as 7) are the enlarged crop's
+    own noise, which on faxes is as common as a real misread, and are not heard."""
+    alike = [o for o in others if o is not None and o.value != first.value and _alike(first, o)]
+    if not alike:
+        return None
+    if len(alike) == len(others) and len({o.value for o in alike}) == 1 and alike[0].passes:
+        return Outcome("misread", alike[0], CONTESTED_CONFIDENCE)
+    return Outcome("disputed", first, CONTESTED_CONFIDENCE)
+
+
+def _alike(first: Reading, other: Reading) -> bool:
+    return is_misread_copy(str(first.value), str(other.value))
+
+
 def _settled(target: Target, outcome: Outcome) -> Found[Any]:
     found = target.found
     if outcome.reading.value == _comparable(target.kind, _stored(found)):
@@ -234,6 +301,10 @@ _CHANGED_BECAUSE = {
         "the first reading was barely legible and every second reading of a sharper crop "
         "gave this value; compare it with the page"
     ),
+    "misread": (
+        "every second reading of a sharper crop gave a digit as another that a fax prints "
+        "alike; compare it with the page"
+    ),
 }
 
 
@@ -250,13 +321,28 @@ def _target(path: str, kind: Kind, found: Found[Any], page: Page, read: Reader) 
         return None
     confidence = min(w.conf for w in words)
     # The value's own words decide: the rest of its evidence (a label, a row) is not re-read.
-    if confidence >= REREAD_BELOW and first.passes:
+    spot = confidence >= REREAD_BELOW and first.passes
+    if spot and not _spot_checked(path, confidence):
+        return None
+    if spot and not _digits_only(" ".join(w.text for w in words)):
+        # A value with letters would need a tesseract run of its own (~0.12 s a document).
         return None
     whitelist = _WHITELISTS[kind]
     if kind == "date" and any(c.isalpha() for c in found.text):
         whitelist = ""
+    if spot:
+        whitelist = _NUMBERS  # digits only, so one run reads them with the NPIs and dates
     box = union([w.bbox for w in words])
-    return Target(path, kind, found, box, confidence, whitelist, read, first)
+    return Target(path, kind, found, box, confidence, whitelist, read, first, spot)
+
+
+def _spot_checked(path: str, confidence: float) -> bool:
+    """Whether a value read well and passing its check is still worth a second read: one of
+    digits no check catches, read above the bar under which the clerk is asked anyway."""
+    if path not in SPOT_PATHS:
+        return False
+    bar = KIND_BARS.get(doubt_kind(path), DEFAULT_BAR)
+    return bar is not None and confidence >= bar
 
 
 def _first(found: Found[Any], read: Reader) -> Reading | None:
@@ -315,16 +401,16 @@ def _read_crops(targets: Sequence[Target], pages: Mapping[int, ReadPage]) -> lis
     texts: list[list[str]] = [[] for _ in targets]
     for whitelist in dict.fromkeys(target.whitelist for target in targets):
         chosen = [i for i, target in enumerate(targets) if target.whitelist == whitelist]
-        batch = [_enlarged(crops[i], scale) for i in chosen for scale in SCALES]
+        owners = [i for i in chosen for _ in targets[i].scales]
+        batch = [_enlarged(crops[i], scale) for i in chosen for scale in targets[i].scales]
         timeout = max(_MIN_SECONDS, _SECONDS_PER_CROP * len(batch))
         try:
             lines = tesseract.recognize_lines(batch, timeout, whitelist=whitelist)
         except OcrError:
             # No second opinion: the first readings stand as they were.
             continue
-        for n, i in enumerate(chosen):
-            for line in lines[n * len(SCALES) : (n + 1) * len(SCALES)]:
-                texts[i].append(" ".join(word.text for word in line))
+        for i, line in zip(owners, lines, strict=True):
+            texts[i].append(" ".join(word.text for word in line))
     return texts
 
 
@@ -366,7 +452,7 @@ def _reader(path: str, kind: Kind, reference: date) -> Reader:
         return _code_reader(repair_icd10, lambda code: icd10.lookup(code) is not None)
     if kind == "hcpcs":
         return _code_reader(repair_hcpcs, lambda code: hcpcs.lookup(code) is not None)
-    read = READERS[path]
+    read: Callable[[str, date], Any] = _zip if kind == "zip" else READERS[path]
 
     def reading(text: str) -> Reading | None:
         value = read(text, reference)
@@ -377,10 +463,28 @@ def _reader(path: str, kind: Kind, reference: date) -> Reader:
             # but real date is the rules' to flag, not OCR's to re-read.
             passes = value.plausible or abs(value.date.year - reference.year) <= _NEAR_YEARS
             return Reading(value.date, passes, value.date, text)
-        passes = kind != "npi" or is_valid_npi(value)
-        return Reading(_comparable(kind, value), passes, value, text)
+        return Reading(_comparable(kind, value), _passes(kind, value), value, text)
 
     return reading
+
+
+def _passes(kind: Kind, value: str) -> bool:
+    """An NPI's check digit; a ZIP's prefix, which is some state's (or territory's)."""
+    if kind == "npi":
+        return is_valid_npi(value)
+    if kind == "zip":
+        return any(zip_fits_state(value, state) for state in STATES)
+    return True
+
+
+#: A ZIP as printed, ZIP+4 too; the record keeps five digits (as ``parse_address`` does).
+_ZIP = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
+
+
+def _zip(text: str, _reference: date) -> str | None:
+    """The ZIP read from a crop of the member's postal code."""
+    match = _ZIP.search(text)
+    return match.group(1) if match else None
 
 
 def _comparable(kind: Kind, value: Any) -> Any:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from PIL import Image, ImageDraw, ImageFont
 
+from extractors.extract.confidence import KIND_BARS
 from extractors.extract.extractor import extract
 from extractors.extract.found import Found
 from extractors.extract.parties import extract_parties
@@ -21,6 +22,7 @@ from extractors.extract.reread import (
     Reading,
     reread_doubtful,
     settle,
+    spot_check,
 )
 from extractors.extract.rules import LOW_CONFIDENCE
 from extractors.ocr import ocr_page
@@ -183,3 +185,54 @@ def test_a_unanimous_vote_for_a_value_failing_its_check_does_not_outvote() -> No
     first = _reading("W1", passes=True)
     others = [_reading("W7", passes=False)] * 3
     assert settle(first, others, 0.1).how == "disputed"
+
+
+def test_a_phone_read_well_with_a_zero_turned_six_takes_the_rereadings_and_is_flagged() -> None:
+    page = _fax([*ORDER, "Phone: 215 730-4062"], LEGIBLE)
+    referral = _extract(_misread(page, "730-4062", "730-4662", conf=0.95))
+
+    assert referral.member.phone == "2157304062"
+    assert FlagCode.CODE_REPAIRED in _flags(referral, "member.phone")
+
+
+def test_a_zip_read_well_with_a_zero_turned_six_takes_the_rereadings_and_is_flagged() -> None:
+    page = _fax([*ORDER, "Address: 4471 Birch Rd, Dunmore, PA 19040"], LEGIBLE)
+    referral = _extract(_misread(page, "19040", "19046", conf=0.95))
+
+    assert referral.member.address.postal_code == "19040"
+    assert FlagCode.CODE_REPAIRED in _flags(referral, "member.address.postal_code")
+
+
+def test_member_numbers_read_well_and_reread_alike_stand_unflagged() -> None:
+    lines = [*ORDER, "Phone: 215 730-4062", "Address: 4471 Birch Rd, Dunmore, PA 19040"]
+    referral = _extract(_fax(lines, LEGIBLE))
+
+    assert referral.member.phone == "2157304062"
+    assert referral.member.address.postal_code == "19040"
+    assert not _flags(referral, "member.phone")
+    assert not _flags(referral, "member.address.postal_code")
+
+
+def test_a_spot_check_hears_only_look_alike_digits() -> None:
+    first = _reading("2157304062")
+    # A 4 read as 1 and a digit dropped are the enlarged crop's noise, not a fax's misread.
+    assert spot_check(first, [_reading("2157301062"), _reading("215730462")]) is None
+    assert spot_check(first, [first, None]) is None
+
+
+def test_a_spot_check_split_between_readings_doubts_the_value_for_the_clerk() -> None:
+    first = _reading("2157304062")
+    outcome = spot_check(first, [first, _reading("2157304662")])
+
+    assert outcome is not None and outcome.how == "disputed" and outcome.reading == first
+    bar = KIND_BARS["phone"]
+    assert bar is not None and outcome.confidence < bar
+
+
+def test_a_spot_check_takes_a_look_alike_value_only_when_every_reading_gives_it() -> None:
+    first = _reading("19046")
+    outcome = spot_check(first, [_reading("19040"), _reading("19040")])
+    assert outcome is not None and outcome.how == "misread"
+    assert outcome.reading.value == "19040"
+    split = spot_check(first, [_reading("19040"), _reading("19048")])
+    assert split is not None and split.how == "disputed"
