@@ -209,6 +209,14 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
     return best
 
 
+def caption_excludes(caption: str, path: str) -> bool:
+    """Whether a caption holds a word that rules ``path`` out ("Secondary insurance" is no
+    caption of the member's plan), however it names the path otherwise."""
+    _, paths = _registry()
+    text = _cue_text(caption)
+    return any(_holds(text, cue) for cue in paths[path].excluded)
+
+
 def _cue_text(caption: str) -> str:
     """The caption's words as the cue words OCR misread them from, padded for ``_holds``."""
     return " " + " ".join(_as_cue_word(word) for word in _normal(caption).split()) + " "

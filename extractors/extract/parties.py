@@ -48,6 +48,7 @@ from extractors.extract.labels import (
     vocabulary,
 )
 from extractors.extract.narrative import find_mentions
+from extractors.extract.plan_shape import plan_by_shape
 from extractors.extract.shaped_npi import npi_by_shape
 from extractors.normalize import (
     DateRole,
@@ -551,7 +552,16 @@ def _payer(text: str, reference: date) -> str | None:
     words = value.split()
     if all(is_caption_word(w) for w in words) and (len(words) > 1 or value.islower()):
         return None  # "carrier", "Plan member # Responsible party": captions, not a plan
-    return value
+    return _joined_part(value)
+
+
+#: A plan's part glued to its letter by a fax's lost space: "Medicare PartB".
+_JOINED_PART = re.compile(r"\b(Part)([A-D])\b")
+
+
+def _joined_part(value: str) -> str:
+    """A plan's name with its part's letter apart from "Part", as plans print it."""
+    return _JOINED_PART.sub(r"\1 \2", value)
 
 
 READERS: dict[str, Read] = {
@@ -1124,6 +1134,15 @@ def _from_captions(
 
 #: The digits of a phone number without its country code.
 _DIGITS = 10
+
+
+def _plan_by_shape(doc: _Document, out: dict[str, Found[Any]]) -> None:
+    """A plan's name no caption gave, read by its insurer's words ("Aetna Medicare
+    Advantage" after a caption the fax garbled): doubtful, as only its shape names it."""
+    if "payer.name" in out or (hit := plan_by_shape(doc.pages)) is None:
+        return
+    found = found_from_words(_joined_part(hit[0]), hit[1], hit[2])
+    out["payer.name"] = replace(found, confidence=min(found.confidence, CONTESTED_CONFIDENCE))
 
 
 def _doubt_stand_ins(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
@@ -2025,6 +2044,7 @@ def extract_parties(
     _signature_block(doc, out, received)
     _from_captions(doc, out, reference, readers)
     _beside_group_number(doc, out, reference)
+    _plan_by_shape(doc, out)
     _cover_sender([*pages, *covers], out)
     # A name read only now (off a cover sheet, from a caption) heads a block read only now.
     _signature_block(doc, out, received)
