@@ -14,6 +14,10 @@ rubber stamp ("SIGNATURE ON FILE" in a box is not the signer's mark). A caption 
 someone else (the patient, the supplier) is no place for the order's signature. Electronic
 signatures are text instead ("Electronically signed by ...", "/s/ Jane Doe") and are found
 in the words.
+
+When no page has a place at all, OCR may have lost the signature row (a form's row taken for
+a picture, a caption too small to read): the bands where someone wrote above a rule whose
+caption OCR did not read are read again, a few at most, and searched the same way.
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from extractors.extract.found import Found, found_from_words
-from extractors.extract.signature_date import reread_signature_date, words_at
+from extractors.extract.signature_date import band_lines, reread_signature_date, words_at
 from extractors.normalize.dates import find_dates, parse_date
-from extractors.pages import BBox, Page, ReadPage, Word
+from extractors.pages import BBox, Page, ReadPage, Word, group_lines
 from extractors.preprocess import long_runs, paper_shade
 
 Ink = NDArray[np.bool_]
@@ -89,6 +93,10 @@ ELECTRONIC_ADVERBS = ("electronically", "digitally")
 #: an adverb; it must also start with the same letter, so "personally" does not pass.
 _ALIKE_SIGNED = 0.65
 _ALIKE_ADVERB = 0.6
+#: Or the adverb with at most this many letters swapped for others, the first among them
+#: ("Biaitally" for "Digitally"): a fax blurs a capital as much as any letter, and a long
+#: word of the adverb's length this close to it is no other word.
+_ADVERB_SWAPS = 2
 #: How alike a word of eight letters or more must be to "signature" to be one OCR misread
 #: ("algnature" is 0.78, "designated" 0.74).
 _ALIKE_CAPTION = 0.75
@@ -127,6 +135,8 @@ _MIN_RULE = 4.0
 #: tilted 3 degrees still leaves 40-pixel runs); breaks up to this long are bridged.
 _RULE_PIECE = 0.8
 _RULE_BREAK = 0.5
+#: A label's value may be written on a rule up to this many text heights below the label.
+_VALUE_DROP = 2.5
 #: A box's side rises this many text heights from the end of its bottom rule, inked along
 #: this share of it within this many pixels of the end.
 _CORNER = 1.0
@@ -135,6 +145,12 @@ _CORNER_SLACK = 3
 #: How high above its rule a signature is looked for, in text heights: a signature stands
 #: taller than print, and a scribble often leaves the line.
 _ABOVE_RULE = 3.5
+#: A rule's caption is read again down to this many text heights under the rule.
+_CAPTION_BELOW = 2.5
+#: At most this many bands of a document are read again for a signature place OCR lost;
+#: a rule longer than this share of the page width is a table's, not one to sign on.
+_MAX_REREADS = 2
+_MAX_RULE_SHARE = 0.7
 #: Printed words this close above a rule (in text heights) sit on it: a typed name, which is
 #: blanked, rather than the printed line above that bounds the signature area.
 _ON_RULE = 0.8
@@ -233,26 +249,114 @@ def find_signature(
     """
     day = reference or date.today()
     blank: SignatureReading | None = None
+    inks: list[_PageInk] = []
     for read in pages:
         for words in _electronic_lines(read.page):
             return _reading(True, read.page, words, words, day)
-        ink = _PageInk(read)
-        printed = _printed(read.page)
-        for place in _places(read.page, ink):
-            found_date = _date(read.page, place.beside, day)
-            for area in place.areas:
-                if _has_writing(ink.mask, area, printed, read.page.words):
-                    present = Found(
-                        True, read.page.number, area.box, place.caption.conf, place.caption.text
-                    )
-                    if found_date is None and not order_dated:
-                        found_date = _reread_date(read, place, day)
-                    return SignatureReading(present, found_date)
-            if blank is None:
-                box = place.areas[0].box
-                absent = Found(False, read.page.number, box, place.caption.conf, place.caption.text)
-                blank = SignatureReading(absent, found_date)
+        inks.append(_PageInk(read))
+        signed, unsigned = _read_places(read, read.page, inks[-1], day, order_dated)
+        if signed is not None:
+            return signed
+        blank = blank or unsigned
+    if blank is not None:
+        return blank
+    # No page has a place to sign: its OCR may have lost the caption (a form's row taken
+    # for a picture). Only then are the lines where someone wrote above a rule read again.
+    return _reread_places(pages, inks, day, order_dated)
+
+
+def _read_places(
+    read: ReadPage, page: Page, ink: _PageInk, day: date, order_dated: bool
+) -> tuple[SignatureReading | None, SignatureReading | None]:
+    """The page's first signed place, or else its first blank one (``page`` is ``read``'s
+    page, or it with a band read again)."""
+    printed = _printed(page)
+    blank: SignatureReading | None = None
+    for place in _places(page, ink):
+        found_date = _date(page, place.beside, day)
+        for area in place.areas:
+            if _has_writing(ink.mask, area, printed, page.words):
+                present = Found(True, page.number, area.box, place.caption.conf, place.caption.text)
+                if found_date is None and not order_dated:
+                    found_date = _reread_date(read, place, day)
+                return SignatureReading(present, found_date), None
+        if blank is None:
+            box = place.areas[0].box
+            absent = Found(False, page.number, box, place.caption.conf, place.caption.text)
+            blank = SignatureReading(absent, found_date)
+    return None, blank
+
+
+def _reread_places(
+    pages: Sequence[ReadPage], inks: list[_PageInk], day: date, order_dated: bool
+) -> SignatureReading | None:
+    """The signature places of bands read again: the band around a rule that has writing
+    above it and a caption under it OCR did not read, where a form's signature row lost to
+    OCR lies. A tesseract run each, a few at most for a document: from its end up, as the
+    signature closes an order."""
+    blank: SignatureReading | None = None
+    reads = 0
+    for read, ink in reversed(list(zip(pages, inks, strict=True))):
+        # A text layer's words are the PDF's own, none lost to OCR; a page kept without
+        # its image has nothing to read again.
+        if read.page.source != "ocr" or not read.png:
+            continue
+        done: list[tuple[float, float]] = []
+        for top, bottom in _lost_bands(read.page, ink):
+            if any(t <= (top + bottom) / 2 <= b for t, b in done):
+                continue
+            if reads == _MAX_REREADS:
+                return blank
+            reads += 1
+            done.append((top, bottom))
+            page = _with_band(read.page, top, bottom, band_lines(read, top, bottom))
+            signed, unsigned = _read_places(read, page, ink, day, order_dated)
+            if signed is not None:
+                return signed
+            blank = blank or unsigned
     return blank
+
+
+def _lost_bands(page: Page, ink: _PageInk) -> list[tuple[float, float]]:
+    """The bands (top, bottom) from the writing above a rule to its caption under it, for
+    each rule with writing above it and a caption OCR did not read (none, or words it was
+    unsure of), bottom band first.
+
+    A rule across most of the page is a table's or a section's, not one to sign on.
+    """
+    height = _text_height(page)
+    rows = ink.mask.shape[0]
+    if height <= 0:
+        return []
+    printed = _printed(page)
+    bands: list[tuple[float, float]] = []
+    for rule in _rules_in(ink.mask, 0, rows, height * rows):
+        if rule.x1 - rule.x0 > _MAX_RULE_SHARE:
+            continue
+        bottom = min(1.0, rule.y1 + _CAPTION_BELOW * height)
+        caption = [
+            w
+            for w in page.words
+            if w.bbox[0] < rule.x1 and w.bbox[2] > rule.x0 and rule.y1 <= w.bbox[1] < bottom
+        ]
+        if caption and all(_is_text(w) for w in caption):
+            continue
+        area = _Area((rule.x0, max(0.0, rule.y0 - _ABOVE_RULE * height), rule.x1, rule.y0), height)
+        # Stamps are told from writing once the band is read again, in its place's area.
+        if _has_writing(ink.mask, area, printed, page.words, stamps=False):
+            bands.append((area.box[1], bottom))
+    return sorted(bands, reverse=True)
+
+
+def _with_band(page: Page, top: float, bottom: float, lines: list[list[Word]]) -> Page:
+    """``page`` with the words of the band top..bottom replaced by ``lines``, read again."""
+    kept = [w for w in page.words if not top <= (w.bbox[1] + w.bbox[3]) / 2 <= bottom]
+    first = max((w.line for w in kept), default=-1) + 1
+    again = [w.model_copy(update={"line": first + n}) for n, line in enumerate(lines) for w in line]
+    words = kept + again
+    return page.model_copy(
+        update={"words": words, "lines": group_lines(words, [w.line for w in words])}
+    )
 
 
 class _PageInk:
@@ -329,7 +433,15 @@ def _after_adverb(before: list[str]) -> bool:
         return True
     words = [t for t in before if t.isalpha()]
     tries = [words[-1], "".join(words[-2:])] if words else []
-    return any(_alike(t, adverb, _ALIKE_ADVERB) for t in tries for adverb in ELECTRONIC_ADVERBS)
+    return any(_is_adverb(t, adverb) for t in tries for adverb in ELECTRONIC_ADVERBS)
+
+
+def _is_adverb(word: str, adverb: str) -> bool:
+    if _alike(word, adverb, _ALIKE_ADVERB):
+        return True
+    # The first letter misread too: the word is the adverb's length, a letter or two off.
+    same_length = len(word) == len(adverb)
+    return same_length and sum(a != b for a, b in zip(word, adverb, strict=True)) <= _ADVERB_SWAPS
 
 
 def _names_someone(after: list[str]) -> bool:
@@ -371,20 +483,20 @@ def _caption_place(
     word = line[i]
     if not _is_signature_word(_key(word)):
         return None
-    if i and _dates(_key(line[i - 1])):
+    if _names_the_date(line, i):
         return None
     if any(_key(w) in OTHER_SIGNERS for w in _phrase(line, i)):
         return None
     if _on_dark(ink.mask, word):
         return None
     height = max(height, word.bbox[3] - word.bbox[1])
-    rule = _rule_near(ink.mask, word, height, below=False)
-    under = _rule_near(ink.mask, word, height, below=True)
+    rule = _rule_near(ink.mask, word.bbox, height, below=False)
+    under = _rule_near(ink.mask, word.bbox, height, below=True)
     areas, caption, beside = [], word, []
     end = _label_end(line, i)
     if end is not None:
         caption = line[end]
-        area = _area(page, caption, (rule, under))
+        area = _down_to_value_rule(ink.mask, _area(page, caption, (rule, under)), caption, height)
         areas.append(_Area(area, caption.bbox[3] - caption.bbox[1]))
         beside = _same_line(page, caption)
     captioned = end is not None or _is_caption(line, i)
@@ -396,9 +508,24 @@ def _caption_place(
     return _Place(caption, tuple(areas), beside)
 
 
+def _names_the_date(line: list[Word], i: int) -> bool:
+    """Whether the label that word i ends names the date of signing: "Date signed",
+    "Date of practitioner signature". The label runs back to a word ending with a colon,
+    which ends a label of its own ("Date: 01/02/2024 Signature:")."""
+    phrase = _phrase(line, i)
+    for word in reversed(phrase[: phrase.index(line[i])]):
+        if word.text.endswith(":"):
+            return False
+        if _dates(_key(word)):
+            return True
+    return False
+
+
 def _dates(key: str) -> bool:
-    # "Date signed" is the date's caption, also when a fax blurs it to "Dale signed".
-    return key in NOT_SIGNATURE_BEFORE or _alike(key, "date", _ALIKE_CAPTION)
+    # "Date signed" is the date's caption, also when a fax blurs it to "Dale signed", or
+    # closes the D's bowl against its stem into a B ("Bale signed").
+    folded = "d" + key[1:] if key[:1] == "b" else key
+    return key in NOT_SIGNATURE_BEFORE or _alike(folded, "date", _ALIKE_CAPTION)
 
 
 def _is_signature_word(key: str) -> bool:
@@ -529,6 +656,21 @@ def _area(page: Page, label: Word, rules: tuple[_Rule | None, _Rule | None]) -> 
     return (left, top, right, bottom)
 
 
+def _down_to_value_rule(ink: Ink, area: BBox, label: Word, height: float) -> BBox:
+    """The area right of a label, reaching down to the rule its value is written on.
+
+    A form's value column may rule the signature's line lower than the label's baseline
+    ("6. Practitioner signature" on the row's first line, the rule a line or two below with
+    its own caption under it): the scribble sits above that rule, below the label's line.
+    A rule at the label's baseline is its own; the area is not taken past it.
+    """
+    columns = (area[0], label.bbox[1], area[2], label.bbox[3])
+    value = _rule_near(ink, columns, height, below=True, gap=_VALUE_DROP)
+    if value is None or value.y0 <= area[3]:
+        return area
+    return (area[0], area[1], area[2], value.y0)
+
+
 def _is_next_label(word: Word, label: Word) -> bool:
     # Bold labels beside a rule can read at low confidence ("Dated:" at 0.16) yet spell out;
     # they sit on the label's own baseline at its own height. A scribble OCR read as "SOY:"
@@ -598,40 +740,46 @@ def _open_above(ink: Ink, rule: _Rule, under: _Rule | None, height: float) -> bo
     return True
 
 
-def _rule_near(ink: Ink, caption: Word, height: float, *, below: bool) -> _Rule | None:
-    """The ruled line nearest above (or below) a caption, within a few text heights.
+def _rule_near(
+    ink: Ink, box: BBox, height: float, *, below: bool, gap: float = _RULE_GAP
+) -> _Rule | None:
+    """The ruled line nearest above (or below) a caption's box, within ``gap`` text heights,
+    running on for several text heights across the box's columns."""
+    rows, columns = ink.shape
+    x0, y0, x1, y1 = _pixels(box, columns, rows)
+    unit = height * rows
+    top, bottom = (y1, y1 + round(gap * unit)) if below else (y0 - round(gap * unit), y0)
+    if x1 <= x0:
+        return None
+    rules = [r for r in _rules_in(ink, top, bottom, unit) if r.x0 < box[2] and r.x1 > box[0]]
+    if not rules:
+        return None
+    return min(rules, key=lambda r: r.y0) if below else max(rules, key=lambda r: r.y1)
+
+
+def _rules_in(ink: Ink, top: int, bottom: int, unit: float) -> list[_Rule]:
+    """The ruled lines within rows top..bottom of the page, ``unit`` the text height in pixels.
 
     A rule is made of horizontal runs of ink longer than any letter's stroke, joined across
     the breaks a fax leaves and the steps a tilted page makes, running on for several text
-    heights across the caption.
+    heights.
     """
     rows, columns = ink.shape
-    x0, y0, x1, y1 = _pixels(caption.bbox, columns, rows)
-    unit = height * rows
-    top, bottom = (
-        (y1, y1 + round(_RULE_GAP * unit)) if below else (y0 - round(_RULE_GAP * unit), y0)
-    )
     top, bottom = max(0, top), min(rows, bottom)
-    if x1 <= x0 or bottom - top < 2:
-        return None
+    if bottom - top < 2:
+        return []
     reach = max(1, round(_RULE_BREAK * unit))
     pieces = long_runs(ink[top:bottom], max(4, round(_RULE_PIECE * unit)))
-    rules = [
-        blob
+    return [
+        _Rule(
+            (top + blob.y0) / rows,
+            (top + blob.y1) / rows,
+            (blob.x0 + reach) / columns,
+            (blob.x1 - reach) / columns,
+        )
         for blob in _blobs(_widen(pieces, reach))
-        if blob.x0 + reach < x1
-        and blob.x1 - reach > x0
-        and blob.x1 - blob.x0 - 2 * reach >= _MIN_RULE * unit
+        if blob.x1 - blob.x0 - 2 * reach >= _MIN_RULE * unit
     ]
-    if not rules:
-        return None
-    rule = min(rules, key=lambda blob: blob.y0) if below else max(rules, key=lambda b: b.y1)
-    return _Rule(
-        (top + rule.y0) / rows,
-        (top + rule.y1) / rows,
-        (rule.x0 + reach) / columns,
-        (rule.x1 - reach) / columns,
-    )
 
 
 def _grow(mask: Ink, reach: int) -> Ink:
@@ -706,17 +854,25 @@ class _Blob:
     spread: float
 
 
-def _has_writing(ink: Ink, area: _Area, printed: list[Word], words: list[Word]) -> bool:
+def _has_writing(
+    ink: Ink, area: _Area, printed: list[Word], words: list[Word], *, stamps: bool = True
+) -> bool:
+    """Whether pen strokes are left in the area once rules, print and (with ``stamps``)
+    rubber stamps are cleared."""
     rows, columns = ink.shape
     box = _pixels(area.box, columns, rows)
     if box[2] - box[0] < 4 or box[3] - box[1] < 4:
         return False
     unit = max(1.0, area.text_height * rows)
     crop = ink[box[1] : box[3], box[0] : box[2]].copy()
-    # A stamp prints big: its words are confident text of any height.
-    _clear_stamps(crop, ink, box, [w for w in words if _is_text(w)], unit)
     _clear_rules(crop, unit)
     _blank_words(crop, printed, box, (columns, rows), unit)
+    # Too little ink left to span handwriting's width: the costlier tests are not needed.
+    if int(crop.any(axis=0).sum()) < _MIN_WRITING * unit:
+        return False
+    if stamps:
+        # A stamp prints big: its words are confident text of any height.
+        _clear_stamps(crop, ink, box, [w for w in words if _is_text(w)], unit)
     return _looks_like_writing(crop, unit)
 
 

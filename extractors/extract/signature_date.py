@@ -51,7 +51,7 @@ def reread_signature_date(
 ) -> Found[date] | None:
     """The date of signing read again from the band from ``top`` (a fraction of the page)
     to a few rows under the signature's ``caption``; ``height`` is the page's text height."""
-    lines = _band_lines(read, top - _ABOVE_AREA * height, caption.bbox[3] + _BELOW_CAPTION * height)
+    lines = band_lines(read, top - _ABOVE_AREA * height, caption.bbox[3] + _BELOW_CAPTION * height)
     for number, line in enumerate(lines):
         text = " ".join(w.text for w in line)
         after = 0
@@ -78,7 +78,7 @@ def words_at(line: list[Word], start: int, length: int) -> list[Word]:
     return chosen or line[:1]
 
 
-def _band_lines(read: ReadPage, top: float, bottom: float) -> list[list[Word]]:
+def band_lines(read: ReadPage, top: float, bottom: float) -> list[list[Word]]:
     """The band's words, as words of the page, in lines top to bottom, each left to right."""
     grey = read.grey()
     width, height = grey.size

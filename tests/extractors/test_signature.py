@@ -467,7 +467,8 @@ def test_junk_ocr_read_off_a_stroke_does_not_hide_the_caption() -> None:
     assert signed([sheet.read()]) is True
 
 
-def test_date_signed_blurred_to_dale_signed_is_the_dates_caption() -> None:
+@pytest.mark.parametrize("caption", ["Dale signed", "Bate signed"])
+def test_date_signed_blurred_to_dale_signed_is_the_dates_caption(caption: str) -> None:
     """The date typed on its rule, read at no confidence, is no signature above "signed"."""
     sheet = Sheet()
     sheet.text("Ordering physician: Julia Smith, MD", 60, 200)
@@ -475,8 +476,41 @@ def test_date_signed_blurred_to_dale_signed_is_the_dates_caption() -> None:
     sheet.text("Physician signature", 60, 336, size=14)
     sheet.text("8/25/2025", 620, 300, size=30, conf=0.0)
     sheet.rule(610, 800, 330)
-    sheet.text("Dale signed", 610, 336, size=14)
+    sheet.text(caption, 610, 336, size=14)
     assert signed([sheet.read()]) is False
+
+
+def test_the_caption_of_the_signing_date_is_no_signature_place() -> None:
+    """ "Date of prescriber signature" names the date: what is right of it is no signature."""
+    sheet = Sheet()
+    sheet.text("Ordering physician: Julia Smith, MD", 60, 200)
+    sheet.text("9. Date of prescriber signature", 60, 300)
+    sheet.scribble(420, 318, 200)
+    assert signed([sheet.read()]) is None
+
+
+def _value_column_row(sheet: Sheet) -> None:
+    """A form's row: the label in the left column, the value column's rule a line lower
+    with its own small caption under it."""
+    sheet.text("3. Length of need: 99 months", 60, 240)
+    sheet.text("4. Prescriber signature", 60, 300)
+    sheet.rule(380, 760, 350)
+    sheet.text("signature of the prescriber", 380, 356, size=14)
+
+
+@pytest.mark.parametrize("scribble", [True, False])
+def test_a_label_looks_down_to_its_value_columns_rule(scribble: bool) -> None:
+    sheet = Sheet()
+    _value_column_row(sheet)
+    # OCR garbles the small caption under the rule, as a fax blurs a small font.
+    sheet.words = [
+        w if w.bbox[1] < 0.59 else w.model_copy(update={"text": "xvqzw", "conf": 0.1})
+        for w in sheet.words
+    ]
+    if scribble:
+        # Low strokes, between the label's line and the rule: below the label's own area.
+        sheet.scribble(400, 348, 260, height=12)
+    assert signed([sheet.read()]) is scribble
 
 
 @pytest.mark.parametrize(
@@ -486,6 +520,9 @@ def test_date_signed_blurred_to_dale_signed_is_the_dates_caption() -> None:
         ("e-Sidned by Dr. Christopher Dunn, April 16, 2025", True),
         ("Electr: onically slgned by Andrew Griffin MD", True),
         ("Digitally signed by JOHNSON, Edward (DO)", True),
+        # A fax's blurred capital: "D" read as "O" and a letter swapped inside.
+        ("Oiqitally signed by Maria Lopez, NP", True),
+        ("Originally signed by the referring office", False),
         ("Electronically signed by:", False),
         ("Valid without wet signature when transmitted electronically.", False),
         ("This prescription was electronically scanned by the pharmacy.", False),
@@ -543,3 +580,41 @@ def test_a_lost_date_over_a_bare_date_caption_is_read_again() -> None:
     found = find_signature([sheet.read()], reference=REFERENCE)
     assert found is not None and found.date is not None
     assert found.date.value == date(2024, 2, 26)
+
+
+# -- the signature row the page's OCR lost -----------------------------------------------------
+
+
+def _lost_signature_row(sheet: Sheet) -> None:
+    """A form whose signature row (label, rule and caption) OCR took for a picture: only
+    the print above it was read."""
+    sheet.text("Ordering physician: Julia Smith, MD", 60, 150)
+    sheet.text("Phone: 555-201-3344", 60, 180)
+    lost = sheet.lines
+    _value_column_row(sheet)
+    for number in range(lost, sheet.lines):
+        _lose_line(sheet, number)
+
+
+def test_a_signature_row_ocr_lost_is_read_again() -> None:
+    sheet = Sheet()
+    _lost_signature_row(sheet)
+    sheet.scribble(400, 346, 260)
+    found = find_signature([sheet.read()], reference=REFERENCE)
+    assert found is not None and found.present.value is True
+
+
+def test_a_blank_signature_row_ocr_lost_is_not_read_again() -> None:
+    """No writing above the rule: nothing is read again, and nothing is known of a place."""
+    sheet = Sheet()
+    _lost_signature_row(sheet)
+    assert signed([sheet.read()]) is None
+
+
+def test_a_stamp_in_a_signature_row_ocr_lost_is_no_signature() -> None:
+    sheet = Sheet()
+    _lost_signature_row(sheet)
+    stamp = sheet.lines
+    sheet.stamp("SIGNATURE ON FILE", 420, 296, tilt=2)
+    _lose_line(sheet, stamp)
+    assert not signed([sheet.read()])
