@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -56,7 +57,9 @@ def extract(
         _put(values, path, found.value)
         evidence[path] = found
     if (address := parties.get("member.address")) is not None:
-        evidence.update(_address_parts(address))
+        parts = _address_parts(address)
+        evidence.update(parts)
+        evidence["member.address"] = _address_by_parts(address, parts)
     lists: list[tuple[str, Sequence[Found[Any]]]] = [
         ("diagnoses", find_diagnoses(order)),
         ("procedures", find_procedures(order)),
@@ -162,6 +165,29 @@ def _address_parts(address: Found[Any]) -> dict[str, Found[Any]]:
         if found is not None:
             out[f"member.address.{part}"] = found
     return out
+
+
+def _address_by_parts(address: Found[Any], parts: Mapping[str, Found[Any]]) -> Found[Any]:
+    """The whole address, as sure as its weakest part: the words between its parts (a
+    "City / State / Zip" caption, a cell's rule "|", a speck) are no part of the value, and
+    a doubt over one of them would send the clerk to check every part. Only when each part
+    is printed as read (its state too), and nothing but the print doubted the address
+    (another caption reading it otherwise does); else the whole line's weakest word stands.
+    """
+    value = address.value if isinstance(address.value, dict) else {}
+    printed = min((word.conf for word in address.words), default=None)
+    if printed is None or address.confidence < printed:
+        return address
+    own = dict(parts)
+    if value.get("state") and (state := found_part(address, value["state"])) is not None:
+        own["member.address.state"] = state
+    if any(value.get(part) and f"member.address.{part}" not in own for part in _WHOLE_PARTS):
+        return address
+    return replace(address, confidence=min(found.confidence for found in own.values()))
+
+
+#: The parts of an address a value prints, each of which a whole address's doubt covers.
+_WHOLE_PARTS = (*_ADDRESS_PARTS, "state")
 
 
 def _put(values: dict[str, Any], path: str, value: Any) -> None:

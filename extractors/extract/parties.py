@@ -31,7 +31,7 @@ from extractors.extract.captions import (
     row_cells,
 )
 from extractors.extract.confidence import CONTESTED_CONFIDENCE, UNCONTESTED_PATHS
-from extractors.extract.copies import printed_numbers, settle
+from extractors.extract.copies import is_misread_copy, printed_numbers, settle
 from extractors.extract.cover import is_cover_sheet, is_fax_header_line
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.found import Found, found_from_words
@@ -1359,8 +1359,32 @@ def _doubt_contested(
         sources = [s for c in doc.labelled(path) for s in _label_sources(c, path)]
         sources += [_Source(c.text, c.words, c.page) for c in doc.captioned if c.path == path]
         readings = {_comparable(read(s.text, reference)) for s in sources} - {None}
-        if readings - {_comparable(chosen.value)}:
+        own = _comparable(chosen.value)
+        if any(_rivals(path, own, reading) for reading in readings - {own}):
             out[path] = replace(chosen, confidence=min(chosen.confidence, CONTESTED_CONFIDENCE))
+
+
+#: Paths whose kind of value an order prints for each of its parties: the patient's phone
+#: beside a caregiver's, an emergency contact's or a supplier's, the clinician's fax beside
+#: the facility's or the pharmacy's, the patient's address beside the supplier's. Another
+#: reading under the same caption is then most often another party's value, not a doubt
+#: about the one chosen beside the party's name (on the devset such second readings
+#: flagged 45 right values and not one wrong one). Only a reading that may be the same
+#: print read otherwise rivals it.
+_EVERY_PARTYS = frozenset({"member.phone", "clinician.fax", "member.address"})
+
+
+def _rivals(path: str, own: Any, reading: Any) -> bool:
+    """Whether another caption's reading of ``path`` doubts the chosen one (``own``, both as
+    ``_comparable`` gives them): any other reading does, but for a value each party has only
+    one that may be the same print misread: a number differing in digits a fax confuses
+    (its copies are voted on by ``_settle_numbers`` too), an address with the same street
+    line or the same ZIP."""
+    if path not in _EVERY_PARTYS:
+        return True
+    if isinstance(own, tuple) and isinstance(reading, tuple):
+        return any(a is not None and a == b for a, b in zip(own, reading, strict=True))
+    return is_misread_copy(str(own), str(reading))
 
 
 def _comparable(value: Any) -> Any:

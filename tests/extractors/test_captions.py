@@ -264,13 +264,17 @@ def test_a_value_another_caption_contradicts_is_doubted() -> None:
             [(0.06, "Patient: Ann Lee"), (0.5, "Birth date: 11/17/43")],
             [(0.06, "Daytime phone: 702.461.8075")],
             [(0.06, "Cell phone: 702.555.0199")],
+            [(0.06, "DOB: 11/17/48")],
         ]
     )
     found = extract_parties([page], date(2025, 8, 20))
-    # Two phones for the patient: the first is kept, and offered to the clerk as unsure.
+    # Two birth dates for the patient: the first is kept, and offered to the clerk as unsure.
+    assert found["member.dob"].value == date(1943, 11, 17)
+    assert found["member.dob"].confidence <= CONTESTED_CONFIDENCE
+    # Two phones are two numbers (a patient's cell beside the home line, a caregiver's):
+    # the first is kept, and the other doubts it only if it may be the same print misread.
     assert found["member.phone"].value == "7024618075"
-    assert found["member.phone"].confidence <= CONTESTED_CONFIDENCE
-    assert found["member.dob"].confidence > CONTESTED_CONFIDENCE
+    assert found["member.phone"].confidence > CONTESTED_CONFIDENCE
 
 
 def test_a_second_payer_or_office_line_is_no_doubt() -> None:

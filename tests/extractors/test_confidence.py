@@ -300,3 +300,50 @@ def test_a_city_with_a_letter_broken_off_is_doubted() -> None:
     assert set(doubted(order(dict(CLEAN), member=member))) == {"member.address.city"}
     member.address = Address(line1="7010 Church Blvd", city="Port St. Lucie")
     assert doubted(order(dict(CLEAN), member=member)) == {}
+
+
+def _low_confidence(page_rows: list[list[tuple[float, str]]], **conf: float) -> list[str]:
+    page = laid_out_page(page_rows, conf=conf)
+    referral = extract(
+        [ReadPage(page, b"")], filename="fax.tif", sha256="0" * 64, received_at=RECEIVED
+    )
+    return [f.field for f in referral.flags if f.code == FlagCode.LOW_CONFIDENCE]
+
+
+def test_a_mark_between_an_addresss_parts_does_not_doubt_them_all() -> None:
+    # A cell's rule read as "|" between the town and the state, barely legible: no part of
+    # the address is in doubt, so none is flagged (the whole address stood for each part).
+    rows = [
+        [(0.05, "Patient: Joan Washington"), (0.55, "DOB: 06/27/1955")],
+        [(0.05, "Address: 7010 Church Blvd, Williamsport | PA 17701")],
+        [(0.05, "Ordering physician: Julia Brien, MD")],
+    ]
+    assert _low_confidence(rows, **{"|": 0.2}) == []
+    # The state's own word barely read is a doubt about the whole address (a state has no
+    # evidence of its own: it may be the ZIP's).
+    assert _low_confidence(rows, **{"|": 0.2, "PA": 0.2}) == ["member.address"]
+
+
+def test_another_partys_number_under_the_same_caption_is_no_rival() -> None:
+    # The patient's phone and the caregiver's, both captioned "Phone:": a second party's
+    # number, not a second reading of the patient's.
+    rows = [
+        [(0.05, "Patient: Joan Washington"), (0.55, "DOB: 06/27/1955")],
+        [(0.05, "Phone: 570-555-0143")],
+        [(0.05, "Caregiver: Paul Washington (son)")],
+        [(0.05, "Phone: 717-555-0199")],
+        [(0.05, "Ordering physician: Julia Brien, MD")],
+    ]
+    assert "member.phone" not in _low_confidence(rows)
+
+
+def test_a_second_print_of_a_number_read_otherwise_is_a_rival() -> None:
+    # The same number printed twice, one copy with a 6 where the other has an 8: which is
+    # the print is for the clerk to see.
+    rows = [
+        [(0.05, "Patient: Joan Washington"), (0.55, "DOB: 06/27/1955")],
+        [(0.05, "Phone: 570-555-0143")],
+        [(0.05, "Home phone: 570-555-0149")],
+        [(0.05, "Ordering physician: Julia Brien, MD")],
+    ]
+    assert "member.phone" in _low_confidence(rows)
