@@ -32,11 +32,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
 from extractors.codes.npi import is_valid_npi
 from extractors.extract.captions import is_caption_word
+from extractors.normalize.dates import find_dates
 from extractors.normalize.names import CREDENTIALS
 from extractors.normalize.phones import find_phones, parse_phone
 from extractors.normalize.us_states import STATES
@@ -255,6 +257,24 @@ def _unsigned_order_day(referral: Referral, path: str, evidence: Evidence, text:
     return "the order is signed on another day; check which date is the order's"
 
 
+#: A four-digit year at the end of a printed date.
+_PRINTED_YEAR = re.compile(r"\d{4}$")
+
+
+def _year_read_again(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    # A year that fits no order ("2625") is read again through the fax's look-alike digits
+    # (``normalize.dates``); the page still prints the other year, so the clerk checks it.
+    value = (
+        getattr(referral.dates, path.removeprefix("dates."), None)
+        if path.startswith("dates.")
+        else None
+    )
+    years = [y for _, _, d in find_dates(evidence.text) for y in _PRINTED_YEAR.findall(d)]
+    if not isinstance(value, date) or not years or str(value.year) in years:
+        return None
+    return f"the year is printed {years[0]}, read as {value.year}; check it against the page"
+
+
 def _both_sexes(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
     if _MALE.search(evidence.text) and _FEMALE.search(evidence.text):
         return "both sexes are printed; check which one is marked"
@@ -372,7 +392,7 @@ _SHAPE_CHECKS: Mapping[Kind, tuple[Check, ...]] = MappingProxyType(
     {
         "phone": (_two_phones, _shared_phone, _sent_to_number, _own_fax_elsewhere),
         "sex": (_both_sexes,),
-        "date": (_unsigned_order_day,),
+        "date": (_unsigned_order_day, _year_read_again),
         "name": (_odd_name, _credentialed_member, _rival_clinicians),
         "payer": (_lower_case_payer, _joined_payer_words),
         "address": (_odd_address, _unprinted_state),

@@ -47,6 +47,7 @@ from extractors.extract.confidence import kind_of as doubt_kind
 from extractors.extract.copies import is_misread_copy
 from extractors.extract.found import Found
 from extractors.extract.parties import READERS
+from extractors.normalize.dates import NEAR_YEARS
 from extractors.normalize.us_states import STATES, zip_fits_state
 from extractors.pages import BBox, Page, ReadPage, Word, union
 from extractors.preprocess import without_rules
@@ -93,8 +94,6 @@ OUTVOTED_BELOW = 0.3
 #: What a value that every reading agrees on is worth: above the low-confidence bar. A single
 #: new reading (the others unreadable) is too little to raise it.
 AGREED_CONFIDENCE = 0.8
-#: A date within this many years of receipt is a real date, however old for its role.
-_NEAR_YEARS = 5
 AGREED_READINGS = 2
 #: What a value the readings dispute is worth: below the bar, so the clerk looks at it.
 DISPUTED_CONFIDENCE = 0.5
@@ -461,7 +460,7 @@ def _reader(path: str, kind: Kind, reference: date) -> Reader:
         if kind == "date":
             # Only a year no order carries ("2825") is a misread worth a second look; an old
             # but real date is the rules' to flag, not OCR's to re-read.
-            passes = value.plausible or abs(value.date.year - reference.year) <= _NEAR_YEARS
+            passes = value.plausible or abs(value.date.year - reference.year) <= NEAR_YEARS
             return Reading(value.date, passes, value.date, text)
         return Reading(_comparable(kind, value), _passes(kind, value), value, text)
 

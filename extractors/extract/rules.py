@@ -321,7 +321,7 @@ def _date_flags(referral: Referral, received: date) -> list[Flag]:
         # would otherwise make every right date on it look stale.
         reference = newest if newest and value <= received and path != "member.dob" else received
         # The dates module owns what is plausible for each role; an ISO date parses exactly.
-        judged = parse_date(value.isoformat(), _JUDGED_DATES[path], reference)
+        judged = parse_date(value.isoformat(), _JUDGED_DATES[path], reference, reread_year=False)
         if judged is not None and not judged.plausible:
             message = f"{judged.reason} ({value.isoformat()})"
             if reference != received:
@@ -347,7 +347,7 @@ def _newest_order_date(values: Mapping[str, date | None], received: date) -> dat
 
 
 def _plausible(path: str, value: date, reference: date) -> bool:
-    judged = parse_date(value.isoformat(), _JUDGED_DATES[path], reference)
+    judged = parse_date(value.isoformat(), _JUDGED_DATES[path], reference, reread_year=False)
     return judged is not None and judged.plausible
 
 

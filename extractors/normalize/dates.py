@@ -92,6 +92,9 @@ _SEARCH_PATTERNS = tuple(
 _EDGE_JUNK = " \t\r\n.,;:*_'\"()[]"
 
 _DAYS_PER_YEAR = 365.2425
+#: A date within this many years of receipt is a real date, however old for its role; a
+#: year further off ("2625") no order carries, and is a misread.
+NEAR_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -209,10 +212,14 @@ def _judge(value: date, rule: _RoleRule, reference: date) -> ParsedDate:
     return ParsedDate(value, plausible=True)
 
 
-def parse_date(text: str, role: DateRole, reference: date) -> ParsedDate | None:
+def parse_date(
+    text: str, role: DateRole, reference: date, *, reread_year: bool = True
+) -> ParsedDate | None:
     """Read one date value; ``reference`` is the day the fax was received.
 
     Returns None when ``text`` is not a date in a known format or names no real day.
+    ``reread_year`` reads a year no order carries through a fax's look-alike digits; off
+    for a date already read, whose plausibility alone is asked.
     """
     cleaned = repair_digit_runs(text).strip(_EDGE_JUNK)
     rule = ROLE_RULES[role]
@@ -221,11 +228,43 @@ def parse_date(text: str, role: DateRole, reference: date) -> ParsedDate | None:
         match = pattern.fullmatch(cleaned)
         if match is None:
             continue
-        candidates = _candidates(*_fields(match), (century - 1, century, century + 1))
+        year_text, month, day = _fields(match)
+        candidates = _candidates(year_text, month, day, (century - 1, century, century + 1))
         value = _resolve(candidates, rule, reference)
-        if value is not None:
-            return _judge(value, rule, reference)
+        if value is None:
+            continue
+        judged = _judge(value, rule, reference)
+        if (
+            reread_year
+            # A birth date's year is not one near the fax: reading it as one invents a baby.
+            and role != "dob"
+            and not judged.plausible
+            and len(year_text) == 4
+            and abs(value.year - reference.year) > NEAR_YEARS
+        ):
+            return _misread_year(year_text, month, day, rule, reference) or judged
+        return judged
     return None
+
+
+def _misread_year(
+    year_text: str, month: int, day: int, rule: _RoleRule, reference: date
+) -> ParsedDate | None:
+    """The date with its year read again, when the year read is no order's ("2625") but
+    one digit of it is a fax's look-alike of the digit a year near the fax holds there (a
+    0 whose loop broke). Only a single such year counts. The year printed stays in the
+    evidence, so the confidence pass doubts the value.
+    """
+    found: list[date] = []
+    for year in range(reference.year - NEAR_YEARS, reference.year + NEAR_YEARS + 1):
+        differ = [(p, r) for p, r in zip(str(year), year_text, strict=True) if p != r]
+        if len(differ) != 1 or differ[0][1] not in digit_confusions(differ[0][0]):
+            continue
+        try:
+            found.append(date(year, month, day))
+        except ValueError:
+            continue
+    return _judge(found[0], rule, reference) if len(found) == 1 else None
 
 
 def find_dates(text: str) -> list[tuple[int, int, str]]:

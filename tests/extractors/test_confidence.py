@@ -347,3 +347,27 @@ def test_a_second_print_of_a_number_read_otherwise_is_a_rival() -> None:
         [(0.05, "Ordering physician: Julia Brien, MD")],
     ]
     assert "member.phone" in _low_confidence(rows)
+
+
+def test_a_date_whose_year_was_read_again_is_doubted() -> None:
+    evidence = {**CLEAN, "dates.discharge": seen("Expected discharge 10/14/2624")}
+    out = doubted(order(evidence, dates=Dates(discharge=date(2024, 10, 14))))
+    assert "printed 2624, read as 2024" in out["dates.discharge"]
+    plain = {**CLEAN, "dates.discharge": seen("Expected discharge 10/14/2024")}
+    assert doubted(order(plain, dates=Dates(discharge=date(2024, 10, 14)))) == {}
+
+
+def test_a_discharge_year_misread_on_the_page_is_read_and_flagged() -> None:
+    page = laid_out_page(
+        [
+            [(0.05, "Patient: Joan Washington"), (0.55, "DOB: 06/27/1955")],
+            [(0.05, "Order date: 10/10/2024"), (0.55, "Expected discharge: 10/14/2624")],
+            [(0.05, "Ordering physician: Julia Brien, MD")],
+        ]
+    )
+    referral = extract(
+        [ReadPage(page, b"")], filename="fax.tif", sha256="0" * 64, received_at=RECEIVED
+    )
+    assert referral.dates.discharge == date(2024, 10, 14)
+    low = {f.field for f in referral.flags if f.code == FlagCode.LOW_CONFIDENCE}
+    assert "dates.discharge" in low

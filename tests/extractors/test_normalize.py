@@ -697,3 +697,35 @@ def test_a_board_title_after_a_degree_is_a_credential(
 def test_a_town_ocr_split_or_marked_is_mended(text: str, city: str) -> None:
     address = parse_address(text)
     assert address is not None and address.city == city
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A 0 whose loop broke (read 6); a 2 whose foot is lost (read 7).
+        ("3/14/2624", date(2024, 3, 14)),
+        ("11.02.7024", date(2024, 11, 2)),
+    ],
+)
+def test_a_year_no_order_carries_is_read_through_a_look_alike_digit(
+    text: str, expected: date
+) -> None:
+    parsed = parse_date(text, "discharge", date(2024, 3, 12))
+    assert parsed is not None and parsed.date == expected
+
+
+def test_a_year_near_the_fax_or_without_a_single_look_alike_stays_as_read() -> None:
+    # A real year a few years off is the rules' to flag; "4424" is two digits off any year
+    # near the fax, and "2091" no look-alike of one.
+    reference = date(2024, 3, 12)
+    for text, year in (("3/14/2026", 2026), ("3/14/4424", 4424), ("3/14/2091", 2091)):
+        parsed = parse_date(text, "discharge", reference)
+        assert parsed is not None and parsed.date.year == year and not parsed.plausible
+    # A date already read is only judged: its year is not read again.
+    judged = parse_date("2624-03-14", "discharge", reference, reread_year=False)
+    assert judged is not None and judged.date == date(2624, 3, 14)
+
+
+def test_a_birth_year_no_person_has_is_not_read_as_a_year_near_the_fax() -> None:
+    parsed = parse_date("3/14/2624", "dob", date(2024, 3, 12))
+    assert parsed is not None and parsed.date.year == 2624 and not parsed.plausible
