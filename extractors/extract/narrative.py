@@ -169,6 +169,9 @@ _EDGE_MARKS = re.compile(r"^[\W_]+|[\W_]+$")
 #: A fax's speck read as a dot between two lower-case words ("dose.on"): a space, one
 #: character for one, so the offsets of the words hold.
 _GLUED_SPECK = re.compile(r"(?<=[a-z]{2})\.(?=[a-z]{2})")
+#: The same speck at a word's end when its sentence runs on in lower case ("discharged
+#: home. on 2/25"): a sentence that ends is followed by a capital.
+_END_SPECK = re.compile(r"(?<=[a-z]{2})\.$")
 
 
 @dataclass(frozen=True)
@@ -198,14 +201,17 @@ def _pipeline() -> tuple[Language, Matcher, Matcher]:
         names.add(key, patterns)
     cues = Matcher(nlp.vocab)
     for key, phrases in VALUE_CUES.items():
-        cues.add(key, [[_cue_token(word) for word in phrase] for phrase in phrases])
+        cues.add(
+            key, [[token for word in phrase for token in _cue_tokens(word)] for phrase in phrases]
+        )
     return nlp, names, cues
 
 
-def _cue_token(word: str) -> dict[str, Any]:
+def _cue_tokens(word: str) -> list[dict[str, Any]]:
     if word == "*":
-        return {"IS_ALPHA": True, "OP": "?"}
-    return {"LOWER": {"IN": word.split("|")}} if "|" in word else {"LOWER": word}
+        # Any one word or none, and the extra space a speck read as a stop leaves beside it.
+        return [{"IS_ALPHA": True, "OP": "?"}, {"IS_SPACE": True, "OP": "?"}]
+    return [{"LOWER": {"IN": word.split("|")}} if "|" in word else {"LOWER": word}]
 
 
 def _page_text(page: Page, skip: set[int]) -> _PageText:
@@ -218,9 +224,13 @@ def _page_text(page: Page, skip: set[int]) -> _PageText:
             continue
         if parts and _LABELLED_LINE.match(page.lines[number].text):
             parts[-1] = parts[-1][:-1] + "\n"
-        for word in sorted(words, key=lambda w: w.bbox[0]):
+        ordered = sorted(words, key=lambda w: w.bbox[0])
+        for at, word in enumerate(ordered):
             spans.append((offset, offset + len(word.text), word))
-            parts.append(_GLUED_SPECK.sub(" ", word.text) + " ")
+            text = _GLUED_SPECK.sub(" ", word.text)
+            if at + 1 < len(ordered) and ordered[at + 1].text[:1].islower():
+                text = _END_SPECK.sub(" ", text)
+            parts.append(text + " ")
             offset += len(word.text) + 1
         # Lines join with a space: sentences wrap ("her phone number" / "is 555...").
         # A labelled line joins with a line break instead, which the matchers do not cross.

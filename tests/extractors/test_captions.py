@@ -9,6 +9,7 @@ import pytest
 from extractors.extract.captions import caption_party, caption_path, captioned_values
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.cover import is_cover_sheet, order_pages
+from extractors.extract.narrative import find_mentions
 from extractors.extract.parties import extract_parties
 from tests.extractors.laid_out import laid_out_page
 
@@ -1013,6 +1014,16 @@ def test_a_letters_start_beginning_a_date_and_a_cue_a_speck_glued() -> None:
     for page in (begun, dosed):
         found = extract_parties([page], date(2025, 4, 30))
         assert found["dates.service_start"].value.isoformat() == "2025-05-02"
+
+
+@pytest.mark.parametrize(
+    "line", ["discharged home. on 05/02/2025", "discharged home on 05/02/2025"]
+)
+def test_a_speck_read_as_a_stop_splits_no_cue_of_a_running_sentence(line: str) -> None:
+    # "home. on": the sentence runs on in lower case, so the dot is a fax's speck.
+    page = laid_out_page([[(0.06, f"Mr. Ortiz will be {line}, then needs a walker.")]])
+    mentions = find_mentions([page], {})
+    assert [m.text[:10] for m in mentions if m.path == "dates.discharge"] == ["05/02/2025"]
 
 
 def test_names_marked_by_ocr_beside_their_credentials() -> None:
