@@ -28,7 +28,6 @@ readings that differ from the first in look-alike digits (``digit_misreads``) ar
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -47,6 +46,7 @@ from extractors.extract.confidence import kind_of as doubt_kind
 from extractors.extract.copies import is_misread_copy
 from extractors.extract.found import Found
 from extractors.extract.parties import READERS
+from extractors.normalize.addresses import zip_code
 from extractors.normalize.dates import NEAR_YEARS
 from extractors.normalize.us_states import STATES, zip_fits_state
 from extractors.pages import BBox, Page, ReadPage, Word, union
@@ -476,14 +476,9 @@ def _passes(kind: Kind, value: str) -> bool:
     return True
 
 
-#: A ZIP as printed, ZIP+4 too; the record keeps five digits (as ``parse_address`` does).
-_ZIP = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
-
-
 def _zip(text: str, _reference: date) -> str | None:
     """The ZIP read from a crop of the member's postal code."""
-    match = _ZIP.search(text)
-    return match.group(1) if match else None
+    return zip_code(text)
 
 
 def _comparable(kind: Kind, value: Any) -> Any:

@@ -55,6 +55,8 @@ ZIP_LABEL = "ZipCode"
 
 # ZIP+4 is accepted and cut to five digits: intake records store five.
 _ZIP = re.compile(r"(?P<zip5>\d{5})(?:[ \t]*-?[ \t]*\d{4})?")
+#: A ZIP standing alone, not the head of a longer run of digits.
+_ALONE_ZIP = re.compile(rf"(?<!\d){_ZIP.pattern}(?!\d)")
 _VALUE_EDGES = " \t\r\n,;"
 #: A state code is two letters; a longer word tagged as the state is no code OCR damaged
 #: ("zip" of an inline caption), so its ZIP does not stand in for it.
@@ -191,3 +193,9 @@ def parse_address(text: str) -> Address | None:
 def is_unit_colon(word: str) -> bool:
     """Whether a word is a unit's abbreviation read with a colon ("Apt:"), not a caption."""
     return re.fullmatch(_UNIT_COLON_WORD, word) is not None
+
+
+def zip_code(text: str) -> str | None:
+    """The five digits of the first ZIP (or ZIP+4) standing alone in ``text``."""
+    match = _ALONE_ZIP.search(text)
+    return match.group("zip5") if match else None
