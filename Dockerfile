@@ -9,13 +9,17 @@
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
-RUN python -m venv /opt/venv
+# tesserocr is built against the runtime's own libtesseract (Debian's), not PyPI's wheel.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends g++ pkg-config libtesseract-dev libleptonica-dev \
+ && rm -rf /var/lib/apt/lists/* \
+ && python -m venv /opt/venv
 COPY pyproject.toml README.md ./
 COPY intake ./intake
 COPY extractors ./extractors
 COPY review_ui ./review_ui
 COPY samples ./samples
-RUN /opt/venv/bin/pip install . \
+RUN /opt/venv/bin/pip install --no-binary tesserocr . \
  && /opt/venv/bin/python -m compileall -q /opt/venv/lib
 
 FROM python:3.11-slim-bookworm
@@ -35,7 +39,7 @@ USER intake
 WORKDIR /var/lib/intake
 # Named volumes mounted here start out owned by the intake user (from the folders above).
 VOLUME ["/var/lib/intake/data", "/var/lib/intake/inbox"]
-# Each page gets a tesseract process; the worker finishes or hands back its document on
+# Each page gets a tesseract process (crops are read in process); the worker finishes or hands back its document on
 # SIGTERM, so give it INTAKE_SHUTDOWN_GRACE_SECONDS plus one page (see docker-compose.yml).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["intake"]

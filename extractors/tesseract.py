@@ -1,32 +1,50 @@
-"""Thin wrapper around the tesseract program: one call per page, timeouts, specific errors."""
+"""Thin wrapper around tesseract: one program run per page, crops read in process, timeouts,
+specific errors.
+
+A page is read by the tesseract program: a page that hangs or crashes it takes down a child
+process, not the worker, and the run's timeout is the operating system's. The crops of the
+second passes (a value's line, a signature band) are read through libtesseract in process
+(tesserocr, built against the same system library): the model loads once per worker thread
+instead of once per crop, and that load is most of what a program run costs a crop
+(~0.12 s of CPU against ~0.01 s to read one line). Both give the same words.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+#: tesseract's OpenMP threads fight each other and the other workers: on a 2-core machine a
+#: page takes ~5 s with the default threads and ~0.8 s with one. Parallelism comes from workers.
+#: Set before libtesseract loads with tesserocr: OpenMP reads it once, then.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
 import pytesseract
+import tesserocr
 from PIL import Image
 
 from extractors.errors import OcrError, OcrTimeout, OcrUnavailable
-
-#: tesseract's OpenMP threads fight each other and the other workers: on a 2-core machine a
-#: page takes ~5 s with the default threads and ~0.8 s with one. Parallelism comes from workers.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 #: Faxes never carry white-on-black text; skipping tesseract's inverted re-read of weak lines
 #: saves ~8% per page.
 _OCR_CONFIG = "--psm 3 -c tessedit_do_invert=0"
 _OSD_CONFIG = "--psm 0"
-#: One line of text and no layout analysis: for crops around a single printed value.
-_LINE_CONFIG = "--psm 7 -c tessedit_do_invert=0"
+#: Layouts of the crops read in process. One line of text and no layout analysis: a crop
+#: around a single printed value.
+_LINE = tesserocr.PSM.SINGLE_LINE
 #: A block of lines read as one column, no layout analysis: a band of a form whose rows the
 #: page's layout analysis took for a picture (dotted rules, a scribble across them).
-_BLOCK_CONFIG = "--psm 6 -c tessedit_do_invert=0"
+_BLOCK = tesserocr.PSM.SINGLE_BLOCK
+#: The columns of tesseract's TSV answer, as pytesseract names them for a page's run.
+_TSV_COLUMNS = (
+    "level", "page_num", "block_num", "par_num", "line_num", "word_num",
+    "left", "top", "width", "height", "conf", "text",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,29 +66,21 @@ def recognize(image: Image.Image, timeout: float, lang: str = "eng") -> list[Ocr
 
 def recognize_block(image: Image.Image, timeout: float, lang: str = "eng") -> list[OcrWord]:
     """OCR a band of a page as one block of lines, each word with its line."""
-    data = _call(pytesseract.image_to_data, image, timeout, lang=lang, config=_BLOCK_CONFIG)
-    return [word for _, word in _words(data)]
+    return [word for _, word in _words(_read_crop(image, _BLOCK, "", timeout, lang))]
 
 
 def recognize_lines(
     images: Sequence[Image.Image], timeout: float, whitelist: str = "", lang: str = "eng"
 ) -> list[list[OcrWord]]:
-    """OCR each image as one line of text, all in a single tesseract run; words per image.
-
-    Tesseract takes a list of images as the pages of one run: the model loads once, which is
-    most of the cost of reading a small crop. ``whitelist`` limits the characters read.
-    """
-    if not images:
-        return []
-    config = _LINE_CONFIG + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
-    data = _call(pytesseract.image_to_data, images, timeout, lang=lang, config=config)
-    lines: list[list[OcrWord]] = [[] for _ in images]
-    for i, word in _words(data):
-        lines[int(data["page_num"][i]) - 1].append(word)
-    return lines
+    """OCR each image as one line of text; words per image. ``whitelist`` limits the
+    characters read; ``timeout`` bounds each image."""
+    return [
+        [word for _, word in _words(_read_crop(image, _LINE, whitelist, timeout, lang))]
+        for image in images
+    ]
 
 
-def _words(data: dict[str, Any]) -> list[tuple[int, OcrWord]]:
+def _words(data: Mapping[str, Sequence[Any]]) -> list[tuple[int, OcrWord]]:
     """The words of an image_to_data answer, each with its row in that answer."""
     words: list[tuple[int, OcrWord]] = []
     for i, text in enumerate(data["text"]):
@@ -98,6 +108,42 @@ def _words(data: dict[str, Any]) -> list[tuple[int, OcrWord]]:
     return words
 
 
+#: The in-process engines of this thread, one per language, layout and character list: an
+#: engine is not safe to share between threads, loading one costs what a program run does,
+#: and changing an engine's character list costs a fifth of reading a line.
+_engines = threading.local()
+
+
+def _engine(lang: str, layout: int, whitelist: str) -> tesserocr.PyTessBaseAPI:
+    loaded: dict[tuple[str, int, str], tesserocr.PyTessBaseAPI]
+    loaded = _engines.__dict__.setdefault("loaded", {})
+    if (lang, layout, whitelist) not in loaded:
+        try:
+            engine = tesserocr.PyTessBaseAPI(lang=lang, psm=layout)
+        except RuntimeError as exc:
+            raise OcrUnavailable("tesseract language data is missing") from exc
+        # As for pages: faxes never carry white-on-black text.
+        engine.SetVariable("tessedit_do_invert", "0")
+        engine.SetVariable("tessedit_char_whitelist", whitelist)
+        loaded[lang, layout, whitelist] = engine
+    return loaded[lang, layout, whitelist]
+
+
+def _read_crop(
+    image: Image.Image, layout: int, whitelist: str, timeout: float, lang: str
+) -> dict[str, list[str]]:
+    """Read one crop in process; its words in the columns of a program run's answer."""
+    engine = _engine(lang, layout, whitelist)
+    engine.SetImage(image)
+    if not engine.Recognize(timeout=max(1, round(timeout * 1000))):
+        raise OcrTimeout(f"OCR of a crop took longer than the {timeout:g} s limit")
+    rows = [row.split("\t") for row in engine.GetTSVText(0).splitlines()]
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(_TSV_COLUMNS)}
+    # In whole percent, as the program gives a page's words theirs.
+    columns["conf"] = [str(int(float(conf))) for conf in columns["conf"]]
+    return columns
+
+
 def clockwise_rotation(image: Image.Image, timeout: float) -> int:
     """Degrees to turn the page clockwise to make it upright (0 when tesseract can't tell)."""
     try:
@@ -111,25 +157,13 @@ def clockwise_rotation(image: Image.Image, timeout: float) -> int:
 
 
 def _call(
-    function: Callable[..., dict[str, Any]],
-    image: Image.Image | Sequence[Image.Image],
-    timeout: float,
-    **kwargs: str,
+    function: Callable[..., dict[str, Any]], image: Image.Image, timeout: float, **kwargs: str
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="intake-ocr-") as folder:
         # Uncompressed PBM/PGM: pytesseract's own hand-over is a default-compression PNG,
         # which costs ~40 ms a page to write and again to read (5% of an OCR run).
-        if isinstance(image, Image.Image):
-            path = Path(folder) / "page.pnm"
-            image.save(path)
-        else:
-            # A text file naming one image a line is read as the pages of one document.
-            names = []
-            for number, each in enumerate(image):
-                names.append(str(Path(folder) / f"line{number}.pnm"))
-                each.save(names[-1])
-            path = Path(folder) / "lines.txt"
-            path.write_text("\n".join(names) + "\n")
+        path = Path(folder) / "page.pnm"
+        image.save(path)
         try:
             return function(
                 str(path), output_type=pytesseract.Output.DICT, timeout=timeout, **kwargs

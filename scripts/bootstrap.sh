@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# chromium is for the browser tests, driven by Playwright through executable_path.
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils libtiff-tools fonts-dejavu-core chromium)
+# chromium is for the browser tests, driven by Playwright through executable_path. The -dev
+# packages and pkg-config build tesserocr against this tesseract (the C++ compiler is assumed).
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libtesseract-dev libleptonica-dev
+  pkg-config poppler-utils libtiff-tools fonts-dejavu-core chromium)
 missing=()
 for pkg in "${APT_PACKAGES[@]}" "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -23,7 +25,7 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e ".[dev]"
+  .venv/bin/pip install -q --no-binary tesserocr -e ".[dev]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain, dropwhile, takewhile
 from typing import Literal
 
@@ -69,6 +69,11 @@ _MAX_WRAP_STEP = 1.6
 _SEPARATORS = frozenset({"|", "||", "\u2022", "\u00b7", "\u2502"})
 #: Words may start a little left of their caption (centred or boxed cells).
 _COLUMN_SLACK = 0.015
+
+
+#: Captions and their words are OCR text, new on every fax: the caches of what they name
+#: are bounded, or they would grow for a worker's whole life.
+_TEXTS_KEPT = 16384
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ def clinician_rank(caption: str) -> int:
     return 2 if any(_holds(text, cue) for cue in roles["distractor"]) else 1
 
 
-@cache
+@lru_cache(maxsize=_TEXTS_KEPT)
 def caption_party(caption: str) -> Party | None:
     """Whose value a caption (or a section heading) names: another party's words win.
 
@@ -183,7 +188,7 @@ def _listed_party(caption: str) -> Party | None:
 _LISTED_MARKS = ":;#."
 
 
-@cache  # a pure function of two strings, asked of every cell on every page
+@lru_cache(maxsize=_TEXTS_KEPT)  # a pure function of two strings, asked of every cell
 def caption_path(caption: str, party: Party | None = None) -> str | None:
     """The contract path a caption's cue words score highest, or None when none scores.
 
@@ -193,7 +198,8 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
     _, paths = _registry()
     text = _cue_text(caption)
     best, best_score = None, 0.0
-    for path, cues in paths.items():
+    for path in _named_paths(text):
+        cues = paths[path]
         if party is not None and cues.party is not None and cues.party != party:
             continue
         if any(_holds(text, cue) for cue in cues.excluded):
@@ -207,6 +213,24 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
         if score > best_score:
             best, best_score = path, score
     return best
+
+
+def _named_paths(text: str) -> list[str]:
+    """The paths, in the registry's order, that one of the caption's words may name: the
+    first word of one of their cues, or a weak cue that may stand alone. The others cannot
+    score, and a page asks for thousands of captions."""
+    first_words = _paths_by_first_word()
+    named = {path for word in text.split() for path in first_words.get(word, ())}
+    return [path for path in _registry()[1] if path in named]
+
+
+@cache
+def _paths_by_first_word() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for path, cues in _registry()[1].items():
+        for cue in (*cues.cues, *cues.alone):
+            found.setdefault(cue.split()[0], set()).add(path)
+    return {word: frozenset(paths) for word, paths in found.items()}
 
 
 def caption_excludes(caption: str, path: str) -> bool:
@@ -248,7 +272,7 @@ def plan_name_end(words: Sequence[str]) -> int | None:
     return None
 
 
-@cache
+@lru_cache(maxsize=_TEXTS_KEPT)
 def _as_cue_word(word: str) -> str:
     """A caption word as the cue word a fax misread it from ("MCMBER"), or as it stands;
     two caption words a slash joined, read as a letter ("SexiGender"), as the two words."""
@@ -640,7 +664,7 @@ def _caption_text(cell: list[Word]) -> str:
 _CAPTION_LINE_NUMBER = re.compile(r"(?i)(?<=\bline) \d$|(?<=\baddress) \d$")
 
 
-@cache
+@lru_cache(maxsize=_TEXTS_KEPT)
 def _unblurred(word: str) -> str:
     """A caption word that mixes letters and digits ("1D card #") as a fax blurred it: its 1
     and 0 are the I and O labels are matched through (a caption's digits end its band)."""

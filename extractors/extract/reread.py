@@ -86,8 +86,8 @@ SPOT_SCALES: tuple[int, ...] = (1, 2)
 LIST_KINDS: Mapping[str, Kind] = {"diagnoses": "icd10", "procedures": "hcpcs"}
 
 #: Values that pass their check and were read at least this well are left alone: a second
-#: read could only confirm them, at a tesseract run a document (measured on the devset: a
-#: bar at the rules' 0.6 changed no more values and cost 0.07 s a page against 0.05).
+#: read could only confirm them (measured on the devset: a bar at the rules' 0.6 changed no
+#: more values).
 REREAD_BELOW = 0.3
 #: A first reading this weak is outvoted when every new reading gives one other value.
 OUTVOTED_BELOW = 0.3
@@ -111,13 +111,10 @@ _BORDER = 10
 #: Rules are lifted from a band around the crop this many line heights wide, so a table's
 #: border beside or under the value is long enough there to be told from a glyph's stroke.
 _BAND = 6
-#: Seconds of tesseract per crop read, and at least per run: a crop takes ~0.03 s.
+#: Seconds of tesseract per crop read: a crop takes ~0.01 s.
 _SECONDS_PER_CROP = 2.0
-_MIN_SECONDS = 10.0
 
-#: Characters each shape may print, in two lists so a document's crops take at most three
-#: tesseract runs (a run costs ~0.15 s before its first crop); a date with a month name is
-#: read without a list.
+#: Characters each shape may print; a date with a month name is read without a list.
 _NUMBERS = string.digits + "/-.,"
 _CODES = string.ascii_uppercase + string.digits + "-."
 _WHITELISTS: Mapping[Kind, str] = {
@@ -324,13 +321,13 @@ def _target(path: str, kind: Kind, found: Found[Any], page: Page, read: Reader) 
     if spot and not _spot_checked(path, confidence):
         return None
     if spot and not _digits_only(" ".join(w.text for w in words)):
-        # A value with letters would need a tesseract run of its own (~0.12 s a document).
+        # Look-alikes are told apart among digits only (``digit_misreads``).
         return None
     whitelist = _WHITELISTS[kind]
     if kind == "date" and any(c.isalpha() for c in found.text):
         whitelist = ""
     if spot:
-        whitelist = _NUMBERS  # digits only, so one run reads them with the NPIs and dates
+        whitelist = _NUMBERS  # the print has no letter for a second read to find
     box = union([w.bbox for w in words])
     return Target(path, kind, found, box, confidence, whitelist, read, first, spot)
 
@@ -389,27 +386,21 @@ def _value_words(words: list[Word], read: Reader, first: Reading) -> list[Word]:
 
 
 def _read_crops(targets: Sequence[Target], pages: Mapping[int, ReadPage]) -> list[list[str]]:
-    """Each target's text in every pass, one tesseract run per whitelist."""
+    """Each target's text in every pass (none when tesseract failed on its crop)."""
     images: dict[int, Image.Image] = {}
-    crops = []
+    texts: list[list[str]] = []
     for target in targets:
-        page = pages[target.found.page]
-        if target.found.page not in images:
-            images[target.found.page] = page.grey()
-        crops.append(_crop(images[target.found.page], target.box))
-    texts: list[list[str]] = [[] for _ in targets]
-    for whitelist in dict.fromkeys(target.whitelist for target in targets):
-        chosen = [i for i, target in enumerate(targets) if target.whitelist == whitelist]
-        owners = [i for i in chosen for _ in targets[i].scales]
-        batch = [_enlarged(crops[i], scale) for i in chosen for scale in targets[i].scales]
-        timeout = max(_MIN_SECONDS, _SECONDS_PER_CROP * len(batch))
+        number = target.found.page
+        if number not in images:
+            images[number] = pages[number].grey()
+        crop = _crop(images[number], target.box)
+        scaled = [_enlarged(crop, scale) for scale in target.scales]
         try:
-            lines = tesseract.recognize_lines(batch, timeout, whitelist=whitelist)
+            lines = tesseract.recognize_lines(scaled, _SECONDS_PER_CROP, target.whitelist)
         except OcrError:
-            # No second opinion: the first readings stand as they were.
-            continue
-        for i, line in zip(owners, lines, strict=True):
-            texts[i].append(" ".join(word.text for word in line))
+            # No second opinion: the first reading stands as it was.
+            lines = []
+        texts.append([" ".join(word.text for word in line) for line in lines])
     return texts
 
 
