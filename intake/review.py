@@ -2,14 +2,15 @@
 
 Open (a soft lock with expiry, so two clerks never work one document unknowingly), save
 corrections as numbered versions beside the extractor's output, approve (refused while
-required fields are missing unless a supervisor overrides with a reason), request
+required fields are missing unless a supervisor overrides with a reason, and while a value
+fails a rule unless the clerk confirms it against the page or a supervisor overrides), request
 clarification, reject, reprocess. Every view, change and decision is audited in the same
 transaction as the change itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from sqlmodel import Session, col, select
 from extractors.extract.rules import ACKNOWLEDGE_WITHIN
 from intake import queue
 from intake.audit_trail import Actor, append
-from intake.clarification import fax_back_text
+from intake.clarification import WRONG_VALUE_FLAGS, fax_back_text
 from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
@@ -63,6 +64,15 @@ class MissingRequired(ReviewError):
     def __init__(self, missing: list[str]) -> None:
         super().__init__(f"{len(missing)} required field(s) missing")
         self.missing = missing
+
+
+class UncheckedValues(ReviewError):
+    """Values fail a rule (an NPI's check digit, a code not in its code set, an implausible
+    date) and the clerk has not confirmed them as printed."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"{len(fields)} value(s) fail a check and are not confirmed")
+        self.fields = fields
 
 
 @dataclass(frozen=True)
@@ -206,21 +216,41 @@ def approve(
     now: datetime,
     hold: timedelta,
     override_reason: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> int:
     """Validate the referral and return its validation number.
 
-    With required fields missing it is refused, unless a supervisor gives a reason.
+    With required fields missing it is refused, unless a supervisor gives a reason. A value
+    failing a rule is refused too, unless its field is among those the clerk ``confirmed``
+    against the page (each confirmation is audited) or a supervisor gives a reason.
     """
     document, referral = _open_referral(session, document_id, reviewer, now, hold)
     values = current_values(referral)
     missing = list(values.get("missing") or [])
+    failing = failing_fields(values)
+    unchecked = [field for field in failing if field not in confirmed]
     reason = None
-    if missing:
+    if missing or unchecked:
         if override_reason is None:
-            raise MissingRequired(missing)
+            raise MissingRequired(missing) if missing else UncheckedValues(unchecked)
         if not reviewer.is_supervisor:
-            raise SupervisorOnly("only a supervisor can approve with required fields missing")
+            raise SupervisorOnly(
+                "only a supervisor can approve with required fields missing"
+                if missing
+                else "only a supervisor can approve values that fail a check unconfirmed"
+            )
         reason = _reason(override_reason)
+    for field in failing:
+        if field in confirmed:
+            detail = "checked against the page: the value is as printed"
+            append(
+                session,
+                "confirm",
+                reviewer.actor,
+                document_id=document_id,
+                field=field,
+                detail=detail,
+            )
     _store_values(session, referral, values)
     _decide(session, document, referral, Status.validated, reviewer, now, reason)
     referral.validated_at = now
@@ -229,6 +259,12 @@ def approve(
     referral.validated_seq = next_validated_seq(session)
     session.add(referral)
     return referral.validated_seq
+
+
+def failing_fields(values: Mapping[str, Any]) -> list[str]:
+    """The fields whose values fail a rule, once each, in the order of their flags."""
+    flags = values.get("flags") or []
+    return list(dict.fromkeys(f["field"] for f in flags if f.get("code") in WRONG_VALUE_FLAGS))
 
 
 def request_clarification(

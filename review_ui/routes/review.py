@@ -20,7 +20,15 @@ from intake.db.accounts import User as UserRow
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
 from intake.referral_edit import InvalidValues
-from intake.review import Lock, LockedByOther, MissingRequired, NotAllowed, NotFound, ReviewError
+from intake.review import (
+    Lock,
+    LockedByOther,
+    MissingRequired,
+    NotAllowed,
+    NotFound,
+    ReviewError,
+    UncheckedValues,
+)
 from review_ui.auth import BackgroundUser, Form, User, form_text, services_of, ui_router
 from review_ui.sessions import Principal
 from review_ui.templating import templates
@@ -35,10 +43,14 @@ _STATUS_CODES: dict[type[ReviewError], int] = {
     review.SupervisorOnly: 403,
     LockedByOther: 409,
     MissingRequired: 409,
+    UncheckedValues: 409,
     NotAllowed: 409,
 }
 #: Form fields that steer the action rather than carry referral values.
 _CONTROL_PREFIX = "_"
+#: The form field, one per value, by which the clerk confirms a value that fails a rule
+#: (named by its flag's field) as printed on the page.
+_CHECKED = "_checked"
 
 Action = Callable[[Session, datetime, timedelta], Any]
 
@@ -68,10 +80,10 @@ def next_page(request: Request, document_id: int, principal: User) -> Response:
 
 @router.post("/{document_id}/save")
 def save(request: Request, document_id: int, principal: User, form: Form) -> Response:
-    def act(db: Session, now: datetime, hold: timedelta) -> None:
-        review.save_values(db, document_id, principal.reviewer, _fields(form), now, hold)
-
-    return _perform(request, principal, document_id, form, act, f"/documents/{document_id}")
+    target = f"/documents/{document_id}"
+    return _perform(
+        request, principal, document_id, form, [_saving(document_id, form, principal)], target
+    )
 
 
 @router.post("/{document_id}/approve")
@@ -79,24 +91,22 @@ def approve(request: Request, document_id: int, principal: User, form: Form) -> 
     override = form_text(form, "_reason") if form_text(form, "_override") == "yes" else None
 
     def act(db: Session, now: datetime, hold: timedelta) -> None:
-        reviewer = principal.reviewer
-        review.save_values(db, document_id, reviewer, _fields(form), now, hold)
-        review.approve(db, document_id, reviewer, now, hold, override)
+        review.approve(db, document_id, principal.reviewer, now, hold, override, _checked(form))
 
-    return _perform(request, principal, document_id, form, act, "/queue")
+    actions = [_saving(document_id, form, principal), act]
+    return _perform(request, principal, document_id, form, actions, "/queue")
 
 
 @router.post("/{document_id}/clarify")
 def clarify(request: Request, document_id: int, principal: User, form: Form) -> Response:
     def act(db: Session, now: datetime, hold: timedelta) -> None:
-        reviewer = principal.reviewer
-        review.save_values(db, document_id, reviewer, _fields(form), now, hold)
-        review.request_clarification(
-            db, document_id, reviewer, form_text(form, "_reason"), now, hold
-        )
+        reason = form_text(form, "_reason")
+        review.request_clarification(db, document_id, principal.reviewer, reason, now, hold)
 
     target = f"/documents/{document_id}#fax-back"
-    return _perform(request, principal, document_id, form, act, target)
+    return _perform(
+        request, principal, document_id, form, [_saving(document_id, form, principal), act], target
+    )
 
 
 @router.post("/{document_id}/reject")
@@ -104,7 +114,7 @@ def reject(request: Request, document_id: int, principal: User, form: Form) -> R
     def act(db: Session, now: datetime, hold: timedelta) -> None:
         review.reject(db, document_id, principal.reviewer, form_text(form, "_reason"), now, hold)
 
-    return _perform(request, principal, document_id, form, act, "/queue")
+    return _perform(request, principal, document_id, form, [act], "/queue")
 
 
 @router.post("/{document_id}/take-over")
@@ -112,7 +122,8 @@ def take_over(request: Request, document_id: int, principal: User, form: Form) -
     def act(db: Session, now: datetime, hold: timedelta) -> None:
         review.take_over(db, document_id, principal.reviewer, now, hold)
 
-    return _perform(request, principal, document_id, form, act, f"/documents/{document_id}")
+    target = f"/documents/{document_id}"
+    return _perform(request, principal, document_id, form, [act], target)
 
 
 @router.post("/{document_id}/reprocess")
@@ -138,14 +149,31 @@ def keep_lock(request: Request, document_id: int, principal: BackgroundUser) -> 
     return templates.TemplateResponse(request, "_lock_notice.html", {"notice": notice})
 
 
+def _saving(document_id: int, form: Form, principal: Principal) -> Action:
+    """The clerk's values saved, as the first step of any action on the form."""
+
+    def act(db: Session, now: datetime, hold: timedelta) -> None:
+        review.save_values(db, document_id, principal.reviewer, _fields(form), now, hold)
+
+    return act
+
+
 def _perform(
-    request: Request, principal: Principal, document_id: int, form: Form, act: Action, target: str
+    request: Request,
+    principal: Principal,
+    document_id: int,
+    form: Form,
+    actions: list[Action],
+    target: str,
 ) -> Response:
-    """Run the action in one transaction; on refusal show the page again with the reason."""
+    """Run the actions in turn, each in its own transaction, and stop at the first refused:
+    the page comes back with the reason. The clerk's values are saved first, so a refused
+    approval keeps them, and the page shows what is wrong with them."""
     services = services_of(request)
     try:
-        with session_scope(services.engine) as db:
-            act(db, utcnow(), _hold(request))
+        for act in actions:
+            with session_scope(services.engine) as db:
+                act(db, utcnow(), _hold(request))
     except (ReviewError, InvalidValues) as problem:
         return _again(request, principal, document_id, form, problem)
     return RedirectResponse(target, status_code=303)
@@ -173,6 +201,7 @@ def _again(
             now,
             _zone(request),
             submitted=_fields(form),
+            checked=_checked(form),
             errors=problem.errors if isinstance(problem, InvalidValues) else None,
             message=_message(problem),
             reason=form_text(form, "_reason"),
@@ -186,6 +215,11 @@ def _message(problem: ReviewError | InvalidValues) -> str:
         return "Nothing was saved: some values are not valid (marked below)."
     if isinstance(problem, MissingRequired):
         return "Cannot approve: required fields are missing (listed above the form)."
+    if isinstance(problem, UncheckedValues):
+        return (
+            "Cannot approve: values marked INVALID fail a check. Correct each one, or tick "
+            '"Checked against the page" beside it if the page prints it so.'
+        )
     return f"Refused: {problem}."
 
 
@@ -199,6 +233,7 @@ def _context(
     zone: tzinfo | None,
     *,
     submitted: dict[str, str] | None = None,
+    checked: frozenset[str] = frozenset(),
     errors: dict[str, str] | None = None,
     message: str | None = None,
     reason: str = "",
@@ -217,7 +252,7 @@ def _context(
         "lock": lock,
         "now": now,
         "pages": load_pages(db, document.id, values.get("evidence") or {}),
-        "form": build_form(referral, submitted, errors) if referral else None,
+        "form": build_form(referral, submitted, errors, checked) if referral else None,
         "can_act": open_for_review and (lock is None or lock.mine),
         "can_reprocess": document.status in review.REPROCESSABLE and (lock is None or lock.mine),
         "fax_back": (
@@ -238,6 +273,10 @@ def _zone(request: Request) -> tzinfo | None:
 
 def _hold(request: Request) -> timedelta:
     return timedelta(minutes=services_of(request).settings.review_lock_minutes)
+
+
+def _checked(form: Form) -> frozenset[str]:
+    return frozenset(value for value in form.getlist(_CHECKED) if isinstance(value, str))
 
 
 def _fields(form: Form) -> dict[str, str]:

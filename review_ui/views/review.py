@@ -15,7 +15,7 @@ from intake.clarification import MISSING_LABELS, WRONG_VALUE_FLAGS
 from intake.db.audit import AuditEvent
 from intake.db.models import Document, PageRecord, ReferralRecord
 from intake.referral_edit import FIELDS, LISTS, FieldKind, FieldSpec, diff, field_text
-from intake.review import current_values
+from intake.review import current_values, failing_fields
 from review_ui.codes import CODE_KINDS, CodeStatus, describe
 
 ProblemKind = Literal["missing", "invalid", "low", "error"]
@@ -45,6 +45,10 @@ _TYPE_SECTIONS = {"items": "dme", "infusion": "infusion", "services": "home_heal
 class Problem:
     kind: ProblemKind
     message: str
+    #: For a value failing a rule: the flag's field, which the clerk may confirm as printed.
+    confirm: str | None = None
+    #: Whether the clerk ticked that confirmation in the form just submitted.
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,9 @@ class FormView:
     sections: list[SectionView]
     #: Each missing path's words for the clerk, and the id of the field to fill it in.
     missing: list[tuple[str, str | None]]
+    #: The fields whose values fail a rule: approval waits for each to be corrected or
+    #: confirmed against the page.
+    failing: list[str]
 
 
 def load_pages(session: Session, document_id: int, evidence: Mapping[str, Any]) -> list[PageView]:
@@ -142,11 +149,13 @@ def build_form(
     referral: ReferralRecord,
     submitted: Mapping[str, str] | None = None,
     errors: Mapping[str, str] | None = None,
+    checked: frozenset[str] = frozenset(),
 ) -> FormView:
-    """The form for the referral's current values, or for what the clerk just submitted."""
+    """The form for the referral's current values, or for what the clerk just submitted
+    (with the failing values they confirmed, ``checked``)."""
     values = current_values(referral)
     original = {change.path: change.old for change in diff(referral.extracted, values)}
-    context = _Context(values, submitted or {}, errors or {}, original)
+    context = _Context(values, submitted or {}, errors or {}, original, checked)
     sections = [
         section
         for prefix, title in SECTIONS
@@ -157,7 +166,7 @@ def build_form(
         (MISSING_LABELS.get(path, path), _first_missing(fields, path))
         for path in values.get("missing") or []
     ]
-    return FormView(sections=sections, missing=missing)
+    return FormView(sections=sections, missing=missing, failing=failing_fields(values))
 
 
 def _first_missing(fields: list[FieldView], missing_path: str) -> str | None:
@@ -197,6 +206,7 @@ class _Context:
     submitted: Mapping[str, str]
     errors: Mapping[str, str]
     original: Mapping[str, Any]
+    checked: frozenset[str]
 
 
 def _section(context: _Context, prefix: str, title: str) -> SectionView | None:
@@ -256,7 +266,9 @@ def _problems(context: _Context, spec: FieldSpec, path: str, value: str) -> list
     for flag in context.values.get("flags") or []:
         if flag["field"] == path or path.startswith(flag["field"] + "."):
             if flag["code"] in WRONG_VALUE_FLAGS:
-                problems.append(Problem("invalid", flag["message"]))
+                field = flag["field"]
+                confirmed = field in context.checked
+                problems.append(Problem("invalid", flag["message"], field, confirmed))
             elif flag["code"] in _LOW_FLAGS:
                 problems.append(Problem("low", flag["message"]))
     return problems

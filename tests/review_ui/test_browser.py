@@ -141,3 +141,43 @@ def test_a_clerk_corrects_and_approves_a_fax_in_chromium(services, accounts, bas
     assert edits == [("member.phone", "5085550142")]
     for name in ("queue.png", "review.png", "queue-after-approval.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+def _log_in(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base_url}/queue")
+
+
+def test_approving_a_failing_npi_is_refused_then_confirmed_against_the_page(
+    services, accounts, base_url, page
+):
+    [document_id] = process(services, TEXT_ORDER)
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.goto(f"{base_url}/documents/{document_id}")
+    npi = page.locator("#f-clinician-npi")
+    npi.fill("1234567890")  # fails the NPI check digit
+
+    # Ctrl+Enter: refused, the form comes back with the value, marked, and a box to confirm.
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#message")).to_contain_text("fail a check")
+    expect(page).to_have_url(f"{base_url}/documents/{document_id}/approve")
+    expect(npi).to_have_value("1234567890")
+    expect(page.locator("#f-clinician-npi-problems")).to_contain_text("INVALID")
+    confirm = page.get_by_label("Checked against the page: it prints this value")
+    expect(confirm).to_have_count(1)
+
+    # The clerk compares it with the page, ticks the box, and approves.
+    confirm.check()
+    page.locator("#approve").click()
+    expect(page).to_have_url(f"{base_url}/queue")
+    with session_scope(services.engine) as session:
+        assert session.get_one(Document, document_id).status == Status.validated
+        confirmations = session.exec(
+            select(AuditEvent.field).where(
+                col(AuditEvent.document_id) == document_id, col(AuditEvent.action) == "confirm"
+            )
+        ).all()
+    assert confirmations == ["clinician.npi"]

@@ -293,3 +293,67 @@ def test_code_fields_are_checked_as_the_clerk_types(clerk):
         clerk.client.post("/lookup/cpt-table", headers={"x-csrf-token": clerk.csrf}).status_code
         == 404
     )
+
+
+def test_a_value_failing_a_check_stops_approval_until_confirmed_against_the_page(
+    services, clerk
+):
+    [document_id] = process(services, TEXT_ORDER)
+    clerk.client.get(f"/documents/{document_id}")
+    # The clerk types an NPI whose check digit fails (as some printed NPIs do).
+    saved = clerk.post(f"/documents/{document_id}/save", {"clinician.npi": "1234567890"})
+    assert saved.status_code == 303
+    page = clerk.client.get(f"/documents/{document_id}").text
+    assert "INVALID" in page and 'name="_checked" value="clinician.npi"' in page
+
+    refused = clerk.post(f"/documents/{document_id}/approve")
+    assert refused.status_code == 409 and "values marked INVALID fail a check" in refused.text
+    assert _referral(services, document_id)[0].status == Status.in_review
+    # Another field's confirmation does not cover it; the clerk's ticks stay on the page.
+    wrong_tick = clerk.post(f"/documents/{document_id}/approve", {"_checked": "member.dob"})
+    assert wrong_tick.status_code == 409
+
+    confirmed = clerk.post(f"/documents/{document_id}/approve", {"_checked": "clinician.npi"})
+    assert confirmed.status_code == 303
+    document, referral = _referral(services, document_id)
+    assert document.status == Status.validated and referral.approved is not None
+    assert referral.approved["clinician"]["npi"] == "1234567890"
+    [confirmation] = [e for e in _events(services, document_id) if e.action == "confirm"]
+    assert confirmation.field == "clinician.npi"
+    assert confirmation.detail == "checked against the page: the value is as printed"
+    assert confirmation.actor == clerk.account.username
+
+
+def test_a_refused_approval_keeps_the_clerks_confirmations_ticked(services, clerk):
+    [document_id] = process(services, TEXT_ORDER)
+    clerk.client.get(f"/documents/{document_id}")
+    clerk.post(f"/documents/{document_id}/save", {"clinician.npi": "1234567890"})
+    # A second failing value, unconfirmed: refused, and the first tick is not lost.
+    refused = clerk.post(
+        f"/documents/{document_id}/approve",
+        {"_checked": "clinician.npi", "diagnoses.0.code": "E11.9X"},
+    )
+    assert refused.status_code in (409, 422)
+    assert 'value="clinician.npi" checked' in refused.text
+
+
+def test_a_supervisor_overrides_a_failing_value_with_a_reason(services, clerk, supervisor):
+    [document_id] = process(services, TEXT_ORDER)
+    clerk.client.get(f"/documents/{document_id}")
+    clerk.post(f"/documents/{document_id}/save", {"clinician.npi": "1234567890"})
+    overriding = clerk.post(
+        f"/documents/{document_id}/approve", {"_override": "yes", "_reason": "office said so"}
+    )
+    assert overriding.status_code == 403 and "fail a check unconfirmed" in overriding.text
+
+    supervisor.post(f"/documents/{document_id}/take-over")
+    assert "values failing a check unconfirmed" in supervisor.client.get(
+        f"/documents/{document_id}"
+    ).text
+    reason = "NPI confirmed by phone with the practice"
+    done = supervisor.post(
+        f"/documents/{document_id}/approve", {"_override": "yes", "_reason": reason}
+    )
+    assert done.status_code == 303
+    document, referral = _referral(services, document_id)
+    assert document.status == Status.validated and referral.decision_reason == reason
