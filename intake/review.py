@@ -1,6 +1,7 @@
 """What a clerk can do to a document, as transitions in the caller's transaction.
 
-Open (a soft lock with expiry, so two clerks never work one document unknowingly), save
+Open (viewing takes no lock: a clerk's first edit takes a soft lock with expiry, so two clerks
+never work one document unknowingly, and leaving the page releases it), save
 corrections as numbered versions beside the extractor's output, approve (refused while
 required fields are missing unless a supervisor overrides with a reason, and while a value
 fails a rule unless the clerk confirms it against the page or a supervisor overrides), request
@@ -115,20 +116,14 @@ def received_day(document: Document, referral: ReferralRecord) -> date:
     return received.date()
 
 
-def open_document(
-    session: Session, document_id: int, reviewer: Reviewer, now: datetime, hold: timedelta
-) -> Opened:
-    """Record the view and take the soft lock when it is free; never take it from another."""
+def open_document(session: Session, document_id: int, reviewer: Reviewer, now: datetime) -> Opened:
+    """Record the view, and say who holds the lock. Viewing takes no lock: a supervisor
+    reading the audit trail, or a clerk looking, leaves the document free for others."""
     document, referral = load(session, document_id)
     append(session, "view", reviewer.actor, document_id=document_id)
     if referral is None or document.status not in OPEN_STATUSES:
         return Opened(document, referral, None)
-    lock = lock_of(session, referral, reviewer, now)
-    if lock is None or lock.mine:
-        lock = _take(referral, reviewer, now, hold)
-        if document.status == Status.needs_review:
-            _set_status(session, document, Status.in_review, reviewer)
-    return Opened(document, referral, lock)
+    return Opened(document, referral, lock_of(session, referral, reviewer, now))
 
 
 def lock_of(
@@ -145,9 +140,22 @@ def lock_of(
 def renew_lock(
     session: Session, document_id: int, reviewer: Reviewer, now: datetime, hold: timedelta
 ) -> Lock:
-    """Keep the lock while the review page stays open; LockedByOther if it was taken."""
+    """Take the lock at the clerk's first edit, and keep it while they work; LockedByOther
+    when another clerk holds it."""
     _, referral = _open_referral(session, document_id, reviewer, now, hold)
     return _take(referral, reviewer, now, hold)
+
+
+def release_lock(session: Session, document_id: int, reviewer: Reviewer, now: datetime) -> bool:
+    """Give up the lock when the clerk leaves the page; whether they held it."""
+    _, referral = load(session, document_id)
+    lock = lock_of(session, referral, reviewer, now) if referral is not None else None
+    if referral is None or lock is None or not lock.mine:
+        return False
+    referral.review_user_id = None
+    referral.review_expires_at = None
+    session.add(referral)
+    return True
 
 
 def take_over(
@@ -350,6 +358,8 @@ def _open_referral(
         raise LockedByOther(lock.holder, lock.until)
     _take(referral, reviewer, now, hold)
     session.add(referral)
+    if document.status == Status.needs_review:
+        _set_status(session, document, Status.in_review, reviewer)
     return document, referral
 
 

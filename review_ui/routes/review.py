@@ -61,7 +61,7 @@ def review_page(request: Request, document_id: int, principal: User) -> Response
     now = utcnow()
     with session_scope(services.engine) as db:
         try:
-            opened = review.open_document(db, document_id, principal.reviewer, now, _hold(request))
+            opened = review.open_document(db, document_id, principal.reviewer, now)
         except NotFound:
             raise HTTPException(status_code=404, detail="no such document") from None
         context = _context(
@@ -135,15 +135,35 @@ def reprocess(request: Request, document_id: int, principal: User, form: Form) -
     return RedirectResponse("/queue", status_code=303)
 
 
-@polling.post("/{document_id}/lock")
+@router.post("/{document_id}/lock")
+def take_lock(request: Request, document_id: int, principal: User) -> Response:
+    """Take the soft lock at the clerk's first edit; the answer replaces the lock notice."""
+    return _locked(request, document_id, principal, "is working on this document")
+
+
+@polling.post("/{document_id}/release")
+def release_lock(request: Request, document_id: int, principal: BackgroundUser) -> Response:
+    """Give the lock up as the clerk leaves the page (sent as a beacon: nobody reads the
+    answer)."""
+    with session_scope(services_of(request).engine) as db:
+        review.release_lock(db, document_id, principal.reviewer, utcnow())
+    return Response(status_code=204)
+
+
+@polling.post("/{document_id}/lock/renew")
 def keep_lock(request: Request, document_id: int, principal: BackgroundUser) -> Response:
-    """Renew the soft lock; the answer replaces the page's lock notice."""
+    """Renew the soft lock while the clerk works; the answer replaces the lock notice."""
+    return _locked(request, document_id, principal, "has taken over this document")
+
+
+def _locked(request: Request, document_id: int, principal: Principal, held: str) -> Response:
+    """Take or renew the lock; the notice says so when another clerk holds it (who ``held``)."""
     notice = None
     try:
         with session_scope(services_of(request).engine) as db:
             review.renew_lock(db, document_id, principal.reviewer, utcnow(), _hold(request))
     except LockedByOther as taken:
-        notice = f"{taken.holder} has taken over this document: your changes cannot be saved."
+        notice = f"{taken.holder} {held}: your changes cannot be saved unless you take it over."
     except ReviewError as problem:
         notice = f"{problem}. Reload the page."
     return templates.TemplateResponse(request, "_lock_notice.html", {"notice": notice})

@@ -22,6 +22,46 @@
     return;
   }
 
+  // The soft lock: taken at the clerk's first edit (viewing leaves the document free),
+  // renewed while they work, and given up when they leave the page without acting on it.
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+  const lockNotice = document.getElementById("lock-notice");
+  let holding = form.dataset.holding === "yes";
+  let submitting = false;
+
+  async function lockRequest(url) {
+    const response = await fetch(url, { method: "POST", headers: { "X-CSRF-Token": csrf } });
+    if (response.ok && !response.redirected && lockNotice) {
+      // The answer is the server's own escaped notice template.
+      lockNotice.innerHTML = await response.text();
+    }
+  }
+
+  function startHolding(event) {
+    if (!holding && event.target instanceof HTMLElement && event.target.name) {
+      holding = true;
+      lockRequest(form.dataset.lock);
+    }
+  }
+
+  form.addEventListener("input", startHolding);
+  form.addEventListener("change", startHolding);
+  form.addEventListener("submit", () => {
+    submitting = true;
+  });
+  setInterval(() => {
+    if (holding) {
+      lockRequest(form.dataset.renew);
+    }
+  }, 60000);
+  window.addEventListener("pagehide", () => {
+    if (holding && !submitting) {
+      const body = new FormData();
+      body.append("_csrf", csrf);
+      navigator.sendBeacon(form.dataset.release, body);
+    }
+  });
+
   let focused = null;
 
   function isValueField(element) {

@@ -11,6 +11,7 @@ import dataclasses
 import os
 import re
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from sqlmodel import col, select
 
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
-from intake.db.models import Document, Status
+from intake.db.models import Document, ReferralRecord, Status
 from review_ui.server import make_server, start_in_thread
 from tests.review_ui.conftest import CORPUS, PASSWORD, TEXT_ORDER, process
 
@@ -181,3 +182,36 @@ def test_approving_a_failing_npi_is_refused_then_confirmed_against_the_page(
             )
         ).all()
     assert confirmations == ["clinician.npi"]
+
+
+def _lock_holder(services, document_id: int) -> int | None:
+    with session_scope(services.engine) as session:
+        referral = session.exec(
+            select(ReferralRecord).where(col(ReferralRecord.document_id) == document_id)
+        ).one()
+        return referral.review_user_id
+
+
+def test_viewing_does_not_lock_the_first_edit_does_and_leaving_releases(
+    services, accounts, base_url, page
+):
+    [document_id] = process(services, TEXT_ORDER)
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.goto(f"{base_url}/documents/{document_id}")
+    page.locator("#f-member-phone").focus()
+    page.keyboard.press("Alt+ArrowDown")  # moving between fields is still only looking
+    assert _lock_holder(services, document_id) is None
+
+    # The first keystroke in a field takes the lock.
+    with page.expect_response(lambda r: r.url.endswith(f"/documents/{document_id}/lock")):
+        page.locator("#f-payer-name").press_sequentially("Aetna")
+    assert _lock_holder(services, document_id) is not None
+    expect(page.locator("#lock-notice")).to_be_empty()
+
+    # Leaving the page by a link gives it up (a beacon as the page goes).
+    page.locator(".review-head a[href='/queue']").click()
+    expect(page).to_have_url(f"{base_url}/queue")
+    deadline = time.monotonic() + 5
+    while _lock_holder(services, document_id) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _lock_holder(services, document_id) is None

@@ -170,9 +170,17 @@ def test_reject_needs_a_reason(services, clerk):
     assert document.status == Status.rejected and referral.decision_reason == "Not our patient"
 
 
+def _take_lock(session, document_id: int):
+    """The review page's request at the clerk's first edit."""
+    return session.client.post(
+        f"/documents/{document_id}/lock", headers={"x-csrf-token": session.csrf}
+    )
+
+
 def test_two_clerks_never_work_one_document_unknowingly(services, clerk, clerk2):
     [document_id] = process(services, TEXT_ORDER)
     clerk.client.get(f"/documents/{document_id}")
+    assert _take_lock(clerk, document_id).text.strip() == ""
     seen = clerk2.client.get(f"/documents/{document_id}").text
     assert f"In review by {clerk.account.username}" in seen
     assert "<fieldset disabled>" in seen
@@ -185,7 +193,9 @@ def test_two_clerks_never_work_one_document_unknowingly(services, clerk, clerk2)
     assert clerk2.post(f"/documents/{document_id}/take-over").status_code == 303
     lost = clerk.post(f"/documents/{document_id}/save", {"member.last_name": "Mine"})
     assert lost.status_code == 409 and f"in review by {clerk2.account.username}" in lost.text
-    kept = clerk.client.post(f"/documents/{document_id}/lock", headers={"x-csrf-token": clerk.csrf})
+    kept = clerk.client.post(
+        f"/documents/{document_id}/lock/renew", headers={"x-csrf-token": clerk.csrf}
+    )
     assert f"{clerk2.account.username} has taken over" in kept.text
     taken = [e for e in _events(services, document_id) if e.action == "lock_taken"]
     assert [(e.actor, e.detail) for e in taken] == [
@@ -195,7 +205,7 @@ def test_two_clerks_never_work_one_document_unknowingly(services, clerk, clerk2)
 
 def test_an_expired_lock_is_free_for_the_next_clerk(services, clerk, clerk2):
     [document_id] = process(services, TEXT_ORDER)
-    clerk.client.get(f"/documents/{document_id}")
+    _take_lock(clerk, document_id)
     with session_scope(services.engine) as session:
         session.execute(
             update(ReferralRecord)
@@ -263,7 +273,7 @@ def test_next_document_skips_the_one_left_and_those_others_hold(services, clerk,
         int(m) for m in re.findall(r'href="/documents/([0-9]+)"', clerk.client.get("/queue").text)
     ]
     assert sorted(order) == [first, second, third]
-    clerk2.client.get(f"/documents/{order[1]}")  # another clerk holds the second
+    _take_lock(clerk2, order[1])  # another clerk holds the second
     response = clerk.client.get(f"/documents/{order[0]}/next")
     assert response.headers["location"] == f"/documents/{order[2]}"
 
@@ -295,9 +305,7 @@ def test_code_fields_are_checked_as_the_clerk_types(clerk):
     )
 
 
-def test_a_value_failing_a_check_stops_approval_until_confirmed_against_the_page(
-    services, clerk
-):
+def test_a_value_failing_a_check_stops_approval_until_confirmed_against_the_page(services, clerk):
     [document_id] = process(services, TEXT_ORDER)
     clerk.client.get(f"/documents/{document_id}")
     # The clerk types an NPI whose check digit fails (as some printed NPIs do).
@@ -347,9 +355,10 @@ def test_a_supervisor_overrides_a_failing_value_with_a_reason(services, clerk, s
     assert overriding.status_code == 403 and "fail a check unconfirmed" in overriding.text
 
     supervisor.post(f"/documents/{document_id}/take-over")
-    assert "values failing a check unconfirmed" in supervisor.client.get(
-        f"/documents/{document_id}"
-    ).text
+    assert (
+        "values failing a check unconfirmed"
+        in supervisor.client.get(f"/documents/{document_id}").text
+    )
     reason = "NPI confirmed by phone with the practice"
     done = supervisor.post(
         f"/documents/{document_id}/approve", {"_override": "yes", "_reason": reason}
@@ -357,3 +366,33 @@ def test_a_supervisor_overrides_a_failing_value_with_a_reason(services, clerk, s
     assert done.status_code == 303
     document, referral = _referral(services, document_id)
     assert document.status == Status.validated and referral.decision_reason == reason
+
+
+def test_viewing_takes_no_lock_and_leaving_gives_it_up(services, clerk, clerk2, supervisor):
+    [document_id] = process(services, TEXT_ORDER)
+    # A supervisor reading the audit trail and a clerk looking leave the document free.
+    assert "Audit trail" in supervisor.client.get(f"/documents/{document_id}").text
+    clerk.client.get(f"/documents/{document_id}")
+    seen = clerk2.client.get(f"/documents/{document_id}").text
+    assert "In review by" not in seen and "<fieldset >" in seen
+    document, referral = _referral(services, document_id)
+    assert document.status == Status.needs_review and referral.review_user_id is None
+
+    # The first edit takes it; another clerk's first edit is then told who holds it.
+    assert _take_lock(clerk, document_id).text.strip() == ""
+    assert _referral(services, document_id)[0].status == Status.in_review
+    told = _take_lock(clerk2, document_id).text
+    assert f"{clerk.account.username} is working on this document" in told
+    # Only the holder's leaving gives it up.
+    release = f"/documents/{document_id}/release"
+    assert clerk2.post(release).status_code == 204
+    assert _referral(services, document_id)[1].review_user_id is not None
+    assert clerk.post(release).status_code == 204
+    assert _referral(services, document_id)[1].review_user_id is None
+    assert clerk2.post(f"/documents/{document_id}/save", {"payer.name": "Aetna"}).status_code == 303
+    views = [e.actor for e in _events(services, document_id) if e.action == "view"]
+    assert views == [
+        supervisor.account.username,
+        clerk.account.username,
+        clerk2.account.username,
+    ]
