@@ -29,6 +29,7 @@ from intake.db.models import Document, ReferralRecord, Status
 from intake.db.review import ReferralVersion
 from intake.referral_columns import summary_columns
 from intake.referral_edit import apply_edits
+from intake.review_drafts import end_draft
 from intake.validation import next_validated_seq
 
 #: Where a clerk's decision can still be made.
@@ -186,6 +187,8 @@ def save_values(
     document, referral = _open_referral(session, document_id, reviewer, now, hold)
     before = current_values(referral)
     values, changes = apply_edits(before, submitted, received_day(document, referral))
+    # What the clerk typed is saved now (or was the values already): no draft is left.
+    end_draft(session, document_id, reviewer.user_id)
     if not changes:
         return []
     assert referral.id is not None
@@ -327,6 +330,8 @@ def reprocess(engine: Engine, document_id: int, reviewer: Reviewer, now: datetim
     if not queue.requeue(engine, document_id):
         raise NotAllowed("the document is already being processed")
     with session_scope(engine) as session:
+        # Every clerk's draft was typed over the reading that is now replaced.
+        end_draft(session, document_id)
         _audit_status(session, document, Status.queued, reviewer, detail="reprocess")
 
 
@@ -385,6 +390,8 @@ def _decide(
     now: datetime,
     reason: str | None,
 ) -> None:
+    assert document.id is not None
+    end_draft(session, document.id, reviewer.user_id)
     referral.decision_reason = reason
     referral.decided_by_id = reviewer.user_id
     referral.decided_at = now

@@ -66,7 +66,9 @@ def create_app(services: Services) -> FastAPI:
 
 async def _to_login(request: Request, exc: Exception) -> Response:
     if request.method == "GET" and not request.headers.get("hx-request"):
-        return RedirectResponse("/login", status_code=303)
+        # Back to the page asked for once logged in (its path only: no query, no PHI).
+        after = login.next_page(request.url.path)
+        return RedirectResponse(f"/login?next={after}" if after else "/login", status_code=303)
     # htmx follows HX-Redirect; anything else gets a plain refusal.
     return Response("login required", status_code=401, headers={"hx-redirect": "/login"})
 

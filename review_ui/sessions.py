@@ -33,6 +33,8 @@ class Principal:
     role: Role
     csrf_token: str
     client_addr: str | None
+    #: Seconds without activity after which the session ends: the page warns before then.
+    idle_seconds: int = 0
 
     @property
     def actor(self) -> Actor:
@@ -107,6 +109,7 @@ def resolve(
         role=Role(user.role),
         csrf_token=row.csrf_token,
         client_addr=client_addr,
+        idle_seconds=round(idle_limit.total_seconds()),
     )
 
 

@@ -48,3 +48,21 @@ class Counter(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=40)
     value: int = 0
+
+
+class ReviewDraft(SQLModel, table=True):
+    """What a clerk has typed on a review page and not yet saved, kept as they type: a
+    session timeout, a navigation away, a lock taken over or a crash loses none of it. One
+    per clerk and document; a save or a decision by that clerk ends it."""
+
+    __tablename__ = "review_draft"
+    __table_args__ = (UniqueConstraint("document_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    #: The form as typed: field path to text, and the reason under "_reason".
+    values: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )

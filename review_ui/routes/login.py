@@ -7,10 +7,12 @@ says whether the name or the password was wrong.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -30,21 +32,41 @@ router = APIRouter()
 logout_router = ui_router()
 
 
-def _login_page(request: Request, error: str | None = None, status_code: int = 200) -> Response:
+#: Where a login may lead back to: a page of this site, by its path alone (a document's
+#: number is no PHI), never another site ("//host", "/\\host").
+_NEXT_PAGE = re.compile(r"(?:/[a-z0-9-]+)+|/")
+
+
+def next_page(path: str) -> str | None:
+    """The page to return to after logging in, when ``path`` is one of this site's."""
+    return path if _NEXT_PAGE.fullmatch(path) and path != "/login" else None
+
+
+def _login_page(
+    request: Request,
+    error: str | None = None,
+    status_code: int = 200,
+    *,
+    username: str = "",
+    after: str | None = None,
+) -> Response:
     token = secrets.token_urlsafe(32)
-    response = templates.TemplateResponse(
-        request,
-        "login.html",
-        {"login_csrf": token, "error": error, "principal": None},
-        status_code=status_code,
-    )
+    context = {
+        "login_csrf": token,
+        "error": error,
+        "principal": None,
+        # A refused login keeps the name typed (never the password) and where it leads.
+        "username": username,
+        "next_page": after,
+    }
+    response = templates.TemplateResponse(request, "login.html", context, status_code=status_code)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> Response:
-    return _login_page(request)
+def login_form(request: Request, after: Annotated[str, Query(alias="next")] = "") -> Response:
+    return _login_page(request, after=next_page(after))
 
 
 @dataclass(frozen=True)
@@ -55,21 +77,26 @@ class _Refusal:
 
 @router.post("/login")
 def login(request: Request, form: Form) -> Response:
+    after = next_page(form_text(form, "next"))
+    username = form_text(form, "username").strip().lower()[:80]
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form_text(form, CSRF_FIELD)):
-        return _login_page(request, "The login form expired. Please try again.", 403)
+        message = "The login form expired. Please try again."
+        return _login_page(request, message, 403, username=username, after=after)
     services = services_of(request)
     with session_scope(services.engine) as db:
         outcome = _log_in(
             db,
-            form_text(form, "username").strip().lower()[:80],
+            username,
             form_text(form, "password"),
             client_addr(request),
             services.settings,
             request.cookies.get(sessions.COOKIE),
         )
     if isinstance(outcome, _Refusal):
-        return _login_page(request, outcome.message, outcome.status_code)
-    response = RedirectResponse("/queue", status_code=303)
+        return _login_page(
+            request, outcome.message, outcome.status_code, username=username, after=after
+        )
+    response = RedirectResponse(after or "/queue", status_code=303)
     response.set_cookie(
         sessions.COOKIE,
         outcome,
@@ -107,6 +134,13 @@ def _log_in(
         sessions.end(db, old_session)
     append(db, "login", Actor(user.username, user.id, client_addr=addr))
     return sessions.start(db, user, addr, settings, now)
+
+
+@logout_router.post("/session/touch")
+def stay_signed_in(principal: User) -> Response:
+    """Activity on a page that sent no request of its own (typing, "Stay signed in"): the
+    session's idle clock starts again, as with any request a clerk makes."""
+    return Response(status_code=204)
 
 
 @logout_router.post("/logout")

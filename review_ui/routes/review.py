@@ -14,7 +14,8 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from intake import review
+from intake import review, review_drafts
+from intake.audit_trail import append
 from intake.clock import utcnow
 from intake.db.accounts import User as UserRow
 from intake.db.engine import session_scope
@@ -64,10 +65,44 @@ def review_page(request: Request, document_id: int, principal: User) -> Response
             opened = review.open_document(db, document_id, principal.reviewer, now)
         except NotFound:
             raise HTTPException(status_code=404, detail="no such document") from None
+        draft = review_drafts.draft_of(db, document_id, principal.user_id)
+        typed = dict(draft.values) if draft is not None and opened.referral else {}
+        reason = typed.pop(review_drafts.REASON, "")
         context = _context(
-            db, principal, opened.document, opened.referral, opened.lock, now, _zone(request)
+            db,
+            principal,
+            opened.document,
+            opened.referral,
+            opened.lock,
+            now,
+            _zone(request),
+            submitted=typed or None,
+            reason=reason,
+            draft_at=draft.updated_at if draft is not None and typed else None,
         )
     return templates.TemplateResponse(request, "review.html", context)
+
+
+@router.post("/{document_id}/draft")
+def keep_draft(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    """Keep what the clerk has typed, as they type (the page sends it); a request the
+    clerk's typing makes, so it keeps their session alive."""
+    typed = {**_fields(form), review_drafts.REASON: form_text(form, "_reason")}
+    with session_scope(services_of(request).engine) as db:
+        try:
+            review.load(db, document_id)
+        except NotFound:
+            raise HTTPException(status_code=404, detail="no such document") from None
+        review_drafts.keep_draft(db, document_id, principal.actor, typed, utcnow())
+    return Response(status_code=204)
+
+
+@router.post("/{document_id}/draft/discard")
+def discard_draft(request: Request, document_id: int, principal: User) -> Response:
+    with session_scope(services_of(request).engine) as db:
+        review_drafts.end_draft(db, document_id, principal.user_id)
+        append(db, "draft_discarded", principal.actor, document_id=document_id)
+    return RedirectResponse(f"/documents/{document_id}", status_code=303)
 
 
 @router.get("/{document_id}/next")
@@ -257,6 +292,7 @@ def _context(
     errors: dict[str, str] | None = None,
     message: str | None = None,
     reason: str = "",
+    draft_at: datetime | None = None,
 ) -> dict[str, Any]:
     assert document.id is not None
     values = review.current_values(referral) if referral else {}
@@ -284,6 +320,8 @@ def _context(
         "audit": audit_trail(db, document.id) if principal.is_supervisor else None,
         "message": message,
         "reason": reason,
+        #: When the clerk's restored draft was typed, if the form shows one.
+        "draft_at": draft_at,
     }
 
 

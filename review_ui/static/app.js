@@ -30,3 +30,58 @@ function updateCountdowns() {
 
 setInterval(updateCountdowns, 30000);
 document.addEventListener("htmx:afterSwap", updateCountdowns);
+
+// The session ends after a stretch without requests. Two minutes before, the page warns and
+// offers to stay signed in; typing and clicking count as activity (they touch the session at
+// most once a minute), as do the page's own requests (its drafts, "intake:touched").
+(() => {
+  const idleMeta = document.querySelector('meta[name="session-idle-seconds"]');
+  const warning = document.getElementById("idle-warning");
+  const signedOut = document.getElementById("signed-out");
+  if (!idleMeta || !warning || !signedOut || !Number(idleMeta.content)) {
+    return;
+  }
+  const idleMs = Number(idleMeta.content) * 1000;
+  const WARN_BEFORE_MS = 120000;
+  const TOUCH_EVERY_MS = 60000;
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+  let touchedAt = Date.now();
+
+  async function touch() {
+    const response = await fetch("/session/touch", {
+      method: "POST",
+      headers: { "X-CSRF-Token": csrf },
+    });
+    if (response.ok) {
+      document.dispatchEvent(new Event("intake:touched"));
+    } else if (response.status === 401) {
+      document.dispatchEvent(new Event("intake:signed-out"));
+    }
+  }
+
+  function check() {
+    const idle = Date.now() - touchedAt;
+    warning.hidden = !(idle >= idleMs - WARN_BEFORE_MS && idle < idleMs);
+    if (idle >= idleMs) {
+      document.dispatchEvent(new Event("intake:signed-out"));
+    }
+  }
+
+  document.addEventListener("intake:touched", () => {
+    touchedAt = Date.now();
+    check();
+  });
+  document.addEventListener("intake:signed-out", () => {
+    warning.hidden = true;
+    signedOut.hidden = false;
+  });
+  for (const kind of ["keydown", "click"]) {
+    document.addEventListener(kind, () => {
+      if (Date.now() - touchedAt > TOUCH_EVERY_MS && signedOut.hidden) {
+        touch();
+      }
+    });
+  }
+  document.getElementById("stay-signed-in")?.addEventListener("click", touch);
+  setInterval(check, 5000);
+})();

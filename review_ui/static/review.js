@@ -48,6 +48,42 @@
   form.addEventListener("change", startHolding);
   form.addEventListener("submit", () => {
     submitting = true;
+    clearTimeout(draftTimer);
+  });
+
+  // What the clerk types is kept server-side as a draft a moment after they stop typing, and
+  // at once when they leave the page: a timeout, Alt+N or a closed tab loses nothing.
+  const DRAFT_DELAY_MS = 800;
+  let draftTimer = null;
+  let draftPending = false;
+
+  async function sendDraft() {
+    draftPending = false;
+    const response = await fetch(form.dataset.draft, { method: "POST", body: new FormData(form) });
+    // A draft is the clerk's activity; its refusal means the session ended: the page stays as
+    // it is and says how to go on (app.js).
+    if (response.ok) {
+      document.dispatchEvent(new Event("intake:touched"));
+    } else if (response.status === 401) {
+      document.dispatchEvent(new Event("intake:signed-out"));
+    }
+  }
+
+  function draftSoon(event) {
+    if (event.target instanceof HTMLElement && (event.target.name || "").length) {
+      draftPending = true;
+      clearTimeout(draftTimer);
+      draftTimer = setTimeout(sendDraft, DRAFT_DELAY_MS);
+    }
+  }
+
+  form.addEventListener("input", draftSoon);
+  form.addEventListener("change", draftSoon);
+  window.addEventListener("pagehide", () => {
+    if (draftPending && !submitting) {
+      clearTimeout(draftTimer);
+      navigator.sendBeacon(form.dataset.draft, new FormData(form));
+    }
   });
   setInterval(() => {
     if (holding) {

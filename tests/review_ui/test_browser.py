@@ -13,12 +13,16 @@ import re
 import socket
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy import update as sqlalchemy_update
 from sqlmodel import col, select
 
+from intake.clock import utcnow
+from intake.db.accounts import UserSession
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
@@ -71,7 +75,7 @@ def test_a_clerk_corrects_and_approves_a_fax_in_chromium(services, accounts, bas
 
     # Logging in.
     page.goto(f"{base_url}/queue")
-    expect(page).to_have_url(f"{base_url}/login")
+    expect(page).to_have_url(f"{base_url}/login?next=/queue")
     page.fill("#username", accounts["clerk"].username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
@@ -215,3 +219,73 @@ def test_viewing_does_not_lock_the_first_edit_does_and_leaving_releases(
     while _lock_holder(services, document_id) is not None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _lock_holder(services, document_id) is None
+
+
+@pytest.fixture
+def short_idle_url(services) -> Iterator[str]:
+    """A server whose sessions end after 2.1 idle minutes: the warning comes after 6 s."""
+    update = {"web_port": _free_port(), "session_idle_minutes": 2.1}
+    settings = services.settings.model_copy(update=update)
+    server = make_server(dataclasses.replace(services, settings=settings))
+    thread = start_in_thread(server)
+    yield f"http://127.0.0.1:{settings.web_port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+def test_alt_n_with_edits_loses_nothing(services, accounts, base_url, page):
+    first, second = process(services, TEXT_ORDER, CORPUS / "order-0006.pdf")
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.goto(f"{base_url}/documents/{first}")
+    page.locator("#f-payer-name").fill("Humana Gold Plus")
+    page.keyboard.press("Alt+n")  # at once: the draft goes as the page does
+    expect(page).to_have_url(re.compile(rf"{base_url}/(documents/{second}|queue)$"))
+
+    page.goto(f"{base_url}/documents/{first}")
+    expect(page.locator("#f-payer-name")).to_have_value("Humana Gold Plus")
+    expect(page.locator("#draft-notice")).to_contain_text("Restored what you typed")
+    page.locator("#approve").click()
+    expect(page).to_have_url(f"{base_url}/queue")
+    with session_scope(services.engine) as session:
+        referral = session.exec(
+            select(ReferralRecord).where(col(ReferralRecord.document_id) == first)
+        ).one()
+        assert referral.approved is not None
+        assert referral.approved["payer"]["name"] == "Humana Gold Plus"
+
+
+def test_a_timeout_with_unsaved_edits_then_logging_in_again(
+    services, accounts, short_idle_url, page
+):
+    base_url = short_idle_url
+    [document_id] = process(services, TEXT_ORDER)
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.goto(f"{base_url}/documents/{document_id}")
+
+    # Two minutes before the idle limit the page warns; staying signed in clears it.
+    warning = page.locator("#idle-warning")
+    expect(warning).to_be_visible(timeout=15000)
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+
+    with page.expect_response(lambda r: r.url.endswith(f"/documents/{document_id}/draft")):
+        page.locator("#f-member-last_name").fill("Kimball")
+    # The session ends on the server (idle past its limit) while the clerk is away.
+    with session_scope(services.engine) as session:
+        session.execute(
+            sqlalchemy_update(UserSession).values(last_seen_at=utcnow() - timedelta(hours=1))
+        )
+    page.locator("#f-payer-name").fill("Aetna")
+    signed_out = page.locator("#signed-out")
+    expect(signed_out).to_be_visible()
+    expect(page).to_have_url(f"{base_url}/documents/{document_id}")  # no jump to the login
+    expect(page.locator("#f-payer-name")).to_have_value("Aetna")
+
+    signed_out.get_by_role("link", name="Log in again").click()
+    expect(page).to_have_url(f"{base_url}/login?next=/documents/{document_id}")
+    page.fill("#username", accounts["clerk"].username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base_url}/documents/{document_id}")
+    expect(page.locator("#f-member-last_name")).to_have_value("Kimball")
+    expect(page.locator("#draft-notice")).to_be_visible()

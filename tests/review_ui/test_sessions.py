@@ -64,7 +64,7 @@ def test_each_login_gets_a_new_id_and_ends_the_previous_session(anonymous, accou
     assert first != second
     assert len(_sessions_of(services, accounts["clerk"].username)) == 1
     anonymous.cookies.set(COOKIE, first)
-    assert anonymous.get("/queue").headers["location"] == "/login"
+    assert anonymous.get("/queue").headers["location"] == "/login?next=/queue"
 
 
 def test_logout_kills_the_session_on_the_server(clerk, services):
@@ -94,7 +94,7 @@ def test_idle_sessions_end(clerk, services):
     _age_session(
         services, clerk.account.username, last_seen_at=utcnow() - idle - timedelta(seconds=5)
     )
-    assert clerk.client.get("/queue").headers["location"] == "/login"
+    assert clerk.client.get("/queue").headers["location"] == "/login?next=/queue"
     assert _sessions_of(services, clerk.account.username) == []
 
 
@@ -112,14 +112,14 @@ def test_background_polling_does_not_keep_an_idle_session_alive(clerk, services)
 
 def test_sessions_end_at_their_absolute_lifetime(clerk, services):
     _age_session(services, clerk.account.username, expires_at=utcnow() - timedelta(seconds=1))
-    assert clerk.client.get("/queue").headers["location"] == "/login"
+    assert clerk.client.get("/queue").headers["location"] == "/login?next=/queue"
 
 
 def test_disabling_a_user_ends_their_sessions(clerk, services):
     with session_scope(services.engine) as session:
         disable_user(session, clerk.account.username, CLI_ACTOR)
     assert _sessions_of(services, clerk.account.username) == []
-    assert clerk.client.get("/queue").headers["location"] == "/login"
+    assert clerk.client.get("/queue").headers["location"] == "/login?next=/queue"
     again = log_in(clerk.client, clerk.account.username)
     assert again.status_code == 401
     assert _audit(services, "login_failed")[-1].detail == "account disabled"
