@@ -124,10 +124,31 @@
     }
   }
 
+  // The focused field is never left under the sticky action bar or above the pane's top
+  // (WCAG 2.4.11): the browser's own scrolling knows nothing of the bar.
+  const pane = form.closest(".form-pane");
+  const bar = form.querySelector(".actions");
+  const REVEAL_MARGIN_PX = 8;
+
+  function reveal(element) {
+    if (!pane || !bar || element.closest(".actions")) {
+      return;
+    }
+    const box = element.closest(".field")?.getBoundingClientRect() ?? element.getBoundingClientRect();
+    const bottom = bar.getBoundingClientRect().top - REVEAL_MARGIN_PX;
+    const top = pane.getBoundingClientRect().top + REVEAL_MARGIN_PX;
+    if (box.bottom > bottom) {
+      pane.scrollBy(0, Math.min(box.bottom - bottom, box.top - top));
+    } else if (box.top < top) {
+      pane.scrollBy(0, box.top - top);
+    }
+  }
+
   form.addEventListener("focusin", (event) => {
     if (isValueField(event.target)) {
       focused = event.target;
       highlight(focused.dataset.evidence);
+      reveal(event.target);
     }
   });
 

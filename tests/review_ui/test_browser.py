@@ -289,3 +289,44 @@ def test_a_timeout_with_unsaved_edits_then_logging_in_again(
     expect(page).to_have_url(f"{base_url}/documents/{document_id}")
     expect(page.locator("#f-member-last_name")).to_have_value("Kimball")
     expect(page.locator("#draft-notice")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1280, "height": 720}, {"width": 853, "height": 480}],  # the second: 150% zoom
+    ids=["1280x720", "zoom-150"],
+)
+def test_every_alt_down_stop_is_visible_above_the_action_bar(
+    services, accounts, base_url, viewport
+):
+    [document_id] = process(services, FAX)
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = browser.new_context(viewport=viewport).new_page()
+        _log_in(page, base_url, accounts["clerk"].username)
+        page.goto(f"{base_url}/documents/{document_id}")
+        stops = page.evaluate(
+            """() => Array.from(
+                document.querySelectorAll('#review-form input, #review-form select'))
+                .filter(e => e.type !== 'hidden' && e.name && !e.name.startsWith('_')).length"""
+        )
+        assert stops > 40
+        hidden = []
+        page.locator("#f-referral_type").focus()
+        for _ in range(stops):
+            page.keyboard.press("Alt+ArrowDown")
+            page.wait_for_timeout(30)
+            where = page.evaluate(
+                """() => {
+                    const e = document.activeElement, r = e.getBoundingClientRect();
+                    const bar = document.querySelector('.actions').getBoundingClientRect();
+                    const pane = document.querySelector('.form-pane').getBoundingClientRect();
+                    return {id: e.id, top: r.top, bottom: r.bottom, bar: bar.top, pane: pane.top,
+                            height: innerHeight};
+                }"""
+            )
+            if not (where["pane"] <= where["top"] and where["bottom"] <= where["bar"]):
+                hidden.append(where)
+        browser.close()
+    assert hidden == []
