@@ -85,3 +85,22 @@ document.addEventListener("htmx:afterSwap", updateCountdowns);
   document.getElementById("stay-signed-in")?.addEventListener("click", touch);
   setInterval(check, 5000);
 })();
+
+// The queue's refresh replaces its rows: the row the clerk had focused keeps the focus (and
+// the page its scroll), so reading down the queue with the keyboard survives a refresh.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  if (target.id !== "queue-rows") {
+    return;
+  }
+  const active = document.activeElement;
+  const row = target.contains(active) ? active.closest("tr[data-document]") : null;
+  target.dataset.focusDocument = row ? row.dataset.document : "";
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  const target = event.detail.target;
+  const wanted = target.id === "queue-rows" ? target.dataset.focusDocument : "";
+  if (wanted) {
+    target.querySelector(`tr[data-document="${CSS.escape(wanted)}"] a`)?.focus({ preventScroll: true });
+  }
+});

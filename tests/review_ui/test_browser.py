@@ -330,3 +330,17 @@ def test_every_alt_down_stop_is_visible_above_the_action_bar(
                 hidden.append(where)
         browser.close()
     assert hidden == []
+
+
+def test_the_queue_refresh_keeps_the_focus(services, accounts, base_url, page):
+    first, second = process(services, TEXT_ORDER, CORPUS / "order-0006.pdf")
+    _log_in(page, base_url, accounts["clerk"].username)
+    link = page.locator(f'#queue-rows a[href="/documents/{second}"]')
+    link.focus()
+    expect(link).to_be_focused()
+    # The next refresh (every 10 s) replaces the rows; the same document's link keeps focus.
+    with page.expect_response(lambda r: r.url.endswith("/queue/rows"), timeout=15000):
+        pass
+    page.wait_for_timeout(200)  # the swap follows the answer
+    expect(page.locator(f'#queue-rows a[href="/documents/{second}"]')).to_be_focused()
+    expect(page.locator(f'#queue-rows a[href="/documents/{first}"]')).to_be_visible()
