@@ -26,7 +26,7 @@ from intake.clarification import WRONG_VALUE_FLAGS, fax_back_text
 from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
-from intake.db.review import ReferralVersion
+from intake.db.review import ReferralVersion, ReviewDraft
 from intake.referral_columns import summary_columns
 from intake.referral_edit import apply_edits
 from intake.review_drafts import end_draft
@@ -333,6 +333,33 @@ def reprocess(engine: Engine, document_id: int, reviewer: Reviewer, now: datetim
         # Every clerk's draft was typed over the reading that is now replaced.
         end_draft(session, document_id)
         _audit_status(session, document, Status.queued, reviewer, detail="reprocess")
+
+
+@dataclass(frozen=True)
+class ReprocessLoses:
+    """What reading a document again discards from the values clerks see."""
+
+    #: Saves of corrections to the current reading (the versions stay in the history).
+    saved_versions: int
+    #: Clerks' drafts: what they typed and had not saved.
+    drafts: int
+
+
+def reprocess_loses(session: Session, document_id: int) -> ReprocessLoses:
+    _, referral = load(session, document_id)
+    versions = 0
+    if referral is not None and referral.id is not None:
+        versions = session.execute(
+            select(func.count())
+            .select_from(ReferralVersion)
+            .where(col(ReferralVersion.referral_id) == referral.id)
+        ).scalar_one()
+    drafts = session.execute(
+        select(func.count())
+        .select_from(ReviewDraft)
+        .where(col(ReviewDraft.document_id) == document_id)
+    ).scalar_one()
+    return ReprocessLoses(int(versions), int(drafts))
 
 
 def load(session: Session, document_id: int) -> tuple[Document, ReferralRecord | None]:

@@ -163,11 +163,28 @@ def take_over(request: Request, document_id: int, principal: User, form: Form) -
 
 @router.post("/{document_id}/reprocess")
 def reprocess(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    """Read the original again, once the clerk has confirmed what that discards: the first
+    post shows what would be lost and asks; only one with ``_confirm=yes`` acts."""
+    if form_text(form, "_confirm") != "yes":
+        return _asking_to_reprocess(request, principal, document_id)
     try:
         review.reprocess(services_of(request).engine, document_id, principal.reviewer, utcnow())
     except ReviewError as problem:
         return _again(request, principal, document_id, form, problem)
     return RedirectResponse("/queue", status_code=303)
+
+
+def _asking_to_reprocess(request: Request, principal: Principal, document_id: int) -> Response:
+    now = utcnow()
+    with session_scope(services_of(request).engine) as db:
+        try:
+            document, referral = review.load(db, document_id)
+        except NotFound:
+            raise HTTPException(status_code=404, detail="no such document") from None
+        lock = review.lock_of(db, referral, principal.reviewer, now) if referral else None
+        context = _context(db, principal, document, referral, lock, now, _zone(request))
+        context["reprocess_loses"] = review.reprocess_loses(db, document_id)
+    return templates.TemplateResponse(request, "review.html", context)
 
 
 @router.post("/{document_id}/lock")
@@ -322,6 +339,8 @@ def _context(
         "reason": reason,
         #: When the clerk's restored draft was typed, if the form shows one.
         "draft_at": draft_at,
+        #: What reprocessing would discard, when the clerk asked to reprocess.
+        "reprocess_loses": None,
     }
 
 

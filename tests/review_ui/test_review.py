@@ -12,7 +12,7 @@ from intake.clock import utcnow
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
-from intake.db.review import ReferralVersion
+from intake.db.review import ReferralVersion, ReviewDraft
 from tests.review_ui.conftest import TEXT_ORDER, UNSIGNED_ORDER, process
 
 
@@ -221,7 +221,18 @@ def test_reprocess_reads_the_original_again(services, clerk):
     [document_id] = process(services, TEXT_ORDER)
     clerk.client.get(f"/documents/{document_id}")
     clerk.post(f"/documents/{document_id}/save", {"member.last_name": "Kimball"})
-    assert clerk.post(f"/documents/{document_id}/reprocess").status_code == 303
+    clerk.post(f"/documents/{document_id}/draft", {"member.last_name": "Kimberly"})
+    # Asked first: what reading it again discards, and nothing done yet.
+    asked = clerk.post(f"/documents/{document_id}/reprocess")
+    assert asked.status_code == 200
+    assert "Read the original again?" in asked.text
+    assert "1 saved correction will no longer apply" in asked.text
+    assert "1 unsaved draft will be discarded" in asked.text
+    assert _referral(services, document_id)[0].status == Status.in_review
+    confirmed = clerk.post(f"/documents/{document_id}/reprocess", {"_confirm": "yes"})
+    assert confirmed.status_code == 303
+    with session_scope(services.engine) as session:
+        assert session.exec(select(ReviewDraft)).all() == []
     assert _referral(services, document_id)[0].status == Status.queued
     assert _events(services, document_id)[-1].detail == "reprocess"
     process(services)  # the worker reads it again
