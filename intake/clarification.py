@@ -44,6 +44,13 @@ WRONG_VALUE_FLAGS = frozenset(
 )
 
 
+def failing_fields(values: Mapping[str, Any]) -> list[str]:
+    """The fields whose values fail a rule, once each, in the order of their flags: what a
+    clerk must resolve before approving, and what the queue's flag count counts."""
+    flags = values.get("flags") or []
+    return list(dict.fromkeys(f["field"] for f in flags if f.get("code") in WRONG_VALUE_FLAGS))
+
+
 def fax_back_text(
     values: Mapping[str, Any], *, document_id: int, received_at: datetime, reason: str
 ) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from intake.clarification import failing_fields
+
 
 def _name(person: dict[str, Any] | None) -> str | None:
     if not person:
@@ -22,7 +24,9 @@ def summary_columns(values: dict[str, Any]) -> dict[str, Any]:
         "referral_type": values.get("referral_type") or "unknown",
         "urgent": bool(values.get("urgent")),
         "missing_count": len(values.get("missing") or []),
-        "flag_count": len(values.get("flags") or []),
+        # Values to resolve (failing a rule), not every note on how a value was read: a
+        # document with nothing to resolve carries no flag in the queue.
+        "flag_count": len(failing_fields(values)),
         "member_name": _name(member),
         "member_dob": member.get("dob"),
         "member_id": (member.get("member_id") or None) and str(member["member_id"])[:40],

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from extractors.extract.rules import ACKNOWLEDGE_WITHIN
 from intake import queue
 from intake.audit_trail import Actor, append
-from intake.clarification import WRONG_VALUE_FLAGS, fax_back_text
+from intake.clarification import failing_fields, fax_back_text
 from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
@@ -270,12 +270,6 @@ def approve(
     referral.validated_seq = next_validated_seq(session)
     session.add(referral)
     return referral.validated_seq
-
-
-def failing_fields(values: Mapping[str, Any]) -> list[str]:
-    """The fields whose values fail a rule, once each, in the order of their flags."""
-    flags = values.get("flags") or []
-    return list(dict.fromkeys(f["field"] for f in flags if f.get("code") in WRONG_VALUE_FLAGS))
 
 
 def request_clarification(

@@ -289,7 +289,7 @@ def _message(problem: ReviewError | InvalidValues) -> str:
         return "Cannot approve: required fields are missing (listed above the form)."
     if isinstance(problem, UncheckedValues):
         return (
-            "Cannot approve: values marked INVALID fail a check. Correct each one, or tick "
+            "Cannot approve: values marked INVALID or CHECK fail a rule. Correct each one, or tick "
             '"Checked against the page" beside it if the page prints it so.'
         )
     return f"Refused: {problem}."

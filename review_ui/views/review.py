@@ -11,14 +11,17 @@ from typing import Any, Literal
 from sqlmodel import Session, col, select
 
 from extractors.referral import FlagCode
-from intake.clarification import MISSING_LABELS, WRONG_VALUE_FLAGS
+from intake.clarification import MISSING_LABELS, WRONG_VALUE_FLAGS, failing_fields
 from intake.db.audit import AuditEvent
 from intake.db.models import Document, PageRecord, ReferralRecord
 from intake.referral_edit import FIELDS, LISTS, FieldKind, FieldSpec, diff, field_text
-from intake.review import current_values, failing_fields
+from intake.review import current_values
 from review_ui.codes import CODE_KINDS, CodeStatus, describe
 
-ProblemKind = Literal["missing", "invalid", "low", "error"]
+ProblemKind = Literal["missing", "invalid", "check", "low", "error"]
+#: Rules a value can fail by being unlikely rather than impossible: shown as "check", apart
+#: from a value that breaks a rule ("invalid"); both wait for the clerk before approval.
+_PLAUSIBILITY_FLAGS = frozenset({FlagCode.DATE_IMPLAUSIBLE})
 #: Flags that ask the clerk to look: a reading to compare with the page, or a document the
 #: extractor took for no order at all (shown on its referral type, with the reason).
 _LOW_FLAGS = frozenset({FlagCode.LOW_CONFIDENCE, FlagCode.CODE_REPAIRED, FlagCode.NOT_AN_ORDER})
@@ -73,7 +76,7 @@ class FieldView:
 
     @property
     def worst(self) -> ProblemKind | None:
-        for kind in ("error", "missing", "invalid", "low"):
+        for kind in ("error", "missing", "invalid", "check", "low"):
             if any(problem.kind == kind for problem in self.problems):
                 return kind
         return None
@@ -207,6 +210,9 @@ class _Context:
     errors: Mapping[str, str]
     original: Mapping[str, Any]
     checked: frozenset[str]
+    #: The flags already shown on a field: a flag on a group of fields ("member.address") is
+    #: shown once, on its first field, not on each.
+    shown: set[int] = field(default_factory=set)
 
 
 def _section(context: _Context, prefix: str, title: str) -> SectionView | None:
@@ -248,7 +254,8 @@ def _field(context: _Context, spec: FieldSpec, path: str) -> FieldView:
         value=value,
         choices=spec.choices,
         evidence=evidence_key,
-        confidence=evidence["confidence"] if evidence else None,
+        # An empty field has no reading to be sure of (its evidence key may be a parent's).
+        confidence=evidence["confidence"] if evidence and value else None,
         problems=problems,
         code=describe(spec.kind, value) if spec.kind in CODE_KINDS else None,
         original=field_text(spec, context.original[path]) if path in context.original else None,
@@ -263,15 +270,19 @@ def _problems(context: _Context, spec: FieldSpec, path: str, value: str) -> list
     blank = value == "" or (spec.kind == "yes_no" and value == "no")
     if spec.required_for in (context.values.get("missing") or []) and blank:
         problems.append(Problem("missing", "required and missing"))
-    for flag in context.values.get("flags") or []:
-        if flag["field"] == path or path.startswith(flag["field"] + "."):
-            if flag["code"] in WRONG_VALUE_FLAGS:
-                field = flag["field"]
-                confirmed = field in context.checked
-                problems.append(Problem("invalid", flag["message"], field, confirmed))
-            elif flag["code"] in _LOW_FLAGS:
-                problems.append(Problem("low", flag["message"]))
-    return problems
+    for number, flag in enumerate(context.values.get("flags") or []):
+        on_field = flag["field"] == path or path.startswith(flag["field"] + ".")
+        if not on_field or number in context.shown:
+            continue
+        context.shown.add(number)
+        if flag["code"] in WRONG_VALUE_FLAGS:
+            kind: ProblemKind = "check" if flag["code"] in _PLAUSIBILITY_FLAGS else "invalid"
+            confirmed = flag["field"] in context.checked
+            problems.append(Problem(kind, flag["message"], flag["field"], confirmed))
+        elif flag["code"] in _LOW_FLAGS:
+            problems.append(Problem("low", flag["message"]))
+    # One message per problem: two flags saying the same of a value are one line.
+    return list({(p.kind, p.message): p for p in problems}.values())
 
 
 def _at(values: Any, path: str) -> Any:

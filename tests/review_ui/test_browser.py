@@ -167,7 +167,7 @@ def test_approving_a_failing_npi_is_refused_then_confirmed_against_the_page(
 
     # Ctrl+Enter: refused, the form comes back with the value, marked, and a box to confirm.
     page.keyboard.press("Control+Enter")
-    expect(page.locator("#message")).to_contain_text("fail a check")
+    expect(page.locator("#message")).to_contain_text("fail a rule")
     expect(page).to_have_url(f"{base_url}/documents/{document_id}/approve")
     expect(npi).to_have_value("1234567890")
     expect(page.locator("#f-clinician-npi-problems")).to_contain_text("INVALID")

@@ -326,7 +326,9 @@ def test_a_value_failing_a_check_stops_approval_until_confirmed_against_the_page
     assert "INVALID" in page and 'name="_checked" value="clinician.npi"' in page
 
     refused = clerk.post(f"/documents/{document_id}/approve")
-    assert refused.status_code == 409 and "values marked INVALID fail a check" in refused.text
+    assert (
+        refused.status_code == 409 and "values marked INVALID or CHECK fail a rule" in refused.text
+    )
     assert _referral(services, document_id)[0].status == Status.in_review
     # Another field's confirmation does not cover it; the clerk's ticks stay on the page.
     wrong_tick = clerk.post(f"/documents/{document_id}/approve", {"_checked": "member.dob"})
