@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlmodel import Session, col
 
 from extractors.normalize import parse_date
@@ -97,7 +97,7 @@ def queue_page(
         .outerjoin(ReferralRecord, col(ReferralRecord.document_id) == col(Document.id))
         .outerjoin(User, lock_active)
         .where(*where)
-        .order_by(*queue_order())
+        .order_by(*queue_order(now))
         .limit(limit)
     )
     rows = [
@@ -126,12 +126,18 @@ def queue_page(
     return QueuePage(rows=rows, total=int(total))
 
 
-def queue_order() -> list[Any]:
-    """Urgent first, then the nearest deadline. A document with no reading has no deadline of
-    its own and sorts by arrival, ahead of those read from faxes that came at the same time."""
+def queue_order(now: datetime) -> list[Any]:
+    """Overdue first, the most overdue at the top; then urgent ones, then the nearest
+    deadline. Urgency moves a document up only among those still in time: an overdue routine
+    order has waited longer than the desk promised, an urgent one with hours left has not.
+    A document with no reading has no deadline of its own and sorts by arrival."""
+    deadline = func.coalesce(col(ReferralRecord.due_by), col(Document.received_at))
+    overdue = deadline < now
+    urgent = func.coalesce(col(ReferralRecord.urgent), false())
     return [
-        func.coalesce(col(ReferralRecord.urgent), false()).desc(),
-        func.coalesce(col(ReferralRecord.due_by), col(Document.received_at)),
+        case((overdue, 0), else_=1),
+        case((and_(~overdue, urgent), 0), else_=1),
+        deadline,
         col(Document.id),
     ]
 
@@ -178,7 +184,7 @@ def next_document(session: Session, current_id: int, user_id: int, now: datetime
         .select_from(Document)
         .outerjoin(ReferralRecord, col(ReferralRecord.document_id) == col(Document.id))
         .where(col(Document.status).in_(_NEEDING), col(Document.id) != current_id, free)
-        .order_by(*queue_order())
+        .order_by(*queue_order(now))
         .limit(1)
     ).scalar()
     return int(found) if found is not None else None

@@ -36,14 +36,15 @@ def _listed(html: str) -> list[int]:
     return [int(m) for m in re.findall(r'<a href="/documents/([0-9]+)">', html)]
 
 
-def test_urgent_first_then_least_time_left(services, clerk, documents):
+def test_overdue_first_then_urgent_then_least_time_left(services, clerk, documents):
     plain, urgent, soonest = documents
     now = utcnow()
     _set(services, plain, due_by=now + timedelta(hours=20))
     _set(services, urgent, urgent=True, due_by=now + timedelta(hours=23))
     _set(services, soonest, due_by=now - timedelta(minutes=90))
     page = clerk.client.get("/queue").text
-    assert _listed(page) == [urgent, soonest, plain]
+    # An overdue routine order sorts above an urgent one with hours left.
+    assert _listed(page) == [soonest, urgent, plain]
     assert "overdue 1h 30m" in page or "overdue 1h 29m" in page
     assert re.search(r'class="countdown overdue" data-due="[^"]+">overdue', page)
     assert "URGENT" in page
@@ -99,3 +100,14 @@ def test_the_table_refreshes_itself_with_new_faxes(services, clerk):
     [arrived] = process(services, ORDERS[0])
     rows = clerk.client.post("/queue/rows", headers={"x-csrf-token": clerk.csrf})
     assert _listed(rows.text) == [arrived]
+
+
+def test_urgency_ranks_among_orders_still_in_time_and_the_most_overdue_leads(
+    services, clerk, documents
+):
+    routine_late, urgent_late, urgent_in_time = documents
+    now = utcnow()
+    _set(services, routine_late, due_by=now - timedelta(hours=3))
+    _set(services, urgent_late, urgent=True, due_by=now - timedelta(hours=1))
+    _set(services, urgent_in_time, urgent=True, due_by=now + timedelta(hours=2))
+    assert _listed(clerk.client.get("/queue").text) == [routine_late, urgent_late, urgent_in_time]
