@@ -325,6 +325,8 @@ def _context(
         "lock": lock,
         "now": now,
         "pages": load_pages(db, document.id, values.get("evidence") or {}),
+        #: The viewer opens at the order's first page: a cover sheet may come before it.
+        "order_page": (values.get("source") or {}).get("order_page") or 1,
         "form": build_form(referral, submitted, errors, checked) if referral else None,
         "can_act": open_for_review and (lock is None or lock.mine),
         "can_reprocess": document.status in review.REPROCESSABLE and (lock is None or lock.mine),

@@ -18,8 +18,97 @@
     element.style.height = `${(y1 - y0) * 100}%`;
   }
 
+  // Zoom and pan: the sheets are the pane's width times the zoom, and the pane scrolls.
+  // Buttons, Ctrl+wheel over the pages, and Alt+plus / Alt+minus / Alt+0 (fit the width).
+  const ZOOMS = [1, 1.5, 2, 3, 4];
+  const zoomLevel = document.getElementById("zoom-level");
+  let zoom = 0;
+
+  function setZoom(index) {
+    const next = Math.max(0, Math.min(ZOOMS.length - 1, index));
+    // The point at the pane's centre stays where it is.
+    const x = (pages.scrollLeft + pages.clientWidth / 2) / pages.scrollWidth;
+    const y = (pages.scrollTop + pages.clientHeight / 2) / pages.scrollHeight;
+    zoom = next;
+    pages.style.setProperty("--zoom", String(ZOOMS[zoom]));
+    pages.scrollLeft = x * pages.scrollWidth - pages.clientWidth / 2;
+    pages.scrollTop = y * pages.scrollHeight - pages.clientHeight / 2;
+    if (zoomLevel) {
+      zoomLevel.textContent = `${Math.round(ZOOMS[zoom] * 100)}%`;
+    }
+  }
+
+  document.getElementById("zoom-in")?.addEventListener("click", () => setZoom(zoom + 1));
+  document.getElementById("zoom-out")?.addEventListener("click", () => setZoom(zoom - 1));
+  document.getElementById("zoom-fit")?.addEventListener("click", () => setZoom(0));
+  pages.addEventListener(
+    "wheel",
+    (event) => {
+      if (event.ctrlKey) {
+        event.preventDefault();
+        setZoom(zoom + (event.deltaY < 0 ? 1 : -1));
+      }
+    },
+    { passive: false },
+  );
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey) {
+      return;
+    }
+    const step = { Equal: 1, NumpadAdd: 1, Minus: -1, NumpadSubtract: -1 }[event.code];
+    if (step) {
+      event.preventDefault();
+      setZoom(zoom + step);
+    } else if (event.code === "Digit0" || event.code === "Numpad0") {
+      event.preventDefault();
+      setZoom(0);
+    }
+  });
+
+  // The viewer opens at the order's first page: a cover sheet may come before it.
+  const orderPage = pages.querySelector(`.page[data-page="${CSS.escape(pages.dataset.orderPage || "1")}"]`);
+  if (orderPage && orderPage !== pages.querySelector(".page")) {
+    pages.scrollTop = orderPage.offsetTop - pages.offsetTop;
+  }
+
   if (!form) {
     return;
+  }
+
+  // Under the focused field, the part of the page its value was read from, magnified: the
+  // clerk compares characters without looking across the screen.
+  const crop = document.createElement("div");
+  crop.className = "value-crop";
+  crop.id = "value-crop";
+  crop.setAttribute("role", "img");
+  crop.setAttribute("aria-label", "Where this value was read on the page, magnified");
+  const CROP_MAX_SCALE = 3;
+  const CROP_MAX_HEIGHT_PX = 140;
+
+  function showCrop(field) {
+    const key = field.dataset.evidence;
+    const box = key ? pages.querySelector(`.box[data-evidence="${CSS.escape(key)}"]`) : null;
+    const image = box?.closest(".sheet")?.querySelector("img");
+    if (!box || !image) {
+      crop.remove();
+      return;
+    }
+    field.insertAdjacentElement("afterend", crop);
+    const width = Number(image.getAttribute("width"));
+    const height = Number(image.getAttribute("height"));
+    const [x0, y0, x1, y1] = box.dataset.bbox.split(" ").map(Number);
+    const pad = (y1 - y0) * 0.6;
+    const left = Math.max(0, x0 - (pad * height) / width);
+    const top = Math.max(0, y0 - pad);
+    const right = Math.min(1, x1 + (pad * height) / width);
+    const bottom = Math.min(1, y1 + pad);
+    const room = field.getBoundingClientRect().width;
+    const scale = Math.min(CROP_MAX_SCALE, room / ((right - left) * width));
+    crop.style.width = `${Math.min(room, (right - left) * width * scale)}px`;
+    crop.style.height = `${Math.min(CROP_MAX_HEIGHT_PX, (bottom - top) * height * scale)}px`;
+    crop.style.backgroundImage = `url("${image.currentSrc || image.src}")`;
+    crop.style.backgroundSize = `${width * scale}px ${height * scale}px`;
+    crop.style.backgroundPosition = `${-left * width * scale}px ${-top * height * scale}px`;
   }
 
   // The soft lock: taken at the clerk's first edit (viewing leaves the document free),
@@ -148,6 +237,7 @@
     if (isValueField(event.target)) {
       focused = event.target;
       highlight(focused.dataset.evidence);
+      showCrop(event.target);
       reveal(event.target);
     }
   });

@@ -344,3 +344,69 @@ def test_the_queue_refresh_keeps_the_focus(services, accounts, base_url, page):
     page.wait_for_timeout(200)  # the swap follows the answer
     expect(page.locator(f'#queue-rows a[href="/documents/{second}"]')).to_be_focused()
     expect(page.locator(f'#queue-rows a[href="/documents/{first}"]')).to_be_visible()
+
+
+def test_the_viewer_zooms_and_shows_the_value_magnified_beside_its_field(
+    services, accounts, base_url, page
+):
+    [document_id] = process(services, FAX)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.goto(f"{base_url}/documents/{document_id}")
+    sheet = page.locator('.page[data-page="1"] .sheet')
+    fit = sheet.bounding_box()
+    assert fit is not None
+
+    # Page numbers and thumbnails.
+    expect(page.locator(".page-number").first).to_have_text("Page 1 of 2")
+    expect(page.locator(".thumbs .thumb")).to_have_count(2)
+
+    # Zoom: the button, Ctrl+wheel over the pages, and Alt+0 back to the pane's width.
+    page.locator("#zoom-in").click()
+    expect(page.locator("#zoom-level")).to_have_text("150%")
+    wider = sheet.bounding_box()
+    assert wider is not None and abs(wider["width"] - 1.5 * fit["width"]) < 3
+    page.locator("#pages").hover()
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -100)
+    page.keyboard.up("Control")
+    expect(page.locator("#zoom-level")).to_have_text("200%")
+    page.keyboard.press("Alt+0")
+    expect(page.locator("#zoom-level")).to_have_text("100%")
+
+    # Focusing a field outlines its box (not filled) and shows its print magnified under it.
+    phone = page.locator("#f-member-phone")
+    phone.focus()
+    box = page.locator('.box[data-evidence="member.phone"]')
+    expect(box).to_have_class(re.compile(r"\bactive\b"))
+    assert box.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    crop = page.locator("#value-crop")
+    expect(crop).to_be_visible()
+    shown = crop.evaluate(
+        """e => ({image: e.style.backgroundImage, size: parseFloat(e.style.backgroundSize),
+                 height: e.getBoundingClientRect().height,
+                 after: e.previousElementSibling.id})"""
+    )
+    assert f"/documents/{document_id}/pages/1" in shown["image"]
+    assert shown["after"] == "f-member-phone"
+    # Magnified: the page behind the crop is drawn wider than the sheet at the pane's width.
+    assert shown["size"] > 1.5 * fit["width"] and shown["height"] > 20
+    # Another field moves the crop under it.
+    page.keyboard.press("Alt+ArrowDown")
+    assert crop.evaluate("e => e.previousElementSibling.id") == "f-member-address-line1"
+    assert problems == []
+
+
+def test_the_viewer_opens_at_the_orders_first_page_after_a_cover_sheet(
+    services, accounts, base_url, page
+):
+    [document_id] = process(services, CORPUS / "order-0007.pdf")  # a cover sheet, then the order
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.goto(f"{base_url}/documents/{document_id}")
+    expect(page.locator("#pages")).to_have_attribute("data-order-page", "2")
+    expect(page.locator('.page[data-page="2"] .page-number')).to_contain_text(
+        "the order starts here"
+    )
+    expect(page.locator('.page[data-page="2"] .page-number')).to_be_in_viewport()
+    expect(page.locator(".thumb.order")).to_have_attribute("data-page", "2")
