@@ -25,6 +25,7 @@ RUN /opt/venv/bin/pip install --no-binary tesserocr . \
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd \
+    fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/intake --create-home intake \
  && install -d -o intake -g intake /var/lib/intake/data /var/lib/intake/inbox

@@ -7,7 +7,9 @@ it to their chart; like every PHI it is shown to the clerk and never logged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -51,10 +53,56 @@ def failing_fields(values: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(f["field"] for f in flags if f.get("code") in WRONG_VALUE_FLAGS))
 
 
+@dataclass(frozen=True)
+class Desk:
+    """Who the letter comes from and how the office answers (the service's settings)."""
+
+    name: str
+    fax: str = ""
+    phone: str = ""
+
+
+#: What is wrong with a value, in the office's words, by the rule it fails: never the
+#: service's own flag wording. "{value}" is the value as the order gives it.
+_WRONG_IN_WORDS: Mapping[str, str] = {
+    FlagCode.NPI_CHECKSUM: "{label} {value} is not a valid NPI: please send the correct NPI",
+    FlagCode.ICD10_UNKNOWN: (
+        "{label} {value} is not an ICD-10-CM code: please send the correct code"
+    ),
+    FlagCode.ICD10_NOT_BILLABLE: (
+        "{label} {value} is incomplete (a category, not a billable code): please send the"
+        " complete ICD-10-CM code"
+    ),
+    FlagCode.HCPCS_UNKNOWN: "{label} {value} is not a HCPCS code: please send the correct code",
+    FlagCode.DATE_IMPLAUSIBLE: "{label} {value} looks wrong: please confirm it",
+}
+#: Each failing field's name in the letter, by its path with list numbers taken out.
+_FIELD_WORDS: Mapping[str, str] = {
+    "clinician.npi": "The ordering practitioner's NPI",
+    "diagnoses.code": "Diagnosis code",
+    "procedures.code": "Procedure code",
+    "items.hcpcs": "Equipment code",
+    "member.dob": "The patient's date of birth",
+    "dates.order": "The order date",
+    "dates.service_start": "The start of care date",
+    "dates.discharge": "The discharge date",
+    "dates.face_to_face": "The face-to-face visit date",
+    "dates.signature": "The date signed",
+    "signature.date": "The date signed",
+}
+
+
 def fax_back_text(
-    values: Mapping[str, Any], *, document_id: int, received_at: datetime, reason: str
+    values: Mapping[str, Any],
+    *,
+    desk: Desk,
+    document_id: int,
+    received_at: datetime,
+    reason: str,
 ) -> str:
-    """The clarification request for the referral ``values`` (the contract's JSON form)."""
+    """The clarification request for the referral ``values`` (the contract's JSON form): the
+    desk's name and numbers, the patient by name and date of birth only, what is missing and
+    what is wrong in plain words, and dates as the office writes them."""
     member = values.get("member") or {}
     clinician = values.get("clinician") or {}
     patient = " ".join(p for p in (member.get("first_name"), member.get("last_name")) if p)
@@ -64,6 +112,10 @@ def fax_back_text(
     )
     lines = [
         "REQUEST FOR INFORMATION",
+        f"From: {desk.name}",
+        *([f"Return fax: {_phone(desk.fax)}"] if desk.fax else []),
+        *([f"Phone: {_phone(desk.phone)}"] if desk.phone else []),
+        "",
         f"To: {to}" + (f", {clinician['organization']}" if clinician.get("organization") else ""),
     ]
     if clinician.get("fax"):
@@ -77,17 +129,52 @@ def fax_back_text(
     ]
     missing = [MISSING_LABELS.get(path, path) for path in values.get("missing") or []]
     lines += [f"  - {label}" for label in missing] or ["  (nothing is missing)"]
-    wrong = [flag for flag in values.get("flags") or [] if flag.get("code") in WRONG_VALUE_FLAGS]
+    wrong = _wrong_in_words(values)
     if wrong:
         lines += ["", "Please also confirm:"]
-        lines += [f"  - {flag['message']}" for flag in wrong]
+        lines += [f"  - {line}" for line in wrong]
     lines += [
         "",
         f"Note from our intake desk: {reason}",
         "",
-        "Please fax the completed or corrected order back to us, quoting the reference above.",
+        "Please fax the completed or corrected order back to us"
+        + (f" at {_phone(desk.fax)}" if desk.fax else "")
+        + ", quoting the reference above.",
     ]
     return "\n".join(lines)
+
+
+def _wrong_in_words(values: Mapping[str, Any]) -> list[str]:
+    """One line per value that fails a rule, naming the field and the value as printed."""
+    out: list[str] = []
+    for flag in values.get("flags") or []:
+        wording = _WRONG_IN_WORDS.get(flag.get("code", ""))
+        if wording is None:
+            continue
+        path = str(flag["field"])
+        value = _at(values, path)
+        label = _FIELD_WORDS.get(".".join(p for p in path.split(".") if not p.isdigit()), "A value")
+        shown = us_date(value) if _is_iso_date(value) else str(value or "")
+        line = wording.format(label=label, value=shown).replace("  ", " ")
+        if line not in out:
+            out.append(line)
+    return out
+
+
+def _at(values: Mapping[str, Any], path: str) -> Any:
+    found: Any = values
+    for part in path.split("."):
+        if isinstance(found, list) and part.isdigit() and int(part) < len(found):
+            found = found[int(part)]
+        elif isinstance(found, Mapping):
+            found = found.get(part)
+        else:
+            return None
+    return found
+
+
+def _is_iso_date(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
 
 
 def _phone(digits: str) -> str:

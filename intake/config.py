@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     review_lock_minutes: float = Field(default=10.0, gt=0.0)
     #: IANA zone for the desk's times and "today" (default: this machine's zone).
     timezone: str = ""
+    #: Who the fax-back letter to an ordering office comes from, and where to answer.
+    desk_name: str = "Care coordination intake desk"
+    desk_fax: str = ""
+    desk_phone: str = ""
+    #: A folder a fax server sends from: each fax-back letter is dropped there as a PDF (with
+    #: a JSON file naming the office's fax number) when a clerk requests clarification.
+    fax_back_outbox: Path | None = None
 
     #: Push to consumers that cannot poll the API: one JSON file per validated referral in
     #: this folder, and/or a signed POST of it to each webhook URL (comma-separated).

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func
@@ -22,11 +23,12 @@ from sqlmodel import Session, col, select
 from extractors.extract.rules import ACKNOWLEDGE_WITHIN
 from intake import queue
 from intake.audit_trail import Actor, append
-from intake.clarification import failing_fields, fax_back_text
+from intake.clarification import Desk, failing_fields, fax_back_text
 from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
 from intake.db.review import ReferralVersion, ReviewDraft
+from intake.fax_back_pdf import drop_in_outbox, letter_pdf
 from intake.referral_columns import summary_columns
 from intake.referral_edit import apply_edits
 from intake.review_drafts import end_draft
@@ -279,18 +281,36 @@ def request_clarification(
     reason: str,
     now: datetime,
     hold: timedelta,
+    desk: Desk,
+    outbox: Path | None = None,
 ) -> str:
-    """Send the order back for what is missing; returns the fax-back text for the office."""
+    """Send the order back for what is missing; returns the fax-back text for the office.
+
+    With an ``outbox`` (a fax server's folder) the letter is left there as a PDF before the
+    decision commits: a letter that cannot be written refuses the request, so the desk never
+    waits on an office that was not asked.
+    """
     document, referral = _open_referral(session, document_id, reviewer, now, hold)
     text = _reason(reason)
     _decide(session, document, referral, Status.needs_clarification, reviewer, now, text)
-    return clarification_text(document, referral)
+    letter = clarification_text(document, referral, desk)
+    if outbox is not None:
+        to_fax = (current_values(referral).get("clinician") or {}).get("fax")
+        try:
+            drop_in_outbox(outbox, document_id, letter_pdf(letter), to_fax)
+        except OSError as exc:
+            raise NotAllowed(
+                f"the fax-back could not be left for the fax server ({exc.strerror})"
+            ) from exc
+        append(session, "fax_back_queued", reviewer.actor, document_id=document_id)
+    return letter
 
 
-def clarification_text(document: Document, referral: ReferralRecord) -> str:
+def clarification_text(document: Document, referral: ReferralRecord, desk: Desk) -> str:
     assert document.id is not None
     return fax_back_text(
         current_values(referral),
+        desk=desk,
         document_id=document.id,
         received_at=document.received_at,
         reason=referral.decision_reason or "",

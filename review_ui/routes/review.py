@@ -16,10 +16,12 @@ from sqlmodel import Session
 
 from intake import review, review_drafts
 from intake.audit_trail import append
+from intake.clarification import Desk
 from intake.clock import utcnow
 from intake.db.accounts import User as UserRow
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
+from intake.fax_back_pdf import letter_pdf
 from intake.referral_edit import InvalidValues
 from intake.review import (
     Lock,
@@ -76,6 +78,7 @@ def review_page(request: Request, document_id: int, principal: User) -> Response
             opened.lock,
             now,
             _zone(request),
+            _desk(request),
             submitted=typed or None,
             reason=reason,
             draft_at=draft.updated_at if draft is not None and typed else None,
@@ -134,9 +137,14 @@ def approve(request: Request, document_id: int, principal: User, form: Form) -> 
 
 @router.post("/{document_id}/clarify")
 def clarify(request: Request, document_id: int, principal: User, form: Form) -> Response:
+    settings = services_of(request).settings
+
     def act(db: Session, now: datetime, hold: timedelta) -> None:
         reason = form_text(form, "_reason")
-        review.request_clarification(db, document_id, principal.reviewer, reason, now, hold)
+        review.request_clarification(
+            db, document_id, principal.reviewer, reason, now, hold, _desk(request),
+            settings.fax_back_outbox,
+        )  # fmt: skip
 
     target = f"/documents/{document_id}#fax-back"
     return _perform(
@@ -182,7 +190,9 @@ def _asking_to_reprocess(request: Request, principal: Principal, document_id: in
         except NotFound:
             raise HTTPException(status_code=404, detail="no such document") from None
         lock = review.lock_of(db, referral, principal.reviewer, now) if referral else None
-        context = _context(db, principal, document, referral, lock, now, _zone(request))
+        context = _context(
+            db, principal, document, referral, lock, now, _zone(request), _desk(request)
+        )
         context["reprocess_loses"] = review.reprocess_loses(db, document_id)
     return templates.TemplateResponse(request, "review.html", context)
 
@@ -272,6 +282,7 @@ def _again(
             lock,
             now,
             _zone(request),
+            _desk(request),
             submitted=_fields(form),
             checked=_checked(form),
             errors=problem.errors if isinstance(problem, InvalidValues) else None,
@@ -303,6 +314,7 @@ def _context(
     lock: Lock | None,
     now: datetime,
     zone: tzinfo | None,
+    desk: Desk,
     *,
     submitted: dict[str, str] | None = None,
     checked: frozenset[str] = frozenset(),
@@ -331,7 +343,7 @@ def _context(
         "can_act": open_for_review and (lock is None or lock.mine),
         "can_reprocess": document.status in review.REPROCESSABLE and (lock is None or lock.mine),
         "fax_back": (
-            review.clarification_text(document, referral)
+            review.clarification_text(document, referral, desk)
             if referral and document.status == Status.needs_clarification
             else None
         ),
@@ -344,6 +356,31 @@ def _context(
         #: What reprocessing would discard, when the clerk asked to reprocess.
         "reprocess_loses": None,
     }
+
+
+def _desk(request: Request) -> Desk:
+    settings = services_of(request).settings
+    return Desk(settings.desk_name, settings.desk_fax, settings.desk_phone)
+
+
+@router.get("/{document_id}/fax-back.pdf")
+def fax_back_pdf(request: Request, document_id: int, principal: User) -> Response:
+    """The fax-back letter of a document waiting on its office, as a one-page PDF."""
+    with session_scope(services_of(request).engine) as db:
+        try:
+            document, referral = review.load(db, document_id)
+        except NotFound:
+            raise HTTPException(status_code=404, detail="no such document") from None
+        if referral is None or document.status != Status.needs_clarification:
+            raise HTTPException(status_code=404, detail="no fax-back for this document")
+        letter = review.clarification_text(document, referral, _desk(request))
+        append(db, "download", principal.actor, document_id=document_id, detail="fax-back letter")
+    name = f"fax-back-{document_id}.pdf"
+    return Response(
+        letter_pdf(letter),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _zone(request: Request) -> tzinfo | None:

@@ -71,6 +71,13 @@
     pages.scrollTop = orderPage.offsetTop - pages.offsetTop;
   }
 
+  // Print: the fax-back letter alone (see the print rules in app.css).
+  document.getElementById("print-fax-back")?.addEventListener("click", () => {
+    document.body.classList.add("printing-fax-back");
+    window.print();
+    document.body.classList.remove("printing-fax-back");
+  });
+
   if (!form) {
     return;
   }

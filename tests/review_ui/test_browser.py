@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import update as sqlalchemy_update
@@ -27,7 +28,7 @@ from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
 from review_ui.server import make_server, start_in_thread
-from tests.review_ui.conftest import CORPUS, PASSWORD, TEXT_ORDER, process
+from tests.review_ui.conftest import CORPUS, PASSWORD, TEXT_ORDER, UNSIGNED_ORDER, process
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(
@@ -410,3 +411,33 @@ def test_the_viewer_opens_at_the_orders_first_page_after_a_cover_sheet(
     )
     expect(page.locator('.page[data-page="2"] .page-number')).to_be_in_viewport()
     expect(page.locator(".thumb.order")).to_have_attribute("data-page", "2")
+
+
+def test_the_fax_back_letter_is_a_pdf_for_the_office(services, accounts, base_url, page):
+    [document_id] = process(services, UNSIGNED_ORDER)  # the signature is missing
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.goto(f"{base_url}/documents/{document_id}")
+    page.locator("#f-clinician-npi").fill("1234567890")  # and the NPI fails its check
+    page.locator("#reason").fill("Signature missing and the NPI does not check out")
+    page.get_by_role("button", name="Request clarification").click()
+    expect(page.locator("#fax-back")).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+
+    with page.expect_download() as downloading:
+        page.locator("#fax-back-pdf").click()
+    download = downloading.value
+    assert download.suggested_filename == f"fax-back-{document_id}.pdf"
+    with pdfplumber.open(download.path()) as pdf:
+        assert len(pdf.pages) == 1
+        text = " ".join(pdf.pages[0].extract_text().split())  # lines wrap on the page
+    settings = services.settings
+    assert "REQUEST FOR INFORMATION" in text
+    assert f"From: {settings.desk_name}" in text
+    assert "Ordering practitioner's signature and the date signed" in text
+    assert "NPI 1234567890 is not a valid NPI: please send the correct NPI" in text
+    assert "Signature missing and the NPI does not check out" in text
+    assert re.search(r"Patient: \S.+, DOB \d{2}/\d{2}/\d{4}", text)
+    assert re.search(r"order received \d{2}/\d{2}/\d{4}", text)
+    # No date in ISO form, no wording of the service's own flags.
+    assert re.search(r"\d{4}-\d{2}-\d{2}", text) is None
+    assert "check digit" not in text and "confidence" not in text.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 
 from extractors.extract.extractor import extract_file
 from extractors.limits import Limits
-from intake.clarification import MISSING_LABELS, fax_back_text
+from intake.clarification import MISSING_LABELS, Desk, fax_back_text
 from intake.referral_edit import InvalidValues, apply_edits
 from tests.review_ui.conftest import TEXT_ORDER
 
@@ -136,6 +137,7 @@ def test_fax_back_lists_exactly_the_missing_fields_in_the_contracts_order(values
     gaps = {**values, "missing": ["member.dob", "clinician.npi", "signature"]}
     text = fax_back_text(
         gaps,
+        desk=Desk("Northside Care Coordination", fax="5125550188", phone="5125550100"),
         document_id=17,
         received_at=datetime(2025, 10, 27, 9, 0, tzinfo=UTC),
         reason="Need DOB, NPI and signature",
@@ -148,3 +150,40 @@ def test_fax_back_lists_exactly_the_missing_fields_in_the_contracts_order(values
     assert "Fax: (559) 415-0850" in text
     assert "Patient: Mohammed Kim, DOB 03/01/1942" in text
     assert "our reference #17" in text
+    assert "From: Northside Care Coordination" in text
+    assert "Return fax: (512) 555-0188" in text and "Phone: (512) 555-0100" in text
+    assert "fax the completed or corrected order back to us at (512) 555-0188" in text
+
+
+def test_fax_back_says_what_is_wrong_in_the_offices_words_and_us_dates(values):
+    flags = [
+        {"field": "clinician.npi", "code": "npi_checksum", "message": "NPI 1234567890 fails"},
+        {"field": "diagnoses.0.code", "code": "icd10_not_billable", "message": "E11 is a header"},
+        {"field": "dates.order", "code": "date_implausible", "message": "2031-01-02 is after"},
+        {"field": "member.phone", "code": "low_confidence", "message": "read at 41%"},
+    ]
+    wrong = {
+        **values,
+        "clinician": {**values["clinician"], "npi": "1234567890"},
+        "diagnoses": [{"code": "E11", "description": "Type 2 diabetes mellitus"}],
+        "dates": {"order": "2031-01-02"},
+        "flags": flags,
+    }
+    text = fax_back_text(
+        wrong,
+        desk=Desk("Northside Care Coordination"),
+        document_id=17,
+        received_at=datetime(2025, 10, 27, 9, 0, tzinfo=UTC),
+        reason="Please confirm",
+    )
+    confirm = text.split("Please also confirm:\n")[1].split("\n\n")[0].splitlines()
+    assert confirm == [
+        "  - The ordering practitioner's NPI 1234567890 is not a valid NPI: please send the"
+        " correct NPI",
+        "  - Diagnosis code E11 is incomplete (a category, not a billable code): please send"
+        " the complete ICD-10-CM code",
+        "  - The order date 01/02/2031 looks wrong: please confirm it",
+    ]
+    # Nothing of the service's own wording, and no date in ISO form.
+    assert "fails" not in text and "header" not in text and "41%" not in text
+    assert re.search(r"\d{4}-\d{2}-\d{2}", text) is None

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from intake import review
+from intake.audit_trail import Actor
+from intake.clarification import Desk
 from intake.clock import utcnow
+from intake.db.accounts import Role, User
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
@@ -409,3 +415,43 @@ def test_viewing_takes_no_lock_and_leaving_gives_it_up(services, clerk, clerk2, 
         clerk.account.username,
         clerk2.account.username,
     ]
+
+
+def test_a_clarification_leaves_the_letter_in_the_fax_servers_folder(services, clerk, tmp_path):
+    [document_id] = process(services, UNSIGNED_ORDER)
+    reviewer = _reviewer(services, clerk.account.username)
+    desk = Desk("Northside Care Coordination", fax="5125550188")
+    outbox = tmp_path / "fax-out"
+    with session_scope(services.engine) as session:
+        review.request_clarification(
+            session, document_id, reviewer, "signature missing", utcnow(), timedelta(minutes=5),
+            desk, outbox,
+        )  # fmt: skip
+    pdf = outbox / f"fax-back-{document_id}.pdf"
+    ticket = json.loads((outbox / f"fax-back-{document_id}.json").read_text())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert ticket["document_id"] == document_id and ticket["file"] == pdf.name
+    assert ticket["to_fax"] and ticket["to_fax"].isdigit()
+    assert sorted(p.name for p in outbox.iterdir()) == sorted([pdf.name, f"{pdf.stem}.json"])
+    assert "fax_back_queued" in [e.action for e in _events(services, document_id)]
+
+
+def test_a_letter_that_cannot_be_left_refuses_the_clarification(services, clerk, tmp_path):
+    [document_id] = process(services, UNSIGNED_ORDER)
+    reviewer = _reviewer(services, clerk.account.username)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    refused = pytest.raises(review.NotAllowed, match="could not be left for the fax server")
+    with refused, session_scope(services.engine) as session:
+        review.request_clarification(
+                session, document_id, reviewer, "signature missing", utcnow(),
+                timedelta(minutes=5), Desk("Desk"), blocked,
+            )  # fmt: skip
+    assert _referral(services, document_id)[0].status == Status.needs_review
+
+
+def _reviewer(services, username: str) -> review.Reviewer:
+    with session_scope(services.engine) as session:
+        user = session.exec(select(User).where(col(User.username) == username)).one()
+        assert user.id is not None
+        return review.Reviewer(Actor(user.username, user.id), Role(user.role))
