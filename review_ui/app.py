@@ -81,7 +81,12 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"status_code": exc.status_code, "detail": exc.detail, "principal": None},
+        # The menu stays when the session is known (a 404 or 403 inside the app).
+        {
+            "status_code": exc.status_code,
+            "detail": exc.detail,
+            "principal": getattr(request.state, "principal", None),
+        },
         status_code=exc.status_code,
         headers=exc.headers,
     )

@@ -38,6 +38,7 @@ ACCOUNTS = {
     "clerk": Account("clara", Role.clerk),
     "clerk2": Account("colin", Role.clerk),
     "supervisor": Account("sam", Role.supervisor),
+    "admin": Account("alma", Role.admin),
 }
 
 

@@ -441,3 +441,25 @@ def test_the_fax_back_letter_is_a_pdf_for_the_office(services, accounts, base_ur
     # No date in ISO form, no wording of the service's own flags.
     assert re.search(r"\d{4}-\d{2}-\d{2}", text) is None
     assert "check digit" not in text and "confidence" not in text.lower()
+
+
+#: The README's screenshots, taken here so they show the pages as they are.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_the_readmes_screenshots_of_the_queue_and_the_review_page(services, accounts, base_url):
+    fax, _ = process(services, FAX, UNSIGNED_ORDER)
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        _log_in(page, base_url, accounts["clerk"].username)
+        page.screenshot(path=SCREENSHOTS / "queue.png")
+        page.goto(f"{base_url}/documents/{fax}")
+        page.locator("#f-member-phone").focus()
+        expect(page.locator("#value-crop")).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / "review.png")
+        browser.close()
+    for name in ("queue.png", "review.png"):
+        assert (SCREENSHOTS / name).stat().st_size > 20_000
