@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from extractors.codes import icd10
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.rules import flags, missing_paths
 from extractors.normalize import DateRole, parse_date
@@ -53,6 +54,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "referral_type", "Referral type", "choice", ("dme", "home_health", "infusion", "unknown")
     ),
+    FieldSpec("urgent", "Urgent", "yes_no"),
+    FieldSpec("urgency_reason", "Why urgent, or why no longer"),
     FieldSpec("member.last_name", "Member last name", required_for="member.name"),
     FieldSpec("member.first_name", "Member first name", required_for="member.name"),
     FieldSpec("member.dob", "Date of birth", "date", required_for="member.dob"),
@@ -83,6 +86,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("items.*.frequency", "Item frequency"),
     FieldSpec("items.*.flow_rate_lpm", "Flow L/min", "number"),
     FieldSpec("items.*.length_of_need_months", "Length of need (months)", "number"),
+    FieldSpec("items.*.brand_model", "Brand / model"),
+    FieldSpec("items.*.serial_number", "Serial no. of the unit replaced"),
+    FieldSpec("items.*.suggested_hcpcs", "Suggested HCPCS (not printed)", "hcpcs"),
     FieldSpec("infusion.drug", "Drug", required_for="infusion"),
     FieldSpec("infusion.dose", "Dose"),
     FieldSpec("infusion.route", "Route"),
@@ -100,6 +106,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("dates.order", "Order date", "date", required_for="dates.order"),
     FieldSpec("dates.service_start", "Start of service", "date"),
     FieldSpec("dates.discharge", "Discharge date", "date"),
+    FieldSpec("dates.discharge_time", "Discharge time (HH:MM)"),
     FieldSpec("dates.face_to_face", "Face-to-face date", "date"),
     FieldSpec("dates.signature", "Signature date", "date"),
     FieldSpec("signature.present", "Signed", "yes_no", required_for="signature"),
@@ -172,6 +179,7 @@ def apply_edits(
             errors[path] = "no such row"
     if errors:
         raise InvalidValues(errors)
+    _describe_new_codes(values, edited)
     _drop_empty(edited)
     try:
         referral = Referral.model_validate(edited)
@@ -179,6 +187,9 @@ def apply_edits(
         raise InvalidValues(_contract_errors(exc)) from None
     changes = diff(values, referral.model_dump(mode="json"))
     changed = [change.path for change in changes]
+    if "urgent" in changed and "urgency_reason" not in changed:
+        # Urgency decides the desk's clock: a change of it says why, for the audit trail.
+        raise InvalidValues({"urgency_reason": "say why the urgency changed"})
     referral.missing = missing_paths(referral)
     kept = [
         flag
@@ -188,6 +199,20 @@ def apply_edits(
     # Confidence no longer matters for the rest: a threshold of 0 leaves only value checks.
     referral.flags = kept + flags(referral, received, low_confidence=0.0)
     return referral.model_dump(mode="json"), changes
+
+
+def _describe_new_codes(before: Mapping[str, Any], edited: dict[str, Any]) -> None:
+    """A diagnosis whose code the clerk changed, and not its description, takes the code
+    set's description of the new code (none for a code the set does not hold): the old one
+    would describe another condition."""
+    old_rows = before.get("diagnoses") or []
+    for index, row in enumerate(edited.get("diagnoses") or []):
+        old = old_rows[index] if index < len(old_rows) else {}
+        if not isinstance(row, dict) or row.get("code") == old.get("code"):
+            continue
+        if row.get("description") == old.get("description"):
+            entry = icd10.lookup(str(row.get("code") or ""))
+            row["description"] = entry.description if entry is not None else None
 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:

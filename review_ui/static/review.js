@@ -261,6 +261,18 @@
     focused.focus();
   });
 
+  // A suggested HCPCS (the item's name means one code, the order prints none) is taken into
+  // the item's HCPCS field with one click; the clerk still saves or approves it.
+  form.addEventListener("click", (event) => {
+    const use = event.target.closest(".use-suggestion");
+    const target = use ? document.getElementById(use.dataset.target) : null;
+    if (target) {
+      target.value = use.dataset.code;
+      target.dispatchEvent(new Event("input", { bubbles: true }));
+      target.focus();
+    }
+  });
+
   function valueFields() {
     return Array.from(form.querySelectorAll("input, select")).filter(
       (element) => isValueField(element) && !element.matches(":disabled"),

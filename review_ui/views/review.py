@@ -40,6 +40,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("signature", "Signature"),
     ("access_notes", "Access notes"),
 )
+#: Fields shown in another field's section, by the first part of their path.
+_SECTION_OF = {"urgent": "referral_type", "urgency_reason": "referral_type"}
 #: Sections shown only for their referral type, or when they hold something.
 _TYPE_SECTIONS = {"items": "dme", "infusion": "infusion", "services": "home_health"}
 
@@ -216,7 +218,7 @@ class _Context:
 
 
 def _section(context: _Context, prefix: str, title: str) -> SectionView | None:
-    specs = [spec for spec in FIELDS if spec.path.split(".")[0] == prefix]
+    specs = [spec for spec in FIELDS if _section_of(spec.path) == prefix]
     held = context.values.get(prefix)
     wanted_type = _TYPE_SECTIONS.get(prefix)
     if wanted_type and not held and context.values.get("referral_type") != wanted_type:
@@ -229,6 +231,11 @@ def _section(context: _Context, prefix: str, title: str) -> SectionView | None:
         for index in range(count + 1)
     ]
     return SectionView(title, rows, True)
+
+
+def _section_of(path: str) -> str:
+    head = path.split(".")[0]
+    return _SECTION_OF.get(head, head)
 
 
 def _submitted_rows(submitted: Mapping[str, str], prefix: str) -> int:

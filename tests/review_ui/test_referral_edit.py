@@ -187,3 +187,47 @@ def test_fax_back_says_what_is_wrong_in_the_offices_words_and_us_dates(values):
     # Nothing of the service's own wording, and no date in ISO form.
     assert "fails" not in text and "header" not in text and "41%" not in text
     assert re.search(r"\d{4}-\d{2}-\d{2}", text) is None
+
+
+def test_a_changed_code_takes_its_own_description(values):
+    edited, _ = apply_edits(values, {"diagnoses.0.code": "J44.1"}, RECEIVED)
+    assert edited["diagnoses"][0] == {
+        "code": "J44.1",
+        "description": "Chronic obstructive pulmonary disease with (acute) exacerbation",
+    }
+    # A description the clerk typed with it stands; a code the set lacks has none.
+    typed, _ = apply_edits(
+        values, {"diagnoses.0.code": "J44.1", "diagnoses.0.description": "COPD flare"}, RECEIVED
+    )
+    assert typed["diagnoses"][0]["description"] == "COPD flare"
+    unknown, _ = apply_edits(values, {"diagnoses.0.code": "J44.7"}, RECEIVED)
+    assert unknown["diagnoses"][0].get("description") is None
+
+
+def test_urgency_is_the_clerks_to_set_with_a_reason(values):
+    assert values["urgent"] is False
+    with pytest.raises(InvalidValues) as caught:
+        apply_edits(values, {"urgent": "yes"}, RECEIVED)
+    assert caught.value.errors == {"urgency_reason": "say why the urgency changed"}
+    edited, changes = apply_edits(
+        values, {"urgent": "yes", "urgency_reason": "discharged home today"}, RECEIVED
+    )
+    assert edited["urgent"] is True and edited["urgency_reason"] == "discharged home today"
+    assert {c.path for c in changes} == {"urgent", "urgency_reason"}
+
+
+def test_every_item_value_and_the_discharge_time_are_editable(values):
+    edited, _ = apply_edits(
+        values,
+        {
+            "items.0.brand_model": "ResMed AirSense 11",
+            "items.0.serial_number": "SN 23145",
+            "items.0.suggested_hcpcs": "E0601",
+            "dates.discharge_time": "14:30",
+        },
+        RECEIVED,
+    )
+    item = edited["items"][0]
+    assert (item["brand_model"], item["serial_number"]) == ("ResMed AirSense 11", "SN 23145")
+    assert item["suggested_hcpcs"] == "E0601"
+    assert edited["dates"]["discharge_time"] == "14:30:00"
