@@ -135,12 +135,7 @@ def test_approval_with_missing_fields_needs_a_supervisor_and_a_reason(services, 
     no_reason = supervisor.post(f"/documents/{document_id}/approve", {"_override": "yes"})
     assert no_reason.status_code == 409 and "a reason is required" in no_reason.text
     reason = "Signed order on file from the same office, faxed 11/20"
-    done = supervisor.post(
-        f"/documents/{document_id}/approve", {"_override": "yes", "_reason": reason}
-    )
-    assert done.status_code == 303
-    document, referral = _referral(services, document_id)
-    assert document.status == Status.validated and referral.decision_reason == reason
+    _approved_over(services, supervisor, document_id, reason)
     assert _events(services, document_id)[-1].detail == reason
 
 
@@ -378,7 +373,11 @@ def test_a_supervisor_overrides_a_failing_value_with_a_reason(services, clerk, s
         "values failing a check unconfirmed"
         in supervisor.client.get(f"/documents/{document_id}").text
     )
-    reason = "NPI confirmed by phone with the practice"
+    _approved_over(services, supervisor, document_id, "NPI confirmed by phone with the practice")
+
+
+def _approved_over(services, supervisor, document_id: int, reason: str) -> None:
+    """A supervisor's override: approved, validated, with the reason kept."""
     done = supervisor.post(
         f"/documents/{document_id}/approve", {"_override": "yes", "_reason": reason}
     )
