@@ -132,7 +132,9 @@ def approve(request: Request, document_id: int, principal: User, form: Form) -> 
         review.approve(db, document_id, principal.reviewer, now, hold, override, _checked(form))
 
     actions = [_saving(document_id, form, principal), act]
-    return _perform(request, principal, document_id, form, actions, "/queue")
+    # On to the next document in the queue (or the queue when none is left).
+    target = f"/documents/{document_id}/next"
+    return _perform(request, principal, document_id, form, actions, target)
 
 
 @router.post("/{document_id}/clarify")

@@ -128,9 +128,10 @@ def test_a_clerk_corrects_and_approves_a_fax_in_chromium(services, accounts, bas
     phone.focus()
     page.screenshot(path=ARTIFACTS / "review.png", full_page=False)
 
-    # Ctrl+Enter approves; the document leaves the queue.
+    # Ctrl+Enter approves and goes on to the next document; this one leaves the queue.
     page.keyboard.press("Control+Enter")
-    expect(page).to_have_url(f"{base_url}/queue")
+    expect(page).to_have_url(f"{base_url}/documents/{other}")
+    page.goto(f"{base_url}/queue")
     expect(page.locator(f'a[href="/documents/{fax}"]')).to_have_count(0)
     expect(page.locator(f'a[href="/documents/{other}"]')).to_be_visible()
     page.screenshot(path=ARTIFACTS / "queue-after-approval.png", full_page=True)
@@ -246,7 +247,7 @@ def test_alt_n_with_edits_loses_nothing(services, accounts, base_url, page):
     expect(page.locator("#f-payer-name")).to_have_value("Humana Gold Plus")
     expect(page.locator("#draft-notice")).to_contain_text("Restored what you typed")
     page.locator("#approve").click()
-    expect(page).to_have_url(f"{base_url}/queue")
+    expect(page).to_have_url(f"{base_url}/documents/{second}")  # on to the next one
     with session_scope(services.engine) as session:
         referral = session.exec(
             select(ReferralRecord).where(col(ReferralRecord.document_id) == first)

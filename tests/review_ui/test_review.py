@@ -50,7 +50,8 @@ def test_audit_trail_records_a_view_an_edit_and_an_approval(services, clerk, sup
     saved = clerk.post(f"/documents/{document_id}/save", {"member.phone": "(508) 555-0142"})
     assert saved.status_code == 303
     approved = clerk.post(f"/documents/{document_id}/approve")
-    assert approved.status_code == 303 and approved.headers["location"] == "/queue"
+    assert approved.status_code == 303
+    assert approved.headers["location"] == f"/documents/{document_id}/next"
 
     events = [(e.action, e.field, e.old_value, e.new_value) for e in _events(services, document_id)]
     assert events == [
