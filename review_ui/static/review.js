@@ -273,6 +273,13 @@
     }
   });
 
+  // A refused action brings the page back with the reason: the first value it refused (else
+  // the first field marked) gets the focus, and so comes into view, not the top of the form.
+  if (document.getElementById("message")) {
+    const refused = form.querySelector(".field.p-error :is(input, select):not(:disabled)");
+    (refused ?? form.querySelector('[aria-invalid="true"]:not(:disabled)'))?.focus();
+  }
+
   function valueFields() {
     return Array.from(form.querySelectorAll("input, select")).filter(
       (element) => isValueField(element) && !element.matches(":disabled"),

@@ -464,3 +464,17 @@ def test_the_readmes_screenshots_of_the_queue_and_the_review_page(services, acco
         browser.close()
     for name in ("queue.png", "review.png"):
         assert (SCREENSHOTS / name).stat().st_size > 20_000
+
+
+def test_a_refused_save_brings_the_clerk_to_the_field_it_marks(services, accounts, base_url, page):
+    [document_id] = process(services, TEXT_ORDER)
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{base_url}/documents/{document_id}")
+    quantity = page.locator("#f-items-0-quantity")
+    quantity.fill("two")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#message")).to_contain_text("Nothing was saved")
+    expect(quantity).to_be_focused()
+    expect(quantity).to_have_value("two")
+    expect(quantity).to_be_in_viewport()
