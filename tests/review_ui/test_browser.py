@@ -478,3 +478,17 @@ def test_a_refused_save_brings_the_clerk_to_the_field_it_marks(services, account
     expect(quantity).to_be_focused()
     expect(quantity).to_have_value("two")
     expect(quantity).to_be_in_viewport()
+
+
+def test_item_rows_leave_every_field_room_at_1280(services, accounts, base_url, page):
+    [document_id] = process(services, TEXT_ORDER)  # a DME order with items
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _log_in(page, base_url, accounts["clerk"].username)
+    page.goto(f"{base_url}/documents/{document_id}")
+    widths = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[id^="f-items-0-"]'))
+            .filter(e => e.tagName === 'INPUT' || e.tagName === 'SELECT')
+            .map(e => [e.id, e.getBoundingClientRect().width])"""
+    )
+    assert len(widths) >= 9
+    assert [name for name, width in widths if width < 120] == []
