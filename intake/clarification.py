@@ -7,14 +7,13 @@ it to their chart; like every PHI it is shown to the clerk and never logged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from extractors.referral import FlagCode
-from intake.referral_edit import us_date
+from intake.referral_edit import us_date, value_at
 
 #: How the desk asks for each missing path, in words an office manager understands.
 MISSING_LABELS: Mapping[str, str] = {
@@ -152,29 +151,13 @@ def _wrong_in_words(values: Mapping[str, Any]) -> list[str]:
         if wording is None:
             continue
         path = str(flag["field"])
-        value = _at(values, path)
+        value = value_at(values, path)
         label = _FIELD_WORDS.get(".".join(p for p in path.split(".") if not p.isdigit()), "A value")
-        shown = us_date(value) if _is_iso_date(value) else str(value or "")
+        shown = us_date(str(value or ""))
         line = wording.format(label=label, value=shown).replace("  ", " ")
         if line not in out:
             out.append(line)
     return out
-
-
-def _at(values: Mapping[str, Any], path: str) -> Any:
-    found: Any = values
-    for part in path.split("."):
-        if isinstance(found, list) and part.isdigit() and int(part) < len(found):
-            found = found[int(part)]
-        elif isinstance(found, Mapping):
-            found = found.get(part)
-        else:
-            return None
-    return found
-
-
-def _is_iso_date(value: Any) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
 
 
 def _phone(digits: str) -> str:

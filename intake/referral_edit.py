@@ -147,6 +147,20 @@ def us_date(iso: str) -> str:
     return f"{month}/{day}/{year}"
 
 
+def value_at(values: Any, path: str) -> Any:
+    """The value at a dotted path of the contract's JSON ("diagnoses.0.code"); None when the
+    path leads nowhere."""
+    for part in path.split("."):
+        if isinstance(values, list) and part.isdigit():
+            index = int(part)
+            values = values[index] if index < len(values) else None
+        elif isinstance(values, dict):
+            values = values.get(part)
+        else:
+            return None
+    return values
+
+
 def field_text(spec: FieldSpec, value: Any) -> str:
     """What the form shows for a value; ``apply_edits`` reads it back as the same value."""
     if value is None:

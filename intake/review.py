@@ -155,8 +155,7 @@ def release_lock(session: Session, document_id: int, reviewer: Reviewer, now: da
     lock = lock_of(session, referral, reviewer, now) if referral is not None else None
     if referral is None or lock is None or not lock.mine:
         return False
-    referral.review_user_id = None
-    referral.review_expires_at = None
+    _free(referral)
     session.add(referral)
     return True
 
@@ -415,6 +414,11 @@ def _take(referral: ReferralRecord, reviewer: Reviewer, now: datetime, hold: tim
     return Lock(reviewer.actor.name, referral.review_expires_at, mine=True)
 
 
+def _free(referral: ReferralRecord) -> None:
+    referral.review_user_id = None
+    referral.review_expires_at = None
+
+
 def _store_values(session: Session, referral: ReferralRecord, values: dict[str, Any]) -> None:
     referral.approved = values
     for name, value in summary_columns(values).items():
@@ -436,8 +440,7 @@ def _decide(
     referral.decision_reason = reason
     referral.decided_by_id = reviewer.user_id
     referral.decided_at = now
-    referral.review_user_id = None
-    referral.review_expires_at = None
+    _free(referral)
     session.add(referral)
     _set_status(session, document, status, reviewer, detail=reason)
 

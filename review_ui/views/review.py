@@ -14,7 +14,15 @@ from extractors.referral import FlagCode
 from intake.clarification import MISSING_LABELS, WRONG_VALUE_FLAGS, failing_fields
 from intake.db.audit import AuditEvent
 from intake.db.models import Document, PageRecord, ReferralRecord
-from intake.referral_edit import FIELDS, LISTS, FieldKind, FieldSpec, diff, field_text
+from intake.referral_edit import (
+    FIELDS,
+    LISTS,
+    FieldKind,
+    FieldSpec,
+    diff,
+    field_text,
+    value_at,
+)
 from intake.review import current_values
 from review_ui.codes import CODE_KINDS, CodeStatus, describe
 
@@ -249,7 +257,7 @@ def _submitted_rows(submitted: Mapping[str, str], prefix: str) -> int:
 
 
 def _field(context: _Context, spec: FieldSpec, path: str) -> FieldView:
-    current = _at(context.values, path)
+    current = value_at(context.values, path)
     value = context.submitted.get(path, field_text(spec, current))
     evidence_key = _evidence_key(context.values.get("evidence") or {}, path)
     evidence = (context.values.get("evidence") or {}).get(evidence_key or "")
@@ -290,18 +298,6 @@ def _problems(context: _Context, spec: FieldSpec, path: str, value: str) -> list
             problems.append(Problem("low", flag["message"]))
     # One message per problem: two flags saying the same of a value are one line.
     return list({(p.kind, p.message): p for p in problems}.values())
-
-
-def _at(values: Any, path: str) -> Any:
-    for part in path.split("."):
-        if isinstance(values, list):
-            index = int(part)
-            values = values[index] if index < len(values) else None
-        elif isinstance(values, dict):
-            values = values.get(part)
-        else:
-            return None
-    return values
 
 
 def _evidence_key(evidence: Mapping[str, Any], path: str) -> str | None:
