@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from intake.clock import utcnow
+from intake.clock import time_waited, utcnow
 from intake.db.engine import session_scope
 from intake.db.models import (
     Attempt,
@@ -239,22 +239,39 @@ def complete(
         session.execute(delete(PageRecord).where(col(PageRecord.document_id) == claim.document_id))
         session.add_all(pages)
         if referral is not None:
-            _store_reading(session, claim.document_id, referral)
+            _store_reading(session, claim.document_id, referral, now)
         _add_to_counters(session, counters or {})
         session.execute(_close_attempt(claim, AttemptOutcome.succeeded, now))
     return True
 
 
-def _store_reading(session: Session, document_id: int, referral: ReferralRecord) -> None:
-    replaced = session.execute(
+def _store_reading(
+    session: Session, document_id: int, referral: ReferralRecord, now: datetime
+) -> None:
+    earlier = session.execute(
+        select(col(ReferralRecord.paused_seconds), col(ReferralRecord.waiting_since))
+        .where(col(ReferralRecord.document_id) == document_id)
+        .with_for_update()
+    ).first()
+    if earlier is None:
+        session.add(referral)
+        return
+    # A new reading ends any wait on the office, and its deadline keeps every pause so far.
+    paused = earlier[0] + int(time_waited(earlier[1], now).total_seconds())
+    due_by = referral.due_by + timedelta(seconds=paused) if referral.due_by else None
+    session.execute(
         update(ReferralRecord)
         .where(col(ReferralRecord.document_id) == document_id)
         .values(
-            {**{name: getattr(referral, name) for name in _READING_COLUMNS}, "approved": null()}
+            {
+                **{name: getattr(referral, name) for name in _READING_COLUMNS},
+                "due_by": due_by,
+                "paused_seconds": paused,
+                "waiting_since": None,
+                "approved": null(),
+            }
         )
     )
-    if replaced.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(referral)
 
 
 def _add_to_counters(session: Session, increments: Mapping[str, int]) -> None:

@@ -24,6 +24,7 @@ from extractors.extract.rules import ACKNOWLEDGE_WITHIN
 from intake import queue
 from intake.audit_trail import Actor, append
 from intake.clarification import Desk, failing_fields, fax_back_text
+from intake.clock import time_waited
 from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
@@ -114,9 +115,12 @@ def current_values(referral: ReferralRecord) -> dict[str, Any]:
 
 
 def received_day(document: Document, referral: ReferralRecord) -> date:
-    # due_by is 24 h after the fax header's own time, the time the rules judged dates by.
-    received = referral.due_by - ACKNOWLEDGE_WITHIN if referral.due_by else document.received_at
-    return received.date()
+    # due_by is 24 h after the fax header's own time (the time the rules judged dates by),
+    # plus the time the desk waited on the office.
+    if referral.due_by is None:
+        return document.received_at.date()
+    paused = timedelta(seconds=referral.paused_seconds)
+    return (referral.due_by - ACKNOWLEDGE_WITHIN - paused).date()
 
 
 def open_document(session: Session, document_id: int, reviewer: Reviewer, now: datetime) -> Opened:
@@ -403,7 +407,9 @@ def _open_referral(
         raise LockedByOther(lock.holder, lock.until)
     _take(referral, reviewer, now, hold)
     session.add(referral)
-    if document.status == Status.needs_review:
+    # Taking up a document the desk was waiting on (the office answered) restarts its clock.
+    if document.status in (Status.needs_review, Status.needs_clarification):
+        _resume_clock(referral, now)
         _set_status(session, document, Status.in_review, reviewer)
     return document, referral
 
@@ -412,6 +418,15 @@ def _take(referral: ReferralRecord, reviewer: Reviewer, now: datetime, hold: tim
     referral.review_user_id = reviewer.user_id
     referral.review_expires_at = now + hold
     return Lock(reviewer.actor.name, referral.review_expires_at, mine=True)
+
+
+def _resume_clock(referral: ReferralRecord, now: datetime) -> None:
+    """End a wait on the office: the deadline moves later by the time waited."""
+    waited = time_waited(referral.waiting_since, now)
+    if referral.due_by is not None:
+        referral.due_by += waited
+    referral.paused_seconds += int(waited.total_seconds())
+    referral.waiting_since = None
 
 
 def _free(referral: ReferralRecord) -> None:
@@ -440,6 +455,8 @@ def _decide(
     referral.decision_reason = reason
     referral.decided_by_id = reviewer.user_id
     referral.decided_at = now
+    # The desk owes the office nothing while it waits on the office's answer.
+    referral.waiting_since = now if status == Status.needs_clarification else None
     _free(referral)
     session.add(referral)
     _set_status(session, document, status, reviewer, detail=reason)

@@ -121,7 +121,13 @@ class ReferralRecord(SQLModel, table=True):
     document_id: int = Field(foreign_key="document.id", unique=True, index=True)
     referral_type: str = Field(max_length=20, index=True)
     urgent: bool = Field(default=False, index=True)
+    #: The 24-hour acknowledgement deadline, moved later by each wait on the office.
     due_by: datetime | None = Field(default=None, sa_column=_utc_column(index=True))
+    #: Since when the desk waits on the office for clarification; the clock is paused
+    #: meanwhile, and resumes when a clerk takes the document up again.
+    waiting_since: datetime | None = Field(default=None, sa_column=_utc_column())
+    #: How long the clock has been paused in all, so a new reading's deadline keeps it.
+    paused_seconds: int = 0
     missing_count: int = 0
     flag_count: int = 0
     #: The extractor's original output; clerk corrections are kept apart from it.

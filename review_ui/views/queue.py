@@ -60,6 +60,8 @@ class QueueRow:
     flag_count: int | None
     urgent: bool
     due_by: datetime | None
+    #: Since when the desk waits on the office (the clock is paused), if it does.
+    waiting_since: datetime | None
     #: Who has it open right now, if anyone.
     in_review_by: str | None
 
@@ -91,6 +93,7 @@ def queue_page(
             col(ReferralRecord.flag_count),
             col(ReferralRecord.urgent),
             col(ReferralRecord.due_by),
+            col(ReferralRecord.waiting_since),
             col(User.username),
         )
         .select_from(Document)
@@ -113,7 +116,8 @@ def queue_page(
             flag_count=row[8],
             urgent=bool(row[9]),
             due_by=row[10],
-            in_review_by=row[11],
+            waiting_since=row[11],
+            in_review_by=row[12],
         )
         for row in session.execute(query).all()
     ]
@@ -130,11 +134,14 @@ def queue_order(now: datetime) -> list[Any]:
     """Overdue first, the most overdue at the top; then urgent ones, then the nearest
     deadline. Urgency moves a document up only among those still in time: an overdue routine
     order has waited longer than the desk promised, an urgent one with hours left has not.
-    A document with no reading has no deadline of its own and sorts by arrival."""
+    A document with no reading has no deadline of its own and sorts by arrival. Those waiting
+    on the office come last: their clock is paused and nothing is owed on them yet."""
     deadline = func.coalesce(col(ReferralRecord.due_by), col(Document.received_at))
-    overdue = deadline < now
+    waiting = col(ReferralRecord.waiting_since).is_not(None)
+    overdue = and_(~waiting, deadline < now)
     urgent = func.coalesce(col(ReferralRecord.urgent), false())
     return [
+        case((waiting, 1), else_=0),
         case((overdue, 0), else_=1),
         case((and_(~overdue, urgent), 0), else_=1),
         deadline,
