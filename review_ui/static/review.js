@@ -249,16 +249,110 @@
     }
   });
 
-  // A click on a word puts its text in the last focused text field; Shift+click appends it.
-  pages.addEventListener("click", (event) => {
-    const word = event.target.closest(".word");
-    if (!word || !focused || focused.tagName !== "INPUT" || focused.matches(":disabled")) {
-      return;
-    }
+  function canTakeWords(field) {
+    return isValueField(field) && field.tagName === "INPUT" && field.type !== "checkbox" && !field.matches(":disabled");
+  }
+
+  // A word put in the last focused text field: its text replaces the value, or is added to it.
+  function takeWord(word, append) {
     const text = word.dataset.text;
-    focused.value = event.shiftKey && focused.value ? `${focused.value} ${text}` : text;
+    focused.value = append && focused.value ? `${focused.value} ${text}` : text;
     focused.dispatchEvent(new Event("input", { bubbles: true }));
     focused.focus();
+  }
+
+  // A click on a word fills the last focused text field; Shift+click appends.
+  pages.addEventListener("click", (event) => {
+    const word = event.target.closest(".word");
+    if (word && canTakeWords(focused)) {
+      takeWord(word, event.shiftKey);
+    }
+  });
+
+  // The same from the keyboard: Alt+W in a field goes to the page's words, starting at the one
+  // nearest where the field's value was read. Left/Right move word by word in reading order,
+  // Up/Down a line; Enter fills the field, Shift+Enter adds to it, Escape goes back unchanged.
+  const words = Array.from(pages.querySelectorAll(".word"));
+
+  function centre(element) {
+    const rect = element.getBoundingClientRect();
+    return { x: (rect.left + rect.right) / 2, y: (rect.top + rect.bottom) / 2, rect };
+  }
+
+  function nearest(candidates, point) {
+    let best = null;
+    let bestDistance = Infinity;
+    for (const word of candidates) {
+      const at = centre(word);
+      const distance = Math.hypot(at.x - point.x, at.y - point.y);
+      if (distance < bestDistance) {
+        best = word;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  function firstWordFor(field) {
+    const key = field.dataset.evidence;
+    const box = key ? pages.querySelector(`.box[data-evidence="${CSS.escape(key)}"]`) : null;
+    if (box) {
+      return nearest(words, centre(box));
+    }
+    return (orderPage ?? pages).querySelector(".word") ?? words[0];
+  }
+
+  // The word on the next (or previous) line: the closest line in that direction, then the word
+  // on it nearest across.
+  function wordOnLine(word, step) {
+    const here = centre(word);
+    const gap = (other) => {
+      const rect = other.getBoundingClientRect();
+      return step > 0 ? rect.top - here.rect.bottom : here.rect.top - rect.bottom;
+    };
+    const beyond = words.filter((other) => gap(other) >= -1);
+    if (!beyond.length) {
+      return word;
+    }
+    const closest = Math.min(...beyond.map(gap));
+    const line = beyond.filter((other) => gap(other) <= closest + here.rect.height / 2);
+    return line.reduce((best, other) =>
+      Math.abs(centre(other).x - here.x) < Math.abs(centre(best).x - here.x) ? other : best,
+    );
+  }
+
+  function goToWord(word) {
+    if (!word) {
+      return;
+    }
+    word.tabIndex = -1;
+    word.setAttribute("role", "button");
+    word.setAttribute("aria-label", word.dataset.text);
+    word.focus();
+  }
+
+  pages.addEventListener("keydown", (event) => {
+    const word = event.target.closest?.(".word");
+    if (!word) {
+      return;
+    }
+    const at = words.indexOf(word);
+    const moves = {
+      ArrowRight: () => words[Math.min(at + 1, words.length - 1)],
+      ArrowLeft: () => words[Math.max(at - 1, 0)],
+      ArrowDown: () => wordOnLine(word, 1),
+      ArrowUp: () => wordOnLine(word, -1),
+    };
+    if (moves[event.key]) {
+      event.preventDefault();
+      goToWord(moves[event.key]());
+    } else if (event.key === "Enter" && canTakeWords(focused)) {
+      event.preventDefault();
+      takeWord(word, event.shiftKey);
+    } else if (event.key === "Escape" && focused) {
+      event.preventDefault();
+      focused.focus();
+    }
   });
 
   // A suggested HCPCS (the item's name means one code, the order prints none) is taken into
@@ -307,6 +401,9 @@
         event.preventDefault();
         approve.click();
       }
+    } else if (event.altKey && event.code === "KeyW" && canTakeWords(document.activeElement) && words.length) {
+      event.preventDefault();
+      goToWord(firstWordFor(document.activeElement));
     } else if (event.altKey && event.code === "KeyN") {
       const next = document.getElementById("next-document");
       if (next) {

@@ -8,6 +8,7 @@ $INTAKE_TEST_ARTIFACTS (default tests/artifacts/).
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import socket
@@ -67,6 +68,15 @@ def page() -> Iterator[Page]:
         browser.close()
 
 
+def _centre_distance(one, other) -> float:
+    a, b = one.bounding_box(), other.bounding_box()
+    assert a is not None and b is not None
+    return math.hypot(
+        a["x"] + a["width"] / 2 - b["x"] - b["width"] / 2,
+        a["y"] + a["height"] / 2 - b["y"] - b["height"] / 2,
+    )
+
+
 def test_a_clerk_corrects_and_approves_a_fax_in_chromium(services, accounts, base_url, page):
     other, fax = process(services, TEXT_ORDER, FAX)
     problems: list[str] = []
@@ -118,6 +128,32 @@ def test_a_clerk_corrects_and_approves_a_fax_in_chromium(services, accounts, bas
     phone.focus()
     word.click()
     expect(phone).to_have_value(word.get_attribute("data-text") or "")
+
+    # The same from the keyboard: Alt+W starts at the word nearest the field's box.
+    phone.fill("")
+    page.keyboard.press("Alt+w")
+    picked = page.locator(".word:focus")
+    expect(picked).to_have_count(1)
+    assert _centre_distance(picked, box) <= _centre_distance(word, box)
+    first = picked.get_attribute("data-text") or ""
+    page.keyboard.press("Enter")
+    expect(phone).to_be_focused()
+    expect(phone).to_have_value(first)
+    # Right moves to the next word in reading order; Shift+Enter adds it.
+    page.keyboard.press("Alt+w")
+    page.keyboard.press("ArrowRight")
+    second = page.locator(".word:focus").get_attribute("data-text") or ""
+    page.keyboard.press("Shift+Enter")
+    expect(phone).to_have_value(f"{first} {second}")
+    # Down goes to a word on a lower line; Escape goes back with the value unchanged.
+    page.keyboard.press("Alt+w")
+    top = page.locator(".word:focus").bounding_box()
+    page.keyboard.press("ArrowDown")
+    lower = page.locator(".word:focus").bounding_box()
+    assert top is not None and lower is not None and lower["y"] >= top["y"] + top["height"] - 1
+    page.keyboard.press("Escape")
+    expect(phone).to_be_focused()
+    expect(phone).to_have_value(f"{first} {second}")
 
     # The clerk corrects the phone; a code typed in the new diagnosis row is looked up live.
     phone.fill("(508) 555-0142")
