@@ -38,7 +38,7 @@ from intake.db.accounts import Role
 from intake.db.engine import make_engine, session_scope
 from intake.db.migrate import upgrade
 from intake.db.models import Document, ReferralRecord, Status
-from intake.referral_columns import summary_columns
+from intake.referral_columns import reading_columns, summary_columns
 from intake.store import ContentStore
 from intake.users import create_user
 
@@ -91,7 +91,12 @@ def seed(env: dict[str, str], count: int) -> float:
             assert document.id is not None
             document_ids.append(document.id)
             session.add(
-                ReferralRecord(document_id=document.id, extracted=values, **summary_columns(values))
+                ReferralRecord(
+                    document_id=document.id,
+                    extracted=values,
+                    **summary_columns(values),
+                    **reading_columns(values),
+                )
             )
     started = time.perf_counter()
     for document_id in document_ids:

@@ -8,7 +8,7 @@ tesseract); their documents, pages and referrals are then cloned in the database
 ``--documents``, spread over statuses, types, urgency and the last 30 days like a busy desk.
 A real `intake serve` process answers; requests go over HTTP with a logged-in supervisor's
 session, and each page is timed end to end. With --max-median-ms the exit status is 1 when
-the queue or review page's median is over the limit.
+any page's median is over the limit.
 """
 
 from __future__ import annotations
@@ -180,6 +180,7 @@ def clone(engine: Engine, seeds: list[Seed], total: int, rng: random.Random) -> 
                     "urgent": rng.random() < 0.08,
                     "due_by": received + timedelta(hours=24),
                     "decided_at": None if open_work else decided,
+                    "waiting_since": decided if status == Status.needs_clarification else None,
                     "validated_at": decided if validated else None,
                     "validated_seq": seq if validated else None,
                 }
@@ -366,8 +367,7 @@ def main() -> None:
             f" {timing.median:>10.1f} {timing.p95:>8.1f}"
         )
     if args.max_median_ms is not None:
-        gated = [t for t in timings if t.label.startswith(("queue (", "review page"))]
-        slow = [t.label for t in gated if t.median > args.max_median_ms]
+        slow = [t.label for t in timings if t.median > args.max_median_ms]
         if slow:
             print(f"over {args.max_median_ms:.0f} ms median: {', '.join(slow)}")
             raise SystemExit(1)

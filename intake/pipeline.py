@@ -21,7 +21,7 @@ from intake.db.engine import session_scope
 from intake.db.models import Document, PageRecord, ReferralRecord, Status
 from intake.metrics import ocr_increments
 from intake.quarantine import Reason, quarantine_bytes
-from intake.referral_columns import summary_columns
+from intake.referral_columns import reading_columns, summary_columns
 from intake.store import ContentStore, StoreCorruption
 
 logger = logging.getLogger(__name__)
@@ -137,7 +137,11 @@ def _referral(document: Document, pages: list[ReadPage]) -> ReferralRecord | Non
     assert document.id is not None
     values = referral.model_dump(mode="json")
     return ReferralRecord(
-        document_id=document.id, due_by=referral.due_by, extracted=values, **summary_columns(values)
+        document_id=document.id,
+        due_by=referral.due_by,
+        extracted=values,
+        **summary_columns(values),
+        **reading_columns(values),
     )
 
 

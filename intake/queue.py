@@ -47,13 +47,19 @@ from intake.db.models import (
 )
 from intake.db.review import Counter
 from intake.db.types import UTCDateTime
-from intake.referral_columns import summary_columns
+from intake.referral_columns import reading_columns, summary_columns
 
 _MAX_BACKOFF = timedelta(hours=1)
 #: Workers silent for longer than this are left out of the status, even if never stopped.
 _RECENT_WORKERS = timedelta(hours=1)
 #: What a new reading replaces in an existing referral row; clerk state is kept.
-_READING_COLUMNS = ("extracted", "extracted_at", "due_by", *summary_columns({}))
+_READING_COLUMNS = (
+    "extracted",
+    "extracted_at",
+    "due_by",
+    *summary_columns({}),
+    *reading_columns({}),
+)
 
 # One document per claim: a worker holding several would make the others wait behind it.
 _CLAIM: dict[str, TextClause] = {

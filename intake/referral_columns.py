@@ -17,6 +17,11 @@ def _name(person: dict[str, Any] | None) -> str | None:
     return ", ".join(part for part in (last, first) if part)[:200]
 
 
+def reading_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values fixed by the extractor's reading: a clerk's changes leave them."""
+    return {"missing_at_read": len(values.get("missing") or [])}
+
+
 def summary_columns(values: dict[str, Any]) -> dict[str, Any]:
     """Column values for a ReferralRecord, from a Referral dumped in JSON mode."""
     member = values.get("member") or {}

@@ -129,6 +129,9 @@ class ReferralRecord(SQLModel, table=True):
     #: How long the clock has been paused in all, so a new reading's deadline keeps it.
     paused_seconds: int = 0
     missing_count: int = 0
+    #: The required fields the extractor found missing, kept as clerks fill them in: the
+    #: dashboard's share of orders needing clarification as they arrived.
+    missing_at_read: int = 0
     flag_count: int = 0
     #: The extractor's original output; clerk corrections are kept apart from it.
     extracted: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
