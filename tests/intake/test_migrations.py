@@ -89,3 +89,17 @@ def test_orders_already_sent_back_wait_since_they_were_sent(settings):
         referral = session.exec(select(ReferralRecord)).one()
         assert referral.waiting_since == _DECIDED and referral.paused_seconds == 0
     engine.dispose()
+
+
+def test_the_fields_missing_when_read_are_counted_from_each_reading(settings):
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine, "0007")
+    _old_referral(
+        engine, referral_type="dme", urgent=False, missing_count=0, flag_count=0,
+        paused_seconds=0, extracted=json.dumps({"missing": ["signature", "dates.order"]}),
+        extracted_at=_DECIDED,
+    )  # fmt: skip
+    upgrade(engine)
+    with Session(engine) as session:
+        assert session.exec(select(ReferralRecord.missing_at_read)).one() == 2
+    engine.dispose()
