@@ -9,6 +9,7 @@ from PIL import Image
 from extractors import tesseract
 from extractors.pages import Page, ReadPage, Word, group_lines
 from extractors.preprocess import STRETCHED, for_ocr, straightened
+from extractors.unread import with_unread
 
 #: An upright page of printed text reads at ~0.9 mean confidence; the same page upside down
 #: reads as garbage at ~0.2. Only pages below this are checked for orientation, so the common
@@ -43,6 +44,7 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
             turned_words = tesseract.recognize(turned_read, timeout)
             if _score(turned_words) > _score(words):
                 upright, read, words, rotation = turned, turned_read, turned_words, turn
+    words = with_unread(read, words)
     # Boxes are fractions of the copy tesseract read, which is the upright page's shape.
     page = _page_from_words(words, read.size, upright.size, number, rotation)
     # A fax stays black and white for the clerk: a fifth of the bytes of greyscale.

@@ -141,6 +141,12 @@ def paper_shade(grey: NDArray[np.uint8]) -> float:
     return float(np.median(grey[::4, ::4]))
 
 
+def ink(grey: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """The pixels darker than the paper around them by a printed stroke's contrast."""
+    paper: NDArray[np.bool_] = grey.astype(np.int16) < _paper(grey) - _INK_CONTRAST
+    return paper
+
+
 def _paper(grey: NDArray[np.uint8]) -> NDArray[np.int16]:
     """The shade of the paper under each pixel: a scan's paper darkens towards an edge or a
     fold, and a fixed threshold there takes whole stretches of paper for ink.
