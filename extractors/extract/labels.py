@@ -50,8 +50,11 @@ _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # Below this OCR confidence a word of one or two letters is taken for dirt, not a value.
 _SPECK_CONFIDENCE = 0.3
 # The number of a numbered form box: "2.", "18.A.", "(7)", "B."
-# (OCR reads the dot as a comma and a box's rule as "|": "7,", "|2,")
-_BOX_NUMBER = re.compile(r"^[|(]?(\d{1,2}[A-Za-z]?|[A-Z])[.),](?:[A-Za-z][.,])?$")
+# (OCR reads the dot as a comma or a colon and a box's rule as "|": "7,", "2:", "|2,")
+_BOX_NUMBER = re.compile(r"^[|(]?(\d{1,2}[A-Za-z]?|[A-Z])[.),:](?:[A-Za-z][.,])?$")
+# A tick box opening a checklist's row, as OCR reads one: "[X]", "[X)", "{X]", "XJ", "x", "[ ]",
+# "[X]}-" (a dotted leader's dot read as a bracket).
+_TICK_BOX = re.compile(r"^[\[({|]?[xX\u2713\u2714\u2612\u2611\u2610]?[\])}|jJ]{0,2}[-._]?$")
 # Marks after which a new cell may start on the same line: "RE: JOHN SMITH, DOB 1/2/45".
 _CELL_SEPARATORS = ",;|"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
@@ -342,8 +345,15 @@ def _hit(
             return None  # "Visit date:", read "Misit date:": the date of something unnamed
     if not strong and not spec.needs_colon:
         # Stray marks between two cells ("Member ID '- Cell Phone") hide no gap.
+        # A tick box and a number open a checklist's row as a cell's edge does:
+        # "[X] 1. Beneficiary name  JONES, CINDY".
         before = next(
-            (w for w in reversed(line.words[:opener]) if not _PUNCT_ONLY.match(w.text)), None
+            (
+                w
+                for w in reversed(line.words[:opener])
+                if not _PUNCT_ONLY.match(w.text) and not is_tick_box(w.text)
+            ),
+            None,
         )
         marks = line.words[opener - 1] if opener else None
         # Without a colon, a label must start a cell and be capitalised: a lower-case
@@ -368,6 +378,10 @@ def _hit(
     return LabelHit(
         spec, number, first, opener, last + 1, line.text[start:end], rest, strong, spec.party
     )
+
+
+def is_tick_box(text: str) -> bool:
+    return bool(_TICK_BOX.match(text))
 
 
 def _is_box_number(text: str) -> bool:

@@ -44,6 +44,7 @@ from extractors.extract.labels import (
     Row,
     all_candidates,
     is_column_gap,
+    is_tick_box,
     printed_rows,
     vocabulary,
 )
@@ -65,8 +66,12 @@ from extractors.normalize.lookalikes import (
     digit_translation,
     fold_label,
 )
-from extractors.normalize.name_frequencies import is_listed
-from extractors.normalize.name_mends import mended_name_word, near_spelling
+from extractors.normalize.name_frequencies import (
+    given_share,
+    is_listed,
+    surname_share,
+)
+from extractors.normalize.name_mends import COMMON_SHARE, mended_name_word, near_spelling
 from extractors.normalize.names import (
     CREDENTIALS,
     SURNAME_CREDENTIALS,
@@ -1513,6 +1518,62 @@ _CAPTION_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _CAPTION_AND_LABEL = 2
 
 
+#: The member's own values that place the member's block on the page.
+_MEMBER_ANCHORS = ("member.dob", "member.member_id", "member.phone", "member.address")
+#: How many of them a page must hold before a lone name near them is taken for the member's.
+_MIN_ANCHORS = 2
+#: How far (in the anchors' line heights) a lone name may sit from the nearest anchor: a
+#: checklist's first row under the member's block, a name above its date of birth.
+_ANCHOR_REACH_LINES = 6
+#: The most confidence a name found by its place alone carries: the clerk checks it.
+_LONE_NAME_CONFIDENCE = CONTESTED_CONFIDENCE
+
+
+def _lone_member_name(doc: _Document, out: dict[str, Found[Any]]) -> None:
+    """A row printing nothing but a person's name, beside the member's other values, is the
+    member's name when no caption names it ("CALDWELL, MARY" under the date of birth and the
+    member ID, its caption unread). The given name must be a common one and the surname one
+    the census lists: a lone title or a practice's name is not a person's. Flagged for the
+    clerk."""
+    if "member.last_name" in out or "member.first_name" in out:
+        return
+    anchors = [out[path] for path in _MEMBER_ANCHORS if path in out]
+    for page in doc.pages:
+        boxes = [a.bbox for a in anchors if a.page == page.number]
+        if len(boxes) < _MIN_ANCHORS:
+            continue
+        reach = _ANCHOR_REACH_LINES * min(box[3] - box[1] for box in boxes)
+        for row in printed_rows(page):
+            top, bottom = row.words[0].bbox[1], row.words[0].bbox[3]
+            if min(max(box[1] - bottom, top - box[3]) for box in boxes) > reach:
+                continue
+            name = _common_name(_text(_trimmed_ticks(row.words)))
+            if name is None or _names_another_party(page, row.words):
+                continue
+            clinician = out.get("clinician.last_name")
+            if clinician is not None and clinician.value.casefold() == name.last.casefold():
+                continue
+            source = _Source(row.text, row.words, page, most=_LONE_NAME_CONFIDENCE)
+            out["member.first_name"] = _found("member.first_name", name.first, source)
+            out["member.last_name"] = _found("member.last_name", name.last, source)
+            return
+
+
+def _trimmed_ticks(words: list[Word]) -> list[Word]:
+    """The words of a row after a tick box opening it ("x Randy C Allen")."""
+    return list(dropwhile(lambda w: is_tick_box(w.text), words))
+
+
+def _common_name(text: str) -> PersonName | None:
+    name = _name(text)
+    if name is None or not name.first or not name.last:
+        return None
+    given, surname = name.first.split()[0], name.last.split()[-1]
+    if given_share(given) < COMMON_SHARE or surname_share(surname) <= 0:
+        return None
+    return name
+
+
 def _drop_birth_dates(out: dict[str, Found[Any]]) -> None:
     """No date of the order's care is the day the member was born: a "DoB" the
     fax blurred to "DOS" (date of service) captions the birth date, not the service's."""
@@ -2075,6 +2136,7 @@ def extract_parties(
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _dob_beside_member(doc, out, reference)
+    _lone_member_name(doc, out)
     _drop_birth_dates(out)
     _discharge_time(out)
     _mend_names(doc.pages, out)

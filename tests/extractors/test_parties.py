@@ -1001,3 +1001,60 @@ def test_a_credentialed_name_heading_a_letter_is_the_clinicians(
         first,
         last,
     )
+
+
+@pytest.mark.parametrize("tick", ["[X]", "[X)", "XJ", "[X]}-", "x"])
+@pytest.mark.parametrize("number", ["1.", "2:"])
+def test_a_checklist_rows_caption_opens_its_cell_after_a_tick_box_and_number(tick, number):
+    # "[X] 1. Beneficiary name   JONES, Cindy T": a seven-element order's checklist row.
+    page = _page(
+        [
+            [(0.05, "Seven-element order checklist")],
+            [(0.05, tick), (0.09, f"{number} Beneficiary name"), (0.4, "JONES, Cindy T")],
+            [(0.05, tick), (0.09, "3. Date of face-to-face examination"), (0.4, "2025/08/23")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 9, 9))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == (
+        "Cindy",
+        "Jones",
+    )
+
+
+def _lone_name_page(name_row: list[tuple[float, str]], at: int) -> Page:
+    rows: list[list[tuple[float, str]]] = [
+        [(0.05, "DOB: 04/14/1960"), (0.5, "Sex: F")],
+        [(0.05, "ID card #: 91572614791")],
+        [(0.05, "Seven-element order checklist")],
+        [(0.4, "K0823 Group 2 power wheelchair")],
+        [(0.4, "29 Sep 2025")],
+        [(0.4, "G80.9 Cerebral palsy, unspecified")],
+        [(0.4, "Lifetime")],
+        [(0.05, "TREATING PRACTITIONER")],
+        [(0.05, "Name: Scott Thomas DO")],
+    ]
+    rows.insert(at, name_row)
+    return _page(rows)
+
+
+def test_a_lone_name_beside_the_members_values_is_the_member_flagged():
+    page = _lone_name_page([(0.4, "CALDWELL, MARY")], 3)
+    found = extract_parties([page], date(2025, 10, 13))
+    first, last = found["member.first_name"], found["member.last_name"]
+    assert (first.value, last.value) == ("Mary", "Caldwell")
+    # Found by its place alone: under the bar, so the clerk checks it against the page.
+    assert last.confidence < KIND_BARS["name"]
+
+
+@pytest.mark.parametrize(
+    ("row", "at"),
+    [
+        ([(0.4, "Lakeshore Medical Supply")], 3),  # no person's name
+        ([(0.4, "Scott Thomas")], 3),  # the clinician's
+        ([(0.05, "Referring physician"), (0.4, "Anna Lee")], 3),  # captioned as another's
+        ([(0.4, "CALDWELL, MARY")], 9),  # far from the member's values
+    ],
+)
+def test_no_member_name_from_a_lone_row_that_is_not_the_members(row, at):
+    found = extract_parties([_lone_name_page(row, at)], date(2025, 10, 13))
+    assert "member.last_name" not in found
