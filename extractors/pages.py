@@ -9,24 +9,31 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
 from PIL import Image
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 BBox = tuple[float, float, float, float]
+
+
+def _on_page(box: BBox) -> BBox:
+    """The part of a box on the page: a text layer may place a word past the page's edge,
+    and evidence boxes must stay fractions of the page for the review page and the API."""
+    x0, y0, x1, y1 = (min(max(v, 0.0), 1.0) for v in box)
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
 class Word(BaseModel):
     text: str
     conf: float = Field(ge=0.0, le=1.0)
-    bbox: BBox
+    bbox: Annotated[BBox, AfterValidator(_on_page)]
     line: int
 
 
 class Line(BaseModel):
     text: str
-    bbox: BBox
+    bbox: Annotated[BBox, AfterValidator(_on_page)]
     conf: float = Field(ge=0.0, le=1.0)
 
 

@@ -19,6 +19,19 @@ def text_pdf(pages: int = 1, text: str = "Order for oxygen concentrator E1390") 
     return bytes(pdf.output())
 
 
+def text_past_the_edge_pdf() -> bytes:
+    """An order whose text layer runs a word past the page's right edge, and one wholly off
+    the page: a writer's layout bug that gives word boxes beyond the page."""
+    pdf = FPDF(format="letter")
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.set_auto_page_break(False)
+    pdf.multi_cell(0, 8, "Patient: Jane Roe  DOB: 03/14/1951\nDx: J44.1 Chronic obstructive")
+    pdf.text(pdf.w - 15, 60, "E1390-oxygen-concentrator")
+    pdf.text(pdf.w + 40, 70, "offpage")
+    return bytes(pdf.output())
+
+
 def encrypted_pdf() -> bytes:
     pdf = FPDF()
     pdf.set_encryption(owner_password="owner-secret", user_password="user-secret")

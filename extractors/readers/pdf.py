@@ -124,6 +124,8 @@ def _text_page(page: PlumberPage, raw: list[dict[str, Any]], number: int) -> Pag
     line, line_bottom = -1, -1.0
     for w in ordered:
         top, bottom = float(w["top"]), float(w["bottom"])
+        if float(w["x0"]) >= width or float(w["x1"]) <= 0 or top >= height or bottom <= 0:
+            continue  # wholly off the page: not printed where anyone can see it
         # A word starts a new line when its middle is below the current line's bottom.
         if (top + bottom) / 2 > line_bottom:
             line, line_bottom = line + 1, bottom

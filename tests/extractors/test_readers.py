@@ -11,6 +11,7 @@ from extractors.limits import Limits
 from extractors.readers import read_document
 from samples.fax import encode_fax_tiff
 from samples.generator import FORMATS, make_document
+from tests.badfiles import text_past_the_edge_pdf
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 ORDER_LINES = [
@@ -141,3 +142,13 @@ def test_text_layer_pdf_needs_no_ocr_and_keeps_reading_order():
         assert all(w.conf == 1.0 for w in read.page.words)
         tops = [line.bbox[1] for line in read.page.lines]
         assert tops == sorted(tops)
+
+
+def test_a_text_layer_word_past_the_page_edge_stays_on_the_page():
+    pages = read_document(text_past_the_edge_pdf(), Limits())
+    words = {w.text: w for w in pages[0].page.words}
+    assert "offpage" not in words  # wholly off the page: nothing anyone can see
+    edge = words["E1390-oxygen-concentrator"]
+    x0, y0, x1, y1 = edge.bbox
+    assert 0.9 < x0 < x1 == 1.0 and 0 < y0 < y1 < 1
+    assert all(0.0 <= v <= 1.0 for line in pages[0].page.lines for v in line.bbox)
