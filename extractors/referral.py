@@ -89,6 +89,9 @@ class FlagCode(StrEnum):
     #: The fax holds no order (blank, a cover sheet alone, a letter or form ordering nothing);
     #: the message says which, and the referral carries no values, urgency or due time.
     NOT_AN_ORDER = "not_an_order"
+    #: Reading one part of the order failed (a defect in the extractor, not the fax): the
+    #: rest was read, and the clerk reads this part from the page.
+    NOT_READ = "not_read"
 
 
 def _phone_digits(value: object) -> object:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from extractors.errors import ExtractError
-from extractors.extract.extractor import extract
+from extractors.extract.extractor import extract, unread_referral
 from extractors.limits import Limits
 from extractors.ocr import ocr_page
 from extractors.pages import ReadPage
@@ -122,18 +124,23 @@ def process(
     return Status.needs_review
 
 
-def _referral(document: Document, pages: list[ReadPage]) -> ReferralRecord | None:
-    """The extractor's reading; None when it fails, so the OCR'd pages still reach a clerk."""
+def _referral(document: Document, pages: list[ReadPage]) -> ReferralRecord:
+    """The extractor's reading; when it fails as a whole, a reading with no values that says
+    so, so the OCR'd pages still reach a clerk with a document they can review."""
+    read = {"filename": document.original_name, "sha256": document.sha256}
     try:
-        referral = extract(
-            pages,
-            filename=document.original_name,
-            sha256=document.sha256,
-            received_at=document.received_at,
+        referral = extract(pages, **read, received_at=document.received_at)
+    except Exception as exc:  # an extractor bug must not lose the document or its pages
+        # The type and where it was raised, not the message: that may quote the page (PHI).
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        logger.error(
+            "extraction failed: %s at %s:%d",
+            type(exc).__name__,
+            Path(frame.filename).name,
+            frame.lineno or 0,
+            extra={"document_id": document.id},
         )
-    except Exception:  # an extractor bug must not lose the document or its pages
-        logger.exception("extraction failed", extra={"document_id": document.id})
-        return None
+        referral = unread_referral(pages, **read, received_at=document.received_at)
     assert document.id is not None
     values = referral.model_dump(mode="json")
     return ReferralRecord(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from extractors.extract import reread
 from extractors.extract.access import find_access_notes
@@ -23,9 +24,11 @@ from extractors.extract.services import find_services
 from extractors.extract.signature import find_signature
 from extractors.extract.tick_legends import read_ticks
 from extractors.limits import Limits
-from extractors.pages import ReadPage
+from extractors.pages import Page, ReadPage
 from extractors.readers import read_document
 from extractors.referral import Evidence, Flag, FlagCode, Referral, Source
+
+T = TypeVar("T")
 
 
 def extract(
@@ -42,9 +45,20 @@ def extract(
     received = transmitted_at(plain, received_at)
     values: dict[str, Any] = {}
     evidence: dict[str, Found[Any]] = {}
+    failed: list[str] = []
+
+    def guarded(part: str, fallback: T, finder: Callable[[], T]) -> T:
+        # One finder's defect must not cost the document every other value, nor leave it
+        # with no reading a clerk can review: the part is flagged and read from the page.
+        try:
+            return finder()
+        except Exception:
+            failed.append(part)
+            return fallback
 
     covers = [page for page in plain if all(page is not kept for kept in order)]
-    parties = extract_parties(order, received.date(), covers)
+    nobody: dict[str, Found[Any]] = {}
+    parties = guarded("member", nobody, lambda: extract_parties(order, received.date(), covers))
     # A cover sheet's ticked "Urgent" box is the sender's request too.
     ticks = read_ticks(pages)
     if "member.sex" not in parties and ticks.sex is not None:
@@ -60,23 +74,28 @@ def extract(
         parts = _address_parts(address)
         evidence.update(parts)
         evidence["member.address"] = _address_by_parts(address, parts)
-    lists: list[tuple[str, Sequence[Found[Any]]]] = [
-        ("diagnoses", find_diagnoses(order)),
-        ("procedures", find_procedures(order)),
-        ("items", find_items(order)),
-        ("services", find_services(order)),
-        ("access_notes", find_access_notes(order)),
+    finders: list[tuple[str, Callable[[Sequence[Page]], Sequence[Found[Any]]]]] = [
+        ("diagnoses", find_diagnoses),
+        ("procedures", find_procedures),
+        ("items", find_items),
+        ("services", find_services),
+        ("access_notes", find_access_notes),
     ]
-    for key, finds in lists:
+    for key, finder in finders:
+        finds: Sequence[Found[Any]] = guarded(key, [], partial(finder, order))
         values[key] = [f.value for f in finds]
         evidence.update({f"{key}.{i}": f for i, f in enumerate(finds)})
-    if (infusion := find_infusion(order)) is not None:
+    if (infusion := guarded("infusion", None, lambda: find_infusion(order))) is not None:
         values["infusion"] = infusion.value
         evidence["infusion"] = infusion
     order_numbers = {page.number for page in order}
     order_reads = [read for read in pages if read.page.number in order_numbers]
     order_dated = values.get("dates", {}).get("order") is not None
-    signature = find_signature(order_reads, reference=received.date(), order_dated=order_dated)
+    signature = guarded(
+        "signature",
+        None,
+        lambda: find_signature(order_reads, reference=received.date(), order_dated=order_dated),
+    )
     if signature is not None:
         values["signature"] = {
             "present": signature.present.value,
@@ -93,7 +112,11 @@ def extract(
         dates["order"] = dates["signature"]
         evidence["dates.order"] = evidence["dates.signature"]
     # IDs, NPIs, dates and codes read doubtfully are read again from sharper crops.
-    second = reread.reread_doubtful(pages, evidence, received.date())
+    second = guarded(
+        "second reading",
+        reread.Reread({}, frozenset(), []),
+        lambda: reread.reread_doubtful(pages, evidence, received.date()),
+    )
     signed = dates.get("signature")
     evidence.update(second.evidence)
     for path in second.changed:
@@ -111,7 +134,12 @@ def extract(
             ),
         }
     )
-    referral.flags = [*referral.flags, *_repair_flags(referral), *second.flags]
+    referral.flags = [
+        *referral.flags,
+        *_repair_flags(referral),
+        *second.flags,
+        *(_not_read(part) for part in failed),
+    ]
     ruled = apply_rules(
         referral,
         received_at=received,
@@ -123,6 +151,50 @@ def extract(
         ticked_urgent=ticks.urgent,
     )
     return unless_an_order(ruled, plain)
+
+
+def unread_referral(
+    pages: Sequence[ReadPage], *, filename: str, sha256: str, received_at: datetime
+) -> Referral:
+    """The referral of a fax whose reading failed as a whole (a defect in the extractor): no
+    values, every required one missing, its clock running, and a flag saying why, so the
+    clerk reads the order from the page instead of finding a document with nothing to review.
+    """
+    referral = Referral(
+        source=Source(
+            filename=filename, sha256=sha256, pages=len(pages), order_page=_first_page(pages)
+        ),
+        flags=[_not_read("document")],
+    )
+    return apply_rules(referral, received_at=received_at, page_texts=[])
+
+
+def _first_page(pages: Sequence[ReadPage]) -> int:
+    return pages[0].page.number if pages else 1
+
+
+#: The words for the clerk of each part a finder reads, by the flag's field.
+_PARTS = {
+    "document": "the order",
+    "member": "the member, payer, clinician and dates",
+    "diagnoses": "the diagnoses",
+    "procedures": "the procedures",
+    "items": "the equipment and supplies",
+    "services": "the home health services",
+    "access_notes": "the access notes",
+    "infusion": "the infusion",
+    "signature": "the signature",
+    "second reading": "the second reading of doubtful values",
+}
+
+
+def _not_read(part: str) -> Flag:
+    what = _PARTS[part]
+    return Flag(
+        field=part,
+        code=FlagCode.NOT_READ,
+        message=f"{what[0].upper()}{what[1:]}: not read automatically; read from the page.",
+    )
 
 
 def _repair_flags(referral: Referral) -> list[Flag]:

@@ -130,6 +130,8 @@ class FormView:
     #: The fields whose values fail a rule: approval waits for each to be corrected or
     #: confirmed against the page.
     failing: list[str]
+    #: What the extractor could not read (a fault of its own, not the fax's), in words.
+    not_read: list[str] = field(default_factory=list)
 
 
 def load_pages(session: Session, document_id: int, evidence: Mapping[str, Any]) -> list[PageView]:
@@ -179,7 +181,12 @@ def build_form(
         (MISSING_LABELS.get(path, path), _first_missing(fields, path))
         for path in values.get("missing") or []
     ]
-    return FormView(sections=sections, missing=missing, failing=failing_fields(values))
+    not_read = [
+        flag["message"] for flag in values.get("flags") or [] if flag["code"] == FlagCode.NOT_READ
+    ]
+    return FormView(
+        sections=sections, missing=missing, failing=failing_fields(values), not_read=not_read
+    )
 
 
 def _first_missing(fields: list[FieldView], missing_path: str) -> str | None:

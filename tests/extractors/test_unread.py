@@ -74,9 +74,7 @@ def test_speckle_and_a_scribble_add_no_words():
         x, y = dice.randrange(page.width), dice.randrange(page.height)
         draw.point((x, y), fill=0)
     # A signature-like scribble where no text is.
-    draw.line(
-        [(200 + i * 15, 520 + (25 if i % 2 else -25)) for i in range(40)], fill=0, width=3
-    )
+    draw.line([(200 + i * 15, 520 + (25 if i % 2 else -25)) for i in range(40)], fill=0, width=3)
     everything = tesseract.recognize(page, 60)
     added = [w for w in with_unread(page, everything) if w not in everything]
     assert added == []
