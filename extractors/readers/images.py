@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,19 @@ _UNDO_ORIENTATION: dict[int, Image.Transpose] = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+#: What Pillow and libtiff raise on damaged bytes (read from memory, so never a disk's error):
+#: "Truncated File Read", a bad marker, a short struct, a tag pointing past the end, a TIFF
+#: frame whose dimension tags were cut off ("Missing dimensions", a TypeError).
+_DAMAGED = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    TypeError,
+    struct.error,
+)
 #: Resolutions closer than this are treated as square (rounding in writers' rational tags).
 _SQUARE_TOLERANCE = 0.1
 
@@ -31,11 +45,17 @@ _SQUARE_TOLERANCE = 0.1
 def image_pages(data: bytes, limits: Limits) -> Iterator[Image.Image]:
     """Each page (TIFF frame) upright and with square pixels, ready for OCR."""
     with _opened(data) as image:
-        count = getattr(image, "n_frames", 1)
+        try:
+            count = getattr(image, "n_frames", 1)
+        except _DAMAGED as exc:
+            raise CorruptFile("the image's page directory is truncated or damaged") from exc
         if count > limits.max_pages:
             raise LimitExceeded(f"the file has {count} pages, over the limit of {limits.max_pages}")
         for index in range(count):
-            image.seek(index)
+            try:
+                image.seek(index)
+            except _DAMAGED as exc:
+                raise CorruptFile(f"page {index + 1} of the image is truncated or damaged") from exc
             yield _upright_square_frame(image, index + 1, limits)
 
 
@@ -49,14 +69,19 @@ def _opened(data: bytes) -> Iterator[Image.Image]:
                 yield image
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise LimitExceeded("the image has more pixels than allowed") from exc
-        except UnidentifiedImageError as exc:
+        except (UnidentifiedImageError, *_DAMAGED) as exc:
+            # The bytes are in memory: an OSError here ("Truncated File Read") is the file's
+            # damage, not a disk's, and the same bytes will always fail.
             raise CorruptFile(
                 "the image cannot be decoded: it is truncated or its header is damaged"
             ) from exc
 
 
 def _upright_square_frame(image: Image.Image, number: int, limits: Limits) -> Image.Image:
-    x_dpi, y_dpi = _resolution(image)
+    try:
+        x_dpi, y_dpi = _resolution(image)
+    except _DAMAGED as exc:
+        raise CorruptFile(f"the header of page {number} is damaged") from exc
     width, height = image.size
     # Fax "standard" rows are twice as tall as they are wide (204x98 dpi): stretch to square.
     if y_dpi and x_dpi and abs(x_dpi - y_dpi) / max(x_dpi, y_dpi) > _SQUARE_TOLERANCE:
@@ -74,7 +99,7 @@ def _upright_square_frame(image: Image.Image, number: int, limits: Limits) -> Im
         # After load: PNG keeps its orientation in a chunk that may follow the pixel data.
         orientation = _orientation(image)
         frame = image.copy()
-    except (OSError, ValueError, SyntaxError) as exc:
+    except _DAMAGED as exc:
         raise CorruptFile(f"the image data of page {number} is truncated or corrupt") from exc
     stretched = frame.size != (width, height)
     if stretched:

@@ -7,9 +7,15 @@ import io
 import pytest
 from PIL import Image
 
-from extractors.errors import CorruptFile, EncryptedDocument, LimitExceeded, OcrTimeout
+from extractors.errors import (
+    CorruptFile,
+    EncryptedDocument,
+    ExtractError,
+    LimitExceeded,
+    OcrTimeout,
+)
 from extractors.limits import Limits
-from extractors.readers import read_document
+from extractors.readers import page_sources, read_document
 from tests import badfiles
 
 
@@ -77,3 +83,39 @@ def test_ocr_timeout_is_a_specific_retryable_error():
     with pytest.raises(OcrTimeout, match=r"longer than the 0\.01 s limit") as raised:
         read_document(buffer.getvalue(), Limits(ocr_timeout_seconds=0.01))
     assert raised.value.permanent is False
+
+
+def _small(fmt: str, **options) -> bytes:
+    image = Image.new("L", (320, 240), 255)
+    for x in range(20, 300, 9):
+        image.putpixel((x, 120), 0)
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _small("JPEG"),
+        _small("JPEG", progressive=True),
+        _small("PNG"),
+        _tiff_g4(2),
+        badfiles.text_pdf(),
+    ],
+    ids=["jpeg", "progressive-jpeg", "png", "tiff-g4", "pdf"],
+)
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow on cut EXIF: expected here
+def test_a_file_cut_anywhere_is_a_permanent_corrupt_file_error(data):
+    # Pillow, libtiff and pdfminer each raise their own types (a plain OSError "Truncated
+    # File Read" from Pillow's JPEG header); each must say "unreadable, do not retry".
+    cuts = sorted({*range(1, min(len(data), 600), 3), *(len(data) * k // 20 for k in range(1, 20))})
+    outcomes = set()
+    for cut in cuts:
+        try:
+            list(page_sources(data[:cut], Limits()))
+        except ExtractError as exc:
+            assert exc.permanent, (cut, exc.code)
+            outcomes.add(exc.code)
+    assert outcomes <= {"corrupt_file", "unsupported_type", "empty_file", "type_mismatch"}
+    assert "corrupt_file" in outcomes

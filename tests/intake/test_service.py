@@ -131,6 +131,7 @@ def test_duplicate_drop_gives_one_document_and_one_duplicate(services, intake_en
 
 def _bad_inputs():
     tiff = make_document(seed=31, fmt="fax_fine").data
+    jpeg = make_document(seed=32, fmt="jpeg").data
     return {
         "zero.pdf": (b"", "empty_file"),
         "truncated.pdf": (badfiles.truncated(badfiles.text_pdf()), "corrupt_file"),
@@ -140,6 +141,9 @@ def _bad_inputs():
         "bomb.png": (badfiles.png_header_only(30_000, 30_000), "limit_exceeded"),
         "too-many-pages.pdf": (badfiles.text_pdf(pages=25), "limit_exceeded"),
         "Pt Ñandú .. 2.pdf": (badfiles.truncated(badfiles.text_pdf(), 0.7), "corrupt_file"),
+        # Cut inside its header: Pillow raises a plain OSError ("Truncated File Read").
+        "header-cut.jpg": (jpeg[:300], "corrupt_file"),
+        "half.jpg": (badfiles.truncated(jpeg), "corrupt_file"),
     }
 
 
@@ -160,6 +164,7 @@ def test_bad_inputs_are_quarantined_and_the_next_good_file_is_read(services, int
     for name, (data, code) in bad.items():
         doc = by_name[name]
         assert (doc.status, doc.error_code) == (Status.failed, code), name
+        assert doc.attempts <= 1, name  # unreadable for good: quarantined at once, no retries
         sidecars = list(quarantine.glob(f"{doc.id}-*.error.json"))
         assert len(sidecars) == 1, name
         body = json.loads(sidecars[0].read_text())
