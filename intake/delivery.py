@@ -21,9 +21,10 @@ from extractors.referral import Referral
 from intake.db.accounts import User
 from intake.db.models import Document, ReferralRecord, Status
 from intake.db.review import Delivery
+from intake.db.types import MAX_INTEGER
 
-#: The largest cursor a client may send: validated_seq is a 32-bit integer column.
-MAX_CURSOR = 2**31 - 1
+#: The largest cursor a client may send: validated_seq is an integer column.
+MAX_CURSOR = MAX_INTEGER
 
 
 class Review(BaseModel):

@@ -5,11 +5,12 @@ Served by `intake run` (beside the watcher and workers) and `intake serve`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -22,7 +23,7 @@ from review_ui.api import router as api_router
 from review_ui.api.problems import http_problem
 from review_ui.auth import LoginRequired
 from review_ui.routes import dashboard, files, login, lookup, queue, review
-from review_ui.security import SecurityHeaders
+from review_ui.security import SecurityHeaders, page_headers
 from review_ui.templating import templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -61,6 +62,11 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(admin_tokens.router)
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(StarletteHTTPException, _error_page)
+    # The API validates its own requests; here only a UI path's id can fail (out of range).
+    app.add_exception_handler(RequestValidationError, _no_such_page)
+    # Answered outside every middleware (Starlette's error middleware is the outermost), so
+    # the page carries the security headers itself.
+    app.add_exception_handler(Exception, _server_error)
     return app
 
 
@@ -78,15 +84,32 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith(api_router.prefix):
         # The API answers in its own format (problem details), never with an HTML page.
         return http_problem(request, exc)
+    return _page(request, exc.status_code, str(exc.detail), exc.headers)
+
+
+async def _no_such_page(request: Request, exc: Exception) -> Response:
+    return _page(request, 404, "Not Found")
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith(api_router.prefix):
+        error = StarletteHTTPException(500)
+        return http_problem(request, error)
+    return _page(request, 500, "Something went wrong on our side; what you saved is kept.")
+
+
+def _page(
+    request: Request, status_code: int, detail: str, headers: Mapping[str, str] | None = None
+) -> Response:
     return templates.TemplateResponse(
         request,
         "error.html",
         # The menu stays when the session is known (a 404 or 403 inside the app).
         {
-            "status_code": exc.status_code,
-            "detail": exc.detail,
+            "status_code": status_code,
+            "detail": detail,
             "principal": getattr(request.state, "principal", None),
         },
-        status_code=exc.status_code,
-        headers=exc.headers,
+        status_code=status_code,
+        headers={**page_headers(), **(headers or {})},
     )

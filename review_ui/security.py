@@ -41,6 +41,12 @@ _HEADERS = {
 }
 
 
+def page_headers() -> dict[str, str]:
+    """The headers of a page that is not a static file: what an error page answered outside
+    the middleware (a 500) must carry too."""
+    return {**_HEADERS, "cache-control": "no-store"}
+
+
 class SecurityHeaders:
     """ASGI middleware adding the headers above, and no-store on everything but static files."""
 

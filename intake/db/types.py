@@ -9,6 +9,9 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+#: The largest value an Integer column (ids, sequence numbers) holds on PostgreSQL.
+MAX_INTEGER = 2**31 - 1
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC and always hands back an aware datetime, on SQLite as on PostgreSQL.

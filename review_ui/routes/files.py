@@ -11,13 +11,16 @@ from intake.audit_trail import append
 from intake.db.engine import session_scope
 from intake.db.models import Document, PageRecord
 from review_ui.auth import User, services_of, ui_router
+from review_ui.path_ids import DocumentId, PageNumber
 from review_ui.views.review import original_file_name
 
 router = ui_router(prefix="/documents")
 
 
 @router.get("/{document_id}/pages/{page_number}")
-def page_image(request: Request, document_id: int, page_number: int, principal: User) -> Response:
+def page_image(
+    request: Request, document_id: DocumentId, page_number: PageNumber, principal: User
+) -> Response:
     services = services_of(request)
     with session_scope(services.engine) as db:
         image = db.exec(
@@ -31,7 +34,7 @@ def page_image(request: Request, document_id: int, page_number: int, principal: 
 
 
 @router.get("/{document_id}/original")
-def original(request: Request, document_id: int, principal: User) -> Response:
+def original(request: Request, document_id: DocumentId, principal: User) -> Response:
     services = services_of(request)
     with session_scope(services.engine) as db:
         document = db.get(Document, document_id)

@@ -33,6 +33,7 @@ from intake.review import (
     UncheckedValues,
 )
 from review_ui.auth import BackgroundUser, Form, User, form_text, services_of, ui_router
+from review_ui.path_ids import DocumentId
 from review_ui.sessions import Principal
 from review_ui.templating import templates
 from review_ui.views.queue import next_document
@@ -59,7 +60,7 @@ Action = Callable[[Session, datetime, timedelta], Any]
 
 
 @router.get("/{document_id}")
-def review_page(request: Request, document_id: int, principal: User) -> Response:
+def review_page(request: Request, document_id: DocumentId, principal: User) -> Response:
     services = services_of(request)
     now = utcnow()
     with session_scope(services.engine) as db:
@@ -87,7 +88,7 @@ def review_page(request: Request, document_id: int, principal: User) -> Response
 
 
 @router.post("/{document_id}/draft")
-def keep_draft(request: Request, document_id: int, principal: User, form: Form) -> Response:
+def keep_draft(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
     """Keep what the clerk has typed, as they type (the page sends it); a request the
     clerk's typing makes, so it keeps their session alive."""
     typed = {**_fields(form), review_drafts.REASON: form_text(form, "_reason")}
@@ -101,7 +102,7 @@ def keep_draft(request: Request, document_id: int, principal: User, form: Form) 
 
 
 @router.post("/{document_id}/draft/discard")
-def discard_draft(request: Request, document_id: int, principal: User) -> Response:
+def discard_draft(request: Request, document_id: DocumentId, principal: User) -> Response:
     with session_scope(services_of(request).engine) as db:
         review_drafts.end_draft(db, document_id, principal.user_id)
         append(db, "draft_discarded", principal.actor, document_id=document_id)
@@ -109,7 +110,7 @@ def discard_draft(request: Request, document_id: int, principal: User) -> Respon
 
 
 @router.get("/{document_id}/next")
-def next_page(request: Request, document_id: int, principal: User) -> Response:
+def next_page(request: Request, document_id: DocumentId, principal: User) -> Response:
     with session_scope(services_of(request).engine) as db:
         following = next_document(db, document_id, principal.user_id, utcnow())
     target = f"/documents/{following}" if following is not None else "/queue"
@@ -117,7 +118,7 @@ def next_page(request: Request, document_id: int, principal: User) -> Response:
 
 
 @router.post("/{document_id}/save")
-def save(request: Request, document_id: int, principal: User, form: Form) -> Response:
+def save(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
     target = f"/documents/{document_id}"
     return _perform(
         request, principal, document_id, form, [_saving(document_id, form, principal)], target
@@ -125,7 +126,7 @@ def save(request: Request, document_id: int, principal: User, form: Form) -> Res
 
 
 @router.post("/{document_id}/approve")
-def approve(request: Request, document_id: int, principal: User, form: Form) -> Response:
+def approve(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
     override = form_text(form, "_reason") if form_text(form, "_override") == "yes" else None
 
     def act(db: Session, now: datetime, hold: timedelta) -> None:
@@ -138,7 +139,7 @@ def approve(request: Request, document_id: int, principal: User, form: Form) -> 
 
 
 @router.post("/{document_id}/clarify")
-def clarify(request: Request, document_id: int, principal: User, form: Form) -> Response:
+def clarify(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
     settings = services_of(request).settings
 
     def act(db: Session, now: datetime, hold: timedelta) -> None:
@@ -155,7 +156,7 @@ def clarify(request: Request, document_id: int, principal: User, form: Form) -> 
 
 
 @router.post("/{document_id}/reject")
-def reject(request: Request, document_id: int, principal: User, form: Form) -> Response:
+def reject(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
     def act(db: Session, now: datetime, hold: timedelta) -> None:
         review.reject(db, document_id, principal.reviewer, form_text(form, "_reason"), now, hold)
 
@@ -163,7 +164,7 @@ def reject(request: Request, document_id: int, principal: User, form: Form) -> R
 
 
 @router.post("/{document_id}/take-over")
-def take_over(request: Request, document_id: int, principal: User, form: Form) -> Response:
+def take_over(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
     def act(db: Session, now: datetime, hold: timedelta) -> None:
         review.take_over(db, document_id, principal.reviewer, now, hold)
 
@@ -172,7 +173,7 @@ def take_over(request: Request, document_id: int, principal: User, form: Form) -
 
 
 @router.post("/{document_id}/reprocess")
-def reprocess(request: Request, document_id: int, principal: User, form: Form) -> Response:
+def reprocess(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
     """Read the original again, once the clerk has confirmed what that discards: the first
     post shows what would be lost and asks; only one with ``_confirm=yes`` acts."""
     if form_text(form, "_confirm") != "yes":
@@ -200,13 +201,13 @@ def _asking_to_reprocess(request: Request, principal: Principal, document_id: in
 
 
 @router.post("/{document_id}/lock")
-def take_lock(request: Request, document_id: int, principal: User) -> Response:
+def take_lock(request: Request, document_id: DocumentId, principal: User) -> Response:
     """Take the soft lock at the clerk's first edit; the answer replaces the lock notice."""
     return _locked(request, document_id, principal, "is working on this document")
 
 
 @polling.post("/{document_id}/release")
-def release_lock(request: Request, document_id: int, principal: BackgroundUser) -> Response:
+def release_lock(request: Request, document_id: DocumentId, principal: BackgroundUser) -> Response:
     """Give the lock up as the clerk leaves the page (sent as a beacon: nobody reads the
     answer)."""
     with session_scope(services_of(request).engine) as db:
@@ -215,7 +216,7 @@ def release_lock(request: Request, document_id: int, principal: BackgroundUser) 
 
 
 @polling.post("/{document_id}/lock/renew")
-def keep_lock(request: Request, document_id: int, principal: BackgroundUser) -> Response:
+def keep_lock(request: Request, document_id: DocumentId, principal: BackgroundUser) -> Response:
     """Renew the soft lock while the clerk works; the answer replaces the lock notice."""
     return _locked(request, document_id, principal, "has taken over this document")
 
@@ -366,7 +367,7 @@ def _desk(request: Request) -> Desk:
 
 
 @router.get("/{document_id}/fax-back.pdf")
-def fax_back_pdf(request: Request, document_id: int, principal: User) -> Response:
+def fax_back_pdf(request: Request, document_id: DocumentId, principal: User) -> Response:
     """The fax-back letter of a document waiting on its office, as a one-page PDF."""
     with session_scope(services_of(request).engine) as db:
         try:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from fpdf import FPDF
 from sqlmodel import select
 
+from intake import review
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from intake.db.models import Document, Status
 from review_ui.security import CONTENT_SECURITY_POLICY
-from tests.review_ui.conftest import TEXT_ORDER, process
+from tests.review_ui.conftest import TEXT_ORDER, log_in, process
 
 REVIEW_UI = Path(__file__).resolve().parents[2] / "review_ui"
 SCRIPT = "<script>alert(1)</script>"
@@ -158,3 +160,43 @@ def test_static_scripts_are_files_and_templates_hold_no_inline_script_or_style()
                 assert attrs.get("src"), path.name
             assert tag != "style" and "style" not in attrs, path.name
             assert not any(name.startswith(("on", "hx-on")) for name in attrs), path.name
+
+
+def _has_security_headers(response) -> None:
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_an_id_past_the_databases_integers_is_a_404_page_not_a_500(services, clerk):
+    for path in (
+        "/documents/99999999999999999999999",
+        "/documents/2147483648",
+        "/documents/0",
+        "/documents/1/pages/99999999999999999999",
+    ):
+        page = clerk.client.get(path)
+        assert page.status_code == 404, path
+        assert 'href="/queue"' in page.text  # the menu stays
+        _has_security_headers(page)
+
+
+def test_a_server_error_is_a_page_with_the_menu_and_the_security_headers(
+    services, app, accounts, monkeypatch
+):
+    [document_id] = process(services, TEXT_ORDER)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(review, "open_document", broken)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        assert log_in(client, accounts["clerk"].username).status_code == 303
+        page = client.get(f"/documents/{document_id}")
+    assert page.status_code == 500
+    assert "Something went wrong on our side" in page.text and 'href="/queue"' in page.text
+    _has_security_headers(page)
+    # The API answers its own errors as problem details, with the headers too.
+    api = TestClient(app, raise_server_exceptions=False).get("/api/v1/nowhere")
+    assert api.headers["content-type"].startswith("application/problem+json")
