@@ -417,8 +417,13 @@ def reprocess(document_id: Annotated[int, typer.Argument(help="Document id.")]) 
     """Queue a document to be read again from its stored original."""
     services = _services()
     if not queue.requeue(services.engine, document_id):
+        with session_scope(services.engine) as session:
+            document = session.get(Document, document_id)
+        if document is None:
+            raise UsageError(f"document {document_id} does not exist")
         raise UsageError(
-            f"document {document_id} does not exist, is being processed, or is a duplicate"
+            f"document {document_id} is {document.status}: only a document open for review,"
+            " rejected or failed is read again"
         )
     out.print(f"document {document_id} queued again")
 

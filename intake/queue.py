@@ -37,6 +37,7 @@ from sqlmodel import Session, col
 from intake.clock import time_waited, utcnow
 from intake.db.engine import session_scope
 from intake.db.models import (
+    REPROCESSABLE,
     Attempt,
     AttemptOutcome,
     Document,
@@ -413,14 +414,12 @@ def rescue_abandoned(
 
 
 def requeue(engine: Engine, document_id: int) -> bool:
-    """Queue a document again from scratch (operator's reprocess)."""
+    """Queue a document again from scratch (a clerk's or an operator's reprocess); False
+    unless its status is one a document may be read again from (``REPROCESSABLE``)."""
     with session_scope(engine) as session:
         result = session.execute(
             update(Document)
-            .where(
-                col(Document.id) == document_id,
-                col(Document.status).not_in([Status.processing, Status.duplicate]),
-            )
+            .where(col(Document.id) == document_id, col(Document.status).in_(REPROCESSABLE))
             .values(
                 status=Status.queued,
                 attempts=0,

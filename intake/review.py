@@ -27,7 +27,7 @@ from intake.clarification import Desk, failing_fields, fax_back_text
 from intake.clock import time_waited
 from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
-from intake.db.models import Document, ReferralRecord, Status
+from intake.db.models import OPEN_STATUSES, REPROCESSABLE, Document, ReferralRecord, Status
 from intake.db.review import ReferralVersion, ReviewDraft
 from intake.fax_back_pdf import drop_in_outbox, letter_pdf
 from intake.referral_columns import summary_columns
@@ -35,10 +35,6 @@ from intake.referral_edit import apply_edits
 from intake.review_drafts import end_draft
 from intake.validation import next_validated_seq
 
-#: Where a clerk's decision can still be made.
-OPEN_STATUSES = frozenset({Status.needs_review, Status.in_review, Status.needs_clarification})
-#: From where a document may be read again; a validated one has gone downstream.
-REPROCESSABLE = frozenset({*OPEN_STATUSES, Status.rejected, Status.failed})
 _REASON_MAX = 1000
 
 

@@ -27,6 +27,14 @@ class Status(StrEnum):
     duplicate = "duplicate"
 
 
+#: Where a clerk's decision can still be made.
+OPEN_STATUSES = frozenset({Status.needs_review, Status.in_review, Status.needs_clarification})
+#: From where a document may be read again, by a clerk or the CLI: a validated one has gone
+#: downstream (reading it again would take it back from the systems that hold it), and one
+#: being processed or a duplicate has no reading of its own to replace.
+REPROCESSABLE = frozenset({*OPEN_STATUSES, Status.rejected, Status.failed})
+
+
 class AttemptOutcome(StrEnum):
     succeeded = "succeeded"
     failed = "failed"

@@ -20,7 +20,7 @@ from intake.clarification import Desk
 from intake.clock import utcnow
 from intake.db.accounts import User as UserRow
 from intake.db.engine import session_scope
-from intake.db.models import Document, ReferralRecord, Status
+from intake.db.models import OPEN_STATUSES, REPROCESSABLE, Document, ReferralRecord, Status
 from intake.fax_back_pdf import letter_pdf
 from intake.referral_edit import InvalidValues
 from intake.review import (
@@ -328,7 +328,7 @@ def _context(
 ) -> dict[str, Any]:
     assert document.id is not None
     values = review.current_values(referral) if referral else {}
-    open_for_review = referral is not None and document.status in review.OPEN_STATUSES
+    open_for_review = referral is not None and document.status in OPEN_STATUSES
     decided_by = (
         db.get(UserRow, referral.decided_by_id) if referral and referral.decided_by_id else None
     )
@@ -344,7 +344,7 @@ def _context(
         "order_page": (values.get("source") or {}).get("order_page") or 1,
         "form": build_form(referral, submitted, errors, checked) if referral else None,
         "can_act": open_for_review and (lock is None or lock.mine),
-        "can_reprocess": document.status in review.REPROCESSABLE and (lock is None or lock.mine),
+        "can_reprocess": document.status in REPROCESSABLE and (lock is None or lock.mine),
         "fax_back": (
             review.clarification_text(document, referral, desk)
             if referral and document.status == Status.needs_clarification

@@ -99,6 +99,27 @@ def test_process_reads_files_and_status_counts_them(intake_env, tmp_path):
 
 
 @pytest.mark.databases("sqlite")
+def test_reprocess_refuses_a_validated_referral_and_leaves_it_whole(services, intake_env, tmp_path):
+    order = tmp_path / "order.pdf"
+    order.write_bytes(badfiles.text_pdf(text="Order for E1390 oxygen concentrator, Dx J44.1"))
+    assert _intake(intake_env, "process", str(order)).returncode == 0
+    [document] = documents(services.engine)
+    with session_scope(services.engine) as session:
+        session.execute(
+            text("UPDATE document SET status = 'validated' WHERE id = :id"), {"id": document.id}
+        )
+    refused = _intake(intake_env, "reprocess", str(document.id))
+    _one_line_error(refused, f"document {document.id} is validated")
+    [after] = documents(services.engine)
+    assert after.status == Status.validated
+    # A rejected one may be read again: the rule is the one the review page applies.
+    with session_scope(services.engine) as session:
+        session.execute(
+            text("UPDATE document SET status = 'rejected' WHERE id = :id"), {"id": document.id}
+        )
+    assert _intake(intake_env, "reprocess", str(document.id)).returncode == 0
+
+
 def test_extract_prints_the_contract_json_without_a_database(intake_env):
     corpus = Path(__file__).resolve().parents[2] / "samples" / "corpus"
     document = corpus / "order-0000.pdf"
