@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     #: Keep originals under data_dir/archive after ingest instead of deleting them.
     archive: bool = False
 
+    #: /health answers 503 when the data folder has less free space than this: the next
+    #: faxes could not be stored.
+    min_free_bytes: int = Field(default=200 * 1024 * 1024, ge=0)
     max_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     max_pages: int = Field(default=50, gt=0)
     max_pixels: int = Field(default=40_000_000, gt=0)

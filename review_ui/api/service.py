@@ -3,16 +3,21 @@ a token with the metrics:read scope (a Prometheus scrape sends it as a bearer to
 
 from __future__ import annotations
 
+import errno
 import logging
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from intake import metrics
+from intake.db.review import Counter
 from intake.tokens import METRICS_READ, Caller
 from review_ui.api.auth import require
 from review_ui.api.problems import ApiProblem, ProblemRoute, documented
@@ -26,25 +31,58 @@ router = APIRouter(route_class=ProblemRoute, tags=["service"])
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
     database: Literal["ok"] = "ok"
+    store: Literal["ok"] = "ok"
 
 
 @router.get(
     "/health",
     response_model=Health,
-    summary="Whether the service and its database answer (no token needed)",
+    summary="Whether the service can take faxes: its database and store accept writes",
     responses={
-        200: {"content": {"application/json": {"example": {"status": "ok", "database": "ok"}}}},
+        200: {
+            "content": {
+                "application/json": {"example": {"status": "ok", "database": "ok", "store": "ok"}}
+            }
+        },
         **documented(503),
     },
 )
 def health(request: Request) -> Health:
+    """A write proves what a read does not: a read-only database or a full disk answers
+    "SELECT 1" and still loses every fax that arrives."""
+    services = services_of(request)
     try:
-        with services_of(request).engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with services.engine.connect() as connection:
+            attempt = connection.begin()
+            connection.execute(insert(Counter).values(name=_PROBE, value=0))
+            attempt.rollback()
     except SQLAlchemyError as error:
-        logger.warning("health check: database unavailable", extra={"error": type(error).__name__})
-        raise ApiProblem(503, "database_unavailable", "the database cannot be reached") from None
+        logger.warning("health check: database not writable", extra={"error": type(error).__name__})
+        raise ApiProblem(
+            503, "database_unavailable", "the database does not accept writes"
+        ) from None
+    problem = _store_problem(services.store.root, services.settings.min_free_bytes)
+    if problem is not None:
+        logger.warning("health check: store not writable", extra={"error": problem})
+        raise ApiProblem(503, "store_unavailable", f"the store {problem}")
     return Health()
+
+
+#: The counter row the health check writes and rolls back: never committed.
+_PROBE = "health-check-probe"
+
+
+def _store_problem(root: Path, min_free_bytes: int) -> str | None:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root) as probe:
+            probe.write(b"ok")
+        free = shutil.disk_usage(root).free
+    except OSError as error:
+        return f"cannot be written ({errno.errorcode.get(error.errno or 0, 'error')})"
+    if free < min_free_bytes:
+        return f"has {free // 2**20} MB free, under the {min_free_bytes // 2**20} MB floor"
+    return None
 
 
 @router.get(

@@ -49,7 +49,7 @@ def test_without_a_token_nothing_but_health(services, api, validated):
         _problem(response, 401, "token_missing")
         assert response.headers["www-authenticate"] == "Bearer"
     _problem(api.post("/api/v1/referrals/1/ack"), 401, "token_missing")
-    assert api.get("/api/v1/health").json() == {"status": "ok", "database": "ok"}
+    assert api.get("/api/v1/health").json() == {"status": "ok", "database": "ok", "store": "ok"}
 
 
 def test_a_wrong_or_malformed_token_is_401(services, api, validated):
