@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import tzinfo
 from functools import cached_property
@@ -89,6 +90,10 @@ class Settings(BaseSettings):
     session_lifetime_hours: float = Field(default=12.0, gt=0.0)
     #: Send the session cookie over https only; set it when the UI is served behind TLS.
     cookie_secure: bool = False
+    #: Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (comma-
+    #: separated IPs or networks). Empty: no one's are, so no local process can pass a made-up
+    #: client address to the login throttle or the audit trail.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     #: How long an open review page keeps a document reserved for its clerk without activity.
     review_lock_minutes: float = Field(default=10.0, gt=0.0)
     #: IANA zone for the desk's times and "today" (default: this machine's zone).
@@ -119,6 +124,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [p.strip() for p in value.replace(",", os.pathsep).split(os.pathsep)]
             return [Path(p) for p in parts if p]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            for part in value:
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError:
+                    raise ValueError("each proxy must be an IP address or network") from None
         return value
 
     @field_validator("webhook_urls", mode="before")

@@ -27,6 +27,10 @@ def make_server(services: Services) -> uvicorn.Server:
         # Our logging is configured already (structured, no PHI); uvicorn must not replace it.
         log_config=None,
         server_header=False,
+        # Uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: any local
+        # process could then name its own address. Only configured proxies are believed.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or [],
     )
     return uvicorn.Server(config)
 
