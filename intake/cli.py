@@ -42,6 +42,7 @@ from intake.users import (
     disable_user,
     has_users,
     random_password,
+    unlock_user,
 )
 from intake.watcher.service import Watcher, WatcherConfigError
 from intake.worker import Worker, WorkerStopped, WorkerThread
@@ -168,6 +169,14 @@ def users_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> N
     with session_scope(_services().engine) as session:
         user = disable_user(session, name, CLI_ACTOR)
     out.print(f"user {user.username} disabled; their sessions are ended")
+
+
+@users_app.command("unlock")
+def users_unlock(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Let a user whose failed logins made them wait log in again at once."""
+    with session_scope(_services().engine) as session:
+        user = unlock_user(session, name, CLI_ACTOR)
+    out.print(f"user {user.username} may log in again now")
 
 
 @users_app.command("bootstrap")

@@ -94,6 +94,16 @@ def disable_user(session: Session, name: str, actor: Actor) -> User:
     return user
 
 
+def unlock_user(session: Session, name: str, actor: Actor) -> User:
+    """Start the account's count of failed logins afresh: its next login waits for nothing
+    its earlier failures earned (the audit trail keeps them, and the unlock)."""
+    user = find_user(session, name)
+    if user is None:
+        raise AccountError("no such user")
+    append(session, "login_unlocked", actor, detail=user.username)
+    return user
+
+
 def has_users(session: Session) -> bool:
     return bool(session.execute(select(func.count()).select_from(User)).scalar_one())
 

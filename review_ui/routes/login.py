@@ -7,6 +7,7 @@ says whether the name or the password was wrong.
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -73,6 +74,14 @@ def login_form(request: Request, after: Annotated[str, Query(alias="next")] = ""
 class _Refusal:
     message: str
     status_code: int
+    #: Seconds before another attempt is heard (a throttled login's Retry-After).
+    retry_after: int | None = None
+
+
+def _spoken(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 @router.post("/login")
@@ -93,9 +102,12 @@ def login(request: Request, form: Form) -> Response:
             request.cookies.get(sessions.COOKIE),
         )
     if isinstance(outcome, _Refusal):
-        return _login_page(
+        page = _login_page(
             request, outcome.message, outcome.status_code, username=username, after=after
         )
+        if outcome.retry_after is not None:
+            page.headers["retry-after"] = str(outcome.retry_after)
+        return page
     response = RedirectResponse(after or "/queue", status_code=303)
     response.set_cookie(
         sessions.COOKIE,
@@ -119,9 +131,11 @@ def _log_in(
 ) -> str | _Refusal:
     """A new session id, or why not. Every failure is audited."""
     now = utcnow()
-    if throttle.locked_out(db, username, addr, now):
-        append(db, throttle.FAILED, Actor(username, client_addr=addr), detail="rate limited")
-        return _Refusal("Too many failed logins. Wait 15 minutes and try again.", 429)
+    wait = throttle.retry_after(db, username, addr, now)
+    if wait is not None:
+        append(db, throttle.FAILED, Actor(username, client_addr=addr), detail=throttle.REFUSED)
+        seconds = math.ceil(wait.total_seconds())
+        return _Refusal(f"Too many failed logins. Try again in {_spoken(seconds)}.", 429, seconds)
     check = check_password(db, username, password)
     user = check.user
     if not check.ok or user is None:

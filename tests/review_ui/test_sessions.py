@@ -5,18 +5,25 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from intake.audit_trail import CLI_ACTOR
+from intake.audit_trail import CLI_ACTOR, Actor, append
 from intake.clock import utcnow
 from intake.db.accounts import User, UserSession
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
-from intake.users import disable_user
+from intake.users import disable_user, unlock_user
 from review_ui.app import create_app
 from review_ui.sessions import COOKIE
-from review_ui.throttle import PER_USERNAME
+from review_ui.throttle import (
+    FAILED,
+    FREE_PER_ACCOUNT_AND_ADDRESS,
+    MAX_WAIT,
+    REFUSED,
+    retry_after,
+)
 from tests.review_ui.conftest import PASSWORD, log_in, new_client
 
 
@@ -142,14 +149,67 @@ def test_failed_logins_are_audited_and_say_nothing_specific(anonymous, accounts,
     assert failures[0].user_id is not None and failures[1].user_id is None
 
 
-def test_logins_are_rate_limited(anonymous, accounts, services):
+def _back_date_failures(services, by: timedelta) -> None:
+    """As if the failed logins so far happened ``by`` earlier: the waits they earned passed."""
+    with session_scope(services.engine) as session:
+        for event in session.exec(select(AuditEvent).where(col(AuditEvent.action) == FAILED)):
+            event.at -= by
+            session.add(event)
+
+
+def test_failed_logins_make_the_next_wait_longer_and_never_lock_the_account(
+    anonymous, accounts, services
+):
     username = accounts["clerk"].username
-    for _ in range(PER_USERNAME):
+    for _ in range(FREE_PER_ACCOUNT_AND_ADDRESS):
         assert log_in(anonymous, username, "wrong password!").status_code == 401
-    refused = log_in(anonymous, username)  # the right password, too late
-    assert refused.status_code == 429
-    assert COOKIE not in anonymous.cookies
-    assert _audit(services, "login_failed")[-1].detail == "rate limited"
-    # Other accounts are not locked out by it (the limit per address is higher).
+    # Past the allowance, the next attempt waits a second, even with the right password.
+    refused = log_in(anonymous, username)
+    assert refused.status_code == 429 and COOKIE not in anonymous.cookies
+    wait = int(refused.headers["retry-after"])
+    assert wait == 1 and "Try again in 1 second." in refused.text
+    assert _audit(services, FAILED)[-1].detail == REFUSED
+    # Hammering while refused earns nothing: the wait is not extended.
+    for _ in range(10):
+        assert log_in(anonymous, username).status_code == 429
+    assert int(log_in(anonymous, username).headers["retry-after"]) <= wait
+    # Once it has passed, another failure doubles the next wait; then the password gets in.
+    _back_date_failures(services, timedelta(seconds=5))
+    assert log_in(anonymous, username, "wrong again!").status_code == 401
+    assert int(log_in(anonymous, username).headers["retry-after"]) == 2
+    _back_date_failures(services, timedelta(seconds=5))
+    assert log_in(anonymous, username).status_code == 303
+    # Other accounts from the same address were never held up.
     other = accounts["clerk2"].username
     assert log_in(anonymous, other).status_code == 303
+
+
+def test_each_failure_doubles_the_wait_up_to_fifteen_minutes(services, accounts):
+    with session_scope(services.engine) as session:
+        for _ in range(FREE_PER_ACCOUNT_AND_ADDRESS + 30):
+            append(session, FAILED, Actor("mallory", client_addr="10.0.0.1"), detail="no user")
+    with session_scope(services.engine) as session:
+        wait = retry_after(session, "mallory", "10.0.0.1", utcnow())
+    assert wait is not None and timedelta(minutes=14) < wait <= MAX_WAIT
+
+
+def test_the_right_password_gets_in_after_twenty_bad_ones_from_another_address(
+    app, accounts, services
+):
+    username = accounts["clerk"].username
+    with TestClient(app, client=("198.51.100.7", 50000), follow_redirects=False) as attacker:
+        for _ in range(20):
+            assert log_in(attacker, username, "guess").status_code in (401, 429)
+    with TestClient(app, client=("10.1.2.3", 50000), follow_redirects=False) as clerk:
+        assert log_in(clerk, username).status_code == 303
+
+
+def test_an_admin_unlocks_an_account_at_once(anonymous, accounts, services):
+    username = accounts["clerk"].username
+    for _ in range(FREE_PER_ACCOUNT_AND_ADDRESS + 3):
+        log_in(anonymous, username, "wrong password!")
+    assert log_in(anonymous, username).status_code == 429
+    with session_scope(services.engine) as session:
+        unlock_user(session, username, CLI_ACTOR)
+    assert log_in(anonymous, username).status_code == 303
+    assert _audit(services, "login_unlocked")[-1].detail == username
