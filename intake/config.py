@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from datetime import tzinfo
 from functools import cached_property
 from pathlib import Path
@@ -90,6 +91,10 @@ class Settings(BaseSettings):
     session_lifetime_hours: float = Field(default=12.0, gt=0.0)
     #: Send the session cookie over https only; set it when the UI is served behind TLS.
     cookie_secure: bool = False
+    #: The address downstream systems reach this service at ("https://intake.example.org"):
+    #: the links the API gives (a FHIR DocumentReference's URL) start with it, never with
+    #: whatever Host header a request carried. Default: http(s)://WEB_HOST:WEB_PORT.
+    public_url: str = ""
     #: Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (comma-
     #: separated IPs or networks). Empty: no one's are, so no local process can pass a made-up
     #: client address to the login throttle or the audit trail.
@@ -124,6 +129,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [p.strip() for p in value.replace(",", os.pathsep).split(os.pathsep)]
             return [Path(p) for p in parts if p]
+        return value
+
+    @property
+    def base_url(self) -> str:
+        """Where downstream systems reach the service, without a trailing slash."""
+        scheme = "https" if self.cookie_secure else "http"
+        return (self.public_url or f"{scheme}://{self.web_host}:{self.web_port}").rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError("must be an absolute http(s) URL with no query")
         return value
 
     @field_validator("trusted_proxies", mode="before")

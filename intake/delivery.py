@@ -102,14 +102,33 @@ def _rows(
     ]
 
 
+#: File name extensions of the originals the API serves, by media type.
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/tiff": "tiff",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+}
+
+
+def download_name(referral_id: int, media_type: str | None) -> str:
+    """The name the API gives a referral's original: never the name it arrived with, which
+    fax servers often build from the patient's name (the clerk still sees that one)."""
+    return f"referral-{referral_id}.{EXTENSIONS.get(media_type or '', 'bin')}"
+
+
 def _represent(
     record: ReferralRecord, document: Document, username: str | None
 ) -> ValidatedReferral:
     assert record.validated_seq is not None and record.validated_at is not None
+    assert record.id is not None
     extracted = Referral.model_validate(record.extracted)
     changed = record.approved is not None and record.approved != record.extracted
     # Most referrals are validated as read: one model serves both, checked once.
     approved = Referral.model_validate(record.approved) if changed else extracted
+    served_as = download_name(record.id, document.media_type)
+    for referral in {id(extracted): extracted, id(approved): approved}.values():
+        referral.source.filename = served_as
     return ValidatedReferral.model_validate(
         {
             "id": record.id,

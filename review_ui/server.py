@@ -36,9 +36,7 @@ def make_server(services: Services) -> uvicorn.Server:
 
 
 def url_of(services: Services) -> str:
-    settings = services.settings
-    scheme = "https" if settings.cookie_secure else "http"
-    return f"{scheme}://{settings.web_host}:{settings.web_port}/"
+    return f"{services.settings.base_url}/"
 
 
 def start_in_thread(server: uvicorn.Server) -> threading.Thread:

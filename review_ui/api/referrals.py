@@ -51,12 +51,6 @@ Limit = Annotated[
     ),
 ]
 
-_EXTENSIONS = {
-    "application/pdf": "pdf",
-    "image/tiff": "tiff",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-}
 FHIR_JSON = "application/fhir+json"
 
 
@@ -200,7 +194,7 @@ def acknowledge(request: Request, caller: Reader, referral_id: ReferralId) -> Ac
             "description": "The original bytes, with their media type.",
             "content": {
                 media_type: {"schema": {"type": "string", "format": "binary"}}
-                for media_type in _EXTENSIONS
+                for media_type in delivery.EXTENSIONS
             },
         },
         **documented(401, 403, 404, 422),
@@ -216,7 +210,7 @@ def get_document(request: Request, caller: Reader, referral_id: ReferralId) -> R
         data = context.store.get(referral.document.sha256)
     media_type = referral.document.media_type or "application/octet-stream"
     # The sender's file name may carry PHI; the download is named by the referral id.
-    filename = f"referral-{referral_id}.{_EXTENSIONS.get(media_type, 'bin')}"
+    filename = delivery.download_name(referral_id, media_type)
     return Response(
         data,
         media_type=media_type,
@@ -265,7 +259,9 @@ def get_fhir(request: Request, caller: Reader, referral_id: ReferralId) -> Respo
             size_bytes=document.size_bytes,
             pages=document.pages,
             received_at=document.received_at,
-            url=str(request.url_for("get_document", referral_id=referral.id)),
+            # The configured base, never the request's Host header (a client may send any).
+            url=services_of(request).settings.base_url
+            + request.app.url_path_for("get_document", referral_id=referral.id),
         ),
     )
     return Response(bundle.model_dump_json(), media_type=FHIR_JSON)

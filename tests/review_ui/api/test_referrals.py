@@ -47,7 +47,14 @@ def test_a_validated_referral_carries_values_review_and_document(services, api):
     assert body["cursor"] == 1
     assert body["approved"]["member"]["phone"] == "5555550199"
     assert body["extracted"]["member"]["phone"] == extracted["member"]["phone"]
-    assert body["extracted"] == extracted
+    # The sender's file name (often the patient's) stays with the clerk: the API names the
+    # original by the referral's id.
+    assert body["extracted"] == {
+        **extracted,
+        "source": {**extracted["source"], "filename": "referral-1.tiff"},
+    }
+    assert body["approved"]["source"]["filename"] == "referral-1.tiff"
+    assert extracted["source"]["filename"] not in str(body)
     assert body["review"]["validated_by"] == "clara"
     assert body["review"]["changed"] is True
     assert body["document"]["media_type"] == "image/tiff"
@@ -65,7 +72,12 @@ def test_a_validated_referral_carries_values_review_and_document(services, api):
     resources = {e["resource"]["resourceType"]: e["resource"] for e in fhir.json()["entry"]}
     assert resources["Patient"]["telecom"][0]["value"] == "5555550199"
     attachment = resources["DocumentReference"]["content"][0]["attachment"]
-    assert attachment["url"] == "http://testserver/api/v1/referrals/1/document"
+    # From the configured base URL, whatever Host header the request carried.
+    assert attachment["url"] == f"{services.settings.base_url}/api/v1/referrals/1/document"
+    spoofed = api.get(
+        "/api/v1/referrals/1/fhir", headers={**seed.bearer(secret), "host": "evil.example"}
+    )
+    assert "evil.example" not in spoofed.text
     assert attachment["contentType"] == "image/tiff"
 
 
