@@ -46,6 +46,9 @@ def move_durably(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         source.rename(target)
+        # A rename keeps the writer's mode (a fax server's 0644): what we keep is 0640, as a
+        # copy would be.
+        target.chmod(0o640)
     except OSError:
         copy_durably(source, target)
         source.unlink()

@@ -127,6 +127,15 @@ class Ingestor:
                 duplicate_of_id=original.id,
                 page_count=original.page_count,
             )
+            if original.status == Status.failed:
+                # A copy of a file that could not be read is no more readable: it goes to
+                # quarantine with its reason, not silently away as a duplicate.
+                duplicate.status = Status.failed
+                duplicate.error_code = original.error_code
+                duplicate.error_message = (
+                    f"the same file as document {original.id}, which could not be read:"
+                    f" {original.error_message or original.error_code}"
+                )[:_MESSAGE_MAX]
             session.add(duplicate)
         return duplicate
 
@@ -154,6 +163,10 @@ class Ingestor:
             else:
                 # Two watchers re-handing one stale claim may both get here.
                 source.unlink(missing_ok=True)
+
+
+#: The length of the document's error_message column.
+_MESSAGE_MAX = 500
 
 
 def _mark_failed(document: Document, error: ExtractError) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 
 import pytest
 
@@ -22,6 +23,7 @@ def ingestor(services):
 def _ingest(services, ingestor, name, data):
     inbox = services.settings.inbox[0]
     (inbox / name).write_bytes(data)
+    (inbox / name).chmod(0o644)  # as a fax server leaves its files: readable by everyone
     claimed = claim(inbox, inbox / name)
     assert claimed is not None
     return ingestor.ingest_claimed(claimed)
@@ -87,6 +89,8 @@ def test_unreadable_file_is_quarantined_with_a_sidecar_and_a_failed_record(
     quarantined = quarantine / sidecar.name.removesuffix(".error.json")
     assert quarantined.read_bytes() == data
     assert quarantined.resolve().parent == quarantine.resolve()
+    # PHI: readable by the service's user and group only, like everything else it keeps.
+    assert stat.S_IMODE(quarantined.stat().st_mode) == 0o640
 
 
 def test_file_over_the_byte_limit_is_quarantined_without_being_stored(services, ingestor):
@@ -108,3 +112,20 @@ def test_process_path_leaves_the_callers_file_alone(services, ingestor, tmp_path
     assert result.status == Status.failed
     assert path.exists()
     assert (services.settings.quarantine_dir / f"{result.document_id}-mine.pdf").exists()
+
+
+def test_a_second_copy_of_an_unreadable_file_is_quarantined_too(services, ingestor):
+    data = badfiles.png()
+    _ingest(services, ingestor, "first.pdf", data)
+    again = _ingest(services, ingestor, "again.pdf", data)
+    assert again.status == Status.failed
+    first, second = documents(services.engine)
+    assert second.duplicate_of_id == first.id and second.error_code == first.error_code
+    assert f"the same file as document {first.id}" in (second.error_message or "")
+    quarantine = services.settings.quarantine_dir
+    assert sorted(p.name for p in quarantine.iterdir()) == [
+        f"{first.id}-first.pdf",
+        f"{first.id}-first.pdf.error.json",
+        f"{second.id}-again.pdf",
+        f"{second.id}-again.pdf.error.json",
+    ]
