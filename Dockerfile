@@ -14,12 +14,15 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends g++ pkg-config libtesseract-dev libleptonica-dev \
  && rm -rf /var/lib/apt/lists/* \
  && python -m venv /opt/venv
+# The locked versions first, each checked against its hash; then the project alone.
+COPY requirements.lock ./
+RUN /opt/venv/bin/pip install --require-hashes --no-binary tesserocr -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY intake ./intake
 COPY extractors ./extractors
 COPY review_ui ./review_ui
 COPY samples ./samples
-RUN /opt/venv/bin/pip install --no-binary tesserocr . \
+RUN /opt/venv/bin/pip install --no-deps . \
  && /opt/venv/bin/python -m compileall -q /opt/venv/lib
 
 FROM python:3.11-slim-bookworm

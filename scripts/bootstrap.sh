@@ -22,10 +22,14 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+# The exact versions the tests ran with, each checked against its hash (requirements-dev.lock,
+# made by scripts/lock.sh from pyproject.toml's ranges); then the project itself, editable.
+stamp=.venv/.installed-$(cat pyproject.toml requirements-dev.lock | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q --no-binary tesserocr -e ".[dev]"
+  # setuptools past CVE-2025-47273 (path traversal in its package index, fixed in 78.1.1).
+  .venv/bin/pip install -q --upgrade pip "setuptools>=78.1.1"
+  .venv/bin/pip install -q --require-hashes --no-binary tesserocr -r requirements-dev.lock
+  .venv/bin/pip install -q --no-deps -e .
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
