@@ -44,7 +44,7 @@ from intake.users import (
     random_password,
     unlock_user,
 )
-from intake.watcher.service import Watcher, WatcherConfigError
+from intake.watcher import Watcher, WatcherConfigError, claimed_count
 from intake.worker import Worker, WorkerStopped, WorkerThread
 from review_ui.server import ServerStartError, make_server, start_in_thread, url_of
 
@@ -97,6 +97,7 @@ def _watcher(services: Services) -> Watcher:
         stable_seconds=settings.stable_seconds,
         rescan_seconds=settings.rescan_seconds,
         polling=settings.poll,
+        stale_claim_seconds=settings.stale_claim_seconds,
     )
 
 
@@ -396,6 +397,10 @@ def status() -> None:
         table.add_row(name.value, str(state.counts.get(name.value, 0)))
     out.print(table)
     out.print(f"queue depth: {state.counts.get(Status.queued.value, 0)}")
+    # Claimed from an inbox but in no table yet: a crash mid-ingest leaves these until the
+    # watcher recovers them, and their 24-hour clock has not started.
+    claimed = sum(claimed_count(inbox) for inbox in services.settings.inbox)
+    out.print(f"files claimed, not yet recorded: {claimed}")
     if (age := state.oldest_queued_age) is not None:
         out.print(f"oldest waiting: {timedelta(seconds=max(round(age.total_seconds()), 0))}")
     silent = len(state.workers) - len(state.live_workers)

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     #: Poll the inbox instead of relying on inotify: NFS and SMB shares send no events.
     poll: bool = False
     stable_seconds: float = Field(default=2.0, ge=0.0)
+    #: A claimed file whose claim was never released is handed over again after this long,
+    #: when its claimer's life cannot be judged (another host on a shared inbox, or a failed
+    #: hand-over); a claim of a process known to be gone is recovered at once.
+    stale_claim_seconds: float = Field(default=600.0, gt=0.0)
     rescan_seconds: float = Field(default=10.0, gt=0.0)
     #: Keep originals under data_dir/archive after ingest instead of deleting them.
     archive: bool = False

@@ -21,6 +21,13 @@ logger = logging.getLogger(__name__)
 PROCESSING = "processing"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+#: This process's life: the first half of each claim token's random part. A process that
+#: comes back with the same pid (a restarted container's pid 1 or 7) is another life, and the
+#: claims of its earlier one are orphans to recover at once.
+INCARNATION = secrets.token_hex(4)
+_TOKEN = re.compile(
+    r"\d{8}T\d{6}-(?P<host>[A-Za-z0-9._-]+)-(?P<pid>\d+)-(?P<life>[0-9a-f]{8})[0-9a-f]{8}"
+)
 
 
 @dataclass(frozen=True)
@@ -38,9 +45,32 @@ def processing_dir(inbox: Path) -> Path:
     return inbox / PROCESSING
 
 
+def _this_host() -> str:
+    return _UNSAFE.sub("_", socket.gethostname())[:64] or "host"
+
+
 def new_token() -> str:
-    host = _UNSAFE.sub("_", socket.gethostname())[:64] or "host"
-    return f"{utcnow():%Y%m%dT%H%M%S}-{host}-{os.getpid()}-{secrets.token_hex(8)}"
+    unique = f"{INCARNATION}{secrets.token_hex(4)}"
+    return f"{utcnow():%Y%m%dT%H%M%S}-{_this_host()}-{os.getpid()}-{unique}"
+
+
+def orphaned(token: str) -> bool:
+    """Whether the process that made this claim is known to be gone: one on this host whose
+    pid is not running, or whose pid is now this process in another life. A claim made on
+    another host (a shared inbox) cannot be judged from here, and waits for its age."""
+    parsed = _TOKEN.fullmatch(token)
+    if parsed is None or parsed["host"] != _this_host():
+        return False
+    pid = int(parsed["pid"])
+    if pid == os.getpid():
+        return parsed["life"] != INCARNATION
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # running, as another user
+    return False
 
 
 def claim(inbox: Path, path: Path) -> ClaimedFile | None:
@@ -96,10 +126,10 @@ def release(claimed: ClaimedFile) -> None:
 
 
 def stale_claims(inbox: Path, older_than: float) -> Iterator[ClaimedFile]:
-    """Yield files claimed more than ``older_than`` seconds ago and never released.
-
-    A watcher that died between claim and ingest leaves these; so does a hand-over that
-    failed. The token is kept, because ingest finds its earlier, half-done work by it.
+    """Yield files whose claim was never released: at once when the process that claimed them
+    is gone (``orphaned``: a watcher killed mid-ingest, found again at its restart), else once
+    claimed more than ``older_than`` seconds ago (a hand-over that failed, or a claim made on
+    another host). The token is kept, because ingest finds its earlier, half-done work by it.
     Each claim folder's mtime is reset before its file is yielded, which makes a file whose
     handling keeps failing come back every ``older_than`` seconds rather than on every pass.
     Two watchers looking in the same instant can both yield one claim; ingest is idempotent
@@ -116,7 +146,8 @@ def stale_claims(inbox: Path, older_than: float) -> Iterator[ClaimedFile]:
     for folder in folders:
         token_dir = Path(folder.path)
         try:
-            if folder.stat(follow_symlinks=False).st_mtime >= cutoff:
+            young = folder.stat(follow_symlinks=False).st_mtime >= cutoff
+            if young and not orphaned(folder.name):
                 continue
             with os.scandir(token_dir) as listing:
                 names = [e.name for e in listing if e.is_file(follow_symlinks=False)]
@@ -129,6 +160,20 @@ def stale_claims(inbox: Path, older_than: float) -> Iterator[ClaimedFile]:
         logger.info("stale claim found", extra={"claim_token": folder.name, "files": len(names)})
         for name in names:
             yield ClaimedFile(token_dir / name, name, inbox, folder.name)
+
+
+def claimed_count(inbox: Path) -> int:
+    """Files claimed from ``inbox`` and not yet recorded as documents (or quarantined)."""
+    try:
+        with os.scandir(processing_dir(inbox)) as listing:
+            folders = [Path(e.path) for e in listing if e.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        return 0
+    count = 0
+    for folder in folders:
+        with contextlib.suppress(FileNotFoundError), os.scandir(folder) as files:
+            count += sum(1 for e in files if e.is_file(follow_symlinks=False))
+    return count
 
 
 def _is_regular(path: Path) -> bool:

@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -18,8 +20,10 @@ from sqlmodel import col, func, select
 from intake.db.engine import session_scope
 from intake.db.models import Attempt, AttemptOutcome, PageRecord, ReferralRecord, Status
 from intake.ingest import Ingestor
+from intake.watcher.claim import new_token
 from samples.generator import FORMATS, make_document
 from tests import badfiles
+from tests.conftest import subprocess_env
 from tests.intake.conftest import all_terminal, documents, drop, running, wait_for
 
 pytestmark = pytest.mark.slow
@@ -194,3 +198,33 @@ def test_two_watch_processes_on_one_inbox_take_each_file_once(services, intake_e
     docs = documents(services.engine)
     assert len(docs) == 200
     assert {d.status for d in docs} == {Status.queued}
+
+
+def test_a_file_claimed_by_a_killed_service_is_a_document_within_30_s_of_restart(
+    services, intake_env, tmp_path
+):
+    # What kill -9 mid-ingest leaves: the file moved into a claim folder of a process that
+    # is gone, in no table yet.
+    inbox = services.settings.inbox[0]
+    token = new_token()
+    prefix, _pid, life = token.rsplit("-", 2)
+    folder = inbox / "processing" / f"{prefix}-4000000-{life}"
+    folder.mkdir(parents=True)
+    order = make_document(seed=43, fmt="text_pdf")
+    (folder / "order.pdf").write_bytes(order.data)
+    status = subprocess.run(
+        [sys.executable, "-m", "intake", "status"],
+        env=subprocess_env(intake_env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "files claimed, not yet recorded: 1" in status.stdout
+    with running(intake_env, "run", log=tmp_path / "service.log"):
+        started = time.monotonic()
+        wait_for(lambda: all_terminal(services.engine, 1), 30, "the recovered claim")
+        assert time.monotonic() - started < 30
+    [document] = documents(services.engine)
+    assert document.status == Status.needs_review
+    assert document.sha256 == hashlib.sha256(order.data).hexdigest()
+    assert not folder.exists()

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from intake.watcher.claim import ClaimedFile, claim, release, stale_claims
+from intake.watcher.claim import (
+    ClaimedFile,
+    claim,
+    claimed_count,
+    new_token,
+    release,
+    stale_claims,
+)
 
 TOKEN = re.compile(r"^\d{8}T\d{6}-[A-Za-z0-9._-]+-\d+-[0-9a-f]{16}$")
 
@@ -154,3 +161,47 @@ def test_empty_stale_claim_folders_are_tidied(inbox):
 
 def test_stale_claims_of_an_inbox_without_processing_folder(tmp_path):
     assert list(stale_claims(tmp_path, 1)) == []
+
+
+def _claim_of(inbox: Path, name: str, token: str) -> ClaimedFile:
+    """A claim as another process left it: its folder, and the file inside."""
+    folder = inbox / "processing" / token
+    folder.mkdir(parents=True)
+    (folder / name).write_bytes(b"fax")
+    return ClaimedFile(folder / name, name, inbox, token)
+
+
+def _dead_pid() -> int:
+    pid = 4_000_000  # above Linux's pid_max: no process has it
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    return pid
+
+
+def test_a_claim_whose_process_is_gone_is_recovered_at_once(inbox):
+    token = new_token()
+    host, life = token.split("-")[1:-2], token.rsplit("-", 1)[1]
+    dead = f"20260101T000000-{'-'.join(host)}-{_dead_pid()}-{life}"
+    orphan = _claim_of(inbox, "orphan.pdf", dead)
+    # Our own fresh claim is ours to finish: not handed out again.
+    (inbox / "mine.pdf").write_bytes(b"mine")
+    mine = claim(inbox, inbox / "mine.pdf")
+    assert mine is not None
+    assert list(stale_claims(inbox, 600)) == [orphan]
+
+
+def test_a_claim_of_this_pid_in_an_earlier_life_is_recovered_at_once(inbox):
+    # A restarted container's watcher often gets its old pid back.
+    token = new_token()
+    earlier_life = token[:-16] + "0" * 8 + token[-8:]
+    assert earlier_life.rsplit("-", 1)[1][:8] != token.rsplit("-", 1)[1][:8]
+    orphan = _claim_of(inbox, "orphan.pdf", earlier_life)
+    assert list(stale_claims(inbox, 600)) == [orphan]
+
+
+def test_a_claim_made_on_another_host_waits_for_its_age(inbox):
+    other = _claim_of(inbox, "shared.pdf", f"20260101T000000-elsewhere-{_dead_pid()}-" + "ab" * 8)
+    assert list(stale_claims(inbox, 600)) == []
+    backdate(other.path.parent, 700)
+    assert list(stale_claims(inbox, 600)) == [other]
+    assert claimed_count(inbox) == 1
