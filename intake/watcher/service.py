@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from intake.watcher.claim import PROCESSING, ClaimedFile, claim, processing_dir, stale_claims
-from intake.watcher.events import start_observer, stop_observer
+from intake.watcher.events import OpenWrites, start_observer, stop_observer
 from intake.watcher.logref import path_ref
 from intake.watcher.safety import candidate_files
 from intake.watcher.stability import StabilityTracker
@@ -21,6 +21,10 @@ RESERVED: frozenset[str] = frozenset({PROCESSING})
 
 # How often run() looks at its stop event while otherwise idle.
 _STOP_POLL_SECONDS = 0.2
+# A file left open for writing is taken anyway once it has been unchanged this long (the
+# longer of the two): its close event was lost, or its writer died holding it open.
+_CLOSE_WAIT_FLOOR_SECONDS = 120.0
+_CLOSE_WAIT_STABLE_TIMES = 30.0
 # Floor for the settling interval, so stable_seconds=0 cannot turn into a busy loop.
 _MIN_SETTLE_SECONDS = 0.05
 
@@ -58,7 +62,10 @@ class Watcher:
         self._rescan = rescan_seconds
         self._polling = polling
         self._stale = stale_claim_seconds
+        # A close event lost (inotify's queue overflowed) must not hold a file for ever.
+        self._close_wait = max(_CLOSE_WAIT_FLOOR_SECONDS, _CLOSE_WAIT_STABLE_TIMES * stable_seconds)
         self._tracker = StabilityTracker(stable_seconds)
+        self._writes = OpenWrites()
         self._wake = threading.Event()
         # Paths whose claim failed, so a persistent failure is logged once, not every pass.
         self._claim_failed: set[Path] = set()
@@ -108,6 +115,7 @@ class Watcher:
             self._wake,
             polling=self._polling,
             poll_interval=min(1.0, self._rescan),
+            writes=self._writes,
         )
         logger.info(
             "watcher started",
@@ -141,8 +149,11 @@ class Watcher:
             present.add(path)
             if not self._tracker.observe(path, st.st_size, st.st_mtime_ns):
                 continue
+            if self._writes.is_open(path) and self._tracker.held_for(path) < self._close_wait:
+                continue  # still open for writing: a writer that paused, not one that finished
             # Whatever happens next, a file found at this path again must settle again.
             self._tracker.forget(path)
+            self._writes.forget(path)
             claimed = self._try_claim(inbox, path)
             if claimed is not None:
                 present.discard(path)

@@ -39,6 +39,11 @@ class StabilityTracker:
             self._seen[path] = last
         return now - last.since >= self._delay
 
+    def held_for(self, path: Path) -> float:
+        """Seconds the file has kept its last size and mtime (0 when never seen)."""
+        last = self._seen.get(path)
+        return self._clock() - last.since if last is not None else 0.0
+
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
 

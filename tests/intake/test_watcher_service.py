@@ -100,6 +100,36 @@ def test_a_slowly_written_file_is_taken_once_and_complete(inbox):
     assert leftovers(inbox) == []
 
 
+def test_a_writer_that_pauses_longer_than_the_stability_delay_has_its_file_taken_whole(inbox):
+    # A fax server that stalls mid-transfer: the file holds still for 1.5 s, three times the
+    # stability delay, while it is still open for writing.
+    ingest = Ingest()
+    watcher = Watcher([inbox], ingest, stable_seconds=0.5, rescan_seconds=0.2, polling=False)
+    first, rest = b"%PDF-1.7 first half " * 500, b"second half %%EOF" * 500
+    with running(watcher):
+        time.sleep(0.3)  # the observer is watching
+        with (inbox / "paused.pdf").open("wb") as out:
+            out.write(first)
+            out.flush()
+            time.sleep(1.5)
+            assert ingest.count() == 0, "taken while still open for writing"
+            out.write(rest)
+        assert wait_until(lambda: ingest.count() >= 1, timeout=5)
+    assert ingest.taken == [("paused.pdf", first + rest)]
+
+
+def test_a_file_renamed_into_the_inbox_is_taken_on_stability_alone(inbox, tmp_path):
+    ingest = Ingest()
+    watcher = Watcher([inbox], ingest, stable_seconds=0.3, rescan_seconds=0.2, polling=False)
+    staged = tmp_path / "staged.pdf"
+    staged.write_bytes(b"%PDF-1.7 complete")
+    with running(watcher):
+        time.sleep(0.3)
+        staged.rename(inbox / "fax.pdf")  # the temp-name-then-rename convention
+        assert wait_until(lambda: ingest.count() >= 1, timeout=3)
+    assert ingest.taken == [("fax.pdf", b"%PDF-1.7 complete")]
+
+
 def test_a_burst_of_500_files_is_taken_exactly_once(inbox):
     ingest = Ingest()
     watcher = Watcher([inbox], ingest, stable_seconds=0.3, rescan_seconds=5.0, polling=False)
