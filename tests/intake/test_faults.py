@@ -1,5 +1,6 @@
 """The service under faults, on SQLite and on PostgreSQL: bursts of faxes while the data
-folder's disk is full, and while the database refuses every write. When the fault clears, every
+folder's disk is full, while the database refuses every write, and across a kill -9 of the
+whole service. When the fault clears, every
 file ends exactly once, as a document or in quarantine with a reason, and the service never
 stopped. The data folder is a small tmpfs of its own, so "full" is a real ENOSPC."""
 
@@ -7,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +24,7 @@ from intake.db.engine import make_engine
 from intake.db.migrate import upgrade
 from intake.db.models import Status
 from tests import badfiles
+from tests.conftest import subprocess_env
 from tests.intake.conftest import TERMINAL, documents, drop, running, wait_for
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
@@ -168,3 +172,41 @@ def test_a_read_only_database_loses_and_repeats_nothing(disk, database, intake_e
         wait_for(lambda: _all_read(settings, len(faxes)), 180, "every fax after the fault")
         assert service.poll() is None
     _every_file_exactly_once(settings, faxes)
+
+
+def test_kill_9_of_the_whole_service_mid_burst_loses_and_repeats_nothing(
+    disk, intake_env, tmp_path
+):
+    settings = Settings()
+    faxes = _faxes()
+    log = (tmp_path / "killed.log").open("ab")
+    # Its own process group, so kill -9 takes the watcher, the web server and every worker
+    # at once, as a power cut or the OOM killer would.
+    service = subprocess.Popen(
+        [sys.executable, "-m", "intake", "run"],
+        env=subprocess_env(intake_env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _deliver_in_bursts(settings.inbox[0], faxes[: 2 * PER_BURST])
+        wait_for(lambda: _documents_made(settings) >= PER_BURST // 2, 60, "work under way")
+    finally:
+        os.killpg(service.pid, signal.SIGKILL)
+        service.wait()
+        log.close()
+    assert not _all_read(settings, len(faxes)), "everything was done before the kill"
+    _deliver_in_bursts(settings.inbox[0], faxes[2 * PER_BURST :])  # faxes keep arriving
+    with running(intake_env, "run", log=tmp_path / "service.log") as restarted:
+        wait_for(lambda: _all_read(settings, len(faxes)), 180, "every fax after the restart")
+        assert restarted.poll() is None
+    _every_file_exactly_once(settings, faxes)
+
+
+def _documents_made(settings: Settings) -> int:
+    engine = make_engine(settings.effective_database_url)
+    try:
+        return len(documents(engine))
+    finally:
+        engine.dispose()
