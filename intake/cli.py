@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -16,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
@@ -442,6 +445,19 @@ def reprocess(document_id: Annotated[int, typer.Argument(help="Document id.")]) 
     out.print(f"document {document_id} queued again")
 
 
+def _database_read_only(exc: SQLAlchemyError) -> bool:
+    """PostgreSQL says so ("read-only transaction"); SQLite on a read-only filesystem only
+    says it cannot open its file, so its folder is asked."""
+    if "read-only" in str(getattr(exc, "orig", "")).replace("readonly", "read-only"):
+        return True
+    with contextlib.suppress(Exception):
+        url = make_url(load_settings().effective_database_url)
+        if url.get_backend_name() == "sqlite" and url.database:
+            folder = Path(url.database).resolve().parent
+            return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    return False
+
+
 def main() -> None:
     try:
         app()
@@ -458,8 +474,10 @@ def main() -> None:
     except WorkerStopped as exc:
         _exit_with(f"{exc}", 1)
     except SQLAlchemyError as exc:
-        # Not the driver's text: it can quote SQL parameters, i.e. patient data.
-        _exit_with(f"database error ({type(exc).__name__})", 1)
+        # Not the driver's text: it can quote SQL parameters, i.e. patient data. Only whether
+        # the database refused writes, which tells an operator where to look.
+        what = "the database is read-only" if _database_read_only(exc) else "database error"
+        _exit_with(f"{what} ({type(exc).__name__})", 1)
     except OSError as exc:
         _exit_with(exc.strerror or type(exc).__name__, 1)
 

@@ -210,3 +210,35 @@ def _documents_made(settings: Settings) -> int:
         return len(documents(engine))
     finally:
         engine.dispose()
+
+
+@pytest.mark.databases("sqlite")
+def test_a_read_only_sqlite_database_stops_the_service_taking_nothing(disk, intake_env, tmp_path):
+    # The disk remounted read-only (as ext4 does after an error). A running writer keeps
+    # SQLite's files open, which the kernel refuses to remount under, so the service meets
+    # it at start: it must refuse in one line and leave every fax where it is.
+    settings = Settings()
+    faxes = _faxes()
+    _deliver_in_bursts(settings.inbox[0], faxes[:PER_BURST])
+    _mount(["-o", "remount,ro", str(disk)])
+    try:
+        refused = subprocess.run(
+            [sys.executable, "-m", "intake", "run"],
+            env=subprocess_env(intake_env),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        _mount(["-o", "remount,rw", str(disk)])
+    assert refused.returncode != 0
+    assert refused.stderr.strip().count("\n") == 0
+    assert refused.stderr.startswith("error: the database is read-only")
+    assert sorted(p.name for p in settings.inbox[0].iterdir() if p.is_file()) == sorted(
+        name for name, _ in faxes[:PER_BURST]
+    )
+    _deliver_in_bursts(settings.inbox[0], faxes[PER_BURST:])
+    with running(intake_env, "run", log=tmp_path / "service.log") as service:
+        wait_for(lambda: _all_read(settings, len(faxes)), 180, "every fax once writable again")
+        assert service.poll() is None
+    _every_file_exactly_once(settings, faxes)
