@@ -30,6 +30,13 @@ _MIN_WEBHOOK_SECRET = 32
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
+def _comma_list(value: object) -> object:
+    """A comma-separated environment value as a list of its non-empty parts."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
 def _is_webhook_url(value: object) -> bool:
     # Referrals are PHI: they leave the machine only over TLS.
     if not isinstance(value, str):
@@ -151,8 +158,7 @@ class Settings(BaseSettings):
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
+        value = _comma_list(value)
         if isinstance(value, list):
             for part in value:
                 try:
@@ -164,8 +170,7 @@ class Settings(BaseSettings):
     @field_validator("webhook_urls", mode="before")
     @classmethod
     def _split_webhook_urls(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
+        value = _comma_list(value)
         if isinstance(value, list) and not all(map(_is_webhook_url, value)):
             # Never repeats the URL: it may carry a credential.
             raise ValueError("each URL must be https:// (http:// only to localhost)")

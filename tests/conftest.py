@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +208,20 @@ def services(settings: Settings) -> Iterator[Services]:
     upgrade(engine)
     yield Services(settings=settings, engine=engine, store=ContentStore(settings.store_dir))
     engine.dispose()
+
+
+def intake(
+    env: dict[str, str], *args: str, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run one `intake ARGS...` command to its end, as an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "intake", *args],
+        env=subprocess_env(env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def free_port() -> int:

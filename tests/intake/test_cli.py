@@ -6,8 +6,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,18 +17,8 @@ from intake.db.migrate import downgrade
 from intake.db.models import Attempt, AttemptOutcome, Status
 from samples.generator import make_document
 from tests import badfiles
-from tests.conftest import subprocess_env
+from tests.conftest import intake
 from tests.intake.conftest import documents, running, wait_for
-
-
-def _intake(env, *args, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "intake", *args],
-        env=subprocess_env(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def _one_line_error(result, *fragments):
@@ -56,37 +44,37 @@ def _one_line_error(result, *fragments):
     ],
 )
 def test_bad_setting_is_one_line_naming_the_variable(intake_env, variable, value, fragment):
-    _one_line_error(_intake({**intake_env, variable: value}, "status"), fragment)
+    _one_line_error(intake({**intake_env, variable: value}, "status"), fragment)
 
 
 def test_service_refuses_a_schema_that_is_behind(intake_env):
-    _one_line_error(_intake(intake_env, "status"), "intake db upgrade")
+    _one_line_error(intake(intake_env, "status"), "intake db upgrade")
 
 
 def test_bad_arguments_are_one_line(intake_env, tmp_path):
-    assert _intake(intake_env, "db", "upgrade").returncode == 0
-    _one_line_error(_intake(intake_env, "process", str(tmp_path / "nope.pdf")), "not readable")
-    _one_line_error(_intake(intake_env, "reprocess", "4242"), "4242")
+    assert intake(intake_env, "db", "upgrade").returncode == 0
+    _one_line_error(intake(intake_env, "process", str(tmp_path / "nope.pdf")), "not readable")
+    _one_line_error(intake(intake_env, "reprocess", "4242"), "4242")
 
 
 def test_inbox_that_is_a_file_is_one_line(intake_env, tmp_path):
-    assert _intake(intake_env, "db", "upgrade").returncode == 0
+    assert intake(intake_env, "db", "upgrade").returncode == 0
     not_a_folder = tmp_path / "inbox-file"
     not_a_folder.write_text("x")
-    result = _intake({**intake_env, "INTAKE_INBOX": str(not_a_folder)}, "watch", timeout=30)
+    result = intake({**intake_env, "INTAKE_INBOX": str(not_a_folder)}, "watch", timeout=30)
     _one_line_error(result, "INTAKE_INBOX")
 
 
 def test_process_reads_files_and_status_counts_them(intake_env, tmp_path):
-    assert _intake(intake_env, "db", "upgrade").returncode == 0
+    assert intake(intake_env, "db", "upgrade").returncode == 0
     good = tmp_path / "order.pdf"
     good.write_bytes(badfiles.text_pdf(text="Order for E1390 oxygen concentrator"))
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
-    result = _intake(intake_env, "process", str(good), str(empty))
+    result = intake(intake_env, "process", str(good), str(empty))
     assert result.returncode == 0, result.stderr
     assert "needs_review" in result.stdout and "the file is empty" in result.stdout
-    status = _intake(intake_env, "status")
+    status = intake(intake_env, "status")
     assert status.returncode == 0
     rows = {
         line.split("│")[1].strip(): line.split("│")[2].strip()
@@ -94,7 +82,7 @@ def test_process_reads_files_and_status_counts_them(intake_env, tmp_path):
         if line.count("│") == 3
     }
     assert rows["needs_review"] == "1" and rows["failed"] == "1" and rows["queued"] == "0"
-    reprocess = _intake(intake_env, "reprocess", "1")
+    reprocess = intake(intake_env, "reprocess", "1")
     assert reprocess.returncode == 0 and "queued again" in reprocess.stdout
 
 
@@ -102,13 +90,13 @@ def test_process_reads_files_and_status_counts_them(intake_env, tmp_path):
 def test_reprocess_refuses_a_validated_referral_and_leaves_it_whole(services, intake_env, tmp_path):
     order = tmp_path / "order.pdf"
     order.write_bytes(badfiles.text_pdf(text="Order for E1390 oxygen concentrator, Dx J44.1"))
-    assert _intake(intake_env, "process", str(order)).returncode == 0
+    assert intake(intake_env, "process", str(order)).returncode == 0
     [document] = documents(services.engine)
     with session_scope(services.engine) as session:
         session.execute(
             text("UPDATE document SET status = 'validated' WHERE id = :id"), {"id": document.id}
         )
-    refused = _intake(intake_env, "reprocess", str(document.id))
+    refused = intake(intake_env, "reprocess", str(document.id))
     _one_line_error(refused, f"document {document.id} is validated")
     [after] = documents(services.engine)
     assert after.status == Status.validated
@@ -117,14 +105,14 @@ def test_reprocess_refuses_a_validated_referral_and_leaves_it_whole(services, in
         session.execute(
             text("UPDATE document SET status = 'rejected' WHERE id = :id"), {"id": document.id}
         )
-    assert _intake(intake_env, "reprocess", str(document.id)).returncode == 0
+    assert intake(intake_env, "reprocess", str(document.id)).returncode == 0
 
 
 def test_extract_prints_the_contract_json_without_a_database(intake_env):
     corpus = Path(__file__).resolve().parents[2] / "samples" / "corpus"
     document = corpus / "order-0000.pdf"
     truth = json.loads((corpus / "order-0000.pdf.truth.json").read_text())
-    result = _intake(
+    result = intake(
         intake_env, "extract", str(document), "--json", "--received-at", truth["arrived_at"]
     )
     assert result.returncode == 0, result.stderr
@@ -143,7 +131,7 @@ def test_extract_prints_the_contract_json_without_a_database(intake_env):
     ids=["unknown-scheme", "unreachable"],
 )
 def test_a_database_url_is_never_echoed(intake_env, url):
-    result = _intake({**intake_env, "INTAKE_DATABASE_URL": url}, "status")
+    result = intake({**intake_env, "INTAKE_DATABASE_URL": url}, "status")
     _one_line_error(result)
     assert "s3cret-pw" not in result.stderr and "intake@" not in result.stderr
 
@@ -162,7 +150,7 @@ def _small_png(tmp_path):
 def test_process_ends_when_results_cannot_be_stored(services, intake_env, tmp_path):
     """A worker that cannot store its result records failed attempts and goes on."""
     _rename_table(services, "page")
-    result = _intake(intake_env, "process", str(_small_png(tmp_path)), timeout=180)
+    result = intake(intake_env, "process", str(_small_png(tmp_path)), timeout=180)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     [doc] = documents(services.engine)
@@ -181,7 +169,7 @@ def test_process_ends_when_results_cannot_be_stored(services, intake_env, tmp_pa
 
 def test_process_stops_in_one_line_when_its_worker_dies(services, intake_env, tmp_path):
     _rename_table(services, "attempt")  # no claim can be recorded
-    result = _intake(intake_env, "process", str(_small_png(tmp_path)), timeout=120)
+    result = intake(intake_env, "process", str(_small_png(tmp_path)), timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]  # after the logs
     # A missing table is an OperationalError on SQLite, a ProgrammingError on PostgreSQL.
@@ -193,7 +181,7 @@ def test_process_stops_in_one_line_when_its_worker_dies(services, intake_env, tm
 
 
 def _status_lines(intake_env):
-    result = _intake(intake_env, "status")
+    result = intake(intake_env, "status")
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -216,4 +204,4 @@ def test_status_shows_live_workers_with_their_heartbeat(services, intake_env, tm
 def test_service_refuses_a_schema_one_migration_behind(services, intake_env):
     downgrade(services.engine, "-1")
     for command in ("status", "worker", "watch"):
-        _one_line_error(_intake(intake_env, command), "intake db upgrade")
+        _one_line_error(intake(intake_env, command), "intake db upgrade")

@@ -24,7 +24,7 @@ from intake.db.engine import make_engine
 from intake.db.migrate import upgrade
 from intake.db.models import Status
 from tests import badfiles
-from tests.conftest import subprocess_env
+from tests.conftest import intake, subprocess_env
 from tests.intake.conftest import TERMINAL, documents, drop, running, wait_for
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
@@ -222,13 +222,7 @@ def test_a_read_only_sqlite_database_stops_the_service_taking_nothing(disk, inta
     _deliver_in_bursts(settings.inbox[0], faxes[:PER_BURST])
     _mount(["-o", "remount,ro", str(disk)])
     try:
-        refused = subprocess.run(
-            [sys.executable, "-m", "intake", "run"],
-            env=subprocess_env(intake_env),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        refused = intake(intake_env, "run", timeout=60)
     finally:
         _mount(["-o", "remount,rw", str(disk)])
     assert refused.returncode != 0

@@ -9,8 +9,6 @@ import hashlib
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -23,7 +21,7 @@ from intake.ingest import Ingestor
 from intake.watcher.claim import new_token
 from samples.generator import FORMATS, make_document
 from tests import badfiles
-from tests.conftest import subprocess_env
+from tests.conftest import intake
 from tests.intake.conftest import all_terminal, documents, drop, running, wait_for
 
 pytestmark = pytest.mark.slow
@@ -212,13 +210,7 @@ def test_a_file_claimed_by_a_killed_service_is_a_document_within_30_s_of_restart
     folder.mkdir(parents=True)
     order = make_document(seed=43, fmt="text_pdf")
     (folder / "order.pdf").write_bytes(order.data)
-    status = subprocess.run(
-        [sys.executable, "-m", "intake", "status"],
-        env=subprocess_env(intake_env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    status = intake(intake_env, "status")
     assert "files claimed, not yet recorded: 1" in status.stdout
     with running(intake_env, "run", log=tmp_path / "service.log"):
         started = time.monotonic()

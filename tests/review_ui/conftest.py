@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import col, select
 
 from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
+from intake.db.models import Document, ReferralRecord
 from intake.ingest import Ingestor
 from intake.pipeline import Services
 from intake.users import hash_password
@@ -40,6 +42,17 @@ ACCOUNTS = {
     "supervisor": Account("sam", Role.supervisor),
     "admin": Account("alma", Role.admin),
 }
+
+
+def reading(services: Services, document_id: int) -> tuple[Document, ReferralRecord | None]:
+    """The document and its referral (None before any reading), detached from the session."""
+    with session_scope(services.engine) as session:
+        document = session.get_one(Document, document_id)
+        referral = session.exec(
+            select(ReferralRecord).where(col(ReferralRecord.document_id) == document_id)
+        ).first()
+        session.expunge_all()
+    return document, referral
 
 
 def process(services: Services, *paths: Path) -> list[int]:

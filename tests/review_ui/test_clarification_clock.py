@@ -7,23 +7,19 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col
 
 from intake.clock import utcnow
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
-from tests.review_ui.conftest import TEXT_ORDER, UNSIGNED_ORDER, process
+from tests.review_ui.conftest import TEXT_ORDER, UNSIGNED_ORDER, process, reading
 
 WAITED = timedelta(hours=30)
 
 
 def _referral(services, document_id: int) -> tuple[Document, ReferralRecord]:
-    with session_scope(services.engine) as session:
-        document = session.get_one(Document, document_id)
-        referral = session.exec(
-            select(ReferralRecord).where(col(ReferralRecord.document_id) == document_id)
-        ).one()
-        session.expunge_all()
+    document, referral = reading(services, document_id)
+    assert referral is not None
     return document, referral
 
 

@@ -19,15 +19,12 @@ from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
 from intake.db.review import ReferralVersion, ReviewDraft
-from tests.review_ui.conftest import TEXT_ORDER, UNSIGNED_ORDER, process
+from tests.review_ui.conftest import TEXT_ORDER, UNSIGNED_ORDER, process, reading
 
 
 def _referral(services, document_id: int) -> tuple[Document, ReferralRecord]:
-    with session_scope(services.engine) as session:
-        document = session.get_one(Document, document_id)
-        referral = session.exec(
-            select(ReferralRecord).where(col(ReferralRecord.document_id) == document_id)
-        ).one()
+    document, referral = reading(services, document_id)
+    assert referral is not None
     return document, referral
 
 

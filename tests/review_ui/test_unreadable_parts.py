@@ -4,31 +4,18 @@ flag saying what was not read."""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
 from extractors.extract import extractor
 from intake import pipeline
-from intake.db.engine import session_scope
-from intake.db.models import Document, ReferralRecord, Status
+from intake.db.models import Status
 from tests.badfiles import text_past_the_edge_pdf
-from tests.review_ui.conftest import TEXT_ORDER, process
-
-
-def _reading(services, document_id: int) -> tuple[Document, ReferralRecord | None]:
-    with session_scope(services.engine) as session:
-        document = session.get_one(Document, document_id)
-        referral = session.exec(
-            select(ReferralRecord).where(col(ReferralRecord.document_id) == document_id)
-        ).first()
-        session.expunge_all()
-    return document, referral
+from tests.review_ui.conftest import TEXT_ORDER, process, reading
 
 
 def test_a_pdf_with_text_past_the_page_edge_is_reviewable(services, clerk, tmp_path):
     fax = tmp_path / "edge.pdf"
     fax.write_bytes(text_past_the_edge_pdf())
     [document_id] = process(services, fax)
-    document, referral = _reading(services, document_id)
+    document, referral = reading(services, document_id)
     assert document.status == Status.needs_review and referral is not None
     assert referral.extracted["diagnoses"][0]["code"] == "J44.1"
     page = clerk.client.get(f"/documents/{document_id}")
@@ -41,7 +28,7 @@ def test_a_failing_finder_costs_only_its_own_part(services, clerk, monkeypatch):
 
     monkeypatch.setattr(extractor, "find_items", broken)
     [document_id] = process(services, TEXT_ORDER)
-    _, referral = _reading(services, document_id)
+    _, referral = reading(services, document_id)
     assert referral is not None
     values = referral.extracted
     assert values["member"]["last_name"] == "Kim" and values["diagnoses"]
@@ -59,7 +46,7 @@ def test_a_failing_reading_still_gives_a_reviewable_document(services, clerk, mo
 
     monkeypatch.setattr(pipeline, "extract", broken)
     [document_id] = process(services, TEXT_ORDER)
-    document, referral = _reading(services, document_id)
+    document, referral = reading(services, document_id)
     assert document.status == Status.needs_review and referral is not None
     values = referral.extracted
     assert values["member"]["last_name"] is None and referral.due_by is not None

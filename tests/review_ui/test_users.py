@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from sqlmodel import col, select
 
@@ -13,18 +10,7 @@ from intake.db.accounts import Role, User
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from intake.users import AccountError, check_password, create_user
-from tests.conftest import subprocess_env
-
-
-def _intake(intake_env, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "intake", *args],
-        env=subprocess_env(intake_env),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.conftest import intake
 
 
 def test_passwords_are_stored_as_argon2id_and_checked(services):
@@ -55,7 +41,7 @@ def test_bad_accounts_are_refused_with_a_reason(services, name, password, messag
 
 
 def test_users_add_prints_a_password_once_and_disable_ends_it(services, intake_env):
-    added = _intake(intake_env, "users", "add", "Bob", "--role", "supervisor")
+    added = intake(intake_env, "users", "add", "Bob", "--role", "supervisor")
     assert added.returncode == 0, added.stderr
     [password] = added.stdout.split()
     assert len(password) >= 20
@@ -66,23 +52,23 @@ def test_users_add_prints_a_password_once_and_disable_ends_it(services, intake_e
             session.exec(select(User.role).where(col(User.username) == "bob")).one() == "supervisor"
         )
 
-    again = _intake(intake_env, "users", "add", "bob", "--role", "clerk")
+    again = intake(intake_env, "users", "add", "bob", "--role", "clerk")
     assert again.returncode == 2
     assert again.stderr.strip() == "error: user bob already exists"
 
-    disabled = _intake(intake_env, "users", "disable", "bob")
+    disabled = intake(intake_env, "users", "disable", "bob")
     assert disabled.returncode == 0 and "disabled" in disabled.stdout
     with session_scope(services.engine) as session:
         assert check_password(session, "bob", password).reason == "account disabled"
         actions = session.exec(select(AuditEvent.action).order_by(col(AuditEvent.id))).all()
     assert actions == ["user_created", "user_disabled"]
 
-    missing = _intake(intake_env, "users", "disable", "nobody")
+    missing = intake(intake_env, "users", "disable", "nobody")
     assert (missing.returncode, missing.stderr.strip()) == (2, "error: no such user")
 
 
 def test_users_add_reads_a_password_from_stdin(services, intake_env):
-    added = _intake(
+    added = intake(
         intake_env,
         "users",
         "add",
@@ -99,13 +85,13 @@ def test_users_add_reads_a_password_from_stdin(services, intake_env):
 
 
 def test_bootstrap_makes_the_first_admin_only_once(services, intake_env):
-    first = _intake(intake_env, "users", "bootstrap")
+    first = intake(intake_env, "users", "bootstrap")
     assert first.returncode == 0, first.stderr
     words = first.stdout.split()
     password = words[words.index("password") + 1]
     with session_scope(services.engine) as session:
         check = check_password(session, "admin", password)
         assert check.ok and check.user is not None and check.user.role == Role.admin
-    second = _intake(intake_env, "users", "bootstrap")
+    second = intake(intake_env, "users", "bootstrap")
     assert second.returncode == 0 and password not in second.stdout
     assert "users exist already" in second.stdout
