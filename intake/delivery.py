@@ -127,7 +127,7 @@ def _represent(
     # Most referrals are validated as read: one model serves both, checked once.
     approved = Referral.model_validate(record.approved) if changed else extracted
     served_as = download_name(record.id, document.media_type)
-    for referral in {id(extracted): extracted, id(approved): approved}.values():
+    for referral in (extracted, approved):  # often one object: set twice, harmlessly
         referral.source.filename = served_as
     return ValidatedReferral.model_validate(
         {

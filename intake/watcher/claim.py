@@ -136,14 +136,8 @@ def stale_claims(inbox: Path, older_than: float) -> Iterator[ClaimedFile]:
     per token, so that costs work, not correctness. Empty stale folders (a crash between
     mkdir and rename, or between ingest and release) are removed.
     """
-    base = processing_dir(inbox)
     cutoff = time.time() - older_than  # mtimes are wall-clock, so compare with wall-clock
-    try:
-        with os.scandir(base) as listing:
-            folders = [e for e in listing if e.is_dir(follow_symlinks=False)]
-    except FileNotFoundError:
-        return
-    for folder in folders:
+    for folder in _claim_folders(inbox):
         token_dir = Path(folder.path)
         try:
             young = folder.stat(follow_symlinks=False).st_mtime >= cutoff
@@ -164,16 +158,20 @@ def stale_claims(inbox: Path, older_than: float) -> Iterator[ClaimedFile]:
 
 def claimed_count(inbox: Path) -> int:
     """Files claimed from ``inbox`` and not yet recorded as documents (or quarantined)."""
-    try:
-        with os.scandir(processing_dir(inbox)) as listing:
-            folders = [Path(e.path) for e in listing if e.is_dir(follow_symlinks=False)]
-    except FileNotFoundError:
-        return 0
     count = 0
-    for folder in folders:
-        with contextlib.suppress(FileNotFoundError), os.scandir(folder) as files:
+    for folder in _claim_folders(inbox):
+        with contextlib.suppress(FileNotFoundError), os.scandir(folder.path) as files:
             count += sum(1 for e in files if e.is_file(follow_symlinks=False))
     return count
+
+
+def _claim_folders(inbox: Path) -> list[os.DirEntry[str]]:
+    """The claim folders under ``inbox``'s processing folder (none when it has none)."""
+    try:
+        with os.scandir(processing_dir(inbox)) as listing:
+            return [e for e in listing if e.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
 
 
 def _is_regular(path: Path) -> bool:
