@@ -5,6 +5,7 @@ and the INTAKE_WEBHOOKS setting."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import socket
@@ -21,6 +22,7 @@ from sqlmodel import col, select
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from intake import delivery, push, webhooks
+from intake.clock import utcnow
 from intake.config import ConfigError, WebhookEndpoint, WebhookPayload, load_settings
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
@@ -313,6 +315,20 @@ def test_the_push_loop_runs_when_configured(services, tmp_path, receivers):
         f"{BASE_URL}/api/v1/referrals/1",
         f"{BASE_URL}/api/v1/referrals/2",
     ]
+
+
+@pytest.mark.databases("sqlite")  # no database is opened
+def test_new_secret_prints_a_whsec_secret_the_settings_and_the_library_accept(intake_env):
+    made = [intake(intake_env, "webhooks", "new-secret") for _ in range(2)]
+    assert [m.returncode for m in made] == [0, 0]
+    secrets = [m.stdout.strip() for m in made]
+    assert secrets[0] != secrets[1]
+    for secret in secrets:
+        assert re.fullmatch(r"whsec_[A-Za-z0-9+/]{43}=", secret)
+        assert len(base64.b64decode(secret.removeprefix("whsec_"))) == 32
+        endpoint = _endpoint("https://crm.example.org/hook", secret)
+        headers = webhooks.signed_headers(endpoint.secrets, "msg_1", b"{}", utcnow())
+        assert Webhook(secret).verify(b"{}", headers) == {}
 
 
 _HOOK = "https://svc:pa55word@crm.example.org/hook"
