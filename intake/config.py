@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -260,7 +261,9 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_urls", "webhook_secret", mode="before")
     @classmethod
-    def _retired(cls, value: object) -> object:
+    def _retired(cls, value: object, info: ValidationInfo) -> object:
+        if value and info.field_name == "webhook_secret":
+            raise ValueError("retired: each endpoint's secrets are in INTAKE_WEBHOOKS")
         if value:
             raise ValueError(
                 "retired: webhooks now follow Standard Webhooks; set INTAKE_WEBHOOKS to"

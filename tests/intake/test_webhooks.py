@@ -424,7 +424,11 @@ def test_webhook_settings_are_read_per_endpoint_and_never_shown(intake_env, monk
             "INTAKE_WEBHOOK_URLS: Value error, retired: webhooks now follow Standard Webhooks;"
             " set INTAKE_WEBHOOKS",
         ),
-        ({"INTAKE_WEBHOOK_SECRET": "pa55word" * 5}, "INTAKE_WEBHOOK_SECRET: Value error, retired"),
+        (
+            {"INTAKE_WEBHOOK_SECRET": "pa55word" * 5},
+            "INTAKE_WEBHOOK_SECRET: Value error, retired: each endpoint's secrets are in"
+            " INTAKE_WEBHOOKS",
+        ),
     ],
 )
 def test_bad_webhook_settings_are_one_line_without_secrets_or_urls(
