@@ -25,7 +25,7 @@ from sqlmodel import col, select
 from extractors.errors import ExtractError
 from extractors.evaluate import meets, render
 from extractors.extract.extractor import extract_file
-from intake import logs, push, queue, tokens
+from intake import logs, push, queue, tokens, webhooks
 from intake.audit_trail import CLI_ACTOR
 from intake.config import ConfigError, Settings, load_settings
 from intake.db.accounts import Role
@@ -58,6 +58,8 @@ tokens_app = typer.Typer(no_args_is_help=True, help="API tokens of downstream co
 app.add_typer(tokens_app, name="tokens")
 users_app = typer.Typer(no_args_is_help=True, help="Accounts of clerks, supervisors and admins.")
 app.add_typer(users_app, name="users")
+webhooks_app = typer.Typer(no_args_is_help=True, help="Webhook endpoints (INTAKE_WEBHOOKS).")
+app.add_typer(webhooks_app, name="webhooks")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -147,6 +149,13 @@ def tokens_list() -> None:
             f"{token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "",
         )
     out.print(table)
+
+
+@webhooks_app.command("new-secret")
+def webhooks_new_secret() -> None:
+    """Print a fresh whsec_ secret for an endpoint's "secrets" (and its receiver)."""
+    # Reads no settings: an operator makes the secret before configuring the endpoint.
+    print(webhooks.new_secret())
 
 
 @users_app.command("add")
