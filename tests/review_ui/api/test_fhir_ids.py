@@ -4,6 +4,7 @@ two referrals share no id, and two consumers racing on a new referral get the sa
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -14,7 +15,7 @@ from intake.fhir_ids import StoredIds
 from tests.review_ui.api import seed
 
 
-def _ids(bundle: dict) -> list[str]:
+def _ids(bundle: dict[str, Any]) -> list[str]:
     return [e["resource"]["id"] for e in bundle["entry"]]
 
 

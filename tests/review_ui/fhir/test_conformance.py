@@ -44,9 +44,10 @@ def _nameless(bundle: dict[str, Any]) -> bool:
 
 
 def _errors(report: Report, bundle: dict[str, Any]) -> list[str]:
-    """The report's errors, less one: US Core 5.0.1 puts us-core-6 (a name, or else the
+    """The report's errors, less one: US Core 5.0.1 checks us-core-6 (a name, or else the
     data-absent-reason extension) on Patient, where the extension may not stand (its context
-    is Element); 6.1 moved it to Patient.name, where the bundle puts the extension."""
+    is Element); the bundle puts it on Patient.name, where later releases check it (README,
+    "FHIR bundle")."""
     return [
         f"{issue.location}: {issue.message} ({issue.source})"
         for issue in report.errors
