@@ -15,12 +15,13 @@ from intake import delivery
 from intake.audit_trail import Actor, append
 from intake.db.engine import session_scope
 from intake.delivery import MAX_CURSOR, ReferralPage, ValidatedReferral
+from intake.fhir_ids import StoredIds
 from intake.tokens import REFERRALS_READ, Caller
 from review_ui.api import examples
 from review_ui.api.auth import actor, require
 from review_ui.api.problems import ProblemRoute, documented, not_found
 from review_ui.auth import services_of
-from review_ui.fhir import FaxDocument, build_bundle
+from review_ui.fhir import FaxDocument, Validation, build_bundle
 
 router = APIRouter(route_class=ProblemRoute, tags=["referrals"])
 
@@ -224,17 +225,22 @@ def get_document(request: Request, caller: Reader, referral_id: ReferralId) -> R
     summary="The referral as a FHIR R4 Bundle",
     responses={
         200: {
-            "description": "A collection Bundle: Patient, Practitioner, Coverage, a Condition"
-            " per diagnosis, a DeviceRequest per item, a ServiceRequest per home-health"
-            " discipline or infusion, and a DocumentReference to the original fax.",
+            "description": "A collection Bundle of US Core 6.1 resources: Patient, Practitioner,"
+            " Organization, Coverage, a Condition per diagnosis, a DeviceRequest per item, a"
+            " ServiceRequest per phase of home-health visits and per other procedure, a"
+            " MedicationRequest for an infusion, a DocumentReference to the original fax, and"
+            " Provenance of the signature and of the validation. The identifier and every"
+            " resource id stay the same on every pull.",
             "content": {
                 FHIR_JSON: {
                     "schema": {
                         "type": "object",
-                        "required": ["resourceType", "type"],
+                        "required": ["resourceType", "type", "identifier", "timestamp"],
                         "properties": {
                             "resourceType": {"const": "Bundle"},
                             "type": {"const": "collection"},
+                            "identifier": {"type": "object"},
+                            "timestamp": {"type": "string", "format": "date-time"},
                             "entry": {"type": "array", "items": {"type": "object"}},
                         },
                     }
@@ -245,23 +251,30 @@ def get_document(request: Request, caller: Reader, referral_id: ReferralId) -> R
     },
 )
 def get_fhir(request: Request, caller: Reader, referral_id: ReferralId) -> Response:
+    base_url = services_of(request).settings.base_url
     with session_scope(services_of(request).engine) as session:
         referral = delivery.one(session, referral_id)
         if referral is None:
             raise not_found()
         _audit(session, actor(caller, request), [referral], "fhir")
-    document = referral.document
-    bundle = build_bundle(
-        referral.approved,
-        FaxDocument(
-            referral_id=referral.id,
-            media_type=document.media_type,
-            size_bytes=document.size_bytes,
-            pages=document.pages,
-            received_at=document.received_at,
-            # The configured base, never the request's Host header (a client may send any).
-            url=services_of(request).settings.base_url
-            + request.app.url_path_for("get_document", referral_id=referral.id),
-        ),
-    )
+        document = referral.document
+        # Built inside the transaction: ids a first pull makes are stored with its audit row.
+        bundle = build_bundle(
+            referral.approved,
+            FaxDocument(
+                media_type=document.media_type,
+                size_bytes=document.size_bytes,
+                pages=document.pages,
+                received_at=document.received_at,
+                # The configured base, never the request's Host header (a client may send any).
+                url=base_url + request.app.url_path_for("get_document", referral_id=referral.id),
+            ),
+            StoredIds(session, referral.id),
+            Validation(
+                username=referral.review.validated_by,
+                at=referral.review.validated_at,
+                override_reason=referral.review.note,
+                users_system=f"{base_url}/users",
+            ),
+        )
     return Response(bundle.model_dump_json(), media_type=FHIR_JSON)
