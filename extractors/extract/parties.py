@@ -276,7 +276,8 @@ _MAX_PHONE_WORDS = 4
 
 
 def _sex(text: str, _reference: date) -> str | None:
-    words = [w.strip(".,:;()[]").lower() for w in text.split()]
+    # Marks at a word's ends are a box's rules or specks ("Sex , \\F ."), never the value.
+    words = [word for w in text.split() if (word := _EDGE_MARKS.sub("", w).lower())]
     if {STATED_SEX.get(w) for w in words} >= {"M", "F"}:
         return None  # "M F": both boxes' legends, and which is ticked is the boxes' to say
     return SEX_WORDS.get(words[0]) if words else None
