@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from extractors.referral import Referral
-from intake.delivery import ReferralPage, ValidatedReferral
+from intake.delivery import FeedPage, ReferralPage, StatusEvent, ValidatedReferral
+from review_ui.fhir import FaxDocument, build_bundle
 
 _VALUES = Referral.model_validate(
     {
@@ -84,3 +85,29 @@ def referral_example() -> dict[str, Any]:
 def page_example() -> dict[str, Any]:
     page = ReferralPage(data=[REFERRAL], next_cursor=REFERRAL.cursor, has_more=False)
     return page.model_dump(mode="json")
+
+
+def feed_example() -> dict[str, Any]:
+    """A correction and a rejection, as a consumer asking for every event sees them."""
+    corrected = REFERRAL.model_copy(update={"cursor": 7, "event": "corrected", "version": 2})
+    rejected = StatusEvent(
+        id=2, cursor=8, event="rejected", version=0, at=datetime(2026, 3, 2, 16, 2, tzinfo=UTC)
+    )
+    page = FeedPage(data=[corrected, rejected], next_cursor=8, has_more=True)
+    return page.model_dump(mode="json")
+
+
+def fhir_example() -> dict[str, Any]:
+    document = REFERRAL.document
+    bundle = build_bundle(
+        REFERRAL.approved,
+        FaxDocument(
+            referral_id=REFERRAL.id,
+            media_type=document.media_type,
+            size_bytes=document.size_bytes,
+            pages=document.pages,
+            received_at=document.received_at,
+            url="https://intake.example.org/api/v1/referrals/1/document",
+        ),
+    )
+    return bundle.model_dump(mode="json")
