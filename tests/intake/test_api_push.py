@@ -21,6 +21,7 @@ from sqlmodel import col, select
 
 from intake import delivery, outbox, push, webhooks
 from intake.config import ConfigError, load_settings
+from intake.db.accounts import Role
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from intake.db.push import WebhookDelivery, WebhookStatus
@@ -271,3 +272,21 @@ def test_webhook_settings_accept_https_and_local_http(intake_env, monkeypatch):
     settings = load_settings()
     assert settings.webhook_urls == ["https://crm.example.org/hook", "http://127.0.0.1:9000/h"]
     assert settings.outbox == Path("out")
+
+
+def test_a_correction_is_a_new_outbox_file_with_its_version(services, tmp_path):
+    folder = tmp_path / "outbox"
+    _validated(services, 2)
+    assert outbox.write_new(services.engine, folder) == 2
+    supervisor = seed.clerk(services, "sam", Role.supervisor)
+    assert seed.correct(services, 1, supervisor, {"member.phone": "5555550199"}) == 4
+    assert outbox.write_new(services.engine, folder) == 1
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "0000000001-referral-1.json",
+        "0000000002-referral-2.json",
+        "0000000004-referral-1.json",
+    ]
+    corrected = json.loads((folder / "0000000004-referral-1.json").read_bytes())
+    assert (corrected["event"], corrected["version"]) == ("corrected", 2)
+    assert corrected["approved"]["member"]["phone"] == "5555550199"
+    assert outbox.write_new(services.engine, folder) == 0
