@@ -322,8 +322,13 @@ def acknowledge(
     Idempotent: a repeat returns the first acknowledgement's time. None if the referral is
     not one the consumer can see, or has no such version."""
     event = _latest_validation(session, referral_id)
-    row = _validated_rows(session, [referral_id]).get(referral_id)
-    if event is None or row is None:
+    # The document's id and status only: an ack needs none of the referral's values.
+    row = session.execute(
+        select(ReferralRecord.document_id, Document.status)
+        .join(Document, col(Document.id) == col(ReferralRecord.document_id))
+        .where(col(ReferralRecord.id) == referral_id)
+    ).first()
+    if event is None or row is None or row[1] != Status.validated:
         return None
     wanted = event.version if version is None else version
     if not 1 <= wanted <= event.version:
@@ -333,7 +338,7 @@ def acknowledge(
     assert acked_at is not None
     return Ack(
         referral_id=referral_id,
-        document_id=row[0].document_id,
+        document_id=int(row[0]),
         version=wanted,
         acked_at=acked_at,
         first=first,
