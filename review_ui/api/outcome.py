@@ -11,7 +11,7 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutco
 from starlette.requests import Request
 from starlette.responses import Response
 
-from review_ui.api.problems import DOCUMENTED, ApiProblem
+from review_ui.api.problems import DOCUMENTED, ERROR_HEADERS, ApiProblem
 
 FHIR_JSON = "application/fhir+json"
 #: The code system of the API's problem codes (token_missing, not_found...).
@@ -93,5 +93,6 @@ def documented_outcomes(*statuses: int) -> dict[int | str, dict[str, Any]]:
                     "example": operation_outcome(example).model_dump(mode="json"),
                 }
             },
+            **({"headers": ERROR_HEADERS[status]} if status in ERROR_HEADERS else {}),
         }
     return entries

@@ -212,10 +212,24 @@ DOCUMENTED: dict[int, tuple[str, Problem]] = {
 }
 
 
+#: Headers an error carries beyond those of every answer, by status.
+ERROR_HEADERS: dict[int, dict[str, Any]] = {
+    429: {
+        "Retry-After": {
+            "description": "Seconds until the token may ask again.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
+}
+
+
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the problems an endpoint can answer with."""
     return {
-        status: {"description": DOCUMENTED[status][0], "content": _problem_content(example)}
+        status: {
+            "description": DOCUMENTED[status][0],
+            "content": _problem_content(DOCUMENTED[status][1]),
+            **({"headers": ERROR_HEADERS[status]} if status in ERROR_HEADERS else {}),
+        }
         for status in statuses
-        for example in (DOCUMENTED[status][1],)
     }
