@@ -48,7 +48,7 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
     # Boxes are fractions of the copy tesseract read, which is the upright page's shape.
     page = _page_from_words(words, read.size, upright.size, number, rotation)
     # A fax stays black and white for the clerk: a fifth of the bytes of greyscale.
-    return ReadPage(page=page, png=render_png(_in_mode(upright, image.mode)))
+    return review_page(page, _in_mode(upright, image.mode))
 
 
 def _turns_to_try(page: Image.Image, words: list[tesseract.OcrWord], timeout: float) -> list[int]:
@@ -66,7 +66,8 @@ def _in_mode(page: Image.Image, mode: str) -> Image.Image:
     return page.convert("1", dither=Image.Dither.NONE) if mode == "1" else page
 
 
-def render_png(image: Image.Image) -> bytes:
+def review_page(page: Page, image: Image.Image) -> ReadPage:
+    """The page with its image as the clerk sees it: a PNG, and the image the PNG holds."""
     if image.width > _REVIEW_MAX_WIDTH:
         scale = _REVIEW_MAX_WIDTH / image.width
         image = image.convert("L").resize(
@@ -75,7 +76,7 @@ def render_png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     # Fast over small: level 1 is ~4x quicker than the default on greyscale scans.
     image.save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
+    return ReadPage(page=page, png=buffer.getvalue(), shown=image)
 
 
 def _readable(words: list[tesseract.OcrWord]) -> bool:

@@ -25,7 +25,8 @@ from sqlmodel import col, select
 from extractors.errors import ExtractError
 from extractors.evaluate import meets, render
 from extractors.extract.extractor import extract_file
-from intake import logs, push, queue, tokens
+from extractors.referral import Referral
+from intake import logs, push, queue, tokens, webhooks
 from intake.audit_trail import CLI_ACTOR
 from intake.config import ConfigError, Settings, load_settings
 from intake.db.accounts import Role
@@ -58,6 +59,8 @@ tokens_app = typer.Typer(no_args_is_help=True, help="API tokens of downstream co
 app.add_typer(tokens_app, name="tokens")
 users_app = typer.Typer(no_args_is_help=True, help="Accounts of clerks, supervisors and admins.")
 app.add_typer(users_app, name="users")
+webhooks_app = typer.Typer(no_args_is_help=True, help="Webhook endpoints (INTAKE_WEBHOOKS).")
+app.add_typer(webhooks_app, name="webhooks")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -147,6 +150,13 @@ def tokens_list() -> None:
             f"{token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "",
         )
     out.print(table)
+
+
+@webhooks_app.command("new-secret")
+def webhooks_new_secret() -> None:
+    """Print a fresh whsec_ secret for an endpoint's "secrets" (and its receiver)."""
+    # Reads no settings: an operator makes the secret before configuring the endpoint.
+    print(webhooks.new_secret())
 
 
 @users_app.command("add")
@@ -308,6 +318,16 @@ def process(
 def extract(
     file: Annotated[Path, typer.Argument(help="A PDF, TIFF, PNG or JPEG fax.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Referral as JSON.")] = False,
+    as_fhir: Annotated[
+        bool,
+        typer.Option(
+            "--fhir",
+            help="Print the FHIR R4 Bundle the API would serve for this file once validated"
+            " as read. A preview: its ids are fresh random ones on every run (the service"
+            " keeps each referral's ids), it has no validation Provenance (nobody has validated"
+            " it) and the fax is linked by its file: URI.",
+        ),
+    ] = False,
     received_at: Annotated[
         datetime | None,
         typer.Option(help="When the fax arrived (default: the file's modification time)."),
@@ -321,7 +341,7 @@ def extract(
     if arrived.tzinfo is None:
         arrived = arrived.replace(tzinfo=UTC)
     try:
-        _, referral = extract_file(
+        pages, referral = extract_file(
             file.read_bytes(), filename=file.name, received_at=arrived, limits=settings.limits
         )
     except ExtractError as exc:
@@ -329,11 +349,30 @@ def extract(
     if as_json:
         print(referral.model_dump_json(indent=2))
         return
+    if as_fhir:
+        print(_fhir_preview(file, referral, pages=len(pages), received_at=arrived))
+        return
     table = Table("field", "value")
     data = referral.model_dump(mode="json", exclude={"evidence", "source"})
     for key, value in data.items():
         table.add_row(key, json.dumps(value) if isinstance(value, dict | list) else str(value))
     out.print(table)
+
+
+def _fhir_preview(file: Path, referral: Referral, pages: int, received_at: datetime) -> str:
+    # Imported here: fhir.resources is slow to import and only this option needs it.
+    from extractors.filetype import sniff
+    from review_ui.fhir import FaxDocument, build_bundle, fresh_ids
+
+    data = file.read_bytes()
+    document = FaxDocument(
+        media_type=sniff(data[:1024]),
+        size_bytes=len(data),
+        pages=pages,
+        received_at=received_at,
+        url=file.resolve().as_uri(),
+    )
+    return build_bundle(referral, document, fresh_ids, validation=None).model_dump_json(indent=2)
 
 
 @app.command("eval")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
+import json
 import os
 import re
 from datetime import tzinfo
@@ -13,7 +16,17 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import limits
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extractors.limits import Limits
@@ -27,7 +40,9 @@ _DATABASE_SCHEMES = {
 }
 
 
-_MIN_WEBHOOK_SECRET = 32
+WEBHOOK_SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
+#: Standard Webhooks' bounds on an HMAC key: at least 24 bytes (192 bits), at most 64.
+_WEBHOOK_KEY_BYTES = range(24, 65)
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -46,6 +61,58 @@ def _is_webhook_url(value: object) -> bool:
     if url.scheme == "https" and url.hostname:
         return True
     return url.scheme == "http" and url.hostname in _LOOPBACK_HOSTS
+
+
+def _whsec(value: SecretStr) -> SecretStr:
+    """A Standard Webhooks secret: whsec_ and the base64 of 24 to 64 bytes (padding optional,
+    as the library reads it)."""
+    text = value.get_secret_value()
+    encoded = text.removeprefix(WEBHOOK_SECRET_PREFIX)
+    try:
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except binascii.Error:
+        key = b""
+    if not text.startswith(WEBHOOK_SECRET_PREFIX) or len(key) not in _WEBHOOK_KEY_BYTES:
+        # Never repeats the value: it is a secret.
+        raise ValueError(
+            "must be whsec_ and the base64 of 24 to 64 bytes"
+            " (`intake webhooks new-secret` prints one)"
+        )
+    return value
+
+
+#: "thin": the ids and a link to fetch the referral from the API, no PHI; "full": the
+#: referral itself (PHI) in every attempt, for receivers that cannot call the API.
+WebhookPayload = Literal["full", "thin"]
+
+
+class WebhookEndpoint(BaseModel):
+    """One receiver of the signed referral.validated events; INTAKE_WEBHOOKS is a JSON list."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: https:// (http:// only to localhost). Out of the repr: it may carry a credential.
+    url: str = Field(repr=False)
+    #: Every delivery is signed with each of them: two during a rotation, so a receiver
+    #: holding either the old or the new one verifies.
+    secrets: list[Annotated[SecretStr, AfterValidator(_whsec)]] = Field(min_length=1, max_length=2)
+    #: Thin by default: PHI leaves the service only for an endpoint that asks for it.
+    payload: WebhookPayload = "thin"
+
+    @field_validator("url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        if not _is_webhook_url(value):
+            # Never repeats the URL: it may carry a credential.
+            raise ValueError("must be https:// (http:// only to localhost)")
+        return value
+
+    @field_validator("secrets")
+    @classmethod
+    def _distinct_secrets(cls, value: list[SecretStr]) -> list[SecretStr]:
+        if len({secret.get_secret_value() for secret in value}) != len(value):
+            raise ValueError("the same secret twice")
+        return value
 
 
 class ConfigError(Exception):
@@ -124,10 +191,13 @@ class Settings(BaseSettings):
     fax_back_outbox: Path | None = None
 
     #: Push to consumers that cannot poll the API: one JSON file per validated referral in
-    #: this folder, and/or a signed POST of it to each webhook URL (comma-separated).
+    #: this folder, and/or a signed POST of it to each webhook endpoint: a JSON list of
+    #: {"url", "secrets": ["whsec_..."], "payload": "thin"|"full"}.
     outbox: Path | None = None
-    webhook_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    #: The HMAC-SHA256 key for the X-Intake-Signature header; required with webhook URLs.
+    webhooks: Annotated[list[WebhookEndpoint], NoDecode] = Field(default_factory=list)
+    #: Retired with the home-made X-Intake-Signature: read only to refuse them with what to
+    #: set instead, since ignoring them would silently stop the deliveries.
+    webhook_urls: str | None = None
     webhook_secret: SecretStr | None = None
     #: After this many failed attempts a delivery goes to the admin's dead-letter list.
     webhook_max_attempts: int = Field(default=10, ge=1, le=100)
@@ -173,13 +243,18 @@ class Settings(BaseSettings):
                     raise ValueError("each proxy must be an IP address or network") from None
         return value
 
-    @field_validator("webhook_urls", mode="before")
+    @field_validator("webhooks", mode="before")
     @classmethod
-    def _split_webhook_urls(cls, value: object) -> object:
-        value = _comma_list(value)
-        if isinstance(value, list) and not all(map(_is_webhook_url, value)):
-            # Never repeats the URL: it may carry a credential.
-            raise ValueError("each URL must be https:// (http:// only to localhost)")
+    def _parse_webhooks(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return json.loads(value) if value.strip() else []
+            except json.JSONDecodeError as exc:
+                # Where, never what: the text holds the secrets.
+                raise ValueError(
+                    f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); expected"
+                    ' a list of {"url", "secrets", "payload"} objects'
+                ) from None
         return value
 
     @field_validator("api_rate_limit")
@@ -196,6 +271,27 @@ class Settings(BaseSettings):
     @property
     def api_rate(self) -> limits.RateLimitItem:
         return limits.parse(self.api_rate_limit)
+
+    @field_validator("webhooks")
+    @classmethod
+    def _distinct_endpoints(cls, value: list[WebhookEndpoint]) -> list[WebhookEndpoint]:
+        # Deliveries and the cursor are kept per URL.
+        if len({endpoint.url for endpoint in value}) != len(value):
+            raise ValueError("the same url twice")
+        return value
+
+    @field_validator("webhook_urls", "webhook_secret", mode="before")
+    @classmethod
+    def _retired(cls, value: object, info: ValidationInfo) -> object:
+        if value and info.field_name == "webhook_secret":
+            raise ValueError("retired: each endpoint's secrets are in INTAKE_WEBHOOKS")
+        if value:
+            raise ValueError(
+                "retired: webhooks now follow Standard Webhooks; set INTAKE_WEBHOOKS to"
+                ' [{"url": "https://...", "secrets": ["whsec_..."], "payload": "thin"}]'
+                " (`intake webhooks new-secret` prints a secret) and update the receivers"
+            )
+        return None
 
     @field_validator("timezone")
     @classmethod
@@ -229,12 +325,11 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _webhook_secret_given(self) -> Settings:
-        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
-        if self.webhook_urls and len(secret) < _MIN_WEBHOOK_SECRET:
+    def _thin_webhooks_link_here(self) -> Settings:
+        if not self.public_url and any(e.payload == "thin" for e in self.webhooks):
             raise ValueError(
-                f"INTAKE_WEBHOOK_SECRET of at least {_MIN_WEBHOOK_SECRET} characters is"
-                " required with INTAKE_WEBHOOK_URLS"
+                "INTAKE_PUBLIC_URL is required with thin webhook payloads (the default):"
+                " their link to the referral must reach this service"
             )
         return self
 
@@ -274,8 +369,15 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"INTAKE_{'_'.join(str(p) for p in err['loc']).upper() or 'SETTINGS'}: {err['msg']}"
-            for err in exc.errors()
-        )
+        problems = "; ".join(f"{_where(err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ConfigError(f"invalid configuration: {problems}") from None
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """The variable, and the place inside a JSON one: INTAKE_WEBHOOKS[0].secrets[1]."""
+    if not loc:
+        return "INTAKE_SETTINGS"
+    variable, *inside = loc
+    return f"INTAKE_{str(variable).upper()}" + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in inside
+    )

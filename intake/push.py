@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 def configured(services: Services) -> bool:
     settings = services.settings
-    return settings.outbox is not None or bool(settings.webhook_urls)
+    return settings.outbox is not None or bool(settings.webhooks)
 
 
 def push_once(services: Services, client: httpx.Client) -> None:
@@ -25,18 +25,17 @@ def push_once(services: Services, client: httpx.Client) -> None:
     if settings.outbox is not None:
         while outbox.write_new(services.engine, settings.outbox):
             pass
-    if settings.webhook_urls:
-        assert settings.webhook_secret is not None  # the settings refuse URLs without it
+    if settings.webhooks:
         policy = webhooks.Policy(
-            secret=settings.webhook_secret.get_secret_value().encode(),
             max_attempts=settings.webhook_max_attempts,
             retry_base_seconds=settings.webhook_retry_base_seconds,
             timeout_seconds=settings.webhook_timeout_seconds,
+            base_url=settings.base_url,
         )
-        for endpoint in settings.webhook_urls:
-            while webhooks.enqueue_new(services.engine, endpoint):
+        for endpoint in settings.webhooks:
+            while webhooks.enqueue_new(services.engine, endpoint.url):
                 pass
-        webhooks.send_due(services.engine, settings.webhook_urls, policy, client)
+        webhooks.send_due(services.engine, settings.webhooks, policy, client)
 
 
 def run(services: Services, stop: threading.Event) -> None:

@@ -1,30 +1,35 @@
 """Webhooks, for consumers that cannot poll: each validated referral is POSTed to each
-configured endpoint, signed with HMAC-SHA256, retried with exponential backoff, and after the
-last attempt put on the dead-letter list that the admin sees (and can retry from).
+configured endpoint as a Standard Webhooks message (https://www.standardwebhooks.com/),
+retried with exponential backoff, and after the last attempt put on the dead-letter list that
+the admin sees (and can retry from).
 
-Delivery is at least once: a receiver that answered too late is sent the referral again, with
-the same ``X-Intake-Delivery`` id, so it can tell a repeat. The signature covers the timestamp
-and the body (``X-Intake-Signature: sha256=HMAC(secret, "<timestamp>.<body>")``), so a
-receiver can also refuse an old message replayed.
+Delivery is at least once: a receiver that answered too late is sent the message again with
+the same ``webhook-id``, so it can drop the repeat. Each attempt has a fresh
+``webhook-timestamp`` and a ``webhook-signature`` over "<id>.<timestamp>.<body>" per active
+secret of the endpoint, made by the ``standardwebhooks`` library that receivers verify with.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
+import base64
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from secrets import token_bytes
+from typing import Final, Literal
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import AwareDatetime, BaseModel, SecretStr
 from sqlalchemy import Engine, update
 from sqlmodel import col, select
+from standardwebhooks import Webhook
 
 from intake import delivery, push_cursor
 from intake.audit_trail import Actor, append
 from intake.clock import utcnow
+from intake.config import WEBHOOK_SECRET_PREFIX, WebhookEndpoint, WebhookPayload
 from intake.db.engine import session_scope
 from intake.db.models import ReferralRecord
 from intake.db.push import WebhookDelivery, WebhookStatus
@@ -33,21 +38,18 @@ from intake.queue import backoff
 logger = logging.getLogger(__name__)
 
 ACTOR = Actor(name="webhook")
-EVENT = "referral.validated"
-SIGNATURE_HEADER = "X-Intake-Signature"
-TIMESTAMP_HEADER = "X-Intake-Timestamp"
-DELIVERY_HEADER = "X-Intake-Delivery"
-EVENT_HEADER = "X-Intake-Event"
+EVENT: Final = "referral.validated"
 _ENQUEUE_BATCH = 500
 _SEND_BATCH = 100
 
 
 @dataclass(frozen=True)
 class Policy:
-    secret: bytes
     max_attempts: int
     retry_base_seconds: float
     timeout_seconds: float
+    #: The service's public address, where a thin payload's link points.
+    base_url: str
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,60 @@ class DeadLetter:
     created_at: datetime
 
 
-def sign(secret: bytes, timestamp: str, body: bytes) -> str:
-    digest = hmac.new(secret, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
+class ThinReferral(BaseModel):
+    """A validated referral by reference: no patient data, only where to fetch it."""
+
+    id: int
+    #: Its place in the order of validation, as in the API.
+    cursor: int
+    #: GET /api/v1/referrals/{id}, with a token of scope referrals:read (the read is audited).
+    url: str
+
+
+class Event(BaseModel):
+    """The body of every delivery, in the shape the Standard Webhooks spec recommends."""
+
+    type: Literal["referral.validated"] = EVENT
+    #: When the referral was validated: the event's time, the same on every attempt.
+    timestamp: AwareDatetime
+    data: delivery.ValidatedReferral | ThinReferral
+
+
+def new_secret() -> str:
+    """A fresh endpoint secret: whsec_ and the base64 of 32 random bytes."""
+    return WEBHOOK_SECRET_PREFIX + base64.b64encode(token_bytes(32)).decode()
+
+
+def message_id(row: WebhookDelivery) -> str:
+    """The webhook-id, the same on every attempt of one delivery. Its creation time keeps it
+    unique when a fresh database numbers the deliveries from 1 again."""
+    return f"msg_{row.id}_{row.created_at:%Y%m%dT%H%M%S%f}"
+
+
+def signed_headers(
+    secrets: Sequence[SecretStr], msg_id: str, body: bytes, at: datetime
+) -> dict[str, str]:
+    """The Standard Webhooks headers, with one v1 signature per secret, space-separated: a
+    receiver holding any one of them verifies, which is how the spec rotates secrets."""
+    signatures = (Webhook(s.get_secret_value()).sign(msg_id, at, body) for s in secrets)
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": " ".join(signatures),
+    }
+
+
+def event_body(
+    referral: delivery.ValidatedReferral, payload: WebhookPayload, base_url: str
+) -> bytes:
+    data: delivery.ValidatedReferral | ThinReferral = referral
+    if payload == "thin":
+        data = ThinReferral(
+            id=referral.id,
+            cursor=referral.cursor,
+            url=f"{base_url}/api/v1/referrals/{referral.id}",
+        )
+    return Event(timestamp=referral.review.validated_at, data=data).model_dump_json().encode()
 
 
 def enqueue_new(engine: Engine, endpoint: str) -> int:
@@ -90,16 +143,17 @@ def enqueue_new(engine: Engine, endpoint: str) -> int:
 
 def send_due(
     engine: Engine,
-    endpoints: list[str],
+    endpoints: Sequence[WebhookEndpoint],
     policy: Policy,
     client: httpx.Client,
     limit: int = _SEND_BATCH,
 ) -> int:
     """Send up to ``limit`` deliveries that are due to one of ``endpoints``; returns how many
     were tried. The limit keeps a round short, so a stopping service need not wait long."""
+    by_url = {endpoint.url: endpoint for endpoint in endpoints}
     tried = 0
-    while tried < limit and (claimed := _claim(engine, endpoints, policy)) is not None:
-        _send(engine, claimed, policy, client)
+    while tried < limit and (claimed := _claim(engine, list(by_url), policy)) is not None:
+        _send(engine, claimed, by_url[claimed.endpoint], policy, client)
         tried += 1
     return tried
 
@@ -134,29 +188,30 @@ def _claim(engine: Engine, endpoints: list[str], policy: Policy) -> WebhookDeliv
     return None
 
 
-def _send(engine: Engine, claimed: WebhookDelivery, policy: Policy, client: httpx.Client) -> None:
-    assert claimed.id is not None
+def _send(
+    engine: Engine,
+    claimed: WebhookDelivery,
+    endpoint: WebhookEndpoint,
+    policy: Policy,
+    client: httpx.Client,
+) -> None:
     with session_scope(engine) as session:
         referral = delivery.one(session, claimed.referral_id)
     if referral is None:
         # Reopened after validation: nothing to send until it is validated again.
         _record(engine, claimed, policy, error="referral is no longer validated", final=True)
         return
-    body = json.dumps(
-        {"event": EVENT, "delivery_id": claimed.id, "referral": referral.model_dump(mode="json")}
-    ).encode()
-    timestamp = str(int(utcnow().timestamp()))
+    # The payload kind as configured now, so an endpoint switched to thin has no PHI in
+    # the retries of what was queued before.
+    content = event_body(referral, endpoint.payload, policy.base_url)
     headers = {
         "Content-Type": "application/json",
-        EVENT_HEADER: EVENT,
-        DELIVERY_HEADER: str(claimed.id),
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: sign(policy.secret, timestamp, body),
+        **signed_headers(endpoint.secrets, message_id(claimed), content, utcnow()),
     }
     status_code: int | None = None
     try:
         response = client.post(
-            claimed.endpoint, content=body, headers=headers, timeout=policy.timeout_seconds
+            endpoint.url, content=content, headers=headers, timeout=policy.timeout_seconds
         )
         status_code = response.status_code
         error = None if response.is_success else f"HTTP {status_code}"
@@ -165,7 +220,9 @@ def _send(engine: Engine, claimed: WebhookDelivery, policy: Policy, client: http
     except httpx.HTTPError as exc:
         # The class only: the message can quote the URL.
         error = f"connection failed ({type(exc).__name__})"
-    _record(engine, claimed, policy, error=error, status_code=status_code, sent=referral)
+    _record(
+        engine, claimed, policy, error=error, status_code=status_code, sent=(referral, endpoint)
+    )
 
 
 def _record(
@@ -176,7 +233,7 @@ def _record(
     error: str | None,
     status_code: int | None = None,
     final: bool = False,
-    sent: delivery.ValidatedReferral | None = None,
+    sent: tuple[delivery.ValidatedReferral, WebhookEndpoint] | None = None,
 ) -> None:
     attempts = claimed.attempts + 1
     now = utcnow()
@@ -193,14 +250,16 @@ def _record(
             .values(attempts=attempts, last_status_code=status_code, last_error=error, **values)
         )
         if sent is not None:
-            # Each attempt may have disclosed the referral, whatever the answer.
+            # Each attempt may have disclosed the referral (full) or its existence (thin),
+            # whatever the answer.
+            referral, endpoint = sent
             append(
                 session,
                 "push_webhook",
                 ACTOR,
-                document_id=sent.document.id,
-                detail=f"referral {sent.id} to {urlsplit(claimed.endpoint).hostname}:"
-                f" {error or 'delivered'}",
+                document_id=referral.document.id,
+                detail=f"{endpoint.payload} referral {referral.id} to"
+                f" {urlsplit(endpoint.url).hostname}: {error or 'delivered'}",
             )
     if error is not None:
         logger.warning(

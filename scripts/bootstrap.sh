@@ -33,3 +33,6 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# The FHIR definitions the tests validate the API's bundles against (offline, pinned).
+bash scripts/fhir_definitions.sh

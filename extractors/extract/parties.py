@@ -17,6 +17,7 @@ from functools import cache
 from itertools import dropwhile, pairwise, takewhile
 from typing import Any
 
+from extractors.codes import mbi
 from extractors.extract.captions import (
     Captioned,
     caption_party,
@@ -275,7 +276,8 @@ _MAX_PHONE_WORDS = 4
 
 
 def _sex(text: str, _reference: date) -> str | None:
-    words = [w.strip(".,:;()[]").lower() for w in text.split()]
+    # Marks at a word's ends are a box's rules or specks ("Sex , \\F ."), never the value.
+    words = [word for w in text.split() if (word := _EDGE_MARKS.sub("", w).lower())]
     if {STATED_SEX.get(w) for w in words} >= {"M", "F"}:
         return None  # "M F": both boxes' legends, and which is ticked is the boxes' to say
     return SEX_WORDS.get(words[0]) if words else None
@@ -362,13 +364,7 @@ def _prefixed_digits(token: str) -> str:
     return match.group(1) + match.group(2).translate(_AS_ID_DIGIT)
 
 
-#: A Medicare Beneficiary Identifier: digit, letter, letter-or-digit, digit, letter,
-#: letter-or-digit, digit, letter, letter, digit, digit; never the letters S L O I B Z.
-_MBI_LETTER = "AC-HJKMNP-RT-Y"
-_MBI = re.compile(
-    rf"[1-9][{_MBI_LETTER}][{_MBI_LETTER}0-9][0-9][{_MBI_LETTER}][{_MBI_LETTER}0-9][0-9]"
-    rf"[{_MBI_LETTER}]{{2}}[0-9]{{2}}"
-)
+_MBI = mbi.PATTERN
 #: The letters an MBI never uses: anywhere in an MBI, each is OCR's look-alike of a digit.
 _MBI_NEVER = "BILOSZ"
 _MBI_DIGITS = digit_translation("slot", among=_MBI_NEVER)
@@ -408,7 +404,7 @@ _MBI_LETTER_SLOTS = (False, True, False, False, True, False, False, True, True, 
 
 def _as_mbi_letter(char: str) -> str:
     """The one letter an MBI uses that ``char`` may be OCR's look-alike of, else ``char``."""
-    letters = [c for c in as_letters(char) if re.fullmatch(f"[{_MBI_LETTER}]", c)]
+    letters = [c for c in as_letters(char) if re.fullmatch(f"[{mbi.LETTER}]", c)]
     return letters[0] if char.isdigit() and len(letters) == 1 else char
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import phonenumbers
 
+from extractors.normalize.dates import find_dates
 from extractors.normalize.lookalikes import digit_class, digit_translation
 from extractors.normalize.ocr_digits import repair_digit_runs
 
@@ -96,11 +97,15 @@ def _shaped_phones(text: str) -> list[tuple[int, int, str]]:
     matcher misses: its groups hold a glyph a fax read for a digit ("(7/3) 996-56lb"), a
     bracket read for the area code's ("(415}839-1997"), or a date or a clock time follows
     it, which the matcher takes for part of the number ("(502) 336-8974 09/05/25 15:07").
-    A run of bare digits is the matcher's alone to judge."""
+    A run of bare digits is the matcher's alone to judge, and a date is never a number:
+    "2025/03/31" has a phone's shape once its slashes are read as sevens."""
+    dates = find_dates(text)
     out = []
     for match in _PHONE_SHAPE.finditer(text):
         span = match.group()
         if sum(c.isdigit() for c in span) < _MIN_SHAPED_DIGITS or span.isdigit():
+            continue
+        if any(start < match.end() and match.start() < end for start, end, _ in dates):
             continue
         groups = "".join(match.group(name) for name in ("area", "exchange", "line"))
         digits = groups.translate(_BRACKETS).strip("()").translate(_AS_PHONE_DIGIT)

@@ -14,7 +14,7 @@ from PIL import Image
 
 from extractors.errors import CorruptFile, EncryptedDocument, LimitExceeded
 from extractors.limits import Limits
-from extractors.ocr import render_png
+from extractors.ocr import review_page
 from extractors.pages import Page, ReadPage, Word, group_lines
 
 #: A complete PDF ends with %%EOF; writers may append a few bytes (newlines, junk) after it.
@@ -63,9 +63,7 @@ def _page(page: PlumberPage, number: int, limits: Limits) -> ReadPage | Image.Im
         words = page.extract_words()
         if _has_text_layer(page, words):
             _check_pixels(page, _REVIEW_DPI, number, limits)
-            return ReadPage(
-                page=_text_page(page, words, number), png=render_png(_render(page, _REVIEW_DPI))
-            )
+            return review_page(_text_page(page, words, number), _render(page, _REVIEW_DPI))
         dpi = _ocr_dpi(page)
         _check_pixels(page, dpi, number, limits)
         return _render(page, dpi)

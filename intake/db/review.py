@@ -3,10 +3,11 @@ values, the order of validation, and per-consumer delivery state for the downstr
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
 from intake.clock import utcnow
@@ -45,6 +46,18 @@ class Delivery(SQLModel, table=True):
     acked_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
+
+
+class FhirResourceId(SQLModel, table=True):
+    """The id of one resource of a referral's FHIR bundle, by its role there ("patient",
+    "condition/0"): random, so no two installations share one, and kept, so every pull of the
+    referral carries the same ids. Made the first time the bundle is served; never changed."""
+
+    __tablename__ = "fhir_resource_id"
+
+    referral_id: int = Field(foreign_key="referral.id", primary_key=True)
+    role: str = Field(primary_key=True, max_length=60)
+    resource_id: uuid.UUID = Field(sa_column=Column(Uuid(), nullable=False, unique=True))
 
 
 class Counter(SQLModel, table=True):

@@ -3,12 +3,13 @@ examples can never drift from what the API serves."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from extractors.referral import Referral
 from intake.delivery import FeedPage, ReferralPage, StatusEvent, ValidatedReferral
-from review_ui.fhir import FaxDocument, build_bundle
+from review_ui.fhir import FaxDocument, Validation, build_bundle
 
 _VALUES = Referral.model_validate(
     {
@@ -97,17 +98,28 @@ def feed_example() -> dict[str, Any]:
     return page.model_dump(mode="json")
 
 
+#: The example's resource ids: fixed, so the published document does not change per process.
+_EXAMPLE_IDS = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+
 def fhir_example() -> dict[str, Any]:
     document = REFERRAL.document
+    base = "https://intake.example.org"
     bundle = build_bundle(
         REFERRAL.approved,
         FaxDocument(
-            referral_id=REFERRAL.id,
             media_type=document.media_type,
             size_bytes=document.size_bytes,
             pages=document.pages,
             received_at=document.received_at,
-            url="https://intake.example.org/api/v1/referrals/1/document",
+            url=f"{base}/api/v1/referrals/1/document",
+        ),
+        lambda role: uuid.uuid5(_EXAMPLE_IDS, role),
+        Validation(
+            username=REFERRAL.review.validated_by,
+            at=REFERRAL.review.validated_at,
+            override_reason=None,
+            users_system=f"{base}/users",
         ),
     )
     return bundle.model_dump(mode="json")

@@ -24,6 +24,7 @@ from intake.delivery import (
     ValidatedReferral,
 )
 from intake.feed import VALIDATIONS
+from intake.fhir_ids import StoredIds
 from intake.tokens import REFERRALS_READ, Caller
 from review_ui.api import examples
 from review_ui.api.auth import actor, require
@@ -32,7 +33,7 @@ from review_ui.api.outcome import FHIR_JSON, documented_outcomes
 from review_ui.api.problems import documented, not_found
 from review_ui.api.routing import ApiRoute, FhirRoute
 from review_ui.auth import services_of
-from review_ui.fhir import FaxDocument, build_bundle
+from review_ui.fhir import FaxDocument, Validation, build_bundle
 
 router = APIRouter(route_class=ApiRoute, tags=["referrals"])
 #: The FHIR endpoint, whose errors are OperationOutcomes.
@@ -345,17 +346,22 @@ def fhir_format(
     dependencies=[Depends(fhir_format)],
     responses={
         200: {
-            "description": "A collection Bundle: Patient, Practitioner, Coverage, a Condition"
-            " per diagnosis, a DeviceRequest per item, a ServiceRequest per home-health"
-            " discipline or infusion, and a DocumentReference to the original fax.",
+            "description": "A collection Bundle of US Core 6.1 resources: Patient, Practitioner,"
+            " Organization, Coverage, a Condition per diagnosis, a DeviceRequest per item, a"
+            " ServiceRequest per phase of home-health visits and per other procedure, a"
+            " MedicationRequest for an infusion, a DocumentReference to the original fax, and"
+            " Provenance of the signature and of the validation. The identifier and every"
+            " resource id stay the same on every pull.",
             "content": {
                 FHIR_JSON: {
                     "schema": {
                         "type": "object",
-                        "required": ["resourceType", "type"],
+                        "required": ["resourceType", "type", "identifier", "timestamp"],
                         "properties": {
                             "resourceType": {"const": "Bundle"},
                             "type": {"const": "collection"},
+                            "identifier": {"type": "object"},
+                            "timestamp": {"type": "string", "format": "date-time"},
                             "entry": {"type": "array", "items": {"type": "object"}},
                         },
                     },
@@ -367,23 +373,30 @@ def fhir_format(
     },
 )
 def get_fhir(request: Request, caller: Reader, referral_id: ReferralId) -> Response:
+    base_url = services_of(request).settings.base_url
     with session_scope(services_of(request).engine) as session:
         referral = delivery.one(session, referral_id)
         if referral is None:
             raise not_found()
         _audit(session, actor(caller, request), [referral], "fhir")
-    document = referral.document
-    bundle = build_bundle(
-        referral.approved,
-        FaxDocument(
-            referral_id=referral.id,
-            media_type=document.media_type,
-            size_bytes=document.size_bytes,
-            pages=document.pages,
-            received_at=document.received_at,
-            # The configured base, never the request's Host header (a client may send any).
-            url=services_of(request).settings.base_url
-            + request.app.url_path_for("get_document", referral_id=referral.id),
-        ),
-    )
+        document = referral.document
+        # Built inside the transaction: ids a first pull makes are stored with its audit row.
+        bundle = build_bundle(
+            referral.approved,
+            FaxDocument(
+                media_type=document.media_type,
+                size_bytes=document.size_bytes,
+                pages=document.pages,
+                received_at=document.received_at,
+                # The configured base, never the request's Host header (a client may send any).
+                url=base_url + request.app.url_path_for("get_document", referral_id=referral.id),
+            ),
+            StoredIds(session, referral.id),
+            Validation(
+                username=referral.review.validated_by,
+                at=referral.review.validated_at,
+                override_reason=referral.review.note,
+                users_system=f"{base_url}/users",
+            ),
+        )
     return Response(bundle.model_dump_json(), media_type=FHIR_JSON)

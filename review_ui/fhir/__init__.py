@@ -1,5 +1,6 @@
 """FHIR R4 export of validated referrals."""
 
-from review_ui.fhir.bundle import FaxDocument, build_bundle
+from review_ui.fhir.bundle import FaxDocument, ResourceIds, build_bundle, fresh_ids
+from review_ui.fhir.provenance import Validation
 
-__all__ = ["FaxDocument", "build_bundle"]
+__all__ = ["FaxDocument", "ResourceIds", "Validation", "build_bundle", "fresh_ids"]

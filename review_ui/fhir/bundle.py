@@ -1,9 +1,12 @@
-"""A validated referral as a FHIR R4 Bundle, following the HL7 post-acute orders (dme-orders)
-and Da Vinci CRD profiles where they apply.
+"""A validated referral as a FHIR R4 Bundle of US Core 6.1 resources, with the orders as Da
+Vinci CRD profiles them.
 
-Pure: the contract's values and the document's metadata in, a Bundle out. Resources get
-deterministic ids derived from the referral id, so every read of a referral yields the same
-bundle and a consumer can tell a repeat from a new order.
+The bundle is a ``collection`` (see README, "FHIR"): an identifier that stays the same on every
+pull, the validation time as its timestamp, every resource with its profiles in meta.profile.
+Pure: the contract's values, the document's metadata, the validation and a source of resource
+ids in; a Bundle out. Resource ids come from ``ids`` by role ("patient", "condition/0"): the
+API's are random and stored per referral, so every pull of a referral yields the same ids and
+no two installations share one.
 
 fhir.resources 8 ships R4B (4.3.0), whose JSON for these resources is that of R4 (4.0.1);
 anything R5-only is carried by FHIR's cross-version extensions.
@@ -12,61 +15,39 @@ anything R5-only is carried by FHIR's cross-version extensions.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, datetime
 
-from fhir.resources.R4B.address import Address
-from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.attachment import Attachment
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.condition import Condition
-from fhir.resources.R4B.contactpoint import ContactPoint
-from fhir.resources.R4B.coverage import Coverage, CoverageClass
-from fhir.resources.R4B.devicerequest import DeviceRequest, DeviceRequestParameter
 from fhir.resources.R4B.documentreference import DocumentReference, DocumentReferenceContent
 from fhir.resources.R4B.domainresource import DomainResource
-from fhir.resources.R4B.extension import Extension
-from fhir.resources.R4B.humanname import HumanName
 from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.meta import Meta
 from fhir.resources.R4B.organization import Organization
-from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.practitioner import Practitioner
-from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
-from fhir.resources.R4B.servicerequest import ServiceRequest
-from fhir.resources.R4B.timing import Timing
 
-from extractors.codes import hcpcs, icd10
-from extractors.referral import (
-    Clinician,
-    Diagnosis,
-    Infusion,
-    Item,
-    Member,
-    Payer,
-    Procedure,
-    Referral,
-    Service,
-)
-from review_ui.fhir import systems
-from review_ui.fhir.timing import visit_plan
+from extractors.codes import icd10
+from extractors.referral import Diagnosis, Procedure, Referral
+from review_ui.fhir import orders, people, provenance, systems
+from review_ui.fhir.provenance import Validation
 
-#: Fixed, so that the same referral always gets the same resource ids.
-_NAMESPACE = uuid.UUID("5b0f3f0e-7c1d-4a59-9a53-2f3c8f0d6a41")
-_GENDER = {"M": "male", "F": "female", "U": "unknown"}
+#: A resource's id by its role in the referral's bundle.
+ResourceIds = Callable[[str], uuid.UUID]
 #: HCPCS letters of equipment and supplies: a leftover code of these is a device, not a service.
 _EQUIPMENT_LETTERS = frozenset("ABEKL")
+#: HCPCS J-codes name an infusion's drug per unit: with an infusion they code its medication.
+_DRUG_LETTER = "J"
 
 
 @dataclass(frozen=True)
 class FaxDocument:
     """The original fax the referral was read from."""
 
-    referral_id: int
     media_type: str | None
     size_bytes: int
     pages: int | None
@@ -75,59 +56,55 @@ class FaxDocument:
     url: str
 
 
-@dataclass(frozen=True)
-class _Order:
-    """What every request resource of one referral shares."""
-
-    subject: Reference
-    requester: Reference | None
-    authored: date | None
-    urgent: bool
-    reasons: list[CodeableConcept]
-    conditions: list[Reference]
-    coverage: Reference | None
-    fax: Reference
-
-    def fields(self) -> dict[str, Any]:
-        # DeviceRequest and ServiceRequest spell these elements the same way.
-        return {
-            "status": "active",
-            "intent": "order",
-            "priority": "urgent" if self.urgent else "routine",
-            "subject": self.subject,
-            "authoredOn": self.authored,
-            "requester": self.requester,
-            "reasonCode": self.reasons or None,
-            "reasonReference": self.conditions or None,
-            "insurance": [self.coverage] if self.coverage else None,
-            "supportingInfo": [self.fax],
-        }
+def fresh_ids(role: str) -> uuid.UUID:
+    """Ids for a bundle that is never stored (the CLI's preview): new ones on every call."""
+    return uuid.uuid4()
 
 
 class _Entries:
-    def __init__(self, referral_id: int) -> None:
-        self._referral_id = referral_id
+    def __init__(self, ids: ResourceIds) -> None:
+        self._ids = ids
         self.entries: list[BundleEntry] = []
+        self._references: list[Reference] = []
 
     def add(self, role: str, resource: DomainResource) -> Reference:
-        rid = uuid.uuid5(_NAMESPACE, f"referral/{self._referral_id}/{role}")
+        rid = self._ids(role)
         resource.id = str(rid)
+        kind = resource.get_resource_type()
+        resource.meta = Meta(profile=list(systems.PROFILES[kind]))
         full_url = f"urn:uuid:{rid}"
         self.entries.append(BundleEntry(fullUrl=full_url, resource=resource))
-        return Reference(reference=full_url, type=resource.get_resource_type())
+        self._references.append(Reference(reference=full_url, type=kind))
+        return self._references[-1]
+
+    def references(self) -> list[Reference]:
+        return list(self._references)
 
 
-def build_bundle(referral: Referral, document: FaxDocument) -> Bundle:
-    entries = _Entries(document.referral_id)
-    patient = entries.add("patient", _patient(referral.member))
-    clinician = _practitioner(referral.clinician)
+def build_bundle(
+    referral: Referral,
+    document: FaxDocument,
+    ids: ResourceIds,
+    validation: Validation | None,
+) -> Bundle:
+    """The referral's bundle. Without a ``validation`` (a preview of a referral nobody has
+    validated yet) it has no validation Provenance and is stamped with the present time."""
+    entries = _Entries(ids)
+    patient = entries.add("patient", people.patient(referral.member, referral.payer))
+    clinician = people.practitioner(referral.clinician)
     requester = entries.add("practitioner", clinician) if clinician else None
-    coverage = _coverage(entries, referral.member, referral.payer, patient)
+    practice = (
+        entries.add("practice", Organization(active=True, name=referral.clinician.organization))
+        if referral.clinician.organization
+        else None
+    )
+    coverage = _coverage(entries, referral, patient)
     conditions = [
         entries.add(f"condition/{i}", _condition(dx, patient))
         for i, dx in enumerate(referral.diagnoses)
     ]
-    order = _Order(
+    fax = entries.add("document", _document_reference(document, patient, requester))
+    order = orders.Order(
         subject=patient,
         requester=requester,
         authored=referral.dates.order,
@@ -135,113 +112,63 @@ def build_bundle(referral: Referral, document: FaxDocument) -> Bundle:
         reasons=[_diagnosis(dx) for dx in referral.diagnoses],
         conditions=conditions,
         coverage=coverage,
-        fax=entries.add("document", _document_reference(document, patient)),
+        fax=fax,
+        group=Identifier(system=systems.URI, value=f"urn:uuid:{ids('order')}"),
+        start=referral.dates.service_start,
+        notes=orders.notes(referral),
     )
-    for i, item in enumerate(referral.items):
-        entries.add(f"device/{i}", _device_request(item, order))
+    requests = _requests(entries, referral, order)
+    if referral.signature.present:
+        signed_on = referral.signature.date or referral.dates.signature
+        entries.add(
+            "provenance/signature",
+            provenance.signed(
+                requester, practice, signed_on, document.received_at, [*requests, fax]
+            ),
+        )
+    if validation is not None:
+        entries.add("provenance/validation", provenance.validated(validation, entries.references()))
+    stamp = validation.at if validation is not None else datetime.now(UTC)
+    return Bundle(
+        identifier=Identifier(system=systems.URI, value=f"urn:uuid:{ids('bundle')}"),
+        type="collection",
+        timestamp=stamp,
+        meta=Meta(lastUpdated=stamp),
+        entry=entries.entries,
+    )
+
+
+def _requests(entries: _Entries, referral: Referral, order: orders.Order) -> list[Reference]:
+    added = [
+        entries.add(f"device/{i}", orders.device_request(item, order))
+        for i, item in enumerate(referral.items)
+    ]
     for i, service in enumerate(referral.services):
-        entries.add(f"visits/{i}", _visits(service, order))
+        for j, request in enumerate(orders.visit_requests(service, order)):
+            added.append(entries.add(f"visits/{i}/{j}", request))
     others = _procedures_not_ordered_otherwise(referral)
     if referral.infusion is not None:
-        # Drug J-codes and per-diem S-codes describe the infusion; they go with it.
-        entries.add("infusion", _infusion(referral.infusion, others, order))
-        others = []
+        drugs = [p for p in others if p.system == "HCPCS" and p.code[0] == _DRUG_LETTER]
+        others = [p for p in others if p not in drugs]
+        added.append(
+            entries.add("medication", orders.medication_request(referral.infusion, drugs, order))
+        )
     for i, procedure in enumerate(others):
         if procedure.system == "HCPCS" and procedure.code[0] in _EQUIPMENT_LETTERS:
-            entries.add(f"procedure/{i}", _coded_device_request(procedure, order))
+            device = orders.device_request_for(orders.procedure_concept(procedure), order)
+            added.append(entries.add(f"procedure/{i}", device))
         else:
-            entries.add(
-                f"procedure/{i}",
-                ServiceRequest(**order.fields(), code=_procedure_concept(procedure)),
-            )
-    return Bundle(type="collection", entry=entries.entries)
+            added.append(entries.add(f"procedure/{i}", orders.service_request(procedure, order)))
+    return added
 
 
-def _patient(member: Member) -> Patient:
-    address = member.address
-    has_address = any(
-        (address.line1, address.line2, address.city, address.state, address.postal_code)
-    )
-    return Patient(
-        name=_names(member.last_name, member.first_name),
-        gender=_GENDER[member.sex] if member.sex else None,
-        birthDate=member.dob,
-        telecom=[ContactPoint(system="phone", value=member.phone, use="home")]
-        if member.phone
-        else None,
-        address=[
-            Address(
-                use="home",
-                line=[line for line in (address.line1, address.line2) if line] or None,
-                city=address.city,
-                state=address.state,
-                postalCode=address.postal_code,
-                country="US",
-            )
-        ]
-        if has_address
-        else None,
-    )
-
-
-def _names(
-    family: str | None, given: str | None, suffix: str | None = None
-) -> list[HumanName] | None:
-    if not family and not given:
-        return None
-    return [
-        HumanName(
-            use="official",
-            family=family,
-            given=[given] if given else None,
-            suffix=[suffix] if suffix else None,
-        )
-    ]
-
-
-def _practitioner(clinician: Clinician) -> Practitioner | None:
-    names = _names(clinician.last_name, clinician.first_name, clinician.credentials)
-    if names is None and clinician.npi is None:
-        return None
-    telecom = [
-        ContactPoint(system=kind, value=number, use="work")
-        for kind, number in (("phone", clinician.phone), ("fax", clinician.fax))
-        if number
-    ]
-    return Practitioner(
-        identifier=[Identifier(system=systems.NPI, value=clinician.npi)] if clinician.npi else None,
-        name=names,
-        telecom=telecom or None,
-    )
-
-
-def _coverage(
-    entries: _Entries, member: Member, payer: Payer, patient: Reference
-) -> Reference | None:
+def _coverage(entries: _Entries, referral: Referral, patient: Reference) -> Reference | None:
+    member, payer = referral.member, referral.payer
     if member.member_id is None and payer.name is None:
         return None
-    payor = (
-        entries.add("payer", Organization(name=payer.name))
-        if payer.name
-        else Reference(display="Payer not stated on the order")
-    )
-    member_id_type = CodeableConcept(
-        coding=[Coding(system=systems.V2_IDENTIFIER_TYPE, code="MB", display="Member Number")]
-    )
-    group = CodeableConcept(coding=[Coding(system=systems.COVERAGE_CLASS, code="group")])
-    coverage = Coverage(
-        status="active",
-        beneficiary=patient,
-        payor=[payor],
-        subscriberId=member.member_id,
-        identifier=[Identifier(type=member_id_type, value=member.member_id)]
-        if member.member_id
-        else None,
-        class_fhir=[CoverageClass(type=group, value=payer.group_number)]
-        if payer.group_number
-        else None,
-    )
-    return entries.add("coverage", coverage)
+    organization = people.payer_organization(payer)
+    payor = entries.add("payer", organization) if organization else None
+    return entries.add("coverage", people.coverage(member, payer, patient, payor))
 
 
 def _diagnosis(dx: Diagnosis) -> CodeableConcept:
@@ -258,17 +185,37 @@ def _diagnosis(dx: Diagnosis) -> CodeableConcept:
 
 def _condition(dx: Diagnosis, patient: Reference) -> Condition:
     category = CodeableConcept(
-        coding=[Coding(system=systems.CONDITION_CATEGORY, code="encounter-diagnosis")]
+        coding=[
+            Coding(
+                system=systems.CONDITION_CATEGORY,
+                code="encounter-diagnosis",
+                display="Encounter Diagnosis",
+            )
+        ]
     )
     return Condition(category=[category], code=_diagnosis(dx), subject=patient)
 
 
-def _document_reference(document: FaxDocument, patient: Reference) -> DocumentReference:
+def _document_reference(
+    document: FaxDocument, patient: Reference, author: Reference | None
+) -> DocumentReference:
     pages = f", {document.pages} page(s)" if document.pages else ""
+    kind = CodeableConcept(
+        coding=[Coding(system=systems.LOINC, code=systems.REFERRAL_NOTE, display="Referral note")],
+        text="Faxed order",
+    )
+    category = CodeableConcept(
+        coding=[
+            Coding(system=systems.DOCUMENT_CATEGORY, code="clinical-note", display="Clinical Note")
+        ]
+    )
     return DocumentReference(
         status="current",
+        type=kind,
+        category=[category],
         subject=patient,
         date=document.received_at,
+        author=[author] if author else None,
         description=f"The order as faxed{pages}",
         content=[
             DocumentReferenceContent(
@@ -281,99 +228,6 @@ def _document_reference(document: FaxDocument, patient: Reference) -> DocumentRe
                 )
             )
         ],
-    )
-
-
-def _hcpcs_coding(code: str) -> Coding:
-    known = hcpcs.lookup(code)
-    return Coding(
-        system=systems.HCPCS, code=code, display=known.long_description if known else None
-    )
-
-
-def _procedure_concept(procedure: Procedure) -> CodeableConcept:
-    if procedure.system == "HCPCS":
-        coding = _hcpcs_coding(procedure.code)
-    else:
-        coding = Coding(system=systems.CPT, code=procedure.code)
-    return CodeableConcept(coding=[coding], text=procedure.description)
-
-
-def _device_request(item: Item, order: _Order) -> DeviceRequest:
-    text = item.description or item.brand_model
-    code = CodeableConcept(
-        coding=[_hcpcs_coding(item.hcpcs)] if item.hcpcs else None,
-        text=text if text or item.hcpcs else "Equipment as described on the order",
-    )
-    parameters = [
-        DeviceRequestParameter(code=CodeableConcept(text=name), valueQuantity=quantity)
-        for name, quantity in (
-            ("Flow rate", _ucum(item.flow_rate_lpm, "L/min")),
-            ("Length of need", _ucum(item.length_of_need_months, "mo")),
-        )
-        if quantity is not None
-    ]
-    notes = [
-        Annotation(text=f"{label}: {value}")
-        for label, value in (("Frequency", item.frequency), ("Brand/model", item.brand_model))
-        if value
-    ]
-    return DeviceRequest(
-        **order.fields(),
-        codeCodeableConcept=code,
-        extension=[Extension(url=systems.DEVICE_REQUEST_QUANTITY, valueInteger=item.quantity)]
-        if item.quantity
-        else None,
-        parameter=parameters or None,
-        note=notes or None,
-    )
-
-
-def _coded_device_request(procedure: Procedure, order: _Order) -> DeviceRequest:
-    return DeviceRequest(**order.fields(), codeCodeableConcept=_procedure_concept(procedure))
-
-
-def _ucum(value: float | None, unit: str) -> Quantity | None:
-    if value is None:
-        return None
-    return Quantity(value=value, unit=unit, system=systems.UCUM, code=unit)
-
-
-def _visits(service: Service, order: _Order) -> ServiceRequest:
-    visits = systems.VISITS[service.discipline]
-    plan = visit_plan(service.frequency) if service.frequency else None
-    return ServiceRequest(
-        **order.fields(),
-        code=CodeableConcept(coding=[_hcpcs_coding(visits.hcpcs)], text=visits.name),
-        performerType=CodeableConcept(text=visits.performer),
-        occurrenceTiming=plan.timing if plan else None,
-        quantityQuantity=Quantity(value=plan.visits, unit="visits")
-        if plan and plan.visits
-        else None,
-    )
-
-
-def _infusion(infusion: Infusion, procedures: Sequence[Procedure], order: _Order) -> ServiceRequest:
-    written = [
-        CodeableConcept(text=f"{label}: {value}")
-        for label, value in (
-            ("Drug", infusion.drug),
-            ("Dose", infusion.dose),
-            ("Route", infusion.route),
-            ("Frequency", infusion.frequency),
-            ("Duration", infusion.duration),
-            ("Vascular access", infusion.access),
-        )
-        if value
-    ]
-    what = f"Home infusion therapy: {infusion.drug}" if infusion.drug else "Home infusion therapy"
-    return ServiceRequest(
-        **order.fields(),
-        code=CodeableConcept(text=what),
-        orderDetail=[_procedure_concept(p) for p in procedures] + written or None,
-        occurrenceTiming=Timing(code=CodeableConcept(text=infusion.frequency))
-        if infusion.frequency
-        else None,
     )
 
 

@@ -305,6 +305,9 @@ def test_canadian_numbers_are_north_american_digits():
         ("Tel: (6l4) 746-O938", ["(6l4) 746-O938"]),
         ("Call +1 614-746-0938 today", ["+1 614-746-0938"]),
         ("DOB 01/23/1945 MRN 12345", []),
+        # A year-first date has a phone's shape once its slashes read as sevens.
+        ("Encounter: 2025/03/31", []),
+        ("Date of face-to-face examination 2025/05/04 Ph 614/746-0938", ["614/746-0938"]),
         ("Phone 123-456-7890", []),
         ("", []),
     ],

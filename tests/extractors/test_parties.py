@@ -132,6 +132,12 @@ def test_two_columns_stay_apart() -> None:
     assert _values(page, "payer.name") == ["Aetna Health Plan"]
 
 
+@pytest.mark.parametrize("printed", ["Sex , \\F .", "Sex: | F |", "Sex: F;"])
+def test_marks_around_a_sex_value_are_specks_and_rules(printed: str) -> None:
+    page = _page([[(0.1, "Patient: Maria Gonzalez")], [(0.1, printed)]])
+    assert extract_parties([page], date(2026, 1, 1))["member.sex"].value == "F"
+
+
 def test_glued_label_and_value() -> None:
     page = _page([[(0.1, "NPI#1234567893 Sex:M")]])
     assert _values(page, "clinician.npi") == ["1234567893"]

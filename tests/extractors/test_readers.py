@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.limits import Limits
+from extractors.pages import ReadPage
 from extractors.readers import read_document
 from samples.fax import encode_fax_tiff
 from samples.generator import FORMATS, make_document
@@ -119,6 +120,20 @@ def test_boxes_are_fractions_of_the_upright_page_and_match_the_png():
             )
         )
         assert min(crop.get_flattened_data()) == 0  # ink inside the box
+
+
+@pytest.mark.parametrize("fmt", ["fax_standard", "text_pdf", "jpeg"])
+def test_the_ink_the_finders_see_is_the_png_the_clerk_sees(fmt):
+    """A page keeps the image it was rendered from, so the finders skip decoding its PNG;
+    that image must be exactly what the PNG decodes to, or a stored page would read
+    differently from a fresh one."""
+    doc = make_document(seed=502, fmt=fmt)
+    for read in read_document(doc.data, Limits()):
+        assert read.shown is not None
+        with Image.open(io.BytesIO(read.png)) as image:
+            decoded = image.convert("L")
+        assert read.grey().tobytes() == decoded.tobytes()
+        assert ReadPage(page=read.page, png=read.png).grey().tobytes() == decoded.tobytes()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -1,5 +1,6 @@
-"""The second passes' crops, read by libtesseract in process: the same words as the tesseract
-program gives, the characters a list allows, one engine per thread, and a bounded time."""
+"""Pages and the second passes' crops, read by libtesseract in process: the same words as the
+tesseract program gives, the characters a list allows, one engine per thread, and a bounded
+time."""
 
 from __future__ import annotations
 
@@ -43,6 +44,28 @@ def test_a_line_reads_as_the_program_reads_it(text):
     assert all(w.conf * 100 == int(w.conf * 100) for w in line)
     assert all(0 <= w.left < image.width and 0 <= w.top < image.height for w in line)
     assert len({w.line_key for w in line}) == 1
+
+
+def test_a_page_reads_as_the_program_reads_it_word_box_and_confidence():
+    """The extractor's figures were measured on the program's reading of pages."""
+    page = Image.new("L", (1728, 1100), 255)
+    lines = ["Patient: Jane Roe DOB 03/14/1948", "Dx: J44.1 E11.65", "NPI 1234567893"]
+    for row, text in enumerate(lines):
+        page.paste(printed(text, 30), (120 + 300 * (row % 2), 150 + row * 260))
+    data = pytesseract.image_to_data(
+        page, config="--psm 3 -c tessedit_do_invert=0", output_type=pytesseract.Output.DICT
+    )
+    expected = [
+        (t.strip(), int(c) / 100, left, top, width, height)
+        for t, c, left, top, width, height in zip(
+            data["text"], data["conf"], data["left"], data["top"], data["width"],
+            data["height"], strict=True,
+        )
+        if float(c) >= 0 and t.strip()
+    ]  # fmt: skip
+    words = tesseract.recognize(page, timeout=10)
+    assert [(w.text, w.conf, w.left, w.top, w.width, w.height) for w in words] == expected
+    assert {"Patient:", "Roe", "03/14/1948", "J44.1", "1234567893"} <= {w.text for w in words}
 
 
 def test_each_image_of_a_list_gets_its_own_words():

@@ -19,6 +19,7 @@ from samples.generator import make_document
 from tests import badfiles
 from tests.conftest import intake
 from tests.intake.conftest import documents, running, wait_for
+from tests.review_ui.fhir.validator import Definitions, Validator
 
 
 def _one_line_error(result, *fragments):
@@ -121,6 +122,39 @@ def test_extract_prints_the_contract_json_without_a_database(intake_env):
     assert referral["clinician"]["npi"] == truth["clinician"]["npi"]
     assert referral["source"] == {**truth["source"], "sha256": referral["source"]["sha256"]}
     assert set(referral) >= {"referral_type", "missing", "flags", "evidence", "urgent", "due_by"}
+    assert not (Path(intake_env["INTAKE_DATA_DIR"]) / "intake.db").exists()
+
+
+def test_extract_previews_the_fhir_bundle_with_fresh_ids(intake_env):
+    corpus = Path(__file__).resolve().parents[2] / "samples" / "corpus"
+    document = corpus / "order-0000.pdf"
+    truth = json.loads((corpus / "order-0000.pdf.truth.json").read_text())
+    runs = [
+        intake(intake_env, "extract", str(document), "--fhir", "--received-at", truth["arrived_at"])
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    first, second = (json.loads(r.stdout) for r in runs)
+    assert first["type"] == "collection"
+    resources = {e["resource"]["resourceType"]: e["resource"] for e in first["entry"]}
+    assert resources["Patient"]["birthDate"] == truth["member"]["dob"]
+    assert resources["Practitioner"]["identifier"][0]["value"] == truth["clinician"]["npi"]
+    attachment = resources["DocumentReference"]["content"][0]["attachment"]
+    assert attachment["url"] == document.resolve().as_uri()
+    assert attachment["contentType"] == "application/pdf"
+    # Nobody has validated a preview: the only Provenance is the signature's.
+    provenance = [
+        e["resource"] for e in first["entry"] if e["resource"]["resourceType"] == "Provenance"
+    ]
+    assert [p["activity"]["text"] for p in provenance] == [
+        "Order signed by the treating practitioner"
+    ]
+    # Fresh ids on every run; the same resources.
+    assert {e["fullUrl"] for e in first["entry"]}.isdisjoint(e["fullUrl"] for e in second["entry"])
+    assert [e["resource"]["resourceType"] for e in second["entry"]] == [
+        e["resource"]["resourceType"] for e in first["entry"]
+    ]
+    assert Validator(Definitions()).validate_bundle(first).errors == []
     assert not (Path(intake_env["INTAKE_DATA_DIR"]) / "intake.db").exists()
 
 

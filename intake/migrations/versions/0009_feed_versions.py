@@ -1,7 +1,7 @@
 """the downstream feed: validations, corrections and status events; acks per version
 
 Revision ID: 0009_feed_versions
-Revises: 0008
+Revises: 0009_fhir_ids
 Create Date: 2026-12-08 10:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import intake.db.types
 
 revision: str = "0009_feed_versions"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009_fhir_ids"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -65,6 +65,15 @@ def add_documents(services: Services, count: int, start: int = 0) -> list[int]:
     ]
 
 
+def add_validated(services: Services, count: int, start: int = 0) -> list[int]:
+    """``count`` documents validated by one clerk of their own, as downstream consumers get."""
+    reviewer = clerk(services, f"clerk{start}")
+    documents = add_documents(services, count, start=start)
+    for document_id in documents:
+        validate(services, document_id, reviewer)
+    return documents
+
+
 def clerk(services: Services, name: str, role: Role = Role.clerk) -> review.Reviewer:
     with session_scope(services.engine) as session:
         user = create_user(session, name, "a long enough password", role, CLI_ACTOR)

@@ -7,9 +7,11 @@ import re
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from intake import tokens, webhooks
 from intake.audit_trail import CLI_ACTOR
+from intake.config import WebhookEndpoint
 from intake.db.accounts import Role
 from intake.db.engine import session_scope
 from intake.users import create_user
@@ -64,10 +66,13 @@ def test_dead_letters_are_listed_and_sent_again(services, admin):
     clerk = seed.clerk(services, "clerk9")
     [document_id] = seed.add_documents(services, 1)
     seed.validate(services, document_id, clerk)
-    endpoint = "http://127.0.0.1:9/hook"  # the discard port: nothing listens
-    webhooks.enqueue_new(services.engine, endpoint)
+    # The discard port: nothing listens.
+    endpoint = WebhookEndpoint(
+        url="http://127.0.0.1:9/hook", secrets=[SecretStr(webhooks.new_secret())]
+    )
+    webhooks.enqueue_new(services.engine, endpoint.url)
     policy = webhooks.Policy(
-        secret=b"k" * 32, max_attempts=1, retry_base_seconds=0, timeout_seconds=2
+        max_attempts=1, retry_base_seconds=0, timeout_seconds=2, base_url="http://testserver"
     )
     with httpx.Client() as client:
         webhooks.send_due(services.engine, [endpoint], policy, client)
