@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import limits
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -203,6 +204,11 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = Field(default=30.0, ge=0.0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0.0)
     push_interval_seconds: float = Field(default=2.0, gt=0.0)
+    #: Requests each API token may make ("N/second|minute|hour|day"), in a moving window,
+    #: counted by each web process apart; requests without a valid token are counted by
+    #: client address. A consumer paging 100 at a time needs a few a second; acking one by
+    #: one while catching up on a backlog, a few dozen.
+    api_rate_limit: str = "1200/minute"
 
     @field_validator("inbox", mode="before")
     @classmethod
@@ -250,6 +256,21 @@ class Settings(BaseSettings):
                     ' a list of {"url", "secrets", "payload"} objects'
                 ) from None
         return value
+
+    @field_validator("api_rate_limit")
+    @classmethod
+    def _one_rate(cls, value: str) -> str:
+        try:
+            rates = limits.parse_many(value)
+        except ValueError:
+            rates = []
+        if len(rates) != 1:
+            raise ValueError("must be one rate, e.g. 1200/minute or 20/second")
+        return value
+
+    @property
+    def api_rate(self) -> limits.RateLimitItem:
+        return limits.parse(self.api_rate_limit)
 
     @field_validator("webhooks")
     @classmethod

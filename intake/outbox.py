@@ -1,5 +1,7 @@
 """The outbox folder, for consumers that read files rather than call the API: one JSON file per
-validated referral, the same JSON as GET /api/v1/referrals/{id}.
+validation, the same JSON as GET /api/v1/referrals/{id}. A referral reopened and validated
+again is a new file with its own number, ``"event": "corrected"`` and its ``version``: it
+replaces the earlier file's values.
 
 Each file is written under a dot-name and renamed into place, so a reader never sees a partial
 file; names sort in the order of validation (``0000000017-referral-42.json``). The files are

@@ -5,8 +5,9 @@ never work one document unknowingly, and leaving the page releases it), save
 corrections as numbered versions beside the extractor's output, approve (refused while
 required fields are missing unless a supervisor overrides with a reason, and while a value
 fails a rule unless the clerk confirms it against the page or a supervisor overrides), request
-clarification, reject, reprocess. Every view, change and decision is audited in the same
-transaction as the change itself.
+clarification, reject, reprocess, and reopen a validated referral to correct it (a supervisor,
+with a reason). Every view, change and decision is audited in the same transaction as the
+change itself; each decision is an event of the downstream feed (intake.feed).
 """
 
 from __future__ import annotations
@@ -21,19 +22,19 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from extractors.extract.rules import ACKNOWLEDGE_WITHIN
-from intake import queue
+from intake import feed, queue
 from intake.audit_trail import Actor, append
 from intake.clarification import Desk, failing_fields, fax_back_text
 from intake.clock import time_waited
 from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
+from intake.db.feed import FeedEventKind
 from intake.db.models import OPEN_STATUSES, REPROCESSABLE, Document, ReferralRecord, Status
 from intake.db.review import ReferralVersion, ReviewDraft
 from intake.fax_back_pdf import drop_in_outbox, letter_pdf
 from intake.referral_columns import summary_columns
 from intake.referral_edit import apply_edits
 from intake.review_drafts import end_draft
-from intake.validation import next_validated_seq
 
 _REASON_MAX = 1000
 
@@ -230,7 +231,8 @@ def approve(
     override_reason: str | None = None,
     confirmed: Collection[str] = (),
 ) -> int:
-    """Validate the referral and return its validation number.
+    """Validate the referral and return its number in the downstream feed: a new version
+    of it, when it was validated before and reopened.
 
     With required fields missing it is refused, unless a supervisor gives a reason. A value
     failing a rule is refused too, unless its field is among those the clerk ``confirmed``
@@ -265,12 +267,40 @@ def approve(
             )
     _store_values(session, referral, values)
     _decide(session, document, referral, Status.validated, reviewer, now, reason)
-    referral.validated_at = now
     session.flush()
     # Last in the transaction: it holds the counter row's lock until commit.
-    referral.validated_seq = next_validated_seq(session)
+    event = feed.record_validation(session, referral, reviewer.user_id, now)
+    if referral.validated_seq is None:
+        # The first validation only: the dashboard times receipt to validation by it, and
+        # the webhooks follow it (a correction is in the feed, not here).
+        referral.validated_seq = event.seq
+        referral.validated_at = now
+        session.add(referral)
+    return event.seq
+
+
+def reopen(
+    session: Session,
+    document_id: int,
+    reviewer: Reviewer,
+    reason: str,
+    now: datetime,
+    hold: timedelta,
+) -> None:
+    """Take a validated referral back into review to correct it; approving it again makes
+    its next version. A supervisor's act, with a reason: downstream systems have it, and the
+    feed tells them it is being corrected."""
+    if not reviewer.is_supervisor:
+        raise SupervisorOnly("only a supervisor can reopen a validated referral")
+    document, referral = load(session, document_id)
+    if referral is None or document.status != Status.validated:
+        raise NotAllowed("only a validated referral can be reopened")
+    text = _reason(reason)
+    _take(referral, reviewer, now, hold)
     session.add(referral)
-    return referral.validated_seq
+    _set_status(session, document, Status.in_review, reviewer, detail=f"reopened: {text}")
+    session.flush()
+    feed.record_status(session, referral, FeedEventKind.reopened, reviewer.user_id, now)
 
 
 def request_clarification(
@@ -302,6 +332,8 @@ def request_clarification(
                 f"the fax-back could not be left for the fax server ({exc.strerror})"
             ) from exc
         append(session, "fax_back_queued", reviewer.actor, document_id=document_id)
+    kind = FeedEventKind.clarification_requested
+    feed.record_status(session, referral, kind, reviewer.user_id, now)
     return letter
 
 
@@ -326,6 +358,8 @@ def reject(
 ) -> None:
     document, referral = _open_referral(session, document_id, reviewer, now, hold)
     _decide(session, document, referral, Status.rejected, reviewer, now, _reason(reason))
+    session.flush()
+    feed.record_status(session, referral, FeedEventKind.rejected, reviewer.user_id, now)
 
 
 def reprocess(engine: Engine, document_id: int, reviewer: Reviewer, now: datetime) -> None:

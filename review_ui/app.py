@@ -20,7 +20,9 @@ from extractors.codes import icd10
 from intake.pipeline import Services
 from review_ui import admin_tokens
 from review_ui.api import router as api_router
+from review_ui.api.head import HeadAsGet
 from review_ui.api.problems import http_problem
+from review_ui.api.rate_limit import RateLimiter
 from review_ui.auth import LoginRequired
 from review_ui.routes import dashboard, files, login, lookup, queue, review
 from review_ui.security import SecurityHeaders, page_headers
@@ -47,7 +49,9 @@ def create_app(services: Services) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.services = services
+    app.state.api_limiter = RateLimiter(services.settings.api_rate)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet, prefix=api_router.prefix)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(login.router)
     app.include_router(login.logout_router)

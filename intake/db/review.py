@@ -32,13 +32,17 @@ class ReferralVersion(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """A consumer's acknowledgement of a referral: each consumer gets each referral once."""
+    """A consumer's acknowledgement of a referral: each consumer gets each version of each
+    referral once."""
 
     __table_args__ = (UniqueConstraint("token_id", "referral_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     token_id: int = Field(foreign_key="api_token.id", index=True)
     referral_id: int = Field(foreign_key="referral.id", index=True)
+    #: The latest version of the referral acknowledged: a correction is pending again until
+    #: the consumer acknowledges it too.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     acked_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )

@@ -1,5 +1,6 @@
-"""Bearer tokens: each request's token is looked up in the database again, so a revoked token
-is refused from the next request on; there is no cache to outlive a revocation."""
+"""Bearer tokens: each request's token is looked up in the database again (once, however many
+dependencies ask), so a revoked token is refused from the next request on; there is no cache
+to outlive a revocation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from intake import tokens
 from intake.audit_trail import Actor
@@ -24,12 +26,22 @@ bearer = HTTPBearer(
 )
 
 
+def consumer(request: Request) -> Caller | None:
+    """The live token the request carries, or None. A dependency: FastAPI runs it once per
+    request, for the rate limit and the scope check alike."""
+    scheme, secret = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if scheme.lower() != "bearer" or not secret:
+        return None
+    with session_scope(services_of(request).engine) as session:
+        return tokens.verify(session, secret)
+
+
 def require(scope: str) -> Callable[..., Caller]:
     """A dependency giving the calling consumer, when its token is live and has ``scope``."""
 
     def caller(
-        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        found: Annotated[Caller | None, Depends(consumer)],
     ) -> Caller:
         if credentials is None:
             raise ApiProblem(
@@ -38,8 +50,6 @@ def require(scope: str) -> Callable[..., Caller]:
                 "send the API token as 'Authorization: Bearer <token>'",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        with session_scope(services_of(request).engine) as session:
-            found = tokens.verify(session, credentials.credentials)
         if found is None:
             raise ApiProblem(
                 401,

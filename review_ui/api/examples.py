@@ -3,11 +3,13 @@ examples can never drift from what the API serves."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from extractors.referral import Referral
-from intake.delivery import ReferralPage, ValidatedReferral
+from intake.delivery import FeedPage, ReferralPage, StatusEvent, ValidatedReferral
+from review_ui.fhir import FaxDocument, Validation, build_bundle
 
 _VALUES = Referral.model_validate(
     {
@@ -84,3 +86,40 @@ def referral_example() -> dict[str, Any]:
 def page_example() -> dict[str, Any]:
     page = ReferralPage(data=[REFERRAL], next_cursor=REFERRAL.cursor, has_more=False)
     return page.model_dump(mode="json")
+
+
+def feed_example() -> dict[str, Any]:
+    """A correction and a rejection, as a consumer asking for every event sees them."""
+    corrected = REFERRAL.model_copy(update={"cursor": 7, "event": "corrected", "version": 2})
+    rejected = StatusEvent(
+        id=2, cursor=8, event="rejected", version=0, at=datetime(2026, 3, 2, 16, 2, tzinfo=UTC)
+    )
+    page = FeedPage(data=[corrected, rejected], next_cursor=8, has_more=True)
+    return page.model_dump(mode="json")
+
+
+#: The example's resource ids: fixed, so the published document does not change per process.
+_EXAMPLE_IDS = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+
+def fhir_example() -> dict[str, Any]:
+    document = REFERRAL.document
+    base = "https://intake.example.org"
+    bundle = build_bundle(
+        REFERRAL.approved,
+        FaxDocument(
+            media_type=document.media_type,
+            size_bytes=document.size_bytes,
+            pages=document.pages,
+            received_at=document.received_at,
+            url=f"{base}/api/v1/referrals/1/document",
+        ),
+        lambda role: uuid.uuid5(_EXAMPLE_IDS, role),
+        Validation(
+            username=REFERRAL.review.validated_by,
+            at=REFERRAL.review.validated_at,
+            override_reason=None,
+            users_system=f"{base}/users",
+        ),
+    )
+    return bundle.model_dump(mode="json")

@@ -1,25 +1,21 @@
-"""Errors as RFC 9457 problem details (``application/problem+json``) with a stable ``code``.
+"""Errors as RFC 9457 problem details (``application/problem+json``) with a stable ``code``;
+the FHIR routes give the same errors as OperationOutcomes (review_ui.api.outcome).
 
-The API's routes use ProblemRoute, so their errors (a bad token, a malformed parameter, a
-referral the token may not see, a bug) leave as problems without any handler on the app, and
-every answer carries ``Cache-Control: no-store``. Messages name parameters, never their values.
+The API's routes (review_ui.api.routing) turn every error into one, without any handler on
+the app. Messages name parameters, never their values.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-
-logger = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -38,8 +34,8 @@ class Problem(BaseModel):
     #: The request path (ids only; no PHI is ever in a path).
     instance: str | None = None
     #: Stable and machine-readable: token_missing, token_invalid (401), scope_missing (403),
-    #: not_found (404), method_not_allowed (405), invalid_request (422),
-    #: database_unavailable (503), internal_error (500).
+    #: not_found (404), method_not_allowed (405), not_acceptable (406), invalid_request
+    #: (422), rate_limited (429), database_unavailable (503), internal_error (500).
     code: str
     invalid_params: list[InvalidParam] | None = Field(
         default=None, alias="invalid-params", serialization_alias="invalid-params"
@@ -64,21 +60,28 @@ class ApiProblem(Exception):
         self.headers = dict(headers or {})
         self.invalid = invalid
 
-    def response(self, request: Request) -> Response:
-        problem = Problem(
-            title=HTTPStatus(self.status).phrase,
-            status=self.status,
-            detail=self.detail,
-            instance=request.url.path,
-            code=self.code,
-            invalid_params=self.invalid,
-        )
-        return JSONResponse(
-            problem.model_dump(mode="json", by_alias=True, exclude_none=True),
-            status_code=self.status,
-            headers=self.headers,
-            media_type=MEDIA_TYPE,
-        )
+
+def problem_json(error: ApiProblem, request: Request) -> Response:
+    problem = Problem(
+        title=HTTPStatus(error.status).phrase,
+        status=error.status,
+        detail=error.detail,
+        instance=request.url.path,
+        code=error.code,
+        invalid_params=error.invalid,
+    )
+    return JSONResponse(
+        problem.model_dump(mode="json", by_alias=True, exclude_none=True),
+        status_code=error.status,
+        headers=error.headers,
+        media_type=MEDIA_TYPE,
+    )
+
+
+class Renders(Protocol):
+    """A route that answers its errors in a format of its own (the FHIR routes)."""
+
+    def render_problem(self, error: ApiProblem, request: Request) -> Response: ...
 
 
 def not_found() -> ApiProblem:
@@ -86,7 +89,7 @@ def not_found() -> ApiProblem:
     return ApiProblem(404, "not_found", "no validated referral with this id")
 
 
-def _invalid_request(error: RequestValidationError) -> ApiProblem:
+def invalid_request(error: RequestValidationError) -> ApiProblem:
     invalid = [
         InvalidParam(
             name=".".join(str(part) for part in e.get("loc", ())), reason=str(e.get("msg", ""))
@@ -103,39 +106,29 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 def http_problem(request: Request, error: HTTPException) -> Response:
     """An HTTP error from routing (no such path, a method the path does not take) as a
-    problem; the app's handler sends the API's HTTP errors here."""
+    problem, or as the matched route renders its errors; the app's handler sends the API's
+    HTTP errors here."""
     phrase = HTTPStatus(error.status_code).phrase
-    return ApiProblem(
+    headers = dict(error.headers or {})
+    allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+    if "GET" in allowed and "HEAD" not in allowed:
+        # HEAD is answered wherever GET is (review_ui.api.head), before routing sees it.
+        headers["Allow"] = ", ".join([*allowed, "HEAD"])
+    problem = ApiProblem(
         error.status_code,
         _HTTP_CODES.get(error.status_code, "http_error"),
         phrase.lower(),
-        headers=error.headers,
-    ).response(request)
-
-
-class ProblemRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def handle(request: Request) -> Response:
-            try:
-                response = await handler(request)
-            except ApiProblem as problem:
-                response = problem.response(request)
-            except RequestValidationError as error:
-                response = _invalid_request(error).response(request)
-            except HTTPException as error:
-                response = http_problem(request, error)
-            except Exception:
-                # The type only: messages from libraries can quote data.
-                logger.exception("api error", extra={"path": request.url.path})
-                response = ApiProblem(
-                    500, "internal_error", "the server failed; the error is logged"
-                ).response(request)
-            response.headers["Cache-Control"] = "no-store"
-            return response
-
-        return handle
+        headers=headers,
+    )
+    # A path matched with another method (405) has its route in the scope.
+    route = request.scope.get("route")
+    if route is not None and hasattr(route, "render_problem"):
+        renderer: Renders = route
+        response = renderer.render_problem(problem, request)
+    else:
+        response = problem_json(problem, request)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 _REF_TEMPLATE = "#/components/schemas/{model}"
@@ -156,7 +149,7 @@ def _problem_content(example: Problem) -> dict[str, Any]:
     }
 
 
-_DOCUMENTED: dict[int, tuple[str, Problem]] = {
+DOCUMENTED: dict[int, tuple[str, Problem]] = {
     401: (
         "No bearer token, or one that is unknown or revoked.",
         Problem(
@@ -179,6 +172,15 @@ _DOCUMENTED: dict[int, tuple[str, Problem]] = {
         "No validated referral with this id (or not one this token may see).",
         Problem(title="Not Found", status=404, code="not_found", detail="no validated referral..."),
     ),
+    406: (
+        "The Accept header (or `_format`) admits no format this endpoint serves.",
+        Problem(
+            title="Not Acceptable",
+            status=406,
+            code="not_acceptable",
+            detail="this endpoint serves application/json",
+        ),
+    ),
     422: (
         "A parameter is malformed or out of range.",
         Problem(
@@ -187,6 +189,15 @@ _DOCUMENTED: dict[int, tuple[str, Problem]] = {
             code="invalid_request",
             detail="the request's parameters are not valid",
             invalid_params=[InvalidParam(name="query.limit", reason="Input should be <= 500")],
+        ),
+    ),
+    429: (
+        "Over the token's rate limit: wait the seconds in `Retry-After`.",
+        Problem(
+            title="Too Many Requests",
+            status=429,
+            code="rate_limited",
+            detail="more than 1200 requests in 60 s; try again later",
         ),
     ),
     503: (
@@ -201,10 +212,24 @@ _DOCUMENTED: dict[int, tuple[str, Problem]] = {
 }
 
 
+#: Headers an error carries beyond those of every answer, by status.
+ERROR_HEADERS: dict[int, dict[str, Any]] = {
+    429: {
+        "Retry-After": {
+            "description": "Seconds until the token may ask again.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
+}
+
+
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the problems an endpoint can answer with."""
     return {
-        status: {"description": _DOCUMENTED[status][0], "content": _problem_content(example)}
+        status: {
+            "description": DOCUMENTED[status][0],
+            "content": _problem_content(DOCUMENTED[status][1]),
+            **({"headers": ERROR_HEADERS[status]} if status in ERROR_HEADERS else {}),
+        }
         for status in statuses
-        for example in (_DOCUMENTED[status][1],)
     }

@@ -1,10 +1,11 @@
-"""The referral endpoints. Each read is audited, one row per referral served, in the same
-transaction as the read: a referral is never served without its audit row."""
+"""The referral endpoints. Each read is audited, one row per referral or event served, in the
+same transaction as the read: nothing is served without its audit row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -14,16 +15,29 @@ from sqlmodel import Session
 from intake import delivery
 from intake.audit_trail import Actor, append
 from intake.db.engine import session_scope
-from intake.delivery import MAX_CURSOR, ReferralPage, ValidatedReferral
+from intake.db.feed import FeedEventKind
+from intake.delivery import (
+    MAX_CURSOR,
+    FeedPage,
+    ReferralPage,
+    StatusEvent,
+    ValidatedReferral,
+)
+from intake.feed import VALIDATIONS
 from intake.fhir_ids import StoredIds
 from intake.tokens import REFERRALS_READ, Caller
 from review_ui.api import examples
 from review_ui.api.auth import actor, require
-from review_ui.api.problems import ProblemRoute, documented, not_found
+from review_ui.api.negotiation import JSON, negotiate, offering
+from review_ui.api.outcome import FHIR_JSON, documented_outcomes
+from review_ui.api.problems import documented, not_found
+from review_ui.api.routing import ApiRoute, FhirRoute
 from review_ui.auth import services_of
 from review_ui.fhir import FaxDocument, Validation, build_bundle
 
-router = APIRouter(route_class=ProblemRoute, tags=["referrals"])
+router = APIRouter(route_class=ApiRoute, tags=["referrals"])
+#: The FHIR endpoint, whose errors are OperationOutcomes.
+fhir_router = APIRouter(route_class=FhirRoute, tags=["referrals"])
 
 Reader = Annotated[Caller, Depends(require(REFERRALS_READ))]
 ReferralId = Annotated[
@@ -34,11 +48,11 @@ After = Annotated[
     Query(
         ge=0,
         le=MAX_CURSOR,
-        description="Only referrals validated after this cursor (a referral's `cursor`, or a"
-        " page's `next_cursor`). 0 starts from the first.",
+        description="Only what happened after this cursor (an item's `cursor`, or a page's"
+        " `next_cursor`). 0 starts from the first.",
         openapi_examples={
             "start": {"summary": "from the beginning", "value": 0},
-            "resume": {"summary": "after the referral with cursor 1", "value": 1},
+            "resume": {"summary": "after the item with cursor 1", "value": 1},
         },
     ),
 ]
@@ -51,45 +65,81 @@ Limit = Annotated[
         openapi_examples={"default": {"summary": "100 a page", "value": 100}},
     ),
 ]
+Events = Annotated[
+    list[FeedEventKind] | None,
+    Query(
+        description="The kinds of event to list (repeat the parameter for several). Default:"
+        " `validated` and `corrected`, the referrals themselves; add `reopened`, `rejected`"
+        " and `clarification_requested` to follow what else becomes of them, or ask for"
+        " `validated` alone to leave corrections out.",
+    ),
+]
 
-FHIR_JSON = "application/fhir+json"
+#: What the list serves when the consumer names no events: referrals, never status events,
+#: so a consumer written before status events existed reads only what it knows.
+DEFAULT_EVENTS = VALIDATIONS
 
 
 class Acknowledgement(BaseModel):
     referral_id: int
-    #: When this consumer first acknowledged it; a repeated ack returns the same time.
+    #: The version acknowledged: the one asked for, else the latest.
+    version: int
+    #: When this consumer acknowledged it (or a later version); a repeat returns the same time.
     acknowledged_at: AwareDatetime
     already_acknowledged: bool
 
 
-def _json(model: BaseModel) -> Response:
+def _json(model: BaseModel, headers: Mapping[str, str] | None = None) -> Response:
     # Serialized by pydantic in one pass; the route's response_model still documents it.
-    return Response(model.model_dump_json(), media_type="application/json")
+    return Response(model.model_dump_json(), media_type=JSON, headers=headers)
 
 
-def _audit(session: Session, who: Actor, served: Iterable[ValidatedReferral], how: str) -> None:
-    for referral in served:
-        append(
-            session,
-            "api_read",
-            who,
-            document_id=referral.document.id,
-            detail=f"{how} referral {referral.id}",
-        )
+def _audit(
+    session: Session, who: Actor, served: Iterable[ValidatedReferral | StatusEvent], how: str
+) -> None:
+    for item in served:
+        if isinstance(item, ValidatedReferral):
+            document_id, detail = item.document.id, f"{how} referral {item.id}"
+        else:
+            document_id, detail = None, f"{how} {item.event} of referral {item.id}"
+        append(session, "api_read", who, document_id=document_id, detail=detail)
 
 
-def _page_responses() -> dict[int | str, dict[str, Any]]:
+def _next_link(
+    request: Request, route: str, page: FeedPage | ReferralPage, query: Mapping[str, Any]
+) -> dict[str, str]:
+    """``Link: <…>; rel="next"`` (RFC 8288) while more pages follow; from the configured
+    base URL (never the Host header) and the parameters as validated (never others the
+    client sent)."""
+    if not page.has_more:
+        return {}
+    params = urlencode({**query, "after": page.next_cursor}, doseq=True)
+    url = f"{services_of(request).settings.base_url}{request.app.url_path_for(route)}?{params}"
+    return {"Link": f'<{url}>; rel="next"'}
+
+
+_LINK_HEADER = {
+    "Link": {
+        "description": 'The next page, `<URL>; rel="next"`, while `has_more` is true.',
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _page_responses(example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     return {
-        200: {"content": {"application/json": {"example": examples.page_example()}}},
-        **documented(401, 403, 422),
+        200: {"content": {JSON: {"example": example}}, "headers": _LINK_HEADER},
+        **documented(401, 403, 406, 422, 429),
     }
 
 
 @router.get(
     "/referrals",
-    response_model=ReferralPage,
-    summary="Validated referrals, in the order they were validated",
-    responses=_page_responses(),
+    response_model=FeedPage,
+    summary="The feed: validated referrals (and corrections) in order, with status events",
+    operation_id="listReferrals",
+    dependencies=[offering(JSON)],
+    responses=_page_responses(examples.feed_example()),
 )
 def list_referrals(
     request: Request,
@@ -100,40 +150,54 @@ def list_referrals(
         Literal["validated"],
         Query(description="Only validated referrals are served."),
     ] = "validated",
+    events: Events = None,
 ) -> Response:
-    """Cursor pagination over validated referrals: pass the page's `next_cursor` as `after`
-    for the next one. Stable under concurrent validation: a referral validated later always
-    has a larger cursor than every referral already served."""
+    """Cursor pagination over the feed: pass the page's `next_cursor` as `after` for the next
+    one (or follow the `Link` header). Stable under concurrent decisions: anything that
+    happens later always has a larger cursor than everything already served.
+
+    A referral validated again after a supervisor reopened it comes again, with
+    `"event": "corrected"` and its `version` (2, 3...): it replaces the earlier version. Each
+    referral is listed at its latest version only."""
+    kinds = frozenset(events) if events else DEFAULT_EVENTS
     with session_scope(services_of(request).engine) as session:
-        page = delivery.validated(session, after, limit)
+        page = delivery.feed(session, after, limit, kinds)
         _audit(session, actor(caller, request), page.data, "list")
-    return _json(page)
+    query: dict[str, Any] = {"limit": limit, "status": status}
+    if events:
+        query["events"] = sorted(kinds)
+    return _json(page, _next_link(request, "list_referrals", page, query))
 
 
 @router.get(
     "/referrals/pending",
     response_model=ReferralPage,
-    summary="Validated referrals this consumer has not acknowledged",
-    responses=_page_responses(),
+    summary="Validated referrals (or corrections) this consumer has not acknowledged",
+    operation_id="listPendingReferrals",
+    dependencies=[offering(JSON)],
+    responses=_page_responses(examples.page_example()),
 )
 def pending_referrals(
     request: Request, caller: Reader, after: After = 0, limit: Limit = 100
 ) -> Response:
-    """The oldest validated referrals without an acknowledgement from this token. Acknowledge
-    each with POST /referrals/{id}/ack once it is stored, then ask again."""
+    """The oldest validated referrals whose latest version this token has not acknowledged.
+    Acknowledge each with POST /referrals/{id}/ack?version=N once it is stored, then ask
+    again. A correction of a referral already acknowledged is pending again."""
     with session_scope(services_of(request).engine) as session:
         page = delivery.pending(session, caller.token_id, after, limit)
         _audit(session, actor(caller, request), page.data, "pending")
-    return _json(page)
+    return _json(page, _next_link(request, "pending_referrals", page, {"limit": limit}))
 
 
 @router.get(
     "/referrals/{referral_id}",
     response_model=ValidatedReferral,
-    summary="One validated referral",
+    summary="One validated referral, at its latest version",
+    operation_id="getReferral",
+    dependencies=[offering(JSON)],
     responses={
-        200: {"content": {"application/json": {"example": examples.referral_example()}}},
-        **documented(401, 403, 404, 422),
+        200: {"content": {JSON: {"example": examples.referral_example()}}},
+        **documented(401, 403, 404, 406, 422, 429),
     },
 )
 def get_referral(request: Request, caller: Reader, referral_id: ReferralId) -> Response:
@@ -148,27 +212,44 @@ def get_referral(request: Request, caller: Reader, referral_id: ReferralId) -> R
 @router.post(
     "/referrals/{referral_id}/ack",
     response_model=Acknowledgement,
-    summary="Acknowledge a referral (idempotent)",
+    summary="Acknowledge a referral's version (idempotent)",
+    operation_id="acknowledgeReferral",
+    dependencies=[offering(JSON)],
     responses={
         200: {
             "content": {
-                "application/json": {
+                JSON: {
                     "example": {
                         "referral_id": 1,
+                        "version": 1,
                         "acknowledged_at": "2026-03-02T15:31:07Z",
                         "already_acknowledged": False,
                     }
                 }
             }
         },
-        **documented(401, 403, 404, 422),
+        **documented(401, 403, 404, 406, 422, 429),
     },
 )
-def acknowledge(request: Request, caller: Reader, referral_id: ReferralId) -> Acknowledgement:
-    """Record that this consumer has the referral: it leaves this consumer's pending list and
-    no other consumer's. Acknowledging again changes nothing and answers the same."""
+def acknowledge(
+    request: Request,
+    caller: Reader,
+    referral_id: ReferralId,
+    version: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_CURSOR,
+            description="The version stored (the `version` of what was read). Without it the"
+            " latest is acknowledged, which may be a correction validated since the read.",
+        ),
+    ] = None,
+) -> Acknowledgement:
+    """Record that this consumer has the referral's version: it leaves this consumer's
+    pending list (until a correction) and no other consumer's. Acknowledging again changes
+    nothing and answers the same."""
     with session_scope(services_of(request).engine) as session:
-        ack = delivery.acknowledge(session, caller.token_id, referral_id)
+        ack = delivery.acknowledge(session, caller.token_id, referral_id, version)
         if ack is None:
             raise not_found()
         if ack.first:
@@ -177,10 +258,11 @@ def acknowledge(request: Request, caller: Reader, referral_id: ReferralId) -> Ac
                 "api_ack",
                 actor(caller, request),
                 document_id=ack.document_id,
-                detail=f"referral {referral_id}",
+                detail=f"referral {referral_id} version {ack.version}",
             )
     return Acknowledgement(
         referral_id=ack.referral_id,
+        version=ack.version,
         acknowledged_at=ack.acked_at,
         already_acknowledged=not ack.first,
     )
@@ -190,6 +272,7 @@ def acknowledge(request: Request, caller: Reader, referral_id: ReferralId) -> Ac
     "/referrals/{referral_id}/document",
     response_class=Response,
     summary="The original fax, as received",
+    operation_id="getReferralDocument",
     responses={
         200: {
             "description": "The original bytes, with their media type.",
@@ -198,7 +281,7 @@ def acknowledge(request: Request, caller: Reader, referral_id: ReferralId) -> Ac
                 for media_type in delivery.EXTENSIONS
             },
         },
-        **documented(401, 403, 404, 422),
+        **documented(401, 403, 404, 406, 422, 429),
     },
 )
 def get_document(request: Request, caller: Reader, referral_id: ReferralId) -> Response:
@@ -207,22 +290,60 @@ def get_document(request: Request, caller: Reader, referral_id: ReferralId) -> R
         referral = delivery.one(session, referral_id)
         if referral is None:
             raise not_found()
+        media_type = referral.document.media_type or "application/octet-stream"
+        negotiate(request, [media_type])
         _audit(session, actor(caller, request), [referral], "document")
         data = context.store.get(referral.document.sha256)
-    media_type = referral.document.media_type or "application/octet-stream"
     # The sender's file name may carry PHI; the download is named by the referral id.
     filename = delivery.download_name(referral_id, media_type)
     return Response(
         data,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # The bytes are the original's, whose hash the store checked on reading.
+            "ETag": f'"{referral.document.sha256}"',
+        },
     )
 
 
-@router.get(
+#: FHIR's short names for its formats (the `_format` parameter, FHIR R4 §3.1.0.1.10).
+_FHIR_FORMATS = {
+    "json": FHIR_JSON,
+    "xml": "application/fhir+xml",
+    "ttl": "application/fhir+turtle",
+    "html": "text/html",
+}
+
+
+def fhir_format(
+    request: Request,
+    format_: Annotated[
+        str | None,
+        Query(
+            alias="_format",
+            max_length=100,
+            description="FHIR's format override: `json`, `application/json` or"
+            " `application/fhir+json` (anything else, e.g. `xml`, is answered 406). It takes"
+            " precedence over the Accept header.",
+            examples=["json"],
+            # What is served; other values are taken and refused with 406, as FHIR asks.
+            json_schema_extra={"enum": ["json", JSON, FHIR_JSON]},
+        ),
+    ] = None,
+) -> None:
+    """Refuse a format other than FHIR JSON; a FHIR server answers application/json with
+    application/fhir+json (FHIR R4 §3.1.0.1.8)."""
+    requested = None if format_ is None else _FHIR_FORMATS.get(format_, format_)
+    negotiate(request, [FHIR_JSON, JSON], requested)
+
+
+@fhir_router.get(
     "/referrals/{referral_id}/fhir",
     response_class=Response,
     summary="The referral as a FHIR R4 Bundle",
+    operation_id="getReferralFhir",
+    dependencies=[Depends(fhir_format)],
     responses={
         200: {
             "description": "A collection Bundle of US Core 6.1 resources: Patient, Practitioner,"
@@ -243,11 +364,12 @@ def get_document(request: Request, caller: Reader, referral_id: ReferralId) -> R
                             "timestamp": {"type": "string", "format": "date-time"},
                             "entry": {"type": "array", "items": {"type": "object"}},
                         },
-                    }
+                    },
+                    "example": examples.fhir_example(),
                 }
             },
         },
-        **documented(401, 403, 404, 422),
+        **documented_outcomes(401, 403, 404, 406, 422, 429),
     },
 )
 def get_fhir(request: Request, caller: Reader, referral_id: ReferralId) -> Response:

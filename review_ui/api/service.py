@@ -20,12 +20,14 @@ from intake import metrics
 from intake.db.review import Counter
 from intake.tokens import METRICS_READ, Caller
 from review_ui.api.auth import require
-from review_ui.api.problems import ApiProblem, ProblemRoute, documented
+from review_ui.api.negotiation import JSON, offering
+from review_ui.api.problems import ApiProblem, documented
+from review_ui.api.routing import ApiRoute
 from review_ui.auth import services_of
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(route_class=ProblemRoute, tags=["service"])
+router = APIRouter(route_class=ApiRoute, tags=["service"])
 
 
 class Health(BaseModel):
@@ -38,13 +40,11 @@ class Health(BaseModel):
     "/health",
     response_model=Health,
     summary="Whether the service can take faxes: its database and store accept writes",
+    operation_id="getHealth",
+    dependencies=[offering(JSON)],
     responses={
-        200: {
-            "content": {
-                "application/json": {"example": {"status": "ok", "database": "ok", "store": "ok"}}
-            }
-        },
-        **documented(503),
+        200: {"content": {JSON: {"example": {"status": "ok", "database": "ok", "store": "ok"}}}},
+        **documented(406, 429, 503),
     },
 )
 def health(request: Request) -> Health:
@@ -89,12 +89,14 @@ def _store_problem(root: Path, min_free_bytes: int) -> str | None:
     "/metrics",
     response_class=Response,
     summary="Prometheus metrics (no PHI)",
+    operation_id="getMetrics",
+    dependencies=[offering("text/plain")],
     responses={
         200: {
             "description": "Prometheus text exposition format.",
             "content": {"text/plain": {"schema": {"type": "string"}}},
         },
-        **documented(401, 403),
+        **documented(401, 403, 406, 429),
     },
 )
 def prometheus_metrics(

@@ -1,4 +1,5 @@
-"""The review page and its actions: save, approve, clarify, reject, reprocess, take over.
+"""The review page and its actions: save, approve, clarify, reject, reprocess, take over,
+and reopen a validated referral to correct it.
 
 Actions are plain form posts that answer with a redirect (or the page again, with the
 problem, when refused); the page keeps its soft lock alive by polling in the background.
@@ -161,6 +162,17 @@ def reject(request: Request, document_id: DocumentId, principal: User, form: For
         review.reject(db, document_id, principal.reviewer, form_text(form, "_reason"), now, hold)
 
     return _perform(request, principal, document_id, form, [act], "/queue")
+
+
+@router.post("/{document_id}/reopen")
+def reopen(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
+    """A supervisor takes a validated referral back into review to correct it."""
+
+    def act(db: Session, now: datetime, hold: timedelta) -> None:
+        review.reopen(db, document_id, principal.reviewer, form_text(form, "_reason"), now, hold)
+
+    target = f"/documents/{document_id}"
+    return _perform(request, principal, document_id, form, [act], target)
 
 
 @router.post("/{document_id}/take-over")
@@ -345,6 +357,7 @@ def _context(
         "form": build_form(referral, submitted, errors, checked) if referral else None,
         "can_act": open_for_review and (lock is None or lock.mine),
         "can_reprocess": document.status in REPROCESSABLE and (lock is None or lock.mine),
+        "can_reopen": principal.is_supervisor and document.status == Status.validated,
         "fax_back": (
             review.clarification_text(document, referral, desk)
             if referral and document.status == Status.needs_clarification

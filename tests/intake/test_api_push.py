@@ -3,12 +3,14 @@ written whole). The webhooks are in test_webhooks.py."""
 
 from __future__ import annotations
 
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import col, select
 
 from intake import delivery, outbox
+from intake.db.accounts import Role
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from tests.review_ui.api import seed
@@ -65,3 +67,21 @@ def test_two_pushers_hand_each_referral_over_once(services, tmp_path):
     recorded = [e.document_id for e in _audited(services, "push_outbox")]
     assert len(recorded) == 40
     assert set(recorded) == set(range(1, 41))
+
+
+def test_a_correction_is_a_new_outbox_file_with_its_version(services, tmp_path):
+    folder = tmp_path / "outbox"
+    seed.add_validated(services, 2)
+    assert outbox.write_new(services.engine, folder) == 2
+    supervisor = seed.clerk(services, "sam", Role.supervisor)
+    assert seed.correct(services, 1, supervisor, {"member.phone": "5555550199"}) == 4
+    assert outbox.write_new(services.engine, folder) == 1
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "0000000001-referral-1.json",
+        "0000000002-referral-2.json",
+        "0000000004-referral-1.json",
+    ]
+    corrected = json.loads((folder / "0000000004-referral-1.json").read_bytes())
+    assert (corrected["event"], corrected["version"]) == ("corrected", 2)
+    assert corrected["approved"]["member"]["phone"] == "5555550199"
+    assert outbox.write_new(services.engine, folder) == 0

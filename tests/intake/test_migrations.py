@@ -11,6 +11,7 @@ from sqlalchemy import column, insert, inspect, table, update
 from sqlmodel import Session, SQLModel, select
 
 from intake.db.engine import make_engine
+from intake.db.feed import FeedEvent, FeedEventKind
 from intake.db.migrate import downgrade, upgrade
 from intake.db.models import Document, ReferralRecord
 
@@ -102,4 +103,24 @@ def test_the_fields_missing_when_read_are_counted_from_each_reading(settings):
     upgrade(engine)
     with Session(engine) as session:
         assert session.exec(select(ReferralRecord.missing_at_read)).one() == 2
+    engine.dispose()
+
+
+def test_referrals_validated_before_the_feed_are_its_first_events(settings):
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine, "0009_fhir_ids")
+    _old_referral(
+        engine, referral_type="dme", urgent=False, missing_count=0, flag_count=0,
+        paused_seconds=0, missing_at_read=0, extracted="{}", extracted_at=_DECIDED,
+        validated_seq=7, validated_at=_DECIDED,
+    )  # fmt: skip
+    upgrade(engine)
+    with Session(engine) as session:
+        events = session.exec(select(FeedEvent)).all()
+        # The cursor a consumer held (7) still points just past this referral.
+        assert [(e.seq, e.referral_id, e.event, e.version, e.at) for e in events] == [
+            (7, 1, FeedEventKind.validated, 1, _DECIDED)
+        ]
+    downgrade(engine, "0009_fhir_ids")
+    assert "feed_event" not in inspect(engine).get_table_names()
     engine.dispose()

@@ -17,6 +17,7 @@ from intake.clock import utcnow
 from intake.db.accounts import Role, User
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
+from intake.db.feed import FeedEvent, FeedEventKind
 from intake.db.models import Document, ReferralRecord, Status
 from intake.db.review import ReferralVersion, ReviewDraft
 from tests.review_ui.conftest import TEXT_ORDER, UNSIGNED_ORDER, process, reading
@@ -167,6 +168,39 @@ def test_reject_needs_a_reason(services, clerk):
     assert rejected.status_code == 303
     document, referral = _referral(services, document_id)
     assert document.status == Status.rejected and referral.decision_reason == "Not our patient"
+
+
+def test_a_supervisor_reopens_a_validated_referral_and_validates_its_correction(
+    services, clerk, supervisor
+):
+    [document_id] = process(services, TEXT_ORDER)
+    clerk.client.get(f"/documents/{document_id}")
+    assert clerk.post(f"/documents/{document_id}/approve").status_code == 303
+    assert 'id="reopen"' not in clerk.client.get(f"/documents/{document_id}").text
+    refused = clerk.post(f"/documents/{document_id}/reopen", {"_reason": "phone misread"})
+    assert refused.status_code == 403
+    assert 'id="reopen"' in supervisor.client.get(f"/documents/{document_id}").text
+    assert supervisor.post(f"/documents/{document_id}/reopen", {"_reason": " "}).status_code == 409
+    reopened = supervisor.post(f"/documents/{document_id}/reopen", {"_reason": "phone misread"})
+    assert reopened.status_code == 303
+    document, referral = _referral(services, document_id)
+    assert document.status == Status.in_review and referral.validated_seq == 1
+    corrected = supervisor.post(
+        f"/documents/{document_id}/approve", {"member.phone": "(508) 555-0142"}
+    )
+    assert corrected.status_code == 303
+    document, referral = _referral(services, document_id)
+    # The first validation keeps its number and time; the correction is the feed's third event.
+    assert document.status == Status.validated and referral.validated_seq == 1
+    with session_scope(services.engine) as session:
+        events = session.exec(select(FeedEvent).order_by(col(FeedEvent.seq))).all()
+        assert [(e.seq, e.event, e.version) for e in events] == [
+            (1, FeedEventKind.validated, 1),
+            (2, FeedEventKind.reopened, 1),
+            (3, FeedEventKind.corrected, 2),
+        ]
+    trail = [(e.action, e.new_value, e.detail) for e in _events(services, document_id)]
+    assert ("status", "in_review", "reopened: phone misread") in trail
 
 
 def _take_lock(session, document_id: int):

@@ -10,6 +10,7 @@ from typing import Any
 from extractors.referral import Referral
 from intake import review, tokens
 from intake.audit_trail import CLI_ACTOR, Actor
+from intake.clarification import Desk
 from intake.clock import utcnow
 from intake.db.accounts import Role
 from intake.db.engine import session_scope
@@ -89,6 +90,34 @@ def validate(
     with session_scope(services.engine) as session:
         return review.approve(
             session, document_id, reviewer, utcnow(), HOLD, override_reason=override_reason
+        )
+
+
+def reopen(services: Services, document_id: int, supervisor: review.Reviewer) -> None:
+    with session_scope(services.engine) as session:
+        review.reopen(session, document_id, supervisor, "member phone misread", utcnow(), HOLD)
+
+
+def correct(
+    services: Services, document_id: int, supervisor: review.Reviewer, values: dict[str, str]
+) -> int:
+    """Reopen a validated referral, change ``values`` and validate it again: its next version."""
+    reopen(services, document_id, supervisor)
+    with session_scope(services.engine) as session:
+        review.save_values(session, document_id, supervisor, values, utcnow(), HOLD)
+    return validate(services, document_id, supervisor)
+
+
+def reject(services: Services, document_id: int, reviewer: review.Reviewer) -> None:
+    with session_scope(services.engine) as session:
+        review.reject(session, document_id, reviewer, "not a home-care order", utcnow(), HOLD)
+
+
+def clarify(services: Services, document_id: int, reviewer: review.Reviewer) -> None:
+    desk = Desk(services.settings.desk_name, "5555550100", "5555550101")
+    with session_scope(services.engine) as session:
+        review.request_clarification(
+            session, document_id, reviewer, "order date unreadable", utcnow(), HOLD, desk
         )
 
 

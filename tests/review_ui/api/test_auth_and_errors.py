@@ -1,5 +1,5 @@
-"""Who may call the API, and how it refuses: problem details with a stable code, never a 500
-and never a value from the request echoed back."""
+"""Who may call the API, and how it refuses: problem details (OperationOutcomes on the FHIR
+route) with a stable code, never a 500 and never a value from the request echoed back."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.review_ui.api import seed
 pytestmark = pytest.mark.databases("sqlite")
 
 PROBLEM = "application/problem+json"
+FHIR = "application/fhir+json"
 
 
 @pytest.fixture
@@ -28,9 +29,14 @@ def validated(services) -> list[int]:
 
 def _problem(response, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status
-    assert response.headers["content-type"] == PROBLEM
     assert response.headers["cache-control"] == "no-store"
     body: dict[str, Any] = response.json()
+    if response.url.path.endswith("/fhir"):
+        assert response.headers["content-type"] == FHIR
+        assert body["resourceType"] == "OperationOutcome"
+        assert body["issue"][0]["details"]["coding"][0]["code"] == code
+        return body
+    assert response.headers["content-type"] == PROBLEM
     assert body["status"] == status
     assert body["code"] == code
     return body
@@ -101,7 +107,8 @@ def test_what_the_token_may_not_see_is_404(services, api, validated):
                 404,
                 "not_found",
             )
-            assert body["instance"] == f"/api/v1/referrals/{referral_id}{suffix}"
+            if suffix != "/fhir":
+                assert body["instance"] == f"/api/v1/referrals/{referral_id}{suffix}"
         _problem(
             api.post(f"/api/v1/referrals/{referral_id}/ack", headers=seed.bearer(secret)),
             404,
@@ -129,9 +136,15 @@ def test_malformed_input_is_a_422_problem(services, api, validated):
     secret = seed.token(services, "crm")
     for path, where in MALFORMED:
         body = _problem(api.get(path, headers=seed.bearer(secret)), 422, "invalid_request")
-        assert [p["name"] for p in body["invalid-params"]] == [where], path
+        if path.endswith("/fhir"):
+            # One issue for the error, then one per parameter: "path.referral_id: <reason>".
+            invalid = [issue["diagnostics"] for issue in body["issue"][1:]]
+            assert [text.split(":")[0] for text in invalid] == [where], path
+        else:
+            invalid = body["invalid-params"]
+            assert [p["name"] for p in invalid] == [where], path
         # The value sent is not repeated back: it could be anything, PHI included.
-        assert path.rsplit("=", 1)[-1] not in str(body["invalid-params"])
+        assert path.rsplit("=", 1)[-1] not in str(invalid)
 
 
 def test_a_malformed_ack_is_a_422_problem(services, api, validated):
@@ -146,4 +159,4 @@ def test_unknown_paths_and_methods_are_problems_too(services, api):
     _problem(api.get("/api/v1/nothing-here", headers=seed.bearer(secret)), 404, "not_found")
     refused = api.delete("/api/v1/referrals", headers=seed.bearer(secret))
     _problem(refused, 405, "method_not_allowed")
-    assert refused.headers["allow"] == "GET"
+    assert refused.headers["allow"] == "GET, HEAD"

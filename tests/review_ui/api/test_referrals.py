@@ -113,7 +113,7 @@ def test_every_read_is_audited_with_the_token_name(services, api):
     assert all(e.client_addr == "testclient" for e in reads)
     acks = _audit(services, "api_ack")
     assert [(e.actor, e.document_id, e.detail) for e in acks] == [
-        ("care-platform", 3, "referral 3")
+        ("care-platform", 3, "referral 3 version 1")
     ]
 
 
@@ -180,6 +180,7 @@ def test_the_openapi_document_has_examples_and_bearer_auth(services, api):
         "after": True,
         "limit": True,
         "status": False,
+        "events": False,
     }
     # Only the API: none of the review UI's pages.
     assert all(path.startswith("/api/v1/") for path in document["paths"])
