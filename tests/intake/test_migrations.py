@@ -108,7 +108,7 @@ def test_the_fields_missing_when_read_are_counted_from_each_reading(settings):
 
 def test_referrals_validated_before_the_feed_are_its_first_events(settings):
     engine = make_engine(settings.effective_database_url)
-    upgrade(engine, "0009_fhir_ids")
+    upgrade(engine, "0009")
     _old_referral(
         engine, referral_type="dme", urgent=False, missing_count=0, flag_count=0,
         paused_seconds=0, missing_at_read=0, extracted="{}", extracted_at=_DECIDED,
@@ -121,6 +121,6 @@ def test_referrals_validated_before_the_feed_are_its_first_events(settings):
         assert [(e.seq, e.referral_id, e.event, e.version, e.at) for e in events] == [
             (7, 1, FeedEventKind.validated, 1, _DECIDED)
         ]
-    downgrade(engine, "0009_fhir_ids")
+    downgrade(engine, "0009")
     assert "feed_event" not in inspect(engine).get_table_names()
     engine.dispose()

@@ -1,6 +1,6 @@
 """the stored, random ids of each referral's FHIR resources
 
-Revision ID: 0009_fhir_ids
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-06 18:30:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_fhir_ids"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

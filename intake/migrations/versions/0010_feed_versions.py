@@ -1,7 +1,7 @@
 """the downstream feed: validations, corrections and status events; acks per version
 
-Revision ID: 0009_feed_versions
-Revises: 0009_fhir_ids
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-08 10:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import intake.db.types
 
-revision: str = "0009_feed_versions"
-down_revision: str | None = "0009_fhir_ids"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
