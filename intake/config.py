@@ -85,9 +85,20 @@ def _whsec(value: SecretStr) -> SecretStr:
 #: referral itself (PHI) in every attempt, for receivers that cannot call the API.
 WebhookPayload = Literal["full", "thin"]
 
+#: One per kind of event in the downstream feed (intake.db.feed.FeedEventKind).
+WebhookEventType = Literal[
+    "referral.validated",
+    "referral.corrected",
+    "referral.reopened",
+    "referral.rejected",
+    "referral.clarification_requested",
+]
+#: The referrals themselves, each version once: what an endpoint gets unless it lists more.
+DEFAULT_WEBHOOK_EVENTS: tuple[WebhookEventType, ...] = ("referral.validated", "referral.corrected")
+
 
 class WebhookEndpoint(BaseModel):
-    """One receiver of the signed referral.validated events; INTAKE_WEBHOOKS is a JSON list."""
+    """One receiver of the signed feed events; INTAKE_WEBHOOKS is a JSON list."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -98,6 +109,11 @@ class WebhookEndpoint(BaseModel):
     secrets: list[Annotated[SecretStr, AfterValidator(_whsec)]] = Field(min_length=1, max_length=2)
     #: Thin by default: PHI leaves the service only for an endpoint that asks for it.
     payload: WebhookPayload = "thin"
+    #: The events sent to it. Status events only when listed: a receiver written for
+    #: referrals alone is never sent a message it does not know.
+    events: list[WebhookEventType] = Field(
+        default_factory=lambda: list(DEFAULT_WEBHOOK_EVENTS), min_length=1
+    )
 
     @field_validator("url")
     @classmethod
@@ -112,6 +128,13 @@ class WebhookEndpoint(BaseModel):
     def _distinct_secrets(cls, value: list[SecretStr]) -> list[SecretStr]:
         if len({secret.get_secret_value() for secret in value}) != len(value):
             raise ValueError("the same secret twice")
+        return value
+
+    @field_validator("events")
+    @classmethod
+    def _distinct_events(cls, value: list[WebhookEventType]) -> list[WebhookEventType]:
+        if len(set(value)) != len(value):
+            raise ValueError("the same event twice")
         return value
 
 
@@ -192,7 +215,7 @@ class Settings(BaseSettings):
 
     #: Push to consumers that cannot poll the API: one JSON file per validated referral in
     #: this folder, and/or a signed POST of it to each webhook endpoint: a JSON list of
-    #: {"url", "secrets": ["whsec_..."], "payload": "thin"|"full"}.
+    #: {"url", "secrets": ["whsec_..."], "payload": "thin"|"full", "events": [...]}.
     outbox: Path | None = None
     webhooks: Annotated[list[WebhookEndpoint], NoDecode] = Field(default_factory=list)
     #: Retired with the home-made X-Intake-Signature: read only to refuse them with what to
@@ -253,7 +276,7 @@ class Settings(BaseSettings):
                 # Where, never what: the text holds the secrets.
                 raise ValueError(
                     f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); expected"
-                    ' a list of {"url", "secrets", "payload"} objects'
+                    ' a list of {"url", "secrets", "payload", "events"} objects'
                 ) from None
         return value
 

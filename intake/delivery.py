@@ -315,6 +315,16 @@ def one(session: Session, referral_id: int) -> ValidatedReferral | None:
     return items[0] if items and isinstance(items[0], ValidatedReferral) else None
 
 
+def item(session: Session, event: FeedEvent) -> ValidatedReferral | StatusEvent | None:
+    """One event as the feed serves it now: a status event as it happened; a validation as
+    the referral, or None once a later version replaced it or the referral is no longer
+    validated (a reader is never handed values that no longer stand)."""
+    if event.event not in VALIDATIONS:
+        return _items(session, [event])[0]
+    latest = one(session, event.referral_id)
+    return latest if latest is not None and latest.cursor == event.seq else None
+
+
 def acknowledge(
     session: Session, token_id: int, referral_id: int, version: int | None = None
 ) -> Ack | None:

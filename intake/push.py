@@ -33,7 +33,7 @@ def push_once(services: Services, client: httpx.Client) -> None:
             base_url=settings.base_url,
         )
         for endpoint in settings.webhooks:
-            while webhooks.enqueue_new(services.engine, endpoint.url):
+            while webhooks.enqueue_new(services.engine, endpoint):
                 pass
         webhooks.send_due(services.engine, settings.webhooks, policy, client)
 

@@ -1,6 +1,7 @@
-"""How far a push target (the outbox folder, a webhook endpoint) has got in the order of
-validation. Advanced by compare-and-set, so when two processes push at once exactly one of
-them moves the cursor past a referral and the other sees that it lost."""
+"""How far a push target (the outbox folder, a webhook endpoint) has got in the downstream
+feed (intake.feed, numbered as validations were before it). Advanced by compare-and-set, so
+when two processes push at once exactly one of them moves the cursor past an event and the
+other sees that it lost."""
 
 from __future__ import annotations
 

@@ -271,8 +271,8 @@ def approve(
     # Last in the transaction: it holds the counter row's lock until commit.
     event = feed.record_validation(session, referral, reviewer.user_id, now)
     if referral.validated_seq is None:
-        # The first validation only: the dashboard times receipt to validation by it, and
-        # the webhooks follow it (a correction is in the feed, not here).
+        # The first validation only: the dashboard times receipt to validation by it (a
+        # correction is in the feed, which the API, outbox and webhooks follow).
         referral.validated_seq = event.seq
         referral.validated_at = now
         session.add(referral)

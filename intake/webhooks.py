@@ -1,7 +1,9 @@
-"""Webhooks, for consumers that cannot poll: each validated referral is POSTed to each
-configured endpoint as a Standard Webhooks message (https://www.standardwebhooks.com/),
-retried with exponential backoff, and after the last attempt put on the dead-letter list that
-the admin sees (and can retry from).
+"""Webhooks, for consumers that cannot poll: the downstream feed (intake.feed) POSTed to each
+configured endpoint as Standard Webhooks messages (https://www.standardwebhooks.com/), one per
+event the endpoint takes: each version of a referral (``referral.validated``, then
+``referral.corrected`` for each correction) and, when it asks for them, the status events.
+Each is retried with exponential backoff, and after the last attempt put on the dead-letter
+list that the admin sees (and can retry from).
 
 Delivery is at least once: a receiver that answered too late is sent the message again with
 the same ``webhook-id``, so it can drop the repeat. Each attempt has a fresh
@@ -23,14 +25,15 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import AwareDatetime, BaseModel, SecretStr
 from sqlalchemy import Engine, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from standardwebhooks import Webhook
 
 from intake import delivery, push_cursor
 from intake.audit_trail import Actor, append
 from intake.clock import utcnow
-from intake.config import WEBHOOK_SECRET_PREFIX, WebhookEndpoint, WebhookPayload
+from intake.config import WEBHOOK_SECRET_PREFIX, WebhookEndpoint, WebhookEventType
 from intake.db.engine import session_scope
+from intake.db.feed import FeedEvent, FeedEventKind
 from intake.db.models import ReferralRecord
 from intake.db.push import WebhookDelivery, WebhookStatus
 from intake.queue import backoff
@@ -38,7 +41,14 @@ from intake.queue import backoff
 logger = logging.getLogger(__name__)
 
 ACTOR = Actor(name="webhook")
-EVENT: Final = "referral.validated"
+#: The message type of each kind of feed event.
+TYPES: Final[dict[FeedEventKind, WebhookEventType]] = {
+    FeedEventKind.validated: "referral.validated",
+    FeedEventKind.corrected: "referral.corrected",
+    FeedEventKind.reopened: "referral.reopened",
+    FeedEventKind.rejected: "referral.rejected",
+    FeedEventKind.clarification_requested: "referral.clarification_requested",
+}
 _ENQUEUE_BATCH = 500
 _SEND_BATCH = 100
 
@@ -58,28 +68,46 @@ class DeadLetter:
     #: The host only: the full URL may carry a credential.
     host: str
     referral_id: int
+    type: WebhookEventType
     attempts: int
     last_error: str | None
     created_at: datetime
 
 
 class ThinReferral(BaseModel):
-    """A validated referral by reference: no patient data, only where to fetch it."""
+    """A version of a referral by reference: no patient data, only where to fetch it."""
 
     id: int
-    #: Its place in the order of validation, as in the API.
+    #: 1 when first validated; each correction is the next, and replaces the earlier ones.
+    version: int
+    #: Its place in the feed, as in the API.
     cursor: int
     #: GET /api/v1/referrals/{id}, with a token of scope referrals:read (the read is audited).
+    #: It serves the latest version, which may be later than this one by then.
     url: str
 
 
 class Event(BaseModel):
     """The body of every delivery, in the shape the Standard Webhooks spec recommends."""
 
-    type: Literal["referral.validated"] = EVENT
-    #: When the referral was validated: the event's time, the same on every attempt.
+    type: WebhookEventType
+    #: When the clerk or supervisor decided: the event's time, the same on every attempt.
     timestamp: AwareDatetime
-    data: delivery.ValidatedReferral | ThinReferral
+    #: A status event is ids only, whatever the endpoint's payload: no values, no reason.
+    data: delivery.ValidatedReferral | ThinReferral | delivery.StatusEvent
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one delivery sends now, and what the audit trail records of it."""
+
+    body: bytes
+    type: WebhookEventType
+    referral_id: int
+    version: int
+    document_id: int
+    #: What the body discloses: "full", "thin", or "ids only" for a status event.
+    disclosure: Literal["full", "thin", "ids only"]
 
 
 def new_secret() -> str:
@@ -106,38 +134,71 @@ def signed_headers(
     }
 
 
-def event_body(
-    referral: delivery.ValidatedReferral, payload: WebhookPayload, base_url: str
-) -> bytes:
-    data: delivery.ValidatedReferral | ThinReferral = referral
-    if payload == "thin":
-        data = ThinReferral(
-            id=referral.id,
-            cursor=referral.cursor,
-            url=f"{base_url}/api/v1/referrals/{referral.id}",
-        )
-    return Event(timestamp=referral.review.validated_at, data=data).model_dump_json().encode()
+def message(
+    session: Session, claimed: WebhookDelivery, endpoint: WebhookEndpoint, base_url: str
+) -> Message | None:
+    """The delivery's message as of now; None for a version that no longer stands (a later
+    one replaced it, or the referral was reopened): its successor is delivered instead."""
+    event = session.get(FeedEvent, claimed.feed_seq)
+    assert event is not None  # a foreign key
+    served = delivery.item(session, event)
+    if served is None:
+        return None
+    data: delivery.ValidatedReferral | ThinReferral | delivery.StatusEvent = served
+    disclosure: Literal["full", "thin", "ids only"]
+    if isinstance(served, delivery.StatusEvent):
+        disclosure = "ids only"
+        document_id = session.execute(
+            select(ReferralRecord.document_id).where(col(ReferralRecord.id) == event.referral_id)
+        ).scalar_one()
+    else:
+        # The payload kind as configured now, so an endpoint switched to thin has no PHI in
+        # the retries of what was queued before.
+        disclosure = endpoint.payload
+        document_id = served.document.id
+        if endpoint.payload == "thin":
+            data = ThinReferral(
+                id=served.id,
+                version=served.version,
+                cursor=served.cursor,
+                url=f"{base_url}/api/v1/referrals/{served.id}",
+            )
+    kind = TYPES[event.event]
+    return Message(
+        body=Event(type=kind, timestamp=event.at, data=data).model_dump_json().encode(),
+        type=kind,
+        referral_id=event.referral_id,
+        version=event.version,
+        document_id=int(document_id),
+        disclosure=disclosure,
+    )
 
 
-def enqueue_new(engine: Engine, endpoint: str) -> int:
-    """A pending delivery to ``endpoint`` for each referral validated since the last call."""
-    name = push_cursor.name_for("webhook", endpoint)
+def enqueue_new(engine: Engine, endpoint: WebhookEndpoint) -> int:
+    """A pending delivery to ``endpoint`` for each feed event of a type it takes, since the
+    last call; returns how many events were passed (taken or not), 0 once there are none."""
+    name = push_cursor.name_for("webhook", endpoint.url)
     with session_scope(engine) as session:
         seen = push_cursor.read(session, name)
         rows = session.execute(
-            select(ReferralRecord.id, ReferralRecord.validated_seq)
-            .where(col(ReferralRecord.validated_seq) > seen)
-            .order_by(col(ReferralRecord.validated_seq))
+            select(FeedEvent.seq, FeedEvent.referral_id, FeedEvent.event)
+            .where(col(FeedEvent.seq) > seen)
+            .order_by(col(FeedEvent.seq))
             .limit(_ENQUEUE_BATCH)
         ).all()
         if not rows:
             return 0
         # The cursor first: on PostgreSQL its row lock makes a concurrent enqueuer wait here
-        # and then find the cursor moved, instead of inserting the same deliveries.
-        if not push_cursor.advance(session, name, seen, int(rows[-1][1])):
+        # and then find the cursor moved, instead of inserting the same deliveries. It moves
+        # past the events the endpoint does not take too: asking for them later starts then.
+        if not push_cursor.advance(session, name, seen, int(rows[-1].seq)):
             session.rollback()
             return 0
-        session.add_all(WebhookDelivery(endpoint=endpoint, referral_id=int(r[0])) for r in rows)
+        session.add_all(
+            WebhookDelivery(endpoint=endpoint.url, referral_id=int(referral_id), feed_seq=seq)
+            for seq, referral_id, kind in rows
+            if TYPES[FeedEventKind(kind)] in endpoint.events
+        )
     return len(rows)
 
 
@@ -196,22 +257,18 @@ def _send(
     client: httpx.Client,
 ) -> None:
     with session_scope(engine) as session:
-        referral = delivery.one(session, claimed.referral_id)
-    if referral is None:
-        # Reopened after validation: nothing to send until it is validated again.
-        _record(engine, claimed, policy, error="referral is no longer validated", final=True)
+        sending = message(session, claimed, endpoint, policy.base_url)
+    if sending is None:
+        _supersede(engine, claimed)
         return
-    # The payload kind as configured now, so an endpoint switched to thin has no PHI in
-    # the retries of what was queued before.
-    content = event_body(referral, endpoint.payload, policy.base_url)
     headers = {
         "Content-Type": "application/json",
-        **signed_headers(endpoint.secrets, message_id(claimed), content, utcnow()),
+        **signed_headers(endpoint.secrets, message_id(claimed), sending.body, utcnow()),
     }
     status_code: int | None = None
     try:
         response = client.post(
-            endpoint.url, content=content, headers=headers, timeout=policy.timeout_seconds
+            endpoint.url, content=sending.body, headers=headers, timeout=policy.timeout_seconds
         )
         status_code = response.status_code
         error = None if response.is_success else f"HTTP {status_code}"
@@ -220,26 +277,33 @@ def _send(
     except httpx.HTTPError as exc:
         # The class only: the message can quote the URL.
         error = f"connection failed ({type(exc).__name__})"
-    _record(
-        engine, claimed, policy, error=error, status_code=status_code, sent=(referral, endpoint)
-    )
+    _record(engine, claimed, policy, sending, endpoint, error=error, status_code=status_code)
+
+
+def _supersede(engine: Engine, claimed: WebhookDelivery) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(WebhookDelivery)
+            .where(col(WebhookDelivery.id) == claimed.id)
+            .values(status=WebhookStatus.superseded)
+        )
 
 
 def _record(
     engine: Engine,
     claimed: WebhookDelivery,
     policy: Policy,
+    sent: Message,
+    endpoint: WebhookEndpoint,
     *,
     error: str | None,
-    status_code: int | None = None,
-    final: bool = False,
-    sent: tuple[delivery.ValidatedReferral, WebhookEndpoint] | None = None,
+    status_code: int | None,
 ) -> None:
     attempts = claimed.attempts + 1
     now = utcnow()
     if error is None:
         values: dict[str, object] = {"status": WebhookStatus.delivered, "delivered_at": now}
-    elif final or attempts >= policy.max_attempts:
+    elif attempts >= policy.max_attempts:
         values = {"status": WebhookStatus.dead}
     else:
         values = {"next_attempt_at": now + backoff(attempts, policy.retry_base_seconds)}
@@ -249,18 +313,16 @@ def _record(
             .where(col(WebhookDelivery.id) == claimed.id)
             .values(attempts=attempts, last_status_code=status_code, last_error=error, **values)
         )
-        if sent is not None:
-            # Each attempt may have disclosed the referral (full) or its existence (thin),
-            # whatever the answer.
-            referral, endpoint = sent
-            append(
-                session,
-                "push_webhook",
-                ACTOR,
-                document_id=referral.document.id,
-                detail=f"{endpoint.payload} referral {referral.id} to"
-                f" {urlsplit(endpoint.url).hostname}: {error or 'delivered'}",
-            )
+        # Each attempt may have disclosed the referral (full) or its existence (thin, ids),
+        # whatever the answer.
+        append(
+            session,
+            "push_webhook",
+            ACTOR,
+            document_id=sent.document_id,
+            detail=f"{sent.disclosure} referral {sent.referral_id} version {sent.version}"
+            f" ({sent.type}) to {urlsplit(endpoint.url).hostname}: {error or 'delivered'}",
+        )
     if error is not None:
         logger.warning(
             "webhook attempt failed",
@@ -270,8 +332,9 @@ def _record(
 
 def dead_letters(engine: Engine, limit: int = 200) -> list[DeadLetter]:
     with session_scope(engine) as session:
-        rows = session.exec(
-            select(WebhookDelivery)
+        rows = session.execute(
+            select(WebhookDelivery, FeedEvent.event)
+            .join(FeedEvent, col(FeedEvent.seq) == col(WebhookDelivery.feed_seq))
             .where(col(WebhookDelivery.status) == WebhookStatus.dead)
             .order_by(col(WebhookDelivery.id).desc())
             .limit(limit)
@@ -281,11 +344,12 @@ def dead_letters(engine: Engine, limit: int = 200) -> list[DeadLetter]:
                 id=row.id or 0,
                 host=urlsplit(row.endpoint).hostname or "",
                 referral_id=row.referral_id,
+                type=TYPES[FeedEventKind(kind)],
                 attempts=row.attempts,
                 last_error=row.last_error,
                 created_at=row.created_at,
             )
-            for row in rows
+            for row, kind in rows
         ]
 
 

@@ -1,5 +1,5 @@
-"""Push delivery to consumers that cannot poll: how far each push target has got in the order
-of validation, and each webhook delivery with its retries (the dead ones are the admin's
+"""Push delivery to consumers that cannot poll: how far each push target has got in the
+downstream feed, and each webhook delivery with its retries (the dead ones are the admin's
 dead-letter list)."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from intake.db.types import UTCDateTime
 
 
 class PushCursor(SQLModel, table=True):
-    """The last validation number handed to one push target (an outbox folder or a webhook
-    endpoint). Validation numbers are gap-free and commit in order, so everything at or below
-    the cursor has been handed over and nothing above it has."""
+    """The last feed number handed to one push target (an outbox folder or a webhook
+    endpoint). Feed numbers are gap-free and commit in order, so everything at or below the
+    cursor has been handed over and nothing above it has."""
 
     __tablename__ = "push_cursor"
 
@@ -34,14 +34,18 @@ class WebhookStatus(StrEnum):
     delivered = "delivered"
     #: Out of attempts: on the admin's dead-letter list until retried.
     dead = "dead"
+    #: Never sent: by its turn the referral had a later version, or was no longer validated
+    #: (reopened, it comes again as its correction). Nothing left the service.
+    superseded = "superseded"
 
 
 class WebhookDelivery(SQLModel, table=True):
-    """One referral to one webhook endpoint."""
+    """One event of the feed (a referral's version, or a status event) to one endpoint."""
 
     __tablename__ = "webhook_delivery"
     __table_args__ = (
-        UniqueConstraint("endpoint", "referral_id"),
+        # Each version of a referral, each status event, once per endpoint.
+        UniqueConstraint("endpoint", "feed_seq", name="uq_webhook_delivery_endpoint_feed_seq"),
         Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
     )
 
@@ -49,6 +53,8 @@ class WebhookDelivery(SQLModel, table=True):
     #: The endpoint URL as configured.
     endpoint: str = Field(max_length=500)
     referral_id: int = Field(foreign_key="referral.id", index=True)
+    #: The event delivered: its kind and the referral's version are in the feed.
+    feed_seq: int = Field(foreign_key="feed_event.seq")
     status: WebhookStatus = Field(default=WebhookStatus.pending, sa_type=String(20))
     attempts: int = 0
     #: When it may be sent next; a sender pushes it forward while it holds the delivery.

@@ -111,7 +111,7 @@ def _policy(max_attempts: int = 3, base_url: str = BASE_URL) -> webhooks.Policy:
 
 def _send(services, endpoints: list[WebhookEndpoint], policy: webhooks.Policy) -> int:
     for endpoint in endpoints:
-        webhooks.enqueue_new(services.engine, endpoint.url)
+        webhooks.enqueue_new(services.engine, endpoint)
     with httpx.Client() as client:
         return webhooks.send_due(services.engine, endpoints, policy, client)
 
@@ -156,8 +156,8 @@ def test_each_referral_is_a_standard_webhooks_message(services, receivers):
             "data": served.model_dump(mode="json"),
         }
     assert _audited(services) == [
-        "full referral 1 to 127.0.0.1: delivered",
-        "full referral 2 to 127.0.0.1: delivered",
+        "full referral 1 version 1 (referral.validated) to 127.0.0.1: delivered",
+        "full referral 2 version 1 (referral.validated) to 127.0.0.1: delivered",
     ]
 
 
@@ -213,14 +213,14 @@ def test_thin_payloads_carry_ids_and_a_link_that_fetches_the_referral(services, 
             assert text not in thin.body.decode()
         event = json.loads(thin.body)
         link = f"{base_url}/api/v1/referrals/1"
-        assert event["data"] == {"id": 1, "cursor": 1, "url": link}
+        assert event["data"] == {"id": 1, "version": 1, "cursor": 1, "url": link}
         assert event["timestamp"] == json.loads(full.body)["timestamp"]
         fetched = httpx.get(link, headers=seed.bearer(seed.token(services, "crm")))
     assert fetched.status_code == 200
     assert fetched.json() == json.loads(full.body)["data"]
     assert _audited(services) == [
-        "thin referral 1 to 127.0.0.1: delivered",
-        "full referral 1 to 127.0.0.1: delivered",
+        "thin referral 1 version 1 (referral.validated) to 127.0.0.1: delivered",
+        "full referral 1 version 1 (referral.validated) to 127.0.0.1: delivered",
     ]
 
 
@@ -228,7 +228,7 @@ def test_retries_keep_the_webhook_id_and_follow_the_endpoints_payload_now(servic
     receiver = receivers(NEW)
     receiver.statuses = [500, 200]
     seed.add_validated(services, 1)
-    webhooks.enqueue_new(services.engine, receiver.url)
+    webhooks.enqueue_new(services.engine, _endpoint(receiver.url, NEW))
     # The first attempt goes out full and fails; the operator switches the endpoint to thin
     # before the retry, which then carries no PHI.
     with httpx.Client() as client:

@@ -70,7 +70,7 @@ def test_dead_letters_are_listed_and_sent_again(services, admin):
     endpoint = WebhookEndpoint(
         url="http://127.0.0.1:9/hook", secrets=[SecretStr(webhooks.new_secret())]
     )
-    webhooks.enqueue_new(services.engine, endpoint.url)
+    webhooks.enqueue_new(services.engine, endpoint)
     policy = webhooks.Policy(
         max_attempts=1, retry_base_seconds=0, timeout_seconds=2, base_url="http://testserver"
     )
