@@ -1,7 +1,8 @@
 """Webhooks as Standard Webhooks messages, checked by real receivers on 127.0.0.1 that verify
 every delivery with the `standardwebhooks` library, as a consumer would: signatures across a
 secret rotation, thin payloads without PHI, the same webhook-id on retries, the dead letters,
-and the INTAKE_WEBHOOKS setting."""
+corrections as messages of their own, status events for the endpoints that ask, the upgrade
+from first-validation webhooks, and the INTAKE_WEBHOOKS setting."""
 
 from __future__ import annotations
 
@@ -14,19 +15,31 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import get_args
 
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import column, insert, table, update
 from sqlmodel import col, select
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from intake import delivery, push, webhooks
 from intake.clock import utcnow
-from intake.config import ConfigError, WebhookEndpoint, WebhookPayload, load_settings
+from intake.config import (
+    ConfigError,
+    WebhookEndpoint,
+    WebhookEventType,
+    WebhookPayload,
+    load_settings,
+)
+from intake.db import migrate
+from intake.db.accounts import Role
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
-from intake.db.push import WebhookDelivery, WebhookStatus
+from intake.db.feed import FeedEventKind
+from intake.db.push import PushCursor, WebhookDelivery, WebhookStatus
+from intake.db.types import UTCDateTime
 from review_ui.app import create_app
 from tests.conftest import intake
 from tests.intake.conftest import wait_for
@@ -99,8 +112,28 @@ def receivers() -> Iterator[Callable[[str], Receiver]]:
         server.server_close()
 
 
-def _endpoint(url: str, *secrets: str, payload: WebhookPayload = "full") -> WebhookEndpoint:
-    return WebhookEndpoint(url=url, secrets=[SecretStr(s) for s in secrets], payload=payload)
+#: Every event type, in the order of intake.db.feed.FeedEventKind.
+EVERY_EVENT: list[WebhookEventType] = list(get_args(WebhookEventType))
+
+
+def _endpoint(
+    url: str,
+    *secrets: str,
+    payload: WebhookPayload = "full",
+    events: list[WebhookEventType] | None = None,
+) -> WebhookEndpoint:
+    return WebhookEndpoint(
+        url=url,
+        secrets=[SecretStr(s) for s in secrets],
+        payload=payload,
+        **({} if events is None else {"events": events}),
+    )
+
+
+def _summary(receiver: Receiver) -> list[tuple[str, int, int]]:
+    """Each message received: its type, and the referral's id and version it names."""
+    events = [json.loads(receipt.body) for receipt in receiver.received]
+    return [(e["type"], e["data"]["id"], e["data"]["version"]) for e in events]
 
 
 def _policy(max_attempts: int = 3, base_url: str = BASE_URL) -> webhooks.Policy:
@@ -317,6 +350,186 @@ def test_the_push_loop_runs_when_configured(services, tmp_path, receivers):
     ]
 
 
+def test_a_correction_is_a_second_distinct_message_with_its_version(services, receivers):
+    full_receiver, thin_receiver = receivers(NEW), receivers(OLD)
+    endpoints = [
+        _endpoint(full_receiver.url, NEW),
+        _endpoint(thin_receiver.url, OLD, payload="thin"),
+    ]
+    seed.add_validated(services, 1)
+    assert _send(services, endpoints, _policy()) == 2
+    supervisor = seed.clerk(services, "sam", Role.supervisor)
+    # Validated (1), reopened (2), validated again (3): version 2.
+    assert seed.correct(services, 1, supervisor, {"member.phone": "5555550199"}) == 3
+    assert _send(services, endpoints, _policy()) == 2
+    assert _send(services, endpoints, _policy()) == 0  # each version once per endpoint
+
+    for receiver in (full_receiver, thin_receiver):
+        assert [r.verified for r in receiver.received] == [True, True]
+        assert _summary(receiver) == [("referral.validated", 1, 1), ("referral.corrected", 1, 2)]
+        first, second = (r.headers["webhook-id"] for r in receiver.received)
+        assert first != second
+    with session_scope(services.engine) as session:
+        served = delivery.one(session, 1)
+    assert served is not None
+    assert (served.event, served.version, served.cursor) == ("corrected", 2, 3)
+    assert served.approved.member.phone == "5555550199"
+    assert json.loads(full_receiver.received[1].body) == {
+        "type": "referral.corrected",
+        "timestamp": served.review.validated_at.isoformat().replace("+00:00", "Z"),
+        "data": served.model_dump(mode="json"),
+    }
+    thin = thin_receiver.received[1].body.decode()
+    assert json.loads(thin)["data"] == {
+        "id": 1,
+        "version": 2,
+        "cursor": 3,
+        "url": f"{BASE_URL}/api/v1/referrals/1",
+    }
+    for text in (*PHI, "5555550199", "misread"):
+        assert text not in thin
+    assert _audited(services)[2:] == [
+        "full referral 1 version 2 (referral.corrected) to 127.0.0.1: delivered",
+        "thin referral 1 version 2 (referral.corrected) to 127.0.0.1: delivered",
+    ]
+
+
+def test_a_version_replaced_before_its_turn_is_not_sent_and_its_correction_is(services, receivers):
+    receiver = receivers(NEW)
+    endpoint = _endpoint(receiver.url, NEW)
+    seed.add_validated(services, 2)
+    assert webhooks.enqueue_new(services.engine, endpoint) == 2  # queued, not yet sent
+    supervisor = seed.clerk(services, "sam", Role.supervisor)
+    seed.correct(services, 1, supervisor, {"member.phone": "5555550199"})
+    _send(services, [endpoint], _policy())
+
+    # Version 1 would now carry version 2's values under its own number: it is not sent.
+    assert _summary(receiver) == [("referral.validated", 2, 1), ("referral.corrected", 1, 2)]
+    statuses = [(d.referral_id, d.feed_seq, d.status) for d in _deliveries(services)]
+    assert statuses == [
+        (1, 1, WebhookStatus.superseded),
+        (2, 2, WebhookStatus.delivered),
+        (1, 4, WebhookStatus.delivered),
+    ]
+    assert webhooks.dead_letters(services.engine) == []
+
+
+def test_status_events_go_to_the_endpoints_that_list_them_without_phi(services, receivers):
+    opted_in, default = receivers(NEW), receivers(NEW)
+    # Full payloads both: a status event carries ids only all the same.
+    endpoints = [_endpoint(opted_in.url, NEW, events=EVERY_EVENT), _endpoint(default.url, NEW)]
+    clerk = seed.clerk(services, "clara")
+    supervisor = seed.clerk(services, "sam", Role.supervisor)
+    rejected, asked, kept, withdrawn = seed.add_documents(services, 4)
+    seed.reject(services, rejected, clerk)
+    seed.clarify(services, asked, clerk)
+    seed.validate(services, kept, clerk)
+    seed.validate(services, withdrawn, clerk)
+    seed.reopen(services, withdrawn, supervisor)
+    seed.reject(services, withdrawn, supervisor)
+    _send(services, endpoints, _policy())
+
+    assert all(r.verified for r in (*opted_in.received, *default.received))
+    assert _summary(opted_in) == [
+        ("referral.rejected", rejected, 0),
+        ("referral.clarification_requested", asked, 0),
+        ("referral.validated", kept, 1),
+        # The withdrawn referral's version 1 no longer stands: never sent, to either.
+        ("referral.reopened", withdrawn, 1),
+        ("referral.rejected", withdrawn, 1),
+    ]
+    assert _summary(default) == [("referral.validated", kept, 1)]
+    first = opted_in.received[0]
+    with session_scope(services.engine) as session:
+        [event] = delivery.feed(session, 0, 1, [FeedEventKind.rejected]).data
+    assert json.loads(first.body) == {
+        "type": "referral.rejected",
+        "timestamp": json.loads(event.model_dump_json())["at"],
+        "data": event.model_dump(mode="json"),
+    }
+    assert set(json.loads(first.body)["data"]) == {"id", "cursor", "event", "version", "at"}
+    for receipt in opted_in.received[:2] + opted_in.received[3:]:
+        body = receipt.body.decode()
+        for text in ("Patient", "XAB", "home-care order", "unreadable", "misread", "clara"):
+            assert text not in body
+    assert (
+        f"ids only referral {rejected} version 0 (referral.rejected) to 127.0.0.1: delivered"
+        in (_audited(services))
+    )
+    superseded = [d.endpoint for d in _deliveries(services) if d.status == "superseded"]
+    assert superseded == [opted_in.url, default.url]
+
+
+def test_an_upgrade_keeps_pending_deliveries_and_sends_no_made_one_again(services, receivers):
+    receiver = receivers(NEW)
+    receiver.statuses = [204, 500, 204]
+    endpoint = _endpoint(receiver.url, NEW)
+    seed.add_validated(services, 3)
+    webhooks.enqueue_new(services.engine, endpoint)
+    with httpx.Client() as client:
+        # Referral 1 is delivered, 2 fails once, 3 is not yet tried.
+        webhooks.send_due(services.engine, [endpoint], _policy(), client, limit=2)
+    assert _summary(receiver) == [("referral.validated", 1, 1), ("referral.validated", 2, 1)]
+    failed_id = receiver.received[1].headers["webhook-id"]
+
+    # Back to webhooks that follow first validations only (0010). Referral 1 is corrected
+    # (feed 4 and 5), which they never queued; referral 4 is validated (6), which they did.
+    migrate.downgrade(services.engine, "0010")
+    supervisor = seed.clerk(services, "sam", Role.supervisor)
+    seed.correct(services, 1, supervisor, {"member.phone": "5555550199"})
+    seed.add_validated(services, 1, start=3)
+    old_delivery = table(
+        "webhook_delivery",
+        *(column(name) for name in ("endpoint", "referral_id", "status", "attempts")),
+        column("next_attempt_at", UTCDateTime()),
+        column("created_at", UTCDateTime()),
+    )
+    with services.engine.begin() as connection:
+        now = utcnow()
+        connection.execute(
+            insert(old_delivery).values(
+                endpoint=endpoint.url,
+                referral_id=4,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        connection.execute(update(PushCursor).values(validated_seq=6))
+    migrate.upgrade(services.engine)
+
+    assert _send(services, [endpoint], _policy()) == 4
+    assert _send(services, [endpoint], _policy()) == 0
+    assert all(r.verified for r in receiver.received)
+    after = receiver.received[2:]
+    assert sorted(_summary(receiver)[2:]) == [
+        ("referral.corrected", 1, 2),
+        ("referral.validated", 2, 1),
+        ("referral.validated", 3, 1),
+        ("referral.validated", 4, 1),
+    ]
+    # The failed one again under its webhook-id, so a receiver that got it drops it.
+    [again] = [r for r in after if json.loads(r.body)["data"]["id"] == 2]
+    assert again.headers["webhook-id"] == failed_id
+    assert len({r.headers["webhook-id"] for r in after}) == 4
+    rows = _deliveries(services)
+    assert [(d.referral_id, d.feed_seq, d.status) for d in rows] == [
+        (1, 1, WebhookStatus.delivered),
+        (2, 2, WebhookStatus.delivered),
+        (3, 3, WebhookStatus.delivered),
+        (4, 6, WebhookStatus.delivered),
+        (1, 5, WebhookStatus.delivered),
+    ]
+
+
+@pytest.mark.databases("sqlite")  # no database is opened
+def test_every_kind_of_feed_event_has_its_message_type():
+    assert list(webhooks.TYPES) == list(FeedEventKind)
+    assert list(webhooks.TYPES.values()) == EVERY_EVENT
+    assert [f"referral.{kind}" for kind in FeedEventKind] == EVERY_EVENT
+
+
 @pytest.mark.databases("sqlite")  # no database is opened
 def test_new_secret_prints_a_whsec_secret_the_settings_and_the_library_accept(intake_env):
     made = [intake(intake_env, "webhooks", "new-secret") for _ in range(2)]
@@ -344,7 +557,12 @@ def test_webhook_settings_are_read_per_endpoint_and_never_shown(intake_env, monk
         "INTAKE_WEBHOOKS",
         _webhooks_env(
             {"url": _HOOK, "secrets": [OLD, NEW]},
-            {"url": "http://127.0.0.1:9000/h", "secrets": [NEW.rstrip("=")], "payload": "full"},
+            {
+                "url": "http://127.0.0.1:9000/h",
+                "secrets": [NEW.rstrip("=")],
+                "payload": "full",
+                "events": ["referral.validated", "referral.rejected"],
+            },
         ),
     )
     monkeypatch.setenv("INTAKE_PUBLIC_URL", BASE_URL)
@@ -355,6 +573,9 @@ def test_webhook_settings_are_read_per_endpoint_and_never_shown(intake_env, monk
     assert (first.url, first.payload) == (_HOOK, "thin")  # thin unless asked otherwise
     assert [s.get_secret_value() for s in first.secrets] == [OLD, NEW]
     assert (second.url, second.payload) == ("http://127.0.0.1:9000/h", "full")
+    # Referrals, each version, unless the endpoint lists what it takes.
+    assert first.events == ["referral.validated", "referral.corrected"]
+    assert second.events == ["referral.validated", "referral.rejected"]
     shown = repr(settings)
     for hidden in (OLD, NEW, NEW.rstrip("="), "pa55word", "crm.example.org"):
         assert hidden not in shown
@@ -399,6 +620,28 @@ def test_webhook_settings_are_read_per_endpoint_and_never_shown(intake_env, monk
         (
             {"INTAKE_WEBHOOKS": _webhooks_env({"url": _HOOK, "secrets": [NEW], "payload": "all"})},
             "INTAKE_WEBHOOKS[0].payload: Input should be 'full' or 'thin'",
+        ),
+        (
+            {
+                "INTAKE_WEBHOOKS": _webhooks_env(
+                    {"url": _HOOK, "secrets": [NEW], "events": ["referral.deleted"]}
+                )
+            },
+            "INTAKE_WEBHOOKS[0].events[0]: Input should be 'referral.validated',"
+            " 'referral.corrected', 'referral.reopened', 'referral.rejected' or"
+            " 'referral.clarification_requested'",
+        ),
+        (
+            {
+                "INTAKE_WEBHOOKS": _webhooks_env(
+                    {"url": _HOOK, "secrets": [NEW], "events": ["referral.rejected"] * 2}
+                )
+            },
+            "INTAKE_WEBHOOKS[0].events: Value error, the same event twice",
+        ),
+        (
+            {"INTAKE_WEBHOOKS": _webhooks_env({"url": _HOOK, "secrets": [NEW], "events": []})},
+            "INTAKE_WEBHOOKS[0].events: List should have at least 1 item",
         ),
         (
             {

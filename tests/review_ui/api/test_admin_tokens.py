@@ -80,6 +80,8 @@ def test_dead_letters_are_listed_and_sent_again(services, admin):
 
     page = admin.client.get("/admin/tokens")
     assert "connection failed (ConnectError)" in page.text
+    assert dead.type == "referral.validated"
+    assert "<td>referral.validated</td>" in page.text
     assert "/hook" not in page.text  # the host only: a URL may carry a credential
     again = admin.post("/admin/webhooks/retry", {"delivery_id": str(dead.id)})
     assert again.status_code == 303
