@@ -46,8 +46,8 @@ from intake.db.migrate import upgrade
 from intake.db.models import Document, PageRecord, ReferralRecord, Status
 from intake.db.review import Counter
 from intake.ingest import Ingestor
-from intake.pipeline import Services
 from intake.referral_columns import summary_columns
+from intake.services import Services
 from intake.store import ContentStore
 from intake.users import create_user, random_password
 from intake.worker import Worker

@@ -35,7 +35,7 @@ from intake.db.migrate import SchemaBehind, require_current, upgrade
 from intake.db.models import Document, Status
 from intake.evaluation import labeled_files, run_eval
 from intake.ingest import Ingestor
-from intake.pipeline import Services
+from intake.services import Services
 from intake.store import ContentStore
 from intake.supervisor import supervise
 from intake.tokens import TokenError

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from extractors.errors import ExtractError
 from extractors.extract.extractor import extract, unread_referral
 from extractors.limits import Limits
@@ -18,22 +16,15 @@ from extractors.ocr import ocr_page
 from extractors.pages import ReadPage
 from extractors.readers import page_sources
 from intake import queue
-from intake.config import Settings
 from intake.db.engine import session_scope
 from intake.db.models import Document, PageRecord, ReferralRecord, Status
 from intake.metrics import ocr_increments
 from intake.quarantine import Reason, quarantine_bytes
 from intake.referral_columns import reading_columns, summary_columns
-from intake.store import ContentStore, StoreCorruption
+from intake.services import Services
+from intake.store import StoreCorruption
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Services:
-    settings: Settings
-    engine: Engine
-    store: ContentStore
 
 
 class Released(Exception):

@@ -10,7 +10,7 @@ import threading
 import httpx
 
 from intake import outbox, webhooks
-from intake.pipeline import Services
+from intake.services import Services
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from sqlalchemy.exc import SQLAlchemyError
 
 from intake import queue
-from intake.pipeline import Services, process
+from intake.pipeline import process
+from intake.services import Services
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from extractors.codes import icd10
-from intake.pipeline import Services
+from intake.services import Services
 from review_ui import admin_tokens
 from review_ui.api import router as api_router
 from review_ui.api.head import HeadAsGet

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from intake.clock import utcnow
 from intake.db.engine import session_scope
-from intake.pipeline import Services
+from intake.services import Services
 from review_ui.security import CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, tokens_match
 from review_ui.sessions import COOKIE, Principal, resolve
 

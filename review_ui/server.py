@@ -8,7 +8,7 @@ import time
 
 import uvicorn
 
-from intake.pipeline import Services
+from intake.services import Services
 from review_ui.app import create_app
 
 _START_TIMEOUT_SECONDS = 30.0

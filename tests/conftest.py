@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 from intake.config import Settings
 from intake.db.engine import make_engine
 from intake.db.migrate import upgrade
-from intake.pipeline import Services
+from intake.services import Services
 from intake.store import ContentStore
 
 #: Fast timings so tests see retries, rescues and stability without long sleeps.

@@ -16,7 +16,7 @@ from intake.db.accounts import Role, User
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord
 from intake.ingest import Ingestor
-from intake.pipeline import Services
+from intake.services import Services
 from intake.users import hash_password
 from intake.worker import Worker
 from review_ui.app import create_app

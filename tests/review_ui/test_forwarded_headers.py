@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
-from intake.pipeline import Services
+from intake.services import Services
 from review_ui.server import make_server, start_in_thread
 from tests.conftest import free_port
 from tests.review_ui.conftest import hidden_value

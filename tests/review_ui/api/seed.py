@@ -15,8 +15,8 @@ from intake.clock import utcnow
 from intake.db.accounts import Role
 from intake.db.engine import session_scope
 from intake.db.models import Document, ReferralRecord, Status
-from intake.pipeline import Services
 from intake.referral_columns import summary_columns
+from intake.services import Services
 from intake.users import create_user
 from review_ui.api.examples import REFERRAL
 

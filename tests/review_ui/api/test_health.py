@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
 
 from intake.db.engine import make_engine
-from intake.pipeline import Services
+from intake.services import Services
 from review_ui.app import create_app
 
 PROBLEM = "application/problem+json"

@@ -17,7 +17,7 @@ from intake.config import Settings
 from intake.db.accounts import ApiToken
 from intake.db.engine import make_engine, session_scope
 from intake.db.models import Status
-from intake.pipeline import Services
+from intake.services import Services
 from intake.store import ContentStore
 from review_ui.app import create_app
 from tests.review_ui.api import seed
