@@ -28,19 +28,18 @@ from extractors.extract.extractor import extract_file
 from extractors.referral import Referral
 from intake import logs, push, queue, tokens, webhooks
 from intake.audit_trail import CLI_ACTOR
-from intake.config import ConfigError, Settings, load_settings
+from intake.config import Settings, load_settings
 from intake.db.accounts import Role
 from intake.db.engine import make_engine, session_scope
-from intake.db.migrate import SchemaBehind, require_current, upgrade
+from intake.db.migrate import require_current, upgrade
 from intake.db.models import Document, Status
+from intake.errors import IntakeError
 from intake.evaluation import labeled_files, run_eval
 from intake.ingest import Ingestor
 from intake.services import Services
 from intake.store import ContentStore
 from intake.supervisor import supervise
-from intake.tokens import TokenError
 from intake.users import (
-    AccountError,
     create_first_admin,
     create_user,
     disable_user,
@@ -48,9 +47,9 @@ from intake.users import (
     random_password,
     unlock_user,
 )
-from intake.watcher import Watcher, WatcherConfigError, claimed_count
-from intake.worker import Worker, WorkerStopped, WorkerThread
-from review_ui.server import ServerStartError, make_server, start_in_thread, url_of
+from intake.watcher import Watcher, claimed_count
+from intake.worker import Worker, WorkerThread
+from review_ui.server import make_server, start_in_thread, url_of
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -69,8 +68,10 @@ logger = logging.getLogger("intake")
 _TERMINAL = {Status.needs_review, Status.failed, Status.duplicate}
 
 
-class UsageError(Exception):
+class UsageError(IntakeError):
     """A bad argument from the command line."""
+
+    code = "usage"
 
 
 def _settings() -> Settings:
@@ -500,18 +501,8 @@ def _database_read_only(exc: SQLAlchemyError) -> bool:
 def main() -> None:
     try:
         app()
-    except (
-        ConfigError,
-        SchemaBehind,
-        WatcherConfigError,
-        UsageError,
-        TokenError,
-        AccountError,
-        ServerStartError,
-    ) as exc:
-        _exit_with(f"{exc}", 2)
-    except WorkerStopped as exc:
-        _exit_with(f"{exc}", 1)
+    except IntakeError as exc:
+        _exit_with(exc.message, exc.exit_status)
     except SQLAlchemyError as exc:
         # Not the driver's text: it can quote SQL parameters, i.e. patient data. Only whether
         # the database refused writes, which tells an operator where to look.

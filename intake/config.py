@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extractors.limits import Limits
+from intake.errors import IntakeError
 
 #: Accepted URL schemes and what they mean; bare PostgreSQL schemes get the installed driver.
 _DATABASE_SCHEMES = {
@@ -138,8 +139,10 @@ class WebhookEndpoint(BaseModel):
         return value
 
 
-class ConfigError(Exception):
+class ConfigError(IntakeError):
     """A setting is wrong; the message names the variable and what is expected."""
+
+    code = "invalid_config"
 
 
 class Settings(BaseSettings):

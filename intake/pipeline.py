@@ -144,9 +144,7 @@ def _referral(document: Document, pages: list[ReadPage]) -> ReferralRecord:
 
 
 def _failure_of(error: ExtractError | StoreCorruption) -> queue.Failure:
-    if isinstance(error, ExtractError):
-        return queue.Failure(code=error.code, message=error.message, permanent=error.permanent)
-    return queue.Failure(code="store_corrupt", message=str(error), permanent=True)
+    return queue.Failure(code=error.code, message=error.message, permanent=error.permanent)
 
 
 def _record_failure(

@@ -48,6 +48,7 @@ from intake.db.models import (
 )
 from intake.db.review import Counter
 from intake.db.types import UTCDateTime
+from intake.errors import IntakeError
 from intake.referral_columns import reading_columns, summary_columns
 
 _MAX_BACKOFF = timedelta(hours=1)
@@ -114,8 +115,10 @@ class Failure:
     permanent: bool
 
 
-class UnsupportedDatabase(Exception):
+class UnsupportedDatabase(IntakeError):
     """The engine's dialect has no claim query."""
+
+    code = "unsupported_database"
 
 
 def backoff(attempt: int, base_seconds: float) -> timedelta:

@@ -23,6 +23,7 @@ from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.rules import flags, missing_paths
 from extractors.normalize import DateRole, parse_date
 from extractors.referral import FlagCode, Referral
+from intake.errors import IntakeError
 
 FieldKind = Literal[
     "text", "date", "number", "phone", "icd10", "hcpcs", "procedure", "npi", "choice", "yes_no"
@@ -119,8 +120,11 @@ _ROW = re.compile(r"\.[0-9]+(?=\.|$)")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-class InvalidValues(Exception):
+class InvalidValues(IntakeError):
     """Some values do not fit the contract; ``errors`` maps each field path to why."""
+
+    code = "invalid_values"
+    http_status = 422
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(f"{len(errors)} value(s) are not valid")

@@ -31,6 +31,7 @@ from intake.db.engine import session_scope
 from intake.db.feed import FeedEventKind
 from intake.db.models import OPEN_STATUSES, REPROCESSABLE, Document, ReferralRecord, Status
 from intake.db.review import ReferralVersion, ReviewDraft
+from intake.errors import IntakeError
 from intake.fax_back_pdf import drop_in_outbox, letter_pdf
 from intake.referral_columns import summary_columns
 from intake.referral_edit import apply_edits
@@ -39,23 +40,31 @@ from intake.review_drafts import end_draft
 _REASON_MAX = 1000
 
 
-class ReviewError(Exception):
+class ReviewError(IntakeError):
     """An action the clerk cannot take now; the message is for the clerk and holds no PHI."""
+
+    code = "review_refused"
+    #: The document's state refuses it (decided, locked, incomplete): a conflict.
+    http_status = 409
 
 
 class NotFound(ReviewError):
-    pass
+    code = "not_found"
+    http_status = 404
 
 
 class NotAllowed(ReviewError):
-    pass
+    code = "not_allowed"
 
 
 class SupervisorOnly(ReviewError):
-    pass
+    code = "supervisor_only"
+    http_status = 403
 
 
 class LockedByOther(ReviewError):
+    code = "locked_by_other"
+
     def __init__(self, holder: str, until: datetime) -> None:
         super().__init__(f"in review by {holder}")
         self.holder = holder
@@ -63,6 +72,8 @@ class LockedByOther(ReviewError):
 
 
 class MissingRequired(ReviewError):
+    code = "missing_required"
+
     def __init__(self, missing: list[str]) -> None:
         super().__init__(f"{len(missing)} required field(s) missing")
         self.missing = missing
@@ -71,6 +82,8 @@ class MissingRequired(ReviewError):
 class UncheckedValues(ReviewError):
     """Values fail a rule (an NPI's check digit, a code not in its code set, an implausible
     date) and the clerk has not confirmed them as printed."""
+
+    code = "unchecked_values"
 
     def __init__(self, fields: list[str]) -> None:
         super().__init__(f"{len(fields)} value(s) fail a check and are not confirmed")

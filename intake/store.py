@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from intake.errors import IntakeError
 from intake.files import write_atomically
 
 
-class StoreCorruption(Exception):
+class StoreCorruption(IntakeError):
     """A stored file no longer matches its hash."""
+
+    code = "store_corrupt"
+    exit_status = 1
 
 
 class ContentStore:

@@ -20,6 +20,7 @@ from intake.audit_trail import Actor, append
 from intake.clock import utcnow
 from intake.db.accounts import ApiToken
 from intake.db.engine import session_scope
+from intake.errors import IntakeError
 
 REFERRALS_READ = "referrals:read"
 METRICS_READ = "metrics:read"
@@ -38,8 +39,11 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class TokenError(ValueError):
+class TokenError(IntakeError):
     """A token cannot be made or found as asked; the message says why (it holds no secret)."""
+
+    code = "token_refused"
+    http_status = 422
 
 
 @dataclass(frozen=True)

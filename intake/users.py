@@ -17,14 +17,18 @@ from sqlmodel import Session, col, select
 
 from intake.audit_trail import Actor, append
 from intake.db.accounts import Role, User, UserSession
+from intake.errors import IntakeError
 
 MIN_PASSWORD_LENGTH = 12
 #: Usernames are shown in the UI and the audit trail; keep them plain.
 _USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
-class AccountError(Exception):
+class AccountError(IntakeError):
     """A user cannot be created or changed as asked; the message says why."""
+
+    code = "account_refused"
+    http_status = 422
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,18 @@ from collections.abc import Callable
 from sqlalchemy.exc import SQLAlchemyError
 
 from intake import queue
+from intake.errors import IntakeError
 from intake.pipeline import process
 from intake.services import Services
 
 logger = logging.getLogger(__name__)
 
 
-class WorkerStopped(Exception):
+class WorkerStopped(IntakeError):
     """A worker running in this process ended on an error it could not record."""
+
+    code = "worker_stopped"
+    exit_status = 1
 
 
 class Worker:

@@ -65,7 +65,7 @@ def make_token(request: Request, principal: Admin, form: Form) -> Response:
     try:
         secret = tokens.create(services_of(request).engine, name, scopes, principal.actor)
     except tokens.TokenError as error:
-        return _page(request, principal, error=str(error), status_code=422)
+        return _page(request, principal, error=str(error), status_code=error.http_status)
     # Shown in this answer only (never in a URL or a redirect); the page is not cached.
     return _page(request, principal, made=(name, secret))
 
@@ -75,7 +75,7 @@ def revoke_token(request: Request, principal: Admin, form: Form) -> Response:
     try:
         tokens.revoke(services_of(request).engine, str(form.get("name") or ""), principal.actor)
     except tokens.TokenError as error:
-        return _page(request, principal, error=str(error), status_code=422)
+        return _page(request, principal, error=str(error), status_code=error.http_status)
     return RedirectResponse(PAGE, status_code=303)
 
 

@@ -8,14 +8,17 @@ import time
 
 import uvicorn
 
+from intake.errors import IntakeError
 from intake.services import Services
 from review_ui.app import create_app
 
 _START_TIMEOUT_SECONDS = 30.0
 
 
-class ServerStartError(Exception):
+class ServerStartError(IntakeError):
     """The web server could not start (most often: the port is taken)."""
+
+    code = "server_not_started"
 
 
 def make_server(services: Services) -> uvicorn.Server:

@@ -11,11 +11,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from intake.errors import IntakeError
+
 _SCRIPTS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-class SchemaBehind(Exception):
+class SchemaBehind(IntakeError):
     """The database schema is older than this code."""
+
+    code = "schema_behind"
 
 
 def _config(engine: Engine) -> Config:

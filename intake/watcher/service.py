@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from intake.errors import IntakeError
 from intake.watcher.claim import PROCESSING, ClaimedFile, claim, processing_dir, stale_claims
 from intake.watcher.events import OpenWrites, start_observer, stop_observer
 from intake.watcher.logref import path_ref
@@ -29,8 +30,10 @@ _CLOSE_WAIT_STABLE_TIMES = 30.0
 _MIN_SETTLE_SECONDS = 0.05
 
 
-class WatcherConfigError(ValueError):
+class WatcherConfigError(IntakeError):
     """The watcher cannot start with these settings; the message names the setting."""
+
+    code = "invalid_watcher_config"
 
 
 class Watcher:

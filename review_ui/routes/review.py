@@ -28,7 +28,6 @@ from intake.review import (
     Lock,
     LockedByOther,
     MissingRequired,
-    NotAllowed,
     NotFound,
     ReviewError,
     UncheckedValues,
@@ -43,14 +42,6 @@ from review_ui.views.review import audit_trail, build_form, load_pages
 router = ui_router(prefix="/documents")
 polling = ui_router(prefix="/documents", background=True)
 
-_STATUS_CODES: dict[type[ReviewError], int] = {
-    NotFound: 404,
-    review.SupervisorOnly: 403,
-    LockedByOther: 409,
-    MissingRequired: 409,
-    UncheckedValues: 409,
-    NotAllowed: 409,
-}
 #: Form fields that steer the action rather than carry referral values.
 _CONTROL_PREFIX = "_"
 #: The form field, one per value, by which the clerk confirms a value that fails a rule
@@ -304,8 +295,9 @@ def _again(
             message=_message(problem),
             reason=form_text(form, "_reason"),
         )
-    status_code = 422 if isinstance(problem, InvalidValues) else _STATUS_CODES[type(problem)]
-    return templates.TemplateResponse(request, "review.html", context, status_code=status_code)
+    return templates.TemplateResponse(
+        request, "review.html", context, status_code=problem.http_status
+    )
 
 
 def _message(problem: ReviewError | InvalidValues) -> str:
