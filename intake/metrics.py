@@ -22,7 +22,7 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
-from intake import queue
+from intake import counters, queue
 from intake.config import Settings
 from intake.db.models import Status
 
@@ -99,7 +99,7 @@ class _DatabaseCollector(Collector):
         )
 
     def _ocr(self) -> Iterator[Metric]:
-        counts = queue.read_counters(self._engine, _PREFIX)
+        counts = counters.read(self._engine, _PREFIX)
         pages = counts.get(_PAGES, 0)
         yield CounterMetricFamily(
             "intake_pages_ocr", "Pages read by OCR, in stored results.", value=pages

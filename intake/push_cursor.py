@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from intake.clock import utcnow
+from intake.db.engine import changed_one
 from intake.db.push import PushCursor
 
 
@@ -34,9 +35,9 @@ def read(session: Session, name: str) -> int:
 
 def advance(session: Session, name: str, seen: int, to: int) -> bool:
     """Move the cursor from ``seen`` to ``to``; False if someone else moved it meanwhile."""
-    result = session.execute(
+    return changed_one(
+        session,
         update(PushCursor)
         .where(col(PushCursor.name) == name, col(PushCursor.validated_seq) == seen)
-        .values(validated_seq=to, updated_at=utcnow())
+        .values(validated_seq=to, updated_at=utcnow()),
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -16,9 +16,9 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Engine,
     TextClause,
     Update,
@@ -31,11 +31,11 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from intake.clock import time_waited, utcnow
-from intake.db.engine import session_scope
+from intake.counters import add as add_to_counters
+from intake.db.engine import changed_one, session_scope
 from intake.db.models import (
     REPROCESSABLE,
     Attempt,
@@ -46,7 +46,6 @@ from intake.db.models import (
     Status,
     Worker,
 )
-from intake.db.review import Counter
 from intake.db.types import UTCDateTime
 from intake.errors import IntakeError
 from intake.referral_columns import reading_columns, summary_columns
@@ -186,12 +185,19 @@ def claim(engine: Engine, worker_id: str) -> Claim | None:
     return Claim(document_id=document_id, attempt=attempt, worker_id=worker_id)
 
 
-def _held(claim: Claim) -> list[ColumnElement[bool]]:
-    return [
+def _update_held(session: Session, claim: Claim, **values: Any) -> bool:
+    """Write ``values`` to the claimed document only while ``claim`` still holds its lease
+    (``locked_by = me AND status = 'processing'``). False when the lease was lost: the
+    session is rolled back, so nothing this transaction did is written."""
+    held = update(Document).where(
         col(Document.id) == claim.document_id,
         col(Document.locked_by) == claim.worker_id,
         col(Document.status) == Status.processing,
-    ]
+    )
+    if changed_one(session, held.values(**values)):
+        return True
+    session.rollback()
+    return False
 
 
 def _close_attempt(
@@ -231,26 +237,23 @@ def complete(
     """
     with session_scope(engine) as session:
         now = _now(session)
-        result = session.execute(
-            update(Document)
-            .where(*_held(claim))
-            .values(
-                status=Status.needs_review,
-                page_count=len(pages),
-                processed_at=now,
-                locked_by=None,
-                error_code=None,
-                error_message=None,
-            )
+        read = _update_held(
+            session,
+            claim,
+            status=Status.needs_review,
+            page_count=len(pages),
+            processed_at=now,
+            locked_by=None,
+            error_code=None,
+            error_message=None,
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            session.rollback()
+        if not read:
             return False
         session.execute(delete(PageRecord).where(col(PageRecord.document_id) == claim.document_id))
         session.add_all(pages)
         if referral is not None:
             _store_reading(session, claim.document_id, referral, now)
-        _add_to_counters(session, counters or {})
+        add_to_counters(session, counters or {})
         session.execute(_close_attempt(claim, AttemptOutcome.succeeded, now))
     return True
 
@@ -284,29 +287,6 @@ def _store_reading(
     )
 
 
-def _add_to_counters(session: Session, increments: Mapping[str, int]) -> None:
-    """Upsert-add to named counters. Sorted, so concurrent writers lock rows in one order."""
-    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
-    for name in sorted(increments):
-        statement = insert(Counter).values(name=name, value=increments[name])
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[col(Counter.name)],
-                set_={"value": Counter.value + statement.excluded.value},
-            )
-        )
-
-
-def read_counters(engine: Engine, prefix: str) -> dict[str, int]:
-    with session_scope(engine) as session:
-        rows = session.execute(
-            select(col(Counter.name), col(Counter.value)).where(
-                col(Counter.name).startswith(prefix, autoescape=True)
-            )
-        ).all()
-    return {str(name): int(value) for name, value in rows}
-
-
 def fail(
     engine: Engine, claim: Claim, failure: Failure, max_attempts: int, retry_base_seconds: float
 ) -> Status | None:
@@ -318,19 +298,16 @@ def fail(
     status = Status.failed if final else Status.queued
     with session_scope(engine) as session:
         now = _now(session)
-        result = session.execute(
-            update(Document)
-            .where(*_held(claim))
-            .values(
-                status=status,
-                locked_by=None,
-                error_code=failure.code,
-                error_message=failure.message,
-                run_after=now + backoff(claim.attempt, retry_base_seconds),
-            )
+        failed = _update_held(
+            session,
+            claim,
+            status=status,
+            locked_by=None,
+            error_code=failure.code,
+            error_message=failure.message,
+            run_after=now + backoff(claim.attempt, retry_base_seconds),
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            session.rollback()
+        if not failed:
             return None
         outcome = AttemptOutcome.failed if final else AttemptOutcome.retry
         session.execute(_close_attempt(claim, outcome, now, failure))
@@ -344,18 +321,15 @@ def release(engine: Engine, claim: Claim) -> bool:
     """
     with session_scope(engine) as session:
         now = _now(session)
-        result = session.execute(
-            update(Document)
-            .where(*_held(claim))
-            .values(
-                status=Status.queued,
-                locked_by=None,
-                attempts=Document.attempts - 1,
-                run_after=now,
-            )
+        released = _update_held(
+            session,
+            claim,
+            status=Status.queued,
+            locked_by=None,
+            attempts=Document.attempts - 1,
+            run_after=now,
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            session.rollback()
+        if not released:
             return False
         stopped = Failure("worker_stopped", "handed back when its worker was stopped", False)
         session.execute(_close_attempt(claim, AttemptOutcome.abandoned, now, stopped))
@@ -387,7 +361,8 @@ def rescue_abandoned(
         ).all()
         for document_id, holder, attempts in stalled:
             final = attempts >= max_attempts
-            result = session.execute(
+            taken = changed_one(
+                session,
                 update(Document)
                 .where(
                     col(Document.id) == document_id,
@@ -402,9 +377,9 @@ def rescue_abandoned(
                     run_after=now + backoff(attempts, retry_base_seconds),
                     error_code="worker_lost",
                     error_message=f"the worker processing it stopped responding ({attempts} tries)",
-                )
+                ),
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if not taken:
                 continue
             # An open attempt exists only while its document is processing by that worker.
             session.execute(
@@ -420,7 +395,8 @@ def requeue(engine: Engine, document_id: int) -> bool:
     """Queue a document again from scratch (a clerk's or an operator's reprocess); False
     unless its status is one a document may be read again from (``REPROCESSABLE``)."""
     with session_scope(engine) as session:
-        result = session.execute(
+        return changed_one(
+            session,
             update(Document)
             .where(col(Document.id) == document_id, col(Document.status).in_(REPROCESSABLE))
             .values(
@@ -430,9 +406,8 @@ def requeue(engine: Engine, document_id: int) -> bool:
                 error_message=None,
                 run_after=_now(session),
                 locked_by=None,
-            )
+            ),
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Update, create_engine, event
 from sqlmodel import Session
 
 #: Writers wait this long for the lock instead of failing with "database is locked".
@@ -56,3 +56,12 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def changed_one(session: Session, statement: Update) -> bool:
+    """Whether a compare-and-set ``statement`` (an UPDATE whose WHERE names the row in the
+    state it was read in) found its row so: another process may have changed it meanwhile."""
+    result = session.execute(statement)
+    # An UPDATE's result is a cursor's, with its rowcount; the session types it as any result.
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1

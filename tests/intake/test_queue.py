@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from intake import queue
+from intake import counters, queue
 from intake.clock import utcnow
 from intake.db.accounts import User
 from intake.db.engine import make_engine, session_scope
@@ -240,12 +240,12 @@ def test_counters_add_up_across_results(services):
     engine = services.engine
     ids = _add_documents(engine, 2)
     queue.register_worker(engine, "w", 1)
-    for doc_id, counters in zip(ids, [{"ocr_x": 2, "ocr_y": 1}, {"ocr_x": 3}], strict=True):
+    for doc_id, added in zip(ids, [{"ocr_x": 2, "ocr_y": 1}, {"ocr_x": 3}], strict=True):
         claim = queue.claim(engine, "w")
         assert claim is not None and claim.document_id == doc_id
-        assert queue.complete(engine, claim, [_page(doc_id)], None, counters)
-    assert queue.read_counters(engine, "ocr_") == {"ocr_x": 5, "ocr_y": 1}
-    assert queue.read_counters(engine, "ocr_x") == {"ocr_x": 5}
+        assert queue.complete(engine, claim, [_page(doc_id)], None, added)
+    assert counters.read(engine, "ocr_") == {"ocr_x": 5, "ocr_y": 1}
+    assert counters.read(engine, "ocr_x") == {"ocr_x": 5}
 
 
 def test_a_lost_lease_adds_nothing_to_the_counters(services):
@@ -257,7 +257,7 @@ def test_a_lost_lease_adds_nothing_to_the_counters(services):
     queue.stop_worker(engine, "w")
     assert queue.rescue_abandoned(engine, 3, 5, 0) == 1
     assert queue.complete(engine, claim, [_page(doc_id)], None, {"ocr_pages": 1}) is False
-    assert queue.read_counters(engine, "ocr_") == {}
+    assert counters.read(engine, "ocr_") == {}
 
 
 def test_release_hands_the_document_back_without_counting_a_try(services):

@@ -20,7 +20,7 @@ import pytest
 from PIL import Image, ImageDraw
 from sqlmodel import col, func, select
 
-from intake import queue
+from intake import counters, queue
 from intake.db.engine import session_scope
 from intake.db.models import Attempt, AttemptOutcome, Document, PageRecord, ReferralRecord, Status
 from intake.ingest import Ingestor
@@ -85,7 +85,7 @@ def _assert_each_read_exactly_once(engine, ids):
         referrals = session.exec(select(func.count()).select_from(ReferralRecord)).one()
     assert sorted(pages) == [(i, 1) for i in ids]
     assert referrals == len(ids)
-    assert queue.read_counters(engine, "ocr_pages") == {"ocr_pages": len(ids)}
+    assert counters.read(engine, "ocr_pages") == {"ocr_pages": len(ids)}
     return attempts
 
 
