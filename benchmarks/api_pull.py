@@ -111,7 +111,7 @@ def seed(env: dict[str, str], count: int) -> float:
 def serving(env: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "intake", "serve"],
+        [sys.executable, "-m", "fax_intake", "serve"],
         env={**env, "INTAKE_WEB_PORT": str(port)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

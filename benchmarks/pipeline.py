@@ -138,7 +138,7 @@ def pipeline(paths: list[Path], workers: int, workdir: Path) -> Run:
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "intake", "worker", "--concurrency", str(workers)], env=env
+        [sys.executable, "-m", "fax_intake", "worker", "--concurrency", str(workers)], env=env
     )
     try:
         _wait_until(lambda: _count(engine, select(func.count()).select_from(Worker)) >= workers)

@@ -225,7 +225,7 @@ def _free_port() -> int:
 def serving(env: dict[str, str], port: int) -> Iterator[str]:
     """A real `intake serve` process, until the block ends."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "intake", "serve"],
+        [sys.executable, "-m", "fax_intake", "serve"],
         env={**env, "INTAKE_WEB_PORT": str(port), "INTAKE_LOG_LEVEL": "WARNING"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

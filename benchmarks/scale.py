@@ -87,7 +87,7 @@ def measure(database: str, url: str, workers: int, corpus: list[Path], workdir: 
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
     processes = [
-        subprocess.Popen([sys.executable, "-m", "intake", "worker"], env=env)
+        subprocess.Popen([sys.executable, "-m", "fax_intake", "worker"], env=env)
         for _ in range(workers)
     ]
     try:

@@ -22,7 +22,7 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
-from intake import counters, queue
+from intake import counters, queue_state
 from intake.config import Settings
 from intake.db.models import Status
 
@@ -66,7 +66,7 @@ class _DatabaseCollector(Collector):
         self._dead_after = dead_after_seconds
 
     def collect(self) -> Iterator[Metric]:
-        state = queue.status(self._engine, self._dead_after)
+        state = queue_state.status(self._engine, self._dead_after)
         by_status = GaugeMetricFamily("intake_documents", "Documents by status.", labels=["status"])
         for status in Status:
             by_status.add_metric([status.value], state.counts.get(status.value, 0))

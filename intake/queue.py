@@ -15,7 +15,7 @@ import random
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -24,7 +24,6 @@ from sqlalchemy import (
     Update,
     bindparam,
     delete,
-    func,
     null,
     or_,
     select,
@@ -33,9 +32,9 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
-from intake.clock import time_waited, utcnow
+from intake.clock import time_waited
 from intake.counters import add as add_to_counters
-from intake.db.engine import changed_one, session_scope
+from intake.db.engine import changed_one, database_now, session_scope
 from intake.db.models import (
     REPROCESSABLE,
     Attempt,
@@ -51,8 +50,6 @@ from intake.errors import IntakeError
 from intake.referral_columns import reading_columns, summary_columns
 
 _MAX_BACKOFF = timedelta(hours=1)
-#: Workers silent for longer than this are left out of the status, even if never stopped.
-_RECENT_WORKERS = timedelta(hours=1)
 #: What a new reading replaces in an existing referral row; clerk state is kept.
 _READING_COLUMNS = (
     "extracted",
@@ -130,19 +127,9 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _now(session: Session) -> datetime:
-    """The clock leases are measured by: the database's on PostgreSQL, this host's on SQLite
-    (which only ever has one host)."""
-    if _dialect(session) == "postgresql":
-        now = session.execute(select(func.clock_timestamp())).scalar_one()
-        assert isinstance(now, datetime)
-        return now.astimezone(UTC)
-    return utcnow()
-
-
 def register_worker(engine: Engine, worker_id: str, pid: int) -> None:
     with session_scope(engine) as session:
-        now = _now(session)
+        now = database_now(session)
         session.add(
             Worker(
                 id=worker_id,
@@ -157,14 +144,18 @@ def register_worker(engine: Engine, worker_id: str, pid: int) -> None:
 def heartbeat(engine: Engine, worker_id: str) -> None:
     with session_scope(engine) as session:
         session.execute(
-            update(Worker).where(col(Worker.id) == worker_id).values(heartbeat_at=_now(session))
+            update(Worker)
+            .where(col(Worker.id) == worker_id)
+            .values(heartbeat_at=database_now(session))
         )
 
 
 def stop_worker(engine: Engine, worker_id: str) -> None:
     with session_scope(engine) as session:
         session.execute(
-            update(Worker).where(col(Worker.id) == worker_id).values(stopped_at=_now(session))
+            update(Worker)
+            .where(col(Worker.id) == worker_id)
+            .values(stopped_at=database_now(session))
         )
 
 
@@ -174,7 +165,7 @@ def claim(engine: Engine, worker_id: str) -> Claim | None:
         query = _CLAIM.get(_dialect(session))
         if query is None:
             raise UnsupportedDatabase(f"no claim query for {_dialect(session)}")
-        now = _now(session)
+        now = database_now(session)
         row = session.execute(query, {"worker": worker_id, "now": now}).first()
         if row is None:
             return None
@@ -236,7 +227,7 @@ def complete(
     clerk had approved. Without a new reading the earlier one stays.
     """
     with session_scope(engine) as session:
-        now = _now(session)
+        now = database_now(session)
         read = _update_held(
             session,
             claim,
@@ -297,7 +288,7 @@ def fail(
     final = failure.permanent or claim.attempt >= max_attempts
     status = Status.failed if final else Status.queued
     with session_scope(engine) as session:
-        now = _now(session)
+        now = database_now(session)
         failed = _update_held(
             session,
             claim,
@@ -320,7 +311,7 @@ def release(engine: Engine, claim: Claim) -> bool:
     False if the lease was lost meanwhile.
     """
     with session_scope(engine) as session:
-        now = _now(session)
+        now = database_now(session)
         released = _update_held(
             session,
             claim,
@@ -347,7 +338,7 @@ def rescue_abandoned(
     """
     rescued = 0
     with session_scope(engine) as session:
-        now = _now(session)
+        now = database_now(session)
         live = select(col(Worker.id)).where(
             col(Worker.heartbeat_at) >= now - timedelta(seconds=dead_after_seconds),
             col(Worker.stopped_at).is_(None),
@@ -404,77 +395,7 @@ def requeue(engine: Engine, document_id: int) -> bool:
                 attempts=0,
                 error_code=None,
                 error_message=None,
-                run_after=_now(session),
+                run_after=database_now(session),
                 locked_by=None,
             ),
         )
-
-
-@dataclass(frozen=True)
-class WorkerState:
-    worker: Worker
-    #: Seconds since its last heartbeat, by the database's clock.
-    heartbeat_age: float
-    live: bool
-    #: Documents it holds (ids only).
-    holding: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class QueueStatus:
-    counts: dict[str, int]
-    oldest_queued_at: datetime | None
-    #: When this was taken, by the clock leases are measured with.
-    now: datetime
-    #: Workers not stopped that were heard from within the last hour, live ones first.
-    workers: list[WorkerState]
-
-    @property
-    def live_workers(self) -> list[WorkerState]:
-        return [w for w in self.workers if w.live]
-
-    @property
-    def oldest_queued_age(self) -> timedelta | None:
-        return None if self.oldest_queued_at is None else self.now - self.oldest_queued_at
-
-
-def status(engine: Engine, dead_after_seconds: float) -> QueueStatus:
-    with session_scope(engine) as session:
-        now = _now(session)
-        counts = {
-            str(s): int(n)
-            for s, n in session.execute(
-                select(col(Document.status), func.count()).group_by(col(Document.status))
-            ).all()
-        }
-        oldest = session.execute(
-            select(func.min(Document.received_at)).where(col(Document.status) == Status.queued)
-        ).scalar()
-        workers = session.scalars(
-            select(Worker)
-            .where(
-                col(Worker.stopped_at).is_(None), col(Worker.heartbeat_at) >= now - _RECENT_WORKERS
-            )
-            .order_by(col(Worker.heartbeat_at).desc())
-        ).all()
-        holding: dict[str, list[int]] = {}
-        for document_id, holder in session.execute(
-            select(col(Document.id), col(Document.locked_by))
-            .where(col(Document.status) == Status.processing)
-            .order_by(col(Document.id))
-        ).all():
-            holding.setdefault(str(holder), []).append(int(document_id))
-    if isinstance(oldest, datetime) and oldest.tzinfo is None:
-        # min() over a column loses its type on SQLite, so the value comes back naive.
-        oldest = UTCDateTime().process_result_value(oldest, engine.dialect)
-    states = [
-        WorkerState(
-            worker=w,
-            heartbeat_age=max((now - w.heartbeat_at).total_seconds(), 0.0),
-            live=(now - w.heartbeat_at).total_seconds() <= dead_after_seconds,
-            holding=tuple(holding.get(w.id, ())),
-        )
-        for w in workers
-    ]
-    states.sort(key=lambda s: not s.live)
-    return QueueStatus(counts=counts, oldest_queued_at=oldest, now=now, workers=states)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
 import threading
 import time
+from collections.abc import Sequence
 
 logger = logging.getLogger(__name__)
 
-_WORKER_COMMAND = [sys.executable, "-m", "intake", "worker", "--concurrency", "1"]
 #: Enough for a worker to finish its page after the grace period (the default OCR timeout).
 _SHUTDOWN_GRACE_SECONDS = 120.0
 #: A worker that keeps dying at start (database down, schema behind) is restarted at most
@@ -21,14 +20,15 @@ _HEALTHY_AFTER_SECONDS = 60.0
 
 
 class _Slot:
-    def __init__(self) -> None:
+    def __init__(self, command: Sequence[str]) -> None:
+        self.command = command
         self.child: subprocess.Popen[bytes] | None = None
         self.started = 0.0
         self.delay = 0.0
         self.next_start = 0.0
 
     def start(self) -> None:
-        self.child = subprocess.Popen(_WORKER_COMMAND)
+        self.child = subprocess.Popen(self.command)
         self.started = time.monotonic()
 
     def tend(self) -> None:
@@ -53,15 +53,19 @@ class _Slot:
 
 
 def supervise(
-    count: int, stop: threading.Event, shutdown_seconds: float = _SHUTDOWN_GRACE_SECONDS
+    command: Sequence[str],
+    count: int,
+    stop: threading.Event,
+    shutdown_seconds: float = _SHUTDOWN_GRACE_SECONDS,
 ) -> None:
-    """Keep ``count`` worker processes alive until ``stop`` is set, then stop them gracefully.
+    """Keep ``count`` worker processes (each run by ``command``) alive until ``stop`` is set,
+    then stop them gracefully.
 
     Workers finish or hand back the document in hand on SIGTERM, so shutdown waits for them
     up to ``shutdown_seconds``; a worker killed meanwhile loses nothing, its document is
     rescued by the others' heartbeat check.
     """
-    slots = [_Slot() for _ in range(count)]
+    slots = [_Slot(command) for _ in range(count)]
     for slot in slots:
         slot.start()
     try:

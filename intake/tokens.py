@@ -10,27 +10,20 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import MappingProxyType
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+# Re-exported: the API and the admin page name the scopes from here.
+from intake.access import METRICS_READ as METRICS_READ
+from intake.access import REFERRALS_READ as REFERRALS_READ
+from intake.access import SCOPES as SCOPES
 from intake.audit_trail import Actor, append
 from intake.clock import utcnow
 from intake.db.accounts import ApiToken
 from intake.db.engine import session_scope
 from intake.errors import IntakeError
-
-REFERRALS_READ = "referrals:read"
-METRICS_READ = "metrics:read"
-#: What each scope lets a token do.
-SCOPES = MappingProxyType(
-    {
-        REFERRALS_READ: "read validated referrals (JSON, FHIR, original fax) and acknowledge them",
-        METRICS_READ: "read the service's Prometheus metrics (no PHI)",
-    }
-)
 
 #: Makes a leaked secret recognisable to secret scanners and to people.
 _PREFIX = "fxi_"

@@ -210,12 +210,16 @@ def services(settings: Settings) -> Iterator[Services]:
     engine.dispose()
 
 
+#: The `intake` command, as its console script runs it.
+INTAKE_COMMAND = (sys.executable, "-m", "fax_intake")
+
+
 def intake(
     env: dict[str, str], *args: str, stdin: str | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run one `intake ARGS...` command to its end, as an operator would."""
     return subprocess.run(
-        [sys.executable, "-m", "intake", *args],
+        [*INTAKE_COMMAND, *args],
         env=subprocess_env(env),
         input=stdin,
         capture_output=True,

@@ -15,17 +15,18 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import product
 from pathlib import Path
-from typing import Any, Literal
-
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.util import compile_infix_regex, compile_suffix_regex
+from typing import TYPE_CHECKING, Any, Literal
 
 from extractors.normalize.dates import find_dates
 from extractors.normalize.lookalikes import fold_label, same_shape
 from extractors.normalize.names import CREDENTIALS
 from extractors.pages import BBox, Page, Word, union
+
+# spaCy loads on first use, not on import: the commands and pages that never extract
+# (`intake status`, the review UI) import these modules through the rules and skip its 0.7 s.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
 
 LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
 
@@ -142,6 +143,8 @@ def _variants(label: str) -> set[str]:
 
 
 def _tokenizer(nlp: Language) -> Language:
+    from spacy.util import compile_infix_regex, compile_suffix_regex
+
     # Split "DOB:01/02/45", "NPI#123" and "Telephone:315" at the mark, as a reader would.
     infixes = [*(nlp.Defaults.infixes or ()), r"[:;#]"]
     tokenizer: Any = nlp.tokenizer
@@ -178,6 +181,9 @@ def vocabulary(path: Path = LABELS_FILE) -> Vocabulary:
         for label in data["stop"].get("colon_only", [])
     ]
     entries += [(label, LabelSpec(SIGNATURE, None, True)) for label in data["signature"]["labels"]]
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
     nlp = _tokenizer(spacy.blank("en"))
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     specs: dict[str, LabelSpec] = {}

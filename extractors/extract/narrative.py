@@ -12,17 +12,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from typing import TYPE_CHECKING, Any
 
 from extractors.normalize.dates import find_dates
 from extractors.normalize.names import CREDENTIALS
 from extractors.pages import Page, Word, union
+
+# spaCy loads on first use, not on import: the commands and pages that never extract
+# (`intake status`, the review UI) import these modules through the rules and skip its 0.7 s.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc, Span
 
 # ---------------------------------------------------------------- patterns (data)
 
@@ -195,6 +196,9 @@ class _PageText:
 
 @cache
 def _pipeline() -> tuple[Language, Matcher, Matcher]:
+    import spacy
+    from spacy.matcher import Matcher
+
     nlp = spacy.blank("en")
     names = Matcher(nlp.vocab)
     for key, patterns in NAME_PATTERNS.items():
@@ -258,6 +262,9 @@ def _value_text(text: str, start: int) -> tuple[int, int]:
 
 
 def _names(doc: Doc, matcher: Matcher, source: _PageText) -> list[Mention]:
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
     found: list[Mention] = []
     spans = [Span(doc, s, e, label=m) for m, s, e in matcher(doc)]
     for span in filter_spans(spans):

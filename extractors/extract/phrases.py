@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+# spaCy loads on first use, not on import: the commands and pages that never extract
+# (`intake status`, the review UI) import these modules through the rules and skip its 0.7 s.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Any mark between letters or digits is a token of its own ("|Frequency", "L/min",
 #: "e-tanks", "Qty:"): OCR glues rules and marks to words, and a phrase must still match.
@@ -27,6 +27,9 @@ _MARK = r"[^\w\s]"
 
 @cache
 def _nlp() -> Language:
+    import spacy
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
     nlp = spacy.blank("en")
     tokenizer: Any = nlp.tokenizer
     tokenizer.prefix_search = compile_prefix_regex([*(nlp.Defaults.prefixes or ()), _MARK]).search
@@ -67,6 +70,8 @@ class Phrases:
     """A vocabulary of phrases, matched on lower-case tokens."""
 
     def __init__(self, terms: Iterable[str]) -> None:
+        from spacy.matcher import PhraseMatcher
+
         nlp = _nlp()
         self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         docs = [nlp.make_doc(term) for term in sorted(set(terms)) if term.strip()]

@@ -4,19 +4,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, String
 from sqlmodel import Field, SQLModel
 
+# Re-exported: the accounts' code names a user's role from here.
+from intake.access import Role as Role
 from intake.clock import utcnow
 from intake.db.types import UTCDateTime
-
-
-class Role(StrEnum):
-    clerk = "clerk"
-    supervisor = "supervisor"
-    admin = "admin"
 
 
 class User(SQLModel, table=True):

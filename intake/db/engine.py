@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, Update, create_engine, event
+from sqlalchemy import CursorResult, Engine, Update, create_engine, event, func, select
 from sqlmodel import Session
+
+from intake.clock import utcnow
 
 #: Writers wait this long for the lock instead of failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -44,6 +47,16 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
     # another process wrote in between; taking the write lock up front makes it wait instead.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def database_now(session: Session) -> datetime:
+    """The clock leases are measured by: the database's on PostgreSQL, this host's on SQLite
+    (which only ever has one host)."""
+    if session.get_bind().dialect.name == "postgresql":
+        now = session.execute(select(func.clock_timestamp())).scalar_one()
+        assert isinstance(now, datetime)
+        return now.astimezone(UTC)
+    return utcnow()
 
 
 @contextmanager

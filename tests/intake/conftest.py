@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from sqlmodel import col, select
 
 from intake.db.engine import session_scope
 from intake.db.models import Document, Status
-from tests.conftest import subprocess_env
+from tests.conftest import INTAKE_COMMAND, subprocess_env
 
 TERMINAL = {Status.needs_review, Status.failed, Status.duplicate}
 
@@ -24,7 +23,7 @@ def running(intake_env: dict[str, str], *args: str, log: Path) -> Iterator[subpr
     """Run `intake ARGS...` until the block ends, then stop it the way an operator would."""
     with log.open("ab") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "intake", *args],
+            [*INTAKE_COMMAND, *args],
             env=subprocess_env(intake_env),
             stdout=sink,
             stderr=subprocess.STDOUT,

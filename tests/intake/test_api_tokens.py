@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import text
@@ -16,7 +14,7 @@ from intake.audit_trail import CLI_ACTOR, Actor
 from intake.db.audit import AuditEvent
 from intake.db.engine import make_engine, session_scope
 from intake.db.migrate import upgrade
-from tests.conftest import subprocess_env
+from tests.conftest import intake
 
 
 def test_a_token_is_stored_as_its_hash_only(services):
@@ -87,35 +85,25 @@ def test_names_are_never_reused(services):
         tokens.revoke(services.engine, "erp", CLI_ACTOR)
 
 
-def _intake(env, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "intake", *args],
-        env=subprocess_env(env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.databases("sqlite")
 def test_the_tokens_commands(intake_env, settings):
     upgrade(make_engine(settings.effective_database_url))
-    made = _intake(intake_env, "tokens", "add", "care-platform", "--scope", "referrals:read")
+    made = intake(intake_env, "tokens", "add", "care-platform", "--scope", "referrals:read")
     assert made.returncode == 0, made.stderr
     secret = made.stdout.strip()
     assert secret.startswith("fxi_")
     assert "not shown again" in made.stderr
 
-    listed = _intake(intake_env, "tokens", "list")
+    listed = intake(intake_env, "tokens", "list")
     assert "care-platform" in listed.stdout and "referrals:read" in listed.stdout
     assert secret not in listed.stdout
 
-    again = _intake(intake_env, "tokens", "add", "care-platform")
+    again = intake(intake_env, "tokens", "add", "care-platform")
     assert again.returncode == 2
     assert again.stderr.strip() == (
         "error: a token named 'care-platform' already exists (revoked ones too)"
     )
-    assert _intake(intake_env, "tokens", "revoke", "care-platform").returncode == 0
+    assert intake(intake_env, "tokens", "revoke", "care-platform").returncode == 0
     engine = make_engine(settings.effective_database_url)
     with session_scope(engine) as session:
         assert tokens.verify(session, secret) is None

@@ -10,7 +10,6 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from intake.db.engine import make_engine
 from intake.db.migrate import upgrade
 from intake.db.models import Status
 from tests import badfiles
-from tests.conftest import intake, subprocess_env
+from tests.conftest import INTAKE_COMMAND, intake, subprocess_env
 from tests.intake.conftest import TERMINAL, documents, drop, running, wait_for
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
@@ -183,7 +182,7 @@ def test_kill_9_of_the_whole_service_mid_burst_loses_and_repeats_nothing(
     # Its own process group, so kill -9 takes the watcher, the web server and every worker
     # at once, as a power cut or the OOM killer would.
     service = subprocess.Popen(
-        [sys.executable, "-m", "intake", "run"],
+        [*INTAKE_COMMAND, "run"],
         env=subprocess_env(intake_env),
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from intake import counters, queue
+from intake import counters, queue, queue_state
 from intake.clock import utcnow
 from intake.db.accounts import User
 from intake.db.engine import make_engine, session_scope
@@ -332,7 +332,7 @@ def test_status_reports_workers_by_the_database_clock(services):
             .where(col(Document.id) == ids[1])
             .values(received_at=utcnow() - timedelta(minutes=5))
         )
-    state = queue.status(engine, dead_after_seconds=30)
+    state = queue_state.status(engine, dead_after_seconds=30)
     assert state.counts == {"processing": 1, "queued": 1}
     assert [(w.worker.id, w.live, w.holding) for w in state.workers] == [
         ("live", True, (ids[0],)),

@@ -20,7 +20,7 @@ import pytest
 from PIL import Image, ImageDraw
 from sqlmodel import col, func, select
 
-from intake import counters, queue
+from intake import counters, queue_state
 from intake.db.engine import session_scope
 from intake.db.models import Attempt, AttemptOutcome, Document, PageRecord, ReferralRecord, Status
 from intake.ingest import Ingestor
@@ -156,7 +156,7 @@ def test_sigterm_hands_the_document_back_after_the_grace(services, intake_env, t
 
 
 def _live_worker_pids(engine):
-    state = queue.status(engine, dead_after_seconds=3)
+    state = queue_state.status(engine, dead_after_seconds=3)
     return {w.worker.pid for w in state.live_workers}
 
 
@@ -173,6 +173,6 @@ def test_concurrency_keeps_n_workers_and_stops_them_all_on_sigterm(services, int
         )
         parent.send_signal(signal.SIGTERM)
         assert parent.wait(timeout=60) == 0
-    state = queue.status(services.engine, dead_after_seconds=3)
+    state = queue_state.status(services.engine, dead_after_seconds=3)
     # The two running at the end signed off; only the killed one never did.
     assert [w.worker.pid for w in state.workers] == [victim]

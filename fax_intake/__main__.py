@@ -1,0 +1,3 @@
+from fax_intake.cli import main
+
+main()
