@@ -18,6 +18,7 @@ RUN apt-get update \
 COPY requirements.lock ./
 RUN /opt/venv/bin/pip install --require-hashes --no-binary tesserocr -r requirements.lock
 COPY pyproject.toml README.md ./
+COPY fax_intake ./fax_intake
 COPY intake ./intake
 COPY extractors ./extractors
 COPY review_ui ./review_ui
