@@ -1,4 +1,5 @@
-"""Request dependencies: who is logged in, the CSRF check, and role checks.
+"""Request dependencies: the database session, who is logged in, the CSRF check, and role
+checks.
 
 Every router of the web UI (all but login and static files) is built with ``ui_router``, so
 a route cannot be added without a session check and, for state-changing methods, a CSRF
@@ -7,9 +8,11 @@ check. The API under /api/v1 has its own bearer-token auth and is not built with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from intake.clock import utcnow
@@ -28,35 +31,52 @@ def services_of(request: Request) -> Services:
     return services
 
 
+def database_session(request: Request) -> Iterator[Session]:
+    """The request's unit of work: committed when the route returns, rolled back if it
+    raises (intake.db.engine.session_scope). The login check commits its part first.
+
+    A route that also calls a function given the engine, which opens transactions of its
+    own, does so while this session holds none open: SQLite takes its write lock at BEGIN,
+    so the two would wait on each other.
+    """
+    with session_scope(services_of(request).engine) as session:
+        yield session
+
+
+#: Scope "function": the commit happens when the route function returns, before its answer is
+#: sent, so the page a redirect leads to sees the change, and a failed commit is the request's
+#: error instead of a lost write after a success was answered.
+SessionDep = Annotated[Session, Depends(database_session, scope="function")]
+
+
 def client_addr(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _principal(request: Request, active: bool) -> Principal:
+def _principal(request: Request, db: Session, active: bool) -> Principal:
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     session_id = request.cookies.get(COOKIE)
     if not session_id:
         raise LoginRequired
-    services = services_of(request)
-    with session_scope(services.engine) as db:
-        principal = resolve(
-            db, session_id, services.settings, utcnow(), client_addr(request), active=active
-        )
+    settings = services_of(request).settings
+    principal = resolve(db, session_id, settings, utcnow(), client_addr(request), active=active)
+    # The session's activity is kept even when the route then fails, as a separate step.
+    db.commit()
     if principal is None:
         raise LoginRequired
     request.state.principal = principal
     return principal
 
 
-def current_user(request: Request) -> Principal:
-    return _principal(request, active=True)
+def current_user(request: Request, db: SessionDep) -> Principal:
+    return _principal(request, db, active=True)
 
 
-def background_user(request: Request) -> Principal:
+def background_user(request: Request, db: SessionDep) -> Principal:
     """For polling: checks the session without counting the request as the user's activity."""
-    return _principal(request, active=False)
+    return _principal(request, db, active=False)
 
 
 async def form_data(request: Request) -> FormData:

@@ -8,9 +8,8 @@ from fastapi.responses import Response
 from sqlmodel import col, select
 
 from intake.audit_trail import append
-from intake.db.engine import session_scope
 from intake.db.models import Document, PageRecord
-from review_ui.auth import User, services_of, ui_router
+from review_ui.auth import SessionDep, User, services_of, ui_router
 from review_ui.path_ids import DocumentId, PageNumber
 from review_ui.views.review import original_file_name
 
@@ -19,29 +18,31 @@ router = ui_router(prefix="/documents")
 
 @router.get("/{document_id}/pages/{page_number}")
 def page_image(
-    request: Request, document_id: DocumentId, page_number: PageNumber, principal: User
+    request: Request,
+    document_id: DocumentId,
+    page_number: PageNumber,
+    principal: User,
+    db: SessionDep,
 ) -> Response:
-    services = services_of(request)
-    with session_scope(services.engine) as db:
-        image = db.exec(
-            select(col(PageRecord.image_sha256)).where(
-                col(PageRecord.document_id) == document_id, col(PageRecord.number) == page_number
-            )
-        ).first()
+    image = db.exec(
+        select(col(PageRecord.image_sha256)).where(
+            col(PageRecord.document_id) == document_id, col(PageRecord.number) == page_number
+        )
+    ).first()
     if image is None:
         raise HTTPException(status_code=404, detail="no such page")
-    return Response(services.store.get(image), media_type="image/png")
+    return Response(services_of(request).store.get(image), media_type="image/png")
 
 
 @router.get("/{document_id}/original")
-def original(request: Request, document_id: DocumentId, principal: User) -> Response:
-    services = services_of(request)
-    with session_scope(services.engine) as db:
-        document = db.get(Document, document_id)
-        if document is None:
-            raise HTTPException(status_code=404, detail="no such document")
-        data = services.store.get(document.sha256)
-        append(db, "download", principal.actor, document_id=document_id)
+def original(
+    request: Request, document_id: DocumentId, principal: User, db: SessionDep
+) -> Response:
+    document = db.get(Document, document_id)
+    if document is None:
+        raise HTTPException(status_code=404, detail="no such document")
+    data = services_of(request).store.get(document.sha256)
+    append(db, "download", principal.actor, document_id=document_id)
     return Response(
         data,
         media_type=document.media_type or "application/octet-stream",

@@ -20,10 +20,9 @@ from sqlmodel import Session
 from intake.audit_trail import Actor, append
 from intake.clock import utcnow
 from intake.config import Settings
-from intake.db.engine import session_scope
 from intake.users import check_password
 from review_ui import sessions, throttle
-from review_ui.auth import Form, User, client_addr, form_text, services_of, ui_router
+from review_ui.auth import Form, SessionDep, User, client_addr, form_text, services_of, ui_router
 from review_ui.security import CSRF_FIELD, tokens_match
 from review_ui.templating import templates
 
@@ -85,22 +84,21 @@ def _spoken(seconds: int) -> str:
 
 
 @router.post("/login")
-def login(request: Request, form: Form) -> Response:
+def login(request: Request, form: Form, db: SessionDep) -> Response:
     after = next_page(form_text(form, "next"))
     username = form_text(form, "username").strip().lower()[:80]
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE, ""), form_text(form, CSRF_FIELD)):
         message = "The login form expired. Please try again."
         return _login_page(request, message, 403, username=username, after=after)
-    services = services_of(request)
-    with session_scope(services.engine) as db:
-        outcome = _log_in(
-            db,
-            username,
-            form_text(form, "password"),
-            client_addr(request),
-            services.settings,
-            request.cookies.get(sessions.COOKIE),
-        )
+    settings = services_of(request).settings
+    outcome = _log_in(
+        db,
+        username,
+        form_text(form, "password"),
+        client_addr(request),
+        settings,
+        request.cookies.get(sessions.COOKIE),
+    )
     if isinstance(outcome, _Refusal):
         page = _login_page(
             request, outcome.message, outcome.status_code, username=username, after=after
@@ -114,7 +112,7 @@ def login(request: Request, form: Form) -> Response:
         outcome,
         httponly=True,
         samesite="strict",
-        secure=services.settings.cookie_secure,
+        secure=settings.cookie_secure,
         path="/",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -158,11 +156,9 @@ def stay_signed_in(principal: User) -> Response:
 
 
 @logout_router.post("/logout")
-def logout(request: Request, principal: User) -> Response:
-    services = services_of(request)
-    with session_scope(services.engine) as db:
-        sessions.end(db, request.cookies.get(sessions.COOKIE, ""))
-        append(db, "logout", principal.actor)
+def logout(request: Request, principal: User, db: SessionDep) -> Response:
+    sessions.end(db, request.cookies.get(sessions.COOKIE, ""))
+    append(db, "logout", principal.actor)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(sessions.COOKIE, path="/")
     return response

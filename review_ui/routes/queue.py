@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from intake.clock import utcnow
-from intake.db.engine import session_scope
-from review_ui.auth import BackgroundUser, Form, User, services_of, ui_router
+from review_ui.auth import BackgroundUser, Form, SessionDep, User, services_of, ui_router
 from review_ui.sessions import Principal
 from review_ui.templating import templates
 from review_ui.views.queue import STATUS_CHOICES, TYPE_CHOICES, QueueFilter, queue_page
@@ -26,28 +26,29 @@ def home() -> Response:
 
 
 @router.get("/queue")
-def queue(request: Request, principal: User) -> Response:
-    return _render(request, principal, QueueFilter(), "queue.html")
+def queue(request: Request, principal: User, db: SessionDep) -> Response:
+    return _render(request, db, principal, QueueFilter(), "queue.html")
 
 
 @router.post("/queue")
-def filtered_queue(request: Request, principal: User, form: Form) -> Response:
+def filtered_queue(request: Request, principal: User, form: Form, db: SessionDep) -> Response:
     # htmx swaps only the table; a plain form post (no script) gets the whole page.
     template = "_queue_rows.html" if request.headers.get("hx-request") else "queue.html"
-    return _render(request, principal, QueueFilter.from_form(form), template)
+    return _render(request, db, principal, QueueFilter.from_form(form), template)
 
 
 @polling.post("/queue/rows")
-def queue_rows(request: Request, principal: BackgroundUser, form: Form) -> Response:
-    return _render(request, principal, QueueFilter.from_form(form), "_queue_rows.html")
+def queue_rows(request: Request, principal: BackgroundUser, form: Form, db: SessionDep) -> Response:
+    return _render(request, db, principal, QueueFilter.from_form(form), "_queue_rows.html")
 
 
-def _render(request: Request, principal: Principal, wanted: QueueFilter, template: str) -> Response:
+def _render(
+    request: Request, db: Session, principal: Principal, wanted: QueueFilter, template: str
+) -> Response:
     services = services_of(request)
     now = utcnow()
     today = now.astimezone(services.settings.zone).date()
-    with session_scope(services.engine) as db:
-        page = queue_page(db, wanted, now, today)
+    page = queue_page(db, wanted, now, today)
     return templates.TemplateResponse(
         request,
         template,

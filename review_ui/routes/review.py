@@ -20,7 +20,6 @@ from intake.audit_trail import append
 from intake.clarification import Desk
 from intake.clock import utcnow
 from intake.db.accounts import User as UserRow
-from intake.db.engine import session_scope
 from intake.db.models import OPEN_STATUSES, REPROCESSABLE, Document, ReferralRecord, Status
 from intake.fax_back_pdf import letter_pdf
 from intake.referral_edit import InvalidValues
@@ -32,7 +31,15 @@ from intake.review import (
     ReviewError,
     UncheckedValues,
 )
-from review_ui.auth import BackgroundUser, Form, User, form_text, services_of, ui_router
+from review_ui.auth import (
+    BackgroundUser,
+    Form,
+    SessionDep,
+    User,
+    form_text,
+    services_of,
+    ui_router,
+)
 from review_ui.path_ids import DocumentId
 from review_ui.sessions import Principal
 from review_ui.templating import templates
@@ -52,73 +59,72 @@ Action = Callable[[Session, datetime, timedelta], Any]
 
 
 @router.get("/{document_id}")
-def review_page(request: Request, document_id: DocumentId, principal: User) -> Response:
-    services = services_of(request)
+def review_page(
+    request: Request, document_id: DocumentId, principal: User, db: SessionDep
+) -> Response:
     now = utcnow()
-    with session_scope(services.engine) as db:
-        try:
-            opened = review.open_document(db, document_id, principal.reviewer, now)
-        except NotFound:
-            raise HTTPException(status_code=404, detail="no such document") from None
-        draft = review_drafts.draft_of(db, document_id, principal.user_id)
-        typed = dict(draft.values) if draft is not None and opened.referral else {}
-        reason = typed.pop(review_drafts.REASON, "")
-        context = _context(
-            db,
-            principal,
-            opened.document,
-            opened.referral,
-            opened.lock,
-            now,
-            _zone(request),
-            _desk(request),
-            submitted=typed or None,
-            reason=reason,
-            draft_at=draft.updated_at if draft is not None and typed else None,
-        )
+    try:
+        opened = review.open_document(db, document_id, principal.reviewer, now)
+    except NotFound:
+        raise HTTPException(status_code=404, detail="no such document") from None
+    draft = review_drafts.draft_of(db, document_id, principal.user_id)
+    typed = dict(draft.values) if draft is not None and opened.referral else {}
+    reason = typed.pop(review_drafts.REASON, "")
+    context = _context(
+        db,
+        principal,
+        opened.document,
+        opened.referral,
+        opened.lock,
+        now,
+        _zone(request),
+        _desk(request),
+        submitted=typed or None,
+        reason=reason,
+        draft_at=draft.updated_at if draft is not None and typed else None,
+    )
     return templates.TemplateResponse(request, "review.html", context)
 
 
 @router.post("/{document_id}/draft")
-def keep_draft(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
+def keep_draft(document_id: DocumentId, principal: User, form: Form, db: SessionDep) -> Response:
     """Keep what the clerk has typed, as they type (the page sends it); a request the
     clerk's typing makes, so it keeps their session alive."""
     typed = {**_fields(form), review_drafts.REASON: form_text(form, "_reason")}
-    with session_scope(services_of(request).engine) as db:
-        try:
-            review.load(db, document_id)
-        except NotFound:
-            raise HTTPException(status_code=404, detail="no such document") from None
-        review_drafts.keep_draft(db, document_id, principal.actor, typed, utcnow())
+    try:
+        review.load(db, document_id)
+    except NotFound:
+        raise HTTPException(status_code=404, detail="no such document") from None
+    review_drafts.keep_draft(db, document_id, principal.actor, typed, utcnow())
     return Response(status_code=204)
 
 
 @router.post("/{document_id}/draft/discard")
-def discard_draft(request: Request, document_id: DocumentId, principal: User) -> Response:
-    with session_scope(services_of(request).engine) as db:
-        review_drafts.end_draft(db, document_id, principal.user_id)
-        append(db, "draft_discarded", principal.actor, document_id=document_id)
+def discard_draft(document_id: DocumentId, principal: User, db: SessionDep) -> Response:
+    review_drafts.end_draft(db, document_id, principal.user_id)
+    append(db, "draft_discarded", principal.actor, document_id=document_id)
     return RedirectResponse(f"/documents/{document_id}", status_code=303)
 
 
 @router.get("/{document_id}/next")
-def next_page(request: Request, document_id: DocumentId, principal: User) -> Response:
-    with session_scope(services_of(request).engine) as db:
-        following = next_document(db, document_id, principal.user_id, utcnow())
+def next_page(document_id: DocumentId, principal: User, db: SessionDep) -> Response:
+    following = next_document(db, document_id, principal.user_id, utcnow())
     target = f"/documents/{following}" if following is not None else "/queue"
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/{document_id}/save")
-def save(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
-    target = f"/documents/{document_id}"
-    return _perform(
-        request, principal, document_id, form, [_saving(document_id, form, principal)], target
-    )
+def save(
+    request: Request, document_id: DocumentId, principal: User, form: Form, db: SessionDep
+) -> Response:
+    actions = [_saving(document_id, form, principal)]
+    return _perform(request, db, principal, document_id, form, actions, f"/documents/{document_id}")
 
 
 @router.post("/{document_id}/approve")
-def approve(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
+def approve(
+    request: Request, document_id: DocumentId, principal: User, form: Form, db: SessionDep
+) -> Response:
     override = form_text(form, "_reason") if form_text(form, "_override") == "yes" else None
 
     def act(db: Session, now: datetime, hold: timedelta) -> None:
@@ -127,11 +133,13 @@ def approve(request: Request, document_id: DocumentId, principal: User, form: Fo
     actions = [_saving(document_id, form, principal), act]
     # On to the next document in the queue (or the queue when none is left).
     target = f"/documents/{document_id}/next"
-    return _perform(request, principal, document_id, form, actions, target)
+    return _perform(request, db, principal, document_id, form, actions, target)
 
 
 @router.post("/{document_id}/clarify")
-def clarify(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
+def clarify(
+    request: Request, document_id: DocumentId, principal: User, form: Form, db: SessionDep
+) -> Response:
     settings = services_of(request).settings
 
     def act(db: Session, now: datetime, hold: timedelta) -> None:
@@ -141,98 +149,111 @@ def clarify(request: Request, document_id: DocumentId, principal: User, form: Fo
             settings.fax_back_outbox,
         )  # fmt: skip
 
+    actions = [_saving(document_id, form, principal), act]
     target = f"/documents/{document_id}#fax-back"
-    return _perform(
-        request, principal, document_id, form, [_saving(document_id, form, principal), act], target
-    )
+    return _perform(request, db, principal, document_id, form, actions, target)
 
 
 @router.post("/{document_id}/reject")
-def reject(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
+def reject(
+    request: Request, document_id: DocumentId, principal: User, form: Form, db: SessionDep
+) -> Response:
     def act(db: Session, now: datetime, hold: timedelta) -> None:
         review.reject(db, document_id, principal.reviewer, form_text(form, "_reason"), now, hold)
 
-    return _perform(request, principal, document_id, form, [act], "/queue")
+    return _perform(request, db, principal, document_id, form, [act], "/queue")
 
 
 @router.post("/{document_id}/reopen")
-def reopen(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
+def reopen(
+    request: Request, document_id: DocumentId, principal: User, form: Form, db: SessionDep
+) -> Response:
     """A supervisor takes a validated referral back into review to correct it."""
 
     def act(db: Session, now: datetime, hold: timedelta) -> None:
         review.reopen(db, document_id, principal.reviewer, form_text(form, "_reason"), now, hold)
 
     target = f"/documents/{document_id}"
-    return _perform(request, principal, document_id, form, [act], target)
+    return _perform(request, db, principal, document_id, form, [act], target)
 
 
 @router.post("/{document_id}/take-over")
-def take_over(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
+def take_over(
+    request: Request, document_id: DocumentId, principal: User, form: Form, db: SessionDep
+) -> Response:
     def act(db: Session, now: datetime, hold: timedelta) -> None:
         review.take_over(db, document_id, principal.reviewer, now, hold)
 
     target = f"/documents/{document_id}"
-    return _perform(request, principal, document_id, form, [act], target)
+    return _perform(request, db, principal, document_id, form, [act], target)
 
 
 @router.post("/{document_id}/reprocess")
-def reprocess(request: Request, document_id: DocumentId, principal: User, form: Form) -> Response:
+def reprocess(
+    request: Request, document_id: DocumentId, principal: User, form: Form, db: SessionDep
+) -> Response:
     """Read the original again, once the clerk has confirmed what that discards: the first
     post shows what would be lost and asks; only one with ``_confirm=yes`` acts."""
     if form_text(form, "_confirm") != "yes":
-        return _asking_to_reprocess(request, principal, document_id)
+        return _asking_to_reprocess(request, db, principal, document_id)
     try:
+        # In transactions of its own: the queue owns the reset of a document's reading.
         review.reprocess(services_of(request).engine, document_id, principal.reviewer, utcnow())
     except ReviewError as problem:
-        return _again(request, principal, document_id, form, problem)
+        return _again(request, db, principal, document_id, form, problem)
     return RedirectResponse("/queue", status_code=303)
 
 
-def _asking_to_reprocess(request: Request, principal: Principal, document_id: int) -> Response:
+def _asking_to_reprocess(
+    request: Request, db: Session, principal: Principal, document_id: int
+) -> Response:
     now = utcnow()
-    with session_scope(services_of(request).engine) as db:
-        try:
-            document, referral = review.load(db, document_id)
-        except NotFound:
-            raise HTTPException(status_code=404, detail="no such document") from None
-        lock = review.lock_of(db, referral, principal.reviewer, now) if referral else None
-        context = _context(
-            db, principal, document, referral, lock, now, _zone(request), _desk(request)
-        )
-        context["reprocess_loses"] = review.reprocess_loses(db, document_id)
+    try:
+        document, referral = review.load(db, document_id)
+    except NotFound:
+        raise HTTPException(status_code=404, detail="no such document") from None
+    lock = review.lock_of(db, referral, principal.reviewer, now) if referral else None
+    context = _context(db, principal, document, referral, lock, now, _zone(request), _desk(request))
+    context["reprocess_loses"] = review.reprocess_loses(db, document_id)
     return templates.TemplateResponse(request, "review.html", context)
 
 
 @router.post("/{document_id}/lock")
-def take_lock(request: Request, document_id: DocumentId, principal: User) -> Response:
+def take_lock(
+    request: Request, document_id: DocumentId, principal: User, db: SessionDep
+) -> Response:
     """Take the soft lock at the clerk's first edit; the answer replaces the lock notice."""
-    return _locked(request, document_id, principal, "is working on this document")
+    return _locked(request, db, document_id, principal, "is working on this document")
 
 
 @polling.post("/{document_id}/release")
-def release_lock(request: Request, document_id: DocumentId, principal: BackgroundUser) -> Response:
+def release_lock(document_id: DocumentId, principal: BackgroundUser, db: SessionDep) -> Response:
     """Give the lock up as the clerk leaves the page (sent as a beacon: nobody reads the
     answer)."""
-    with session_scope(services_of(request).engine) as db:
-        review.release_lock(db, document_id, principal.reviewer, utcnow())
+    review.release_lock(db, document_id, principal.reviewer, utcnow())
     return Response(status_code=204)
 
 
 @polling.post("/{document_id}/lock/renew")
-def keep_lock(request: Request, document_id: DocumentId, principal: BackgroundUser) -> Response:
+def keep_lock(
+    request: Request, document_id: DocumentId, principal: BackgroundUser, db: SessionDep
+) -> Response:
     """Renew the soft lock while the clerk works; the answer replaces the lock notice."""
-    return _locked(request, document_id, principal, "has taken over this document")
+    return _locked(request, db, document_id, principal, "has taken over this document")
 
 
-def _locked(request: Request, document_id: int, principal: Principal, held: str) -> Response:
+def _locked(
+    request: Request, db: Session, document_id: int, principal: Principal, held: str
+) -> Response:
     """Take or renew the lock; the notice says so when another clerk holds it (who ``held``)."""
     notice = None
     try:
-        with session_scope(services_of(request).engine) as db:
-            review.renew_lock(db, document_id, principal.reviewer, utcnow(), _hold(request))
+        review.renew_lock(db, document_id, principal.reviewer, utcnow(), _hold(request))
     except LockedByOther as taken:
+        db.rollback()  # refused: nothing of it is kept
         notice = f"{taken.holder} {held}: your changes cannot be saved unless you take it over."
     except ReviewError as problem:
+        db.rollback()
         notice = f"{problem}. Reload the page."
     return templates.TemplateResponse(request, "_lock_notice.html", {"notice": notice})
 
@@ -248,27 +269,29 @@ def _saving(document_id: int, form: Form, principal: Principal) -> Action:
 
 def _perform(
     request: Request,
+    db: Session,
     principal: Principal,
     document_id: int,
     form: Form,
     actions: list[Action],
     target: str,
 ) -> Response:
-    """Run the actions in turn, each in its own transaction, and stop at the first refused:
-    the page comes back with the reason. The clerk's values are saved first, so a refused
-    approval keeps them, and the page shows what is wrong with them."""
-    services = services_of(request)
+    """Run the actions in turn, each committed on its own, and stop at the first refused
+    (rolled back): the page comes back with the reason. The clerk's values are saved first,
+    so a refused approval keeps them, and the page shows what is wrong with them."""
     try:
         for act in actions:
-            with session_scope(services.engine) as db:
-                act(db, utcnow(), _hold(request))
+            act(db, utcnow(), _hold(request))
+            db.commit()
     except (ReviewError, InvalidValues) as problem:
-        return _again(request, principal, document_id, form, problem)
+        db.rollback()
+        return _again(request, db, principal, document_id, form, problem)
     return RedirectResponse(target, status_code=303)
 
 
 def _again(
     request: Request,
+    db: Session,
     principal: Principal,
     document_id: int,
     form: Form,
@@ -277,24 +300,23 @@ def _again(
     if isinstance(problem, NotFound):
         raise HTTPException(status_code=404, detail="no such document")
     now = utcnow()
-    with session_scope(services_of(request).engine) as db:
-        document, referral = review.load(db, document_id)
-        lock = review.lock_of(db, referral, principal.reviewer, now) if referral else None
-        context = _context(
-            db,
-            principal,
-            document,
-            referral,
-            lock,
-            now,
-            _zone(request),
-            _desk(request),
-            submitted=_fields(form),
-            checked=_checked(form),
-            errors=problem.errors if isinstance(problem, InvalidValues) else None,
-            message=_message(problem),
-            reason=form_text(form, "_reason"),
-        )
+    document, referral = review.load(db, document_id)
+    lock = review.lock_of(db, referral, principal.reviewer, now) if referral else None
+    context = _context(
+        db,
+        principal,
+        document,
+        referral,
+        lock,
+        now,
+        _zone(request),
+        _desk(request),
+        submitted=_fields(form),
+        checked=_checked(form),
+        errors=problem.errors if isinstance(problem, InvalidValues) else None,
+        message=_message(problem),
+        reason=form_text(form, "_reason"),
+    )
     return templates.TemplateResponse(
         request, "review.html", context, status_code=problem.http_status
     )
@@ -372,17 +394,18 @@ def _desk(request: Request) -> Desk:
 
 
 @router.get("/{document_id}/fax-back.pdf")
-def fax_back_pdf(request: Request, document_id: DocumentId, principal: User) -> Response:
+def fax_back_pdf(
+    request: Request, document_id: DocumentId, principal: User, db: SessionDep
+) -> Response:
     """The fax-back letter of a document waiting on its office, as a one-page PDF."""
-    with session_scope(services_of(request).engine) as db:
-        try:
-            document, referral = review.load(db, document_id)
-        except NotFound:
-            raise HTTPException(status_code=404, detail="no such document") from None
-        if referral is None or document.status != Status.needs_clarification:
-            raise HTTPException(status_code=404, detail="no fax-back for this document")
-        letter = review.clarification_text(document, referral, _desk(request))
-        append(db, "download", principal.actor, document_id=document_id, detail="fax-back letter")
+    try:
+        document, referral = review.load(db, document_id)
+    except NotFound:
+        raise HTTPException(status_code=404, detail="no such document") from None
+    if referral is None or document.status != Status.needs_clarification:
+        raise HTTPException(status_code=404, detail="no fax-back for this document")
+    letter = review.clarification_text(document, referral, _desk(request))
+    append(db, "download", principal.actor, document_id=document_id, detail="fax-back letter")
     name = f"fax-back-{document_id}.pdf"
     return Response(
         letter_pdf(letter),
