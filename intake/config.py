@@ -170,10 +170,11 @@ class Settings(BaseSettings):
     #: /health answers 503 when the data folder has less free space than this: the next
     #: faxes could not be stored.
     min_free_bytes: int = Field(default=200 * 1024 * 1024, ge=0)
-    max_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
-    max_pages: int = Field(default=50, gt=0)
-    max_pixels: int = Field(default=40_000_000, gt=0)
-    ocr_timeout_seconds: float = Field(default=60.0, gt=0.0)
+    #: The input limits; their defaults are the readers' own (extractors.limits.Limits).
+    max_bytes: int = Field(default=Limits.max_bytes, gt=0)
+    max_pages: int = Field(default=Limits.max_pages, gt=0)
+    max_pixels: int = Field(default=Limits.max_pixels, gt=0)
+    ocr_timeout_seconds: float = Field(default=Limits.ocr_timeout_seconds, gt=0.0)
 
     max_attempts: int = Field(default=5, ge=1)
     retry_base_seconds: float = Field(default=5.0, ge=0.0)
