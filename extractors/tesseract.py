@@ -8,30 +8,34 @@ a sixth of what it costs a page. A crash in the library takes the worker down wi
 queue hands its document to another worker and fails it after the last attempt, as for any
 worker that dies. Only the orientation check runs the program: it is rare (a page that reads
 badly upright) and its model would otherwise sit in every worker's memory.
+
+tesseract's OpenMP threads fight each other and the other workers: on a 2-core machine a page
+takes ~5 s with the default threads and ~0.8 s with one, a crop 6x longer. Parallelism comes
+from workers, so each read is given one thread unless the operator set ``OMP_THREAD_LIMIT``:
+an engine by its thread's OpenMP setting (libgomp reads its environment once, when it loads,
+so an engine cannot be given one), the program by the environment of its run.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: tesseract's OpenMP threads fight each other and the other workers: on a 2-core machine a
-#: page takes ~5 s with the default threads and ~0.8 s with one. Parallelism comes from workers.
-#: Set before libtesseract loads with tesserocr: OpenMP reads it once, then.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-import pytesseract
 import tesserocr
 from PIL import Image
 
 from extractors.errors import OcrError, OcrTimeout, OcrUnavailable
 
-_OSD_CONFIG = "--psm 0"
+#: Orientation and script detection only: the answer names the turn that makes a page upright.
+_OSD_ARGS = ("--psm", "0")
+_THREAD_LIMIT = "OMP_THREAD_LIMIT"
 #: Whole pages: tesseract's own layout analysis finds the blocks, columns and lines.
 _PAGE = tesserocr.PSM.AUTO
 #: The resolution a page is read at: what the program assumes for an image file that names
@@ -45,7 +49,7 @@ _LINE = tesserocr.PSM.SINGLE_LINE
 #: A block of lines read as one column, no layout analysis: a band of a form whose rows the
 #: page's layout analysis took for a picture (dotted rules, a scribble across them).
 _BLOCK = tesserocr.PSM.SINGLE_BLOCK
-#: The columns of tesseract's TSV answer, as pytesseract names them for a page's run.
+#: The columns of tesseract's TSV answer, as its header names them.
 _TSV_COLUMNS = (
     "level", "page_num", "block_num", "par_num", "line_num", "word_num",
     "left", "top", "width", "height", "conf", "text",
@@ -119,8 +123,10 @@ _engines = threading.local()
 
 
 def _engine(lang: str, layout: int, whitelist: str) -> tesserocr.PyTessBaseAPI:
-    loaded: dict[tuple[str, int, str], tesserocr.PyTessBaseAPI]
-    loaded = _engines.__dict__.setdefault("loaded", {})
+    if not hasattr(_engines, "loaded"):
+        _engines.loaded = {}
+        _one_openmp_thread()
+    loaded: dict[tuple[str, int, str], tesserocr.PyTessBaseAPI] = _engines.loaded
     if (lang, layout, whitelist) not in loaded:
         try:
             engine = tesserocr.PyTessBaseAPI(lang=lang, psm=layout)
@@ -132,6 +138,19 @@ def _engine(lang: str, layout: int, whitelist: str) -> tesserocr.PyTessBaseAPI:
         engine.SetVariable("tessedit_char_whitelist", whitelist)
         loaded[lang, layout, whitelist] = engine
     return loaded[lang, layout, whitelist]
+
+
+def _one_openmp_thread() -> None:
+    """Run this thread's OpenMP regions (libtesseract's) on this thread alone, as
+    ``OMP_THREAD_LIMIT=1`` runs the program's: with no active levels allowed, a region starts
+    no threads. The setting is the calling thread's own (libgomp 12)."""
+    if _THREAD_LIMIT in os.environ:
+        return  # the operator's number, which libgomp read as it loaded
+    try:
+        openmp = ctypes.CDLL("libgomp.so.1")  # the copy libtesseract loaded, if it uses OpenMP
+    except OSError:
+        return  # a libtesseract built without OpenMP starts no threads
+    openmp.omp_set_max_active_levels(0)
 
 
 def _read(
@@ -155,35 +174,40 @@ def _read(
 def clockwise_rotation(image: Image.Image, timeout: float) -> int:
     """Degrees to turn the page clockwise to make it upright (0 when tesseract can't tell)."""
     try:
-        osd = _call(pytesseract.image_to_osd, image, timeout, config=_OSD_CONFIG)
+        osd = _run_program(image, timeout, _OSD_ARGS)
     except OcrTimeout:
         raise
     except OcrError:
         # OSD refuses pages with too few characters; such a page is left as it is.
         return 0
-    return int(osd.get("rotate", 0)) % 360
+    # "Rotate: 90" among the answer's "Name: value" lines.
+    fields = dict(line.partition(": ")[::2] for line in osd.splitlines())
+    return int(fields.get("Rotate", "0")) % 360
 
 
-def _call(
-    function: Callable[..., dict[str, Any]], image: Image.Image, timeout: float, **kwargs: str
-) -> dict[str, Any]:
+def _run_program(image: Image.Image, timeout: float, args: Sequence[str]) -> str:
+    """One run of the tesseract program on ``image``, its answer on stdout; killed after
+    ``timeout`` seconds. Its environment is this process's, with one OpenMP thread unless
+    the operator set a number."""
     with tempfile.TemporaryDirectory(prefix="intake-ocr-") as folder:
-        # Uncompressed PBM/PGM: pytesseract's own hand-over is a default-compression PNG,
-        # which costs ~40 ms a page to write and again to read (5% of an OCR run).
+        # Uncompressed PBM/PGM: a default-compression PNG costs ~40 ms a page to write and
+        # again to read (5% of an OCR run).
         path = Path(folder) / "page.pnm"
         image.save(path)
         try:
-            return function(
-                str(path), output_type=pytesseract.Output.DICT, timeout=timeout, **kwargs
+            run = subprocess.run(
+                ["tesseract", str(path), "stdout", *args],
+                env={_THREAD_LIMIT: "1", **os.environ},
+                capture_output=True,
+                timeout=timeout,
+                check=False,
             )
-        except pytesseract.TesseractNotFoundError as exc:
+        except FileNotFoundError as exc:
             raise OcrUnavailable("tesseract is not installed or not on PATH") from exc
-        except pytesseract.TesseractError as exc:
-            if "Failed loading language" in str(exc.message):
-                raise OcrUnavailable("tesseract language data is missing") from exc
-            raise OcrError(f"tesseract failed with exit status {exc.status}") from exc
-        except RuntimeError as exc:
-            # pytesseract kills the child and says so with a bare RuntimeError.
-            if "timeout" in str(exc).lower():
-                raise OcrTimeout(f"OCR of a page took longer than the {timeout:g} s limit") from exc
-            raise
+        except subprocess.TimeoutExpired as exc:
+            raise OcrTimeout(f"OCR of a page took longer than the {timeout:g} s limit") from exc
+    if run.returncode != 0:
+        if b"Failed loading language" in run.stderr:
+            raise OcrUnavailable("tesseract language data is missing")
+        raise OcrError(f"tesseract failed with exit status {run.returncode}")
+    return run.stdout.decode("utf-8")

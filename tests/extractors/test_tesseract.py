@@ -1,10 +1,16 @@
 """Pages and the second passes' crops, read by libtesseract in process: the same words as the
 tesseract program gives, the characters a list allows, one engine per thread, and a bounded
-time."""
+time. Each read, in process or by the program, is held to one OpenMP thread unless the
+operator set OMP_THREAD_LIMIT."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytesseract
 import pytest
@@ -115,3 +121,71 @@ def test_a_crop_over_its_time_is_a_timeout():
         )
     with pytest.raises(OcrTimeout, match=r"longer than the 0\.001 s limit"):
         tesseract.recognize_block(band, timeout=0.001)
+
+
+#: A crop read in a thread of its own, then the threads of the process while that thread
+#: lives: libgomp's pool threads live as long as the thread that started them.
+_THREADS_WHILE_READING = textwrap.dedent(
+    f"""
+    import os, threading
+    from PIL import Image, ImageDraw, ImageFont
+    from extractors import tesseract
+    font = ImageFont.truetype({FONT!r}, 28)
+    image = Image.new("L", (600, 60), 255)
+    ImageDraw.Draw(image).text((10, 10), "NPI 1234567893 E1390", fill=0, font=font)
+    counts = []
+    def read():
+        tesseract.recognize_lines([image], 10)
+        counts.append(len(os.listdir("/proc/self/task")))
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join()
+    print(counts[0])
+    """
+)
+
+
+def _without_thread_limit() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="OpenMP starts no pool on one core")
+def test_an_engine_starts_no_openmp_threads_without_the_environment_saying_so():
+    """libgomp reads OMP_THREAD_LIMIT only as it loads; unset, a crop would start a pool of
+    threads (a line read 6x slower on 2 cores). The reader's thread runs them alone."""
+    run = subprocess.run(
+        [sys.executable, "-c", _THREADS_WHILE_READING],
+        env=_without_thread_limit(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.strip() == "2"  # the main thread and the reader
+
+
+def _recording_program(folder: Path) -> Path:
+    """A `tesseract` on PATH that writes down its OMP_THREAD_LIMIT and answers as the
+    orientation check does."""
+    program = folder / "tesseract"
+    program.write_text(
+        "#!/bin/sh\n"
+        f"printf '%s' \"${{OMP_THREAD_LIMIT-unset}}\" > {folder / 'limit'}\n"
+        "printf 'Page number: 0\\nOrientation in degrees: 270\\nRotate: 90\\n'\n"
+    )
+    program.chmod(0o755)
+    return folder / "limit"
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("3", "3")])
+def test_a_program_run_gets_one_thread_unless_the_operator_set_a_number(
+    tmp_path, monkeypatch, given, seen
+):
+    limit = _recording_program(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    if given is None:
+        monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("OMP_THREAD_LIMIT", given)
+    assert tesseract.clockwise_rotation(printed("E1390"), timeout=10) == 90
+    assert limit.read_text() == seen
+    assert os.environ.get("OMP_THREAD_LIMIT") == given  # this process's own is left alone
