@@ -32,7 +32,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class TokenError(IntakeError):
+class TokenError(IntakeError, ValueError):
     """A token cannot be made or found as asked; the message says why (it holds no secret)."""
 
     code = "token_refused"

@@ -30,7 +30,7 @@ _CLOSE_WAIT_STABLE_TIMES = 30.0
 _MIN_SETTLE_SECONDS = 0.05
 
 
-class WatcherConfigError(IntakeError):
+class WatcherConfigError(IntakeError, ValueError):
     """The watcher cannot start with these settings; the message names the setting."""
 
     code = "invalid_watcher_config"
