@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from extractors.referral import Referral
 from intake.clock import utcnow
 from intake.db.accounts import User
+from intake.db.engine import changed_one
 from intake.db.feed import FeedEvent, FeedEventKind
 from intake.db.models import Document, ReferralRecord, Status
 from intake.db.review import Delivery
@@ -377,7 +378,8 @@ def _record_ack(session: Session, token_id: int, referral_id: int, version: int)
             pass
     # Moved up to this version only from an earlier one: of two acks of one correction made
     # at once, one moves it.
-    moved = session.execute(
+    return changed_one(
+        session,
         update(Delivery)
         .where(
             col(Delivery.token_id) == token_id,
@@ -385,6 +387,5 @@ def _record_ack(session: Session, token_id: int, referral_id: int, version: int)
             col(Delivery.version) < version,
         )
         .values(version=version, acked_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
