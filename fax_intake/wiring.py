@@ -41,17 +41,17 @@ def services(given: Settings | None = None) -> Services:
     return Services(settings=given, engine=engine, store=ContentStore(given.store_dir))
 
 
-def watcher(services: Services) -> Watcher:
+def watcher(parts: Services) -> Watcher:
     """The inbox watcher, handing each complete file to the ingestor."""
-    settings = services.settings
-    ingestor = Ingestor(settings, services.engine, services.store)
+    given = parts.settings
+    ingestor = Ingestor(given, parts.engine, parts.store)
     return Watcher(
-        settings.inbox,
+        given.inbox,
         ingestor.ingest_claimed,
-        stable_seconds=settings.stable_seconds,
-        rescan_seconds=settings.rescan_seconds,
-        polling=settings.poll,
-        stale_claim_seconds=settings.stale_claim_seconds,
+        stable_seconds=given.stable_seconds,
+        rescan_seconds=given.rescan_seconds,
+        polling=given.poll,
+        stale_claim_seconds=given.stale_claim_seconds,
     )
 
 

@@ -1,8 +1,9 @@
 """The work queue in the documents table: claim, lease, heartbeat, results, retries.
 
-This is the only module that writes dialect-specific SQL. A result is written only while the
-writer still holds the lease (``locked_by = me AND status = 'processing'``), so a worker that
-was presumed dead and came back cannot overwrite the work of the one that took over.
+With intake.counters, this is the only module that writes dialect-specific SQL. A result is
+written only while the writer still holds the lease (``locked_by = me AND status =
+'processing'``), so a worker that was presumed dead and came back cannot overwrite the work of
+the one that took over.
 
 On PostgreSQL, workers on many hosts share the queue: a claim skips rows another worker has
 locked, and lease times come from the database's clock, so hosts whose clocks disagree still
