@@ -107,13 +107,7 @@ def fhir_example() -> dict[str, Any]:
     base = "https://intake.example.org"
     bundle = build_bundle(
         REFERRAL.approved,
-        FaxDocument(
-            media_type=document.media_type,
-            size_bytes=document.size_bytes,
-            pages=document.pages,
-            received_at=document.received_at,
-            url=f"{base}/api/v1/referrals/1/document",
-        ),
+        FaxDocument.served(document, f"{base}/api/v1/referrals/1/document"),
         lambda role: uuid.uuid5(_EXAMPLE_IDS, role),
         Validation(
             username=REFERRAL.review.validated_by,

@@ -383,13 +383,10 @@ def get_fhir(request: Request, caller: Reader, referral_id: ReferralId) -> Respo
         # Built inside the transaction: ids a first pull makes are stored with its audit row.
         bundle = build_bundle(
             referral.approved,
-            FaxDocument(
-                media_type=document.media_type,
-                size_bytes=document.size_bytes,
-                pages=document.pages,
-                received_at=document.received_at,
+            FaxDocument.served(
+                document,
                 # The configured base, never the request's Host header (a client may send any).
-                url=base_url + request.app.url_path_for("get_document", referral_id=referral.id),
+                base_url + request.app.url_path_for("get_document", referral_id=referral.id),
             ),
             StoredIds(session, referral.id),
             Validation(

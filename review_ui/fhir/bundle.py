@@ -33,6 +33,7 @@ from fhir.resources.R4B.reference import Reference
 
 from extractors.codes import icd10
 from extractors.referral import Diagnosis, Procedure, Referral
+from intake.delivery import SourceDocument
 from review_ui.fhir import orders, people, provenance, systems
 from review_ui.fhir.provenance import Validation
 
@@ -54,6 +55,17 @@ class FaxDocument:
     received_at: datetime
     #: Where the consumer fetches the original's bytes.
     url: str
+
+    @classmethod
+    def served(cls, document: SourceDocument, url: str) -> FaxDocument:
+        """The original as the API describes it, fetched from ``url``."""
+        return cls(
+            media_type=document.media_type,
+            size_bytes=document.size_bytes,
+            pages=document.pages,
+            received_at=document.received_at,
+            url=url,
+        )
 
 
 def fresh_ids(role: str) -> uuid.UUID:
