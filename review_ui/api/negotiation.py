@@ -18,9 +18,10 @@ JSON = "application/json"
 def negotiate(request: Request, offered: Sequence[str], requested: str | None = None) -> str:
     """The media type to answer with, of ``offered`` (most preferred first): the one the
     request's Accept header rates best, or ``requested`` (a ``_format``) when given. No
-    Accept header, or an empty one, accepts anything."""
+    Accept header, or an empty one, accepts anything; an empty ``_format`` names no format,
+    and is refused like any other not served."""
     accept = requested if requested is not None else request.headers.get("Accept", "")
-    if not accept.strip():
+    if requested is None and not accept.strip():
         return offered[0]
     try:
         # python-mimeparse prefers the later of equally rated types.

@@ -136,9 +136,12 @@ def test_fhir_format_parameter_overrides_accept(services, api, headers):
         response = api.get("/api/v1/referrals/1/fhir", params={"_format": value}, headers=xml)
         assert response.status_code == 200, value
         assert response.headers["content-type"] == FHIR
-    for value in ("xml", "application/fhir+xml", "ttl"):
+    for value in ("xml", "application/fhir+xml", "ttl", "", " "):
         response = api.get("/api/v1/referrals/1/fhir", params={"_format": value}, headers=headers)
         _outcome(response, 406, "not-supported", "not_acceptable")
+    # Repeated, the last one counts (as FastAPI reads a query parameter): found by schemathesis.
+    response = api.get("/api/v1/referrals/1/fhir?_format=%C3%9AM&_format=", headers=headers)
+    _outcome(response, 406, "not-supported", "not_acceptable")
 
 
 def test_other_routes_refuse_formats_they_do_not_serve(services, api, headers):
