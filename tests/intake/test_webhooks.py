@@ -418,15 +418,7 @@ def test_status_events_go_to_the_endpoints_that_list_them_without_phi(services, 
     opted_in, default = receivers(NEW), receivers(NEW)
     # Full payloads both: a status event carries ids only all the same.
     endpoints = [_endpoint(opted_in.url, NEW, events=EVERY_EVENT), _endpoint(default.url, NEW)]
-    clerk = seed.clerk(services, "clara")
-    supervisor = seed.clerk(services, "sam", Role.supervisor)
-    rejected, asked, kept, withdrawn = seed.add_documents(services, 4)
-    seed.reject(services, rejected, clerk)
-    seed.clarify(services, asked, clerk)
-    seed.validate(services, kept, clerk)
-    seed.validate(services, withdrawn, clerk)
-    seed.reopen(services, withdrawn, supervisor)
-    seed.reject(services, withdrawn, supervisor)
+    rejected, asked, kept, withdrawn = seed.every_decision(services)
     _send(services, endpoints, _policy())
 
     assert all(r.verified for r in (*opted_in.received, *default.received))

@@ -121,6 +121,21 @@ def clarify(services: Services, document_id: int, reviewer: review.Reviewer) -> 
         )
 
 
+def every_decision(services: Services) -> tuple[int, int, int, int]:
+    """Four documents, one per way a referral ends: rejected, sent back for clarification,
+    validated, and validated then reopened and rejected by a supervisor (in that order)."""
+    clerk_ = clerk(services, "clara")
+    supervisor = clerk(services, "sam", Role.supervisor)
+    rejected, asked, kept, withdrawn = add_documents(services, 4)
+    reject(services, rejected, clerk_)
+    clarify(services, asked, clerk_)
+    validate(services, kept, clerk_)
+    validate(services, withdrawn, clerk_)
+    reopen(services, withdrawn, supervisor)
+    reject(services, withdrawn, supervisor)
+    return rejected, asked, kept, withdrawn
+
+
 def token(services: Services, name: str, *scopes: str) -> str:
     return tokens.create(services.engine, name, scopes or [tokens.REFERRALS_READ], CLI_ACTOR)
 

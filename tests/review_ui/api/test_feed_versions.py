@@ -119,15 +119,7 @@ def test_a_correction_is_pending_again_until_its_version_is_acknowledged(service
 
 
 def test_rejections_and_clarification_requests_are_status_events_on_request(services, api):
-    clerk = seed.clerk(services, "clara")
-    supervisor = seed.clerk(services, "sam", Role.supervisor)
-    rejected, asked, kept, withdrawn = seed.add_documents(services, 4)
-    seed.reject(services, rejected, clerk)
-    seed.clarify(services, asked, clerk)
-    seed.validate(services, kept, clerk)
-    seed.validate(services, withdrawn, clerk)
-    seed.reopen(services, withdrawn, supervisor)
-    seed.reject(services, withdrawn, supervisor)
+    rejected, asked, kept, withdrawn = seed.every_decision(services)
     headers = seed.bearer(seed.token(services, "crm"))
 
     # A consumer that names no events (one written before status events) sees referrals only.
