@@ -177,9 +177,9 @@ def extract(
     ] = None,
 ) -> None:
     """Read one file and print what the extractor finds. Needs no database or service."""
-    from fax_intake import reading
+    from fax_intake import one_file
 
-    reading.extract(file, as_json, as_fhir, received_at)
+    one_file.extract(file, as_json, as_fhir, received_at)
 
 
 @app.command("eval")

@@ -1,11 +1,10 @@
-"""The commands that read faxes: files through the whole service here, waiting for them; one
-file without a database; the extractor against a labeled folder; a document read again."""
+"""The commands that read faxes through the service: files through the whole service here,
+waiting for them; the extractor against a labeled folder; a document read again. One file
+without a database is `one_file`."""
 
 from __future__ import annotations
 
-import json
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -13,11 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from extractors.errors import ExtractError
 from extractors.evaluate import meets, render
-from extractors.extract.extractor import extract_file
-from extractors.filetype import sniff
-from extractors.referral import Referral
 from fax_intake import wiring
 from fax_intake.errors import UsageError
 from intake import queue, queue_state
@@ -72,47 +67,6 @@ def _print_documents(services: Services, ids: list[int]) -> None:
     for doc in queue_state.documents(services.engine, ids):
         table.add_row(str(doc.id), doc.status, str(doc.page_count or ""), doc.error_message or "")
     out.print(table)
-
-
-def extract(file: Path, as_json: bool, as_fhir: bool, received_at: datetime | None) -> None:
-    if not file.is_file():
-        raise UsageError("the given path is not a readable file")
-    settings = load_settings()
-    arrived = received_at or datetime.fromtimestamp(file.stat().st_mtime, tz=UTC)
-    if arrived.tzinfo is None:
-        arrived = arrived.replace(tzinfo=UTC)
-    try:
-        pages, referral = extract_file(
-            file.read_bytes(), filename=file.name, received_at=arrived, limits=settings.limits
-        )
-    except ExtractError as exc:
-        raise UsageError(f"cannot read the file: {exc.message}") from None
-    if as_json:
-        print(referral.model_dump_json(indent=2))
-        return
-    if as_fhir:
-        print(_fhir_preview(file, referral, pages=len(pages), received_at=arrived))
-        return
-    table = Table("field", "value")
-    data = referral.model_dump(mode="json", exclude={"evidence", "source"})
-    for key, value in data.items():
-        table.add_row(key, json.dumps(value) if isinstance(value, dict | list) else str(value))
-    out.print(table)
-
-
-def _fhir_preview(file: Path, referral: Referral, pages: int, received_at: datetime) -> str:
-    # Imported here: fhir.resources is slow to import and only this option needs it.
-    from review_ui.fhir import FaxDocument, build_bundle, fresh_ids
-
-    data = file.read_bytes()
-    document = FaxDocument(
-        media_type=sniff(data[:1024]),
-        size_bytes=len(data),
-        pages=pages,
-        received_at=received_at,
-        url=file.resolve().as_uri(),
-    )
-    return build_bundle(referral, document, fresh_ids, validation=None).model_dump_json(indent=2)
 
 
 def eval_(folder: Path, minimum: list[str]) -> None:

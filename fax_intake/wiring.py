@@ -16,7 +16,6 @@ from intake import logs
 from intake.config import Settings, load_settings
 from intake.db.engine import make_engine
 from intake.db.migrate import require_current
-from intake.ingest import Ingestor
 from intake.services import Services
 from intake.store import ContentStore
 from intake.watcher import Watcher
@@ -43,6 +42,9 @@ def services(given: Settings | None = None) -> Services:
 
 def watcher(parts: Services) -> Watcher:
     """The inbox watcher, handing each complete file to the ingestor."""
+    # Here, not at the top: `intake status` and the other short commands never ingest.
+    from intake.ingest import Ingestor
+
     given = parts.settings
     ingestor = Ingestor(given, parts.engine, parts.store)
     return Watcher(

@@ -143,17 +143,26 @@ def _variants(label: str) -> set[str]:
 
 
 def _tokenizer(nlp: Language) -> Language:
+    from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex, compile_suffix_regex
 
     # Split "DOB:01/02/45", "NPI#123" and "Telephone:315" at the mark, as a reader would.
     infixes = [*(nlp.Defaults.infixes or ()), r"[:;#]"]
-    tokenizer: Any = nlp.tokenizer
-    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # ...and "(Last, First):" at the mark after the bracket.
     suffixes = [*(nlp.Defaults.suffixes or ()), r"[:;#]"]
-    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    # Emoticon exceptions keep "):" whole; forms print it after "(Last, First)".
-    tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if any(c.isalnum() for c in k)}
+    default: Any = nlp.tokenizer
+    # A new tokenizer made with all its changes at once: each change made to one in place
+    # loads its special cases again (~0.05 s each).
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab,
+        # Emoticon exceptions keep "):" whole; forms print it after "(Last, First)".
+        rules={k: v for k, v in default.rules.items() if any(c.isalnum() for c in k)},
+        prefix_search=default.prefix_search,
+        suffix_search=compile_suffix_regex(suffixes).search,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=default.token_match,
+        url_match=default.url_match,
+    )
     return nlp
 
 

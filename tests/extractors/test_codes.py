@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from extractors.codes import hcpcs, icd10
+from extractors.codes import build_icd10, hcpcs, icd10
 from extractors.codes.cpt import is_cpt_format
 from extractors.codes.npi import is_valid_npi
 from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs, repair_icd10
@@ -80,6 +80,35 @@ def test_icd10_lookup(code, dotted, billable, words):
 )
 def test_icd10_lookup_rejects(code):
     assert icd10.lookup(code) is None
+
+
+@pytest.fixture(scope="module")
+def package_code_set() -> icd10.CodeSet:
+    return build_icd10.from_package()
+
+
+def test_icd10_packaged_file_agrees_with_the_installed_package(package_code_set):
+    # Fails after an upgrade of simple-icd-10-cm until build_icd10 is run again.
+    assert icd10.code_set() == package_code_set
+
+
+def test_icd10_lookups_agree_with_the_package(package_code_set):
+    import simple_icd_10_cm as icd
+
+    undotted = frozenset(icd.get_all_codes(False))
+    names = package_code_set.names
+    for code in names:
+        assert icd10.code_set().has_undotted(code) is (code in undotted), code
+        entry = icd10.lookup(code)
+        if icd10.normalize(code) == code:
+            assert entry is not None
+            assert entry.description == icd.get_description(code)
+            assert entry.billable is icd.is_leaf(code)
+        else:
+            assert entry is None, code  # chapters, blocks
+    for code in undotted:
+        assert icd10.exists(code), code
+    assert not any(map(icd10.exists, ["J4", "J44.1", "J44..1", "E1199", "", "A00-"]))
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,6 +125,18 @@ def test_extract_prints_the_contract_json_without_a_database(intake_env):
     assert referral["source"] == {**truth["source"], "sha256": referral["source"]["sha256"]}
     assert set(referral) >= {"referral_type", "missing", "flags", "evidence", "urgent", "due_by"}
     assert not (Path(intake_env["INTAKE_DATA_DIR"]) / "intake.db").exists()
+
+
+def test_extract_loads_no_database_layer():
+    # A new process per file (the scorer runs it so): the database layer costs each ~0.5 s.
+    probe = (
+        "import sys, fax_intake.one_file;"
+        " print(*sorted({'sqlalchemy', 'sqlmodel', 'alembic'} & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == ""
 
 
 def test_extract_previews_the_fhir_bundle_with_fresh_ids(intake_env):

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import column, insert, inspect, table, update
 from sqlmodel import Session, SQLModel, col, select
 
+from intake.db import migrate
 from intake.db.engine import make_engine
 from intake.db.feed import FeedEvent, FeedEventKind
 from intake.db.migrate import downgrade, upgrade
@@ -41,6 +46,29 @@ def test_migrations_go_down_to_nothing_and_up_again(settings):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(engine)
     assert _diff(engine) == []
+    engine.dispose()
+
+
+def test_the_start_up_check_reads_what_alembic_reads(settings):
+    engine = make_engine(settings.effective_database_url)
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrate.__file__).parents[1] / "migrations"))
+    assert migrate.head_revisions() == set(ScriptDirectory.from_config(config).get_heads())
+
+    def alembic_current():
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads())
+
+    assert migrate.current_revisions(engine) == alembic_current() == set()
+    with pytest.raises(migrate.SchemaBehind):
+        migrate.require_current(engine)
+    upgrade(engine, "0010")
+    assert migrate.current_revisions(engine) == alembic_current() == {"0010"}
+    with pytest.raises(migrate.SchemaBehind):
+        migrate.require_current(engine)
+    upgrade(engine)
+    assert migrate.current_revisions(engine) == alembic_current() == migrate.head_revisions()
+    migrate.require_current(engine)
     engine.dispose()
 
 

@@ -7,11 +7,12 @@ import re
 from dataclasses import replace
 
 import httpx
+import limits
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from intake.config import ConfigError, load_settings
+from intake.config import DEFAULT_API_RATE_LIMIT, ConfigError, load_settings
 from intake.db.audit import AuditEvent
 from intake.db.engine import session_scope
 from review_ui.app import create_app
@@ -94,3 +95,5 @@ def test_the_limit_is_a_setting_checked_at_start(monkeypatch):
     monkeypatch.setenv("INTAKE_API_RATE_LIMIT", "20/second")
     rate = load_settings().api_rate
     assert (rate.amount, rate.get_expiry()) == (20, 1)
+    # The default is taken without parsing it; it is one rate all the same.
+    assert len(limits.parse_many(DEFAULT_API_RATE_LIMIT)) == 1
