@@ -23,6 +23,7 @@ from extractors.extract.rules import apply_rules
 from extractors.extract.services import find_services
 from extractors.extract.signature import find_signature
 from extractors.extract.tick_legends import read_ticks
+from extractors.extract.warm_up import warm_up_in_background
 from extractors.limits import Limits
 from extractors.pages import Page, ReadPage
 from extractors.readers import read_document
@@ -278,6 +279,8 @@ def extract_file(
     data: bytes, *, filename: str, received_at: datetime, limits: Limits
 ) -> tuple[list[ReadPage], Referral]:
     """Bytes in, pages and a Referral out: the whole extractor, no database, no service."""
+    loading = warm_up_in_background()
     pages = read_document(data, limits)
+    loading.join()
     sha256 = hashlib.sha256(data).hexdigest()
     return pages, extract(pages, filename=filename, sha256=sha256, received_at=received_at)
