@@ -593,6 +593,10 @@ def _label_sources(candidate: Candidate, path: str) -> Iterable[_Source]:
     lines = candidate.lines
     if len(lines) > 1 and _is_label_tail(lines[0]):
         lines = lines[1:]  # "1. Patient's HI Claim" / "No." / the value
+    if path == "name" and candidate.layout == "below" and _in_caption_row(page, lines[0]):
+        lines = lines[1:]  # a table's header row under a PATIENT heading: no name there
+    if not lines:
+        return
     first = lines[0]
     wraps = candidate.layout == "right" and len(lines) > 1
     if path in _WRAPPING and wraps and _is_wrap(first, lines[1]):
@@ -645,6 +649,20 @@ def _is_wrap(first: list[Word], line: list[Word]) -> bool:
         and all(shouting or not w.isupper() or len(w) == 1 for w in words)
         and not any(w.endswith((":", ".")) for w in words)
     )
+
+
+#: Captions that read right in a printed row, with no digit and no colon in it, that make
+#: it a table's header row ("Lost Firat Doe Sex Street City": "Last First DOB" misread).
+_CAPTION_ROW_WORDS = 2
+
+
+def _in_caption_row(page: Page, words: list[Word]) -> bool:
+    """Whether the words sit in a table's header row: its other captions read right even
+    where the ones over the name are misread, so the misread ones are never a name."""
+    row = page.lines[words[0].line].text if words else ""
+    if any(c.isdigit() or c == ":" for c in row):
+        return False
+    return sum(is_caption_word(token) for token in row.split()) >= _CAPTION_ROW_WORDS
 
 
 def _is_label_tail(line: list[Word]) -> bool:
@@ -792,7 +810,11 @@ _DISTRACTOR_RANK = 2
 
 def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
     member_sources = [s for c in doc.labelled("member.name") for s in _label_sources(c, "name")]
-    member_sources += list(doc.mentioned("member.name", "member.sex.M", "member.sex.F"))
+    member_sources += [
+        source
+        for source in doc.mentioned("member.name", "member.sex.M", "member.sex.F")
+        if not _in_caption_row(source.page, source.words)
+    ]
     ranked = sorted(doc.labelled("clinician.name"), key=lambda c: clinician_rank(c.label))
     ordering = [c for c in ranked if clinician_rank(c.label) == _ORDERING_RANK]
     clinician_sources = [s for c in ordering for s in _label_sources(c, "name")]

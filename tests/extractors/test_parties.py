@@ -1065,3 +1065,19 @@ def test_a_lone_name_beside_the_members_values_is_the_member_flagged():
 def test_no_member_name_from_a_lone_row_that_is_not_the_members(row, at):
     found = extract_parties([_lone_name_page(row, at)], date(2025, 10, 13))
     assert "member.last_name" not in found
+
+
+def test_a_row_of_captions_under_a_section_heading_is_no_name() -> None:
+    """A demographics table's header row, its name captions misread ("Lost Firat" for
+    "Last First"), sits under the PATIENT heading where a name would; the captions the row
+    holds that read right (Sex, Street, City) make it a row of captions, never a name."""
+    page = _page(
+        [
+            [(0.1, "PATIENT")],
+            [(0.1, "Lost Firat Doe"), (0.4, "Sex"), (0.5, "Street"), (0.7, "City")],
+            [(0.1, "Mahoney Travis K"), (0.3, "01/28/1970"), (0.4, "M"), (0.5, "719 Carolyn")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 6, 1))
+    last = found.get("member.last_name")
+    assert last is None or last.value == "Mahoney"
