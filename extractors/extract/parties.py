@@ -531,15 +531,26 @@ _SURNAME_FIRST = re.compile(r"^[^\s,]+, \S+(?: \S+)?$")
 
 
 def _organization(text: str, reference: date) -> str | None:
-    # A practice's name, never a person's ("Laura Johnson, DO" under a letter) or a speck.
+    # A practice's name, never a person's ("Laura Johnson, DO" under a letter), a speck, or
+    # a number's line ("line (214) 989-2482" beside a practice caption).
     value = _free_text(text, reference)
-    if value is None or not re.search(r"[A-Za-z]{3}", value):
+    if value is None or not re.search(r"[A-Za-z]{3}", value) or find_phones(value):
         return None
+    return None if _a_person(value) else value
+
+
+#: A physician's title before a name: "Dr. Paul Gray" is a person, not a practice.
+_DOCTOR = re.compile(r"^Dr\.?\s", re.IGNORECASE)
+
+
+def _a_person(value: str) -> bool:
+    """Whether a would-be practice's name is a person's: after "Dr.", with credentials, or
+    surname first ("Clark, Sarah": a practice's comma comes later, "Northgate Health
+    Partners, LLC")."""
+    if _DOCTOR.match(value):
+        return True
     person = _name(value)
-    # "Clark, Sarah" is a person written surname first: no practice is named that way
-    # (a practice's comma comes later: "Northgate Health Partners, LLC").
-    named = person is not None and (bool(person.credentials) or bool(_SURNAME_FIRST.match(value)))
-    return None if named else value
+    return person is not None and (bool(person.credentials) or bool(_SURNAME_FIRST.match(value)))
 
 
 def _payer(text: str, reference: date) -> str | None:
@@ -1010,7 +1021,7 @@ def _from_name_blocks(doc: _Document, out: dict[str, Found[Any]], reference: dat
             organization = "clinician.organization"
             if party == "clinician" and organization not in out:
                 first = _text(lines[0])
-                if not any(c.isdigit() for c in first) and _organization_name(first):
+                if not any(c.isdigit() for c in first) and _organization_line(lines[0]):
                     out[organization] = found_from_words(first.strip(" ,"), page, lines[0])
 
 
@@ -1028,16 +1039,29 @@ def _has_phrase(text: str, phrases: frozenset[str]) -> bool:
     return any(f" {phrase} " in words for phrase in phrases)
 
 
-def _organization_name(text: str) -> bool:
-    """Whether a line reads as an organization's name, not a title, label or sentence."""
-    words = text.split()
+#: The fewest words of a practice's name atop a page: one word there is a page's heading
+#: ("Note", "Orders").
+_ORGANIZATION_MIN_WORDS = 2
+#: Below this mean confidence a line atop a page is tesseract's guess at noise (a fax
+#: header's stamp read as "MN EME ATO", specks as "Se ee"), not a letterhead: on the devset
+#: such lines read at 0.17-0.35, practices' names at 0.68 and up.
+_LETTERHEAD_MIN_CONFIDENCE = 0.5
+
+
+def _organization_line(words: list[Word]) -> bool:
+    """Whether a printed line reads as an organization's name, not a title, label,
+    sentence or person, and as print, not tesseract's guess at noise."""
+    text = _text(words)
     _, titles = _letterhead_words()
+    confidence = sum(w.conf for w in words) / len(words) if words else 0.0
     return (
-        1 <= len(words) <= 8
+        confidence >= _LETTERHEAD_MIN_CONFIDENCE
+        and _ORGANIZATION_MIN_WORDS <= len(words) <= 8
         and text[:1].isupper()
         and ":" not in text
         and not any(c.isdigit() for c in text)
         and not _has_phrase(text, titles)
+        and not _a_person(text)
     )
 
 
@@ -1081,7 +1105,7 @@ def _letterhead(
     ]
     lines = [sorted(ln, key=lambda w: w.bbox[0]) for ln in lines if ln]
     # The letterhead opens with the name; a page opening with a title has none.
-    if not lines or not _organization_name(_text(lines[0])):
+    if not lines or not _organization_line(lines[0]):
         return
     names = lines[:1]
     name = _text(names[0]).strip(" ,")

@@ -1081,3 +1081,34 @@ def test_a_row_of_captions_under_a_section_heading_is_no_name() -> None:
     found = extract_parties([page], date(2025, 6, 1))
     last = found.get("member.last_name")
     assert last is None or last.value == "Mahoney"
+
+
+def _letterhead_organization(rows: list[list[tuple[float, str]]], **conf: float) -> str | None:
+    page = laid_out_page([*rows, [(0.1, "Patient: Maria Gonzalez")]], conf=conf or None)
+    found = extract_parties([page], date(2025, 6, 1)).get("clinician.organization")
+    return None if found is None else found.value
+
+
+@pytest.mark.parametrize(
+    ("rows", "conf"),
+    [
+        # A page's one-word heading is no practice's name.
+        ([[(0.8, "Note")]], {}),
+        # A fax header OCR turned to noise, read at no confidence.
+        ([[(0.05, "MN EME ATO")]], {"MN": 0.1, "EME": 0.2, "ATO": 0.3}),
+        # A physician, not a practice.
+        ([[(0.05, "Dr. Paul Gray")]], {}),
+    ],
+)
+def test_no_organization_is_read_from_a_heading_noise_or_a_person(
+    rows: list[list[tuple[float, str]]], conf: dict[str, float]
+) -> None:
+    assert _letterhead_organization(rows, **conf) is None
+
+
+def test_a_practice_caption_holding_a_phone_reads_no_organization() -> None:
+    page = laid_out_page(
+        [[(0.1, "Patient: Maria Gonzalez")], [(0.1, "Practice: line (214) 989-2482")]]
+    )
+    found = extract_parties([page], date(2025, 6, 1)).get("clinician.organization")
+    assert found is None
