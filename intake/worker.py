@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from extractors.extract.warm_up import warm_up
 from intake import queue
 from intake.errors import IntakeError
 from intake.pipeline import process
@@ -43,6 +44,10 @@ class Worker:
         heartbeat is dead too and others take its document.
         """
         settings = self.services.settings
+        # The extractor's one-time loads (~1.3 s of spaCy, vocabularies and code sets) before
+        # the worker says it is ready, so the first fax after a start is read as fast as the
+        # rest; they are once a process, so a second worker thread finds them done.
+        warm_up()
         queue.register_worker(self.services.engine, self.id, os.getpid())
         beating = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(beating,), daemon=True)

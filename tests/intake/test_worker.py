@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlmodel import col, select
 
+from extractors.extract.warm_up import warm_up
 from intake.db.engine import session_scope
 from intake.db.models import Attempt, AttemptOutcome, Status, Worker
 from intake.ingest import Ingestor
@@ -50,3 +51,25 @@ def test_a_stopped_worker_hands_back_or_finishes_its_document(services, tmp_path
     with session_scope(services.engine) as session:
         row = session.get_one(Worker, worker.id)
     assert row.stopped_at is not None
+
+
+def test_a_worker_has_its_extractor_loaded_before_it_says_it_is_ready(services):
+    """The first fax after a start is read as fast as the rest: the extractor's one-time
+    loads are done before the worker registers, not while a fax waits."""
+    warm_up.cache_clear()  # as in a new worker process
+    worker = QueueWorker(services)
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,))
+    thread.start()
+
+    def registered() -> bool:
+        with session_scope(services.engine) as session:
+            return session.get(Worker, worker.id) is not None
+
+    try:
+        wait_for(registered, 60, "the worker to register")
+        assert warm_up.cache_info().currsize == 1
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+    assert not thread.is_alive()
