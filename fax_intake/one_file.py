@@ -30,9 +30,10 @@ def extract(file: Path, as_json: bool, as_fhir: bool, received_at: datetime | No
     arrived = received_at or datetime.fromtimestamp(file.stat().st_mtime, tz=UTC)
     if arrived.tzinfo is None:
         arrived = arrived.replace(tzinfo=UTC)
+    data = file.read_bytes()
     try:
         pages, referral = extract_file(
-            file.read_bytes(), filename=file.name, received_at=arrived, limits=settings.limits
+            data, filename=file.name, received_at=arrived, limits=settings.limits
         )
     except ExtractError as exc:
         raise UsageError(f"cannot read the file: {exc.message}") from None
@@ -40,20 +41,21 @@ def extract(file: Path, as_json: bool, as_fhir: bool, received_at: datetime | No
         print(referral.model_dump_json(indent=2))
         return
     if as_fhir:
-        print(_fhir_preview(file, referral, pages=len(pages), received_at=arrived))
+        print(_fhir_preview(file, data, referral, pages=len(pages), received_at=arrived))
         return
     table = Table("field", "value")
-    data = referral.model_dump(mode="json", exclude={"evidence", "source"})
-    for key, value in data.items():
+    fields = referral.model_dump(mode="json", exclude={"evidence", "source"})
+    for key, value in fields.items():
         table.add_row(key, json.dumps(value) if isinstance(value, dict | list) else str(value))
     out.print(table)
 
 
-def _fhir_preview(file: Path, referral: Referral, pages: int, received_at: datetime) -> str:
+def _fhir_preview(
+    file: Path, data: bytes, referral: Referral, pages: int, received_at: datetime
+) -> str:
     # Imported here: fhir.resources is slow to import and only this option needs it.
     from review_ui.fhir import FaxDocument, build_bundle, fresh_ids
 
-    data = file.read_bytes()
     document = FaxDocument(
         media_type=sniff(data[:1024]),
         size_bytes=len(data),
