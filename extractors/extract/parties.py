@@ -51,7 +51,7 @@ from extractors.extract.labels import (
 )
 from extractors.extract.narrative import find_mentions
 from extractors.extract.plan_shape import plan_by_shape
-from extractors.extract.shaped_npi import npi_by_shape
+from extractors.extract.shaped_npi import nearer_npi, npi_by_shape
 from extractors.normalize import (
     DateRole,
     find_dates,
@@ -1639,6 +1639,21 @@ def _discharge_time(out: dict[str, Found[Any]]) -> None:
         )
 
 
+def _clinicians_npi(doc: _Document, out: dict[str, Found[Any]]) -> None:
+    """The NPI known by its shape when no caption gave one; and in place of a captioned one
+    when an NPI printed nearer the clinician's name passes the check digit, doubtful then,
+    as the caption may be the clinician's after all."""
+    name = out.get("clinician.last_name")
+    captioned = out.get("clinician.npi")
+    if captioned is None:
+        if (shaped := npi_by_shape(doc.pages, name)) is not None:
+            out["clinician.npi"] = shaped
+    elif name is not None and (nearer := nearer_npi(doc.pages, captioned, name)) is not None:
+        out["clinician.npi"] = replace(
+            nearer, confidence=min(nearer.confidence, CONTESTED_CONFIDENCE)
+        )
+
+
 #: How far past the discharge date, in characters, its time may be printed (" at 10:00 AM").
 _TIME_REACH = 16
 
@@ -2183,10 +2198,7 @@ def extract_parties(
     _discharge_time(out)
     _mend_names(doc.pages, out)
     _mend_address(out)
-    if "clinician.npi" not in out and (
-        npi := npi_by_shape(doc.pages, out.get("clinician.last_name"))
-    ):
-        out["clinician.npi"] = npi
+    _clinicians_npi(doc, out)
     _letterhead(doc, pages, out, received)
     _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
     header = header_numbers([*pages, *covers])

@@ -1,4 +1,5 @@
-"""The ordering clinician's NPI known by its shape when no caption OCR could read names it.
+"""The ordering clinician's NPI known by its shape: when no caption OCR could read names it,
+or when the caption read is another box's than the clinician's.
 
 A fax garbles a small caption ("NPino:", "MPI#:", "Type 1 NPE") while the ten digits after it
 read well, and a ten-digit number that passes the NPI check digit (which one in ten digit
@@ -17,7 +18,7 @@ from extractors.codes.npi import is_valid_npi
 from extractors.extract.captions import caption_party, caption_path
 from extractors.extract.cover import is_fax_header_line
 from extractors.extract.found import Found, found_from_words
-from extractors.pages import Page, Word, line_words
+from extractors.pages import BBox, Page, Word, line_words
 
 #: Ten digits standing alone, or glued to the caption OCR ran into them ("NPI1956061414").
 _TEN_DIGITS = re.compile(r"(?:^|[^0-9])([12][0-9]{9})[^0-9]*$")
@@ -48,6 +49,24 @@ def npi_by_shape(pages: Sequence[Page], name: Found[object] | None) -> Found[str
     )
 
 
+def nearer_npi(pages: Sequence[Page], chosen: Found[str], name: Found[object]) -> Found[str] | None:
+    """An NPI known by its shape printed nearer the clinician's name than the one a caption
+    gave, or None: a form's boxes put a supplier's or servicing provider's "NPI" beside the
+    ordering clinician's, under column headings a fax garbled, and the NPI printed with the
+    name is the name's."""
+    chosen_distance = _distance_between(chosen.page, chosen.bbox, name)
+    nearer = [
+        hit
+        for page in pages
+        for hit in _candidates(page)
+        if hit[0] != chosen.value and _distance(hit[1], hit[2], name) < chosen_distance
+    ]
+    if not nearer:
+        return None
+    npi, page, words = min(nearer, key=lambda hit: _distance(hit[1], hit[2], name))
+    return found_from_words(npi, page, words)
+
+
 def _candidates(page: Page) -> list[tuple[str, Page, list[Word]]]:
     out = []
     for number, line in enumerate(page.lines):
@@ -72,8 +91,12 @@ _NUMBER_PATHS = frozenset(
 
 
 def _distance(page: Page, words: list[Word], name: Found[object]) -> float:
-    if page.number != name.page:
+    return _distance_between(page.number, words[0].bbox, name)
+
+
+def _distance_between(page: int, box: BBox, name: Found[object]) -> float:
+    if page != name.page:
         return float("inf")
-    x0, y0, x1, y1 = words[0].bbox
+    x0, y0, x1, y1 = box
     nx0, ny0, nx1, ny1 = name.bbox
     return abs((x0 + x1) - (nx0 + nx1)) / 2 + abs((y0 + y1) - (ny0 + ny1)) / 2

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from extractors.extract.confidence import KIND_BARS
+from extractors.extract.confidence import DEFAULT_BAR, KIND_BARS
 from extractors.extract.cover import is_cover_sheet
 from extractors.extract.labels import find_values
 from extractors.extract.parties import FoundDate, extract_parties, sex_beside_member
@@ -157,6 +157,25 @@ def test_supplier_npi_is_not_the_clinicians() -> None:
     found = extract_parties([page], date(2024, 6, 1))
     assert found["clinician.npi"].value == "1245319599"
     assert found["clinician.last_name"].value == "Whitfield"
+
+
+def test_the_npi_printed_with_the_clinicians_name_outranks_another_columns() -> None:
+    """Two providers' numbered boxes side by side, under column headings a fax garbled: the left
+    box's "NPI" is the supplier's, and the NPI under the clinician's name, its caption
+    unread ("Wd"), is the clinician's, for the clerk to check."""
+    page = _page(
+        [
+            [(0.1, "Servicing provider"), (0.55, "Requestlng provlder")],
+            [(0.1, "13. PROVIDER NAME"), (0.55, "18. PROVIDER NAME")],
+            [(0.1, "Summit Home Oxygen"), (0.55, "Whitfield, Alan D.O.")],
+            [(0.1, "14. NPI"), (0.55, "19. Wd")],
+            [(0.1, "1234567893"), (0.55, "1245319599")],
+        ]
+    )
+    found = extract_parties([page], date(2024, 6, 1))
+    assert found["clinician.last_name"].value == "Whitfield"
+    assert found["clinician.npi"].value == "1245319599"
+    assert found["clinician.npi"].confidence < DEFAULT_BAR
 
 
 _COVER = [
