@@ -32,6 +32,7 @@ from extractors.normalize.addresses import is_unit_colon
 from extractors.normalize.dates import find_dates
 from extractors.normalize.lookalikes import fold_label
 from extractors.normalize.sex import STATED_SEX
+from extractors.normalize.us_states import STATES
 from extractors.pages import Page, Word
 
 Party = Literal["member", "clinician", "other"]
@@ -98,6 +99,9 @@ class Captioned:
     #: Whether whose value it is was printed (by its caption, section or column), rather
     #: than assumed: a fax number in a prescriber's box beats the letterhead's.
     placed: bool = False
+    #: Whether the path comes from the value's shape and its neighbours', the caption being
+    #: unread ("stomp" over "CA 90101" after the street's and the town's columns).
+    by_shape: bool = False
 
     @property
     def text(self) -> str:
@@ -944,7 +948,15 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 continue
             else:
                 pairs = _row_captions(page, row)
+            before: str | None = None
             for caption, words, x0 in pairs:
+                if caption_path(caption) is None:
+                    # An unread caption's cell neither ends the address's columns nor, unless
+                    # its value has a state's or a ZIP's shape, goes on with them.
+                    if _continues_locality(before, words):
+                        out.append(Captioned(_LOCALITY_PATH, caption, words, page, True, True))
+                    continue
+                before = caption_path(caption)
                 party = caption_party(caption)
                 if party is None:
                     party = signer if signed else lead or _column_party(columns, x0)
@@ -988,6 +1000,24 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     shaped.append(Captioned("member.address", "", one_row, page))
     # Last, so that an address under a caption is read first.
     return out + shaped
+
+
+def _continues_locality(before: str | None, words: list[Word]) -> bool:
+    """Whether a value under a caption OCR garbled is its row's next part of the member's
+    address: after the street's or the town's column, a state's code, a ZIP or both ("st
+    zip" read as "stomp" over "CA 90101"). A town is not taken so: any word may be one."""
+    if before not in ("member.address", _LOCALITY_PATH):
+        return False
+    text = " ".join(w.text for w in words).strip(_CELL_MARKS)
+    state, _, postal = text.rpartition(" ")
+    if not state:
+        state, postal = (text, "") if text in STATES else ("", text)
+    return (not state or state in STATES) and (not postal or bool(_ZIP_WORD.fullmatch(postal)))
+
+
+_LOCALITY_PATH = "member.address.locality"
+#: A cell's rules and specks around its value: "| 61462 |", "IL |".
+_CELL_MARKS = " |[]!'\"'.,"
 
 
 def _lead_party(row: Row) -> Party | None:

@@ -1295,7 +1295,9 @@ def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
     if parts:
         words = [*value.words, *(w for part in parts for w in part.words)]
         locality = " ".join(part.text for part in parts)
-        yield _Source(f"{value.text}\n{locality}", words, value.page)
+        # A part known by its shape, its caption unread, is for the clerk to check.
+        most = _SHAPE_CONFIDENCE if any(part.by_shape for part in parts) else 1.0
+        yield _Source(f"{value.text}\n{locality}", words, value.page, most)
     row = _rest_of_row(value)
     span = _to_zip(row)
     if span is not None and len(span) > len(value.words):

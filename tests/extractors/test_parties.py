@@ -178,6 +178,37 @@ def test_the_npi_printed_with_the_clinicians_name_outranks_another_columns() -> 
     assert found["clinician.npi"].confidence < DEFAULT_BAR
 
 
+def test_state_and_zip_under_a_garbled_caption_after_the_town() -> None:
+    """A wide table's "St Zip" caption read as "stomp", and OCR's line of the row cut
+    before its state and ZIP: after the street's and the town's columns, a state's code and
+    a ZIP are the address's by their shape, for the clerk to check."""
+    page = _page(
+        [
+            [(0.05, "PATIENT")],
+            [(0.05, "Last"), (0.16, "First"), (0.28, "Street"), (0.5, "City"), (0.66, "stomp")],
+            [(0.05, "Mahoney"), (0.16, "Travis"), (0.28, "719 Carolyn Tunnel"), (0.5, "Diazburgh")],
+            [(0.66, "CA 90101")],
+        ]
+    )
+    # The state and ZIP sit on the row of the other values, as a line of OCR's own.
+    row_top = page.lines[2].bbox[1]
+    words = [
+        w.model_copy(update={"bbox": (w.bbox[0], row_top, w.bbox[2], row_top + 0.012)})
+        if w.line == 3
+        else w
+        for w in page.words
+    ]
+    page = page.model_copy(update={"words": words})
+    found = extract_parties([page], date(2024, 6, 1))["member.address"]
+    assert found.value["line1"] == "719 Carolyn Tunnel"
+    assert (found.value["city"], found.value["state"], found.value["postal_code"]) == (
+        "Diazburgh",
+        "CA",
+        "90101",
+    )
+    assert found.confidence < (KIND_BARS["address"] or 1.0)
+
+
 _COVER = [
     [(0.4, "FAX COVER SHEET")],
     [(0.1, "To: Summit Home Care"), (0.55, "From: Dr. Alan Whitfield")],
