@@ -1017,7 +1017,7 @@ def _continues_locality(before: str | None, words: list[Word]) -> bool:
 
 _LOCALITY_PATH = "member.address.locality"
 #: A cell's rules and specks around its value: "| 61462 |", "IL |".
-_CELL_MARKS = " |[]!'\"'.,"
+_CELL_MARKS = " |[]!'\".,"
 
 
 def _lead_party(row: Row) -> Party | None:

@@ -382,6 +382,12 @@ def _hit(
             or (marks is not None and marks.text[-1:] in _CELL_SEPARATORS)
             or is_column_gap(page, before, line.words[opener])
         )
+        if strong and before is not None and tail and spec.path == "clinician.organization":
+            # A practice's caption with no colon, past a gap after other words of its line
+            # and before a word of its own, heads a title: "Johnson Center for Sleep
+            # Medicine    Clinic Note" names no practice "Note". (A caption over its value,
+            # "Fax #    Practice", ends its line.)
+            return None
         if strong and spec.path == "any.date" and not tail.lstrip("(+")[:1].isdigit():
             # A bare "Date" heads a longer caption ("25. Date HHA Received Signed POT")
             # unless it ends its cell: a value then sits right of it past a gap, or below.

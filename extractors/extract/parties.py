@@ -1082,6 +1082,13 @@ def _named_as_other(pages: Sequence[Page], name: str) -> bool:
     return False
 
 
+def _the_payers(out: dict[str, Found[Any]], name: str) -> bool:
+    """Whether a letterhead is the plan's: a prior authorization request is the payer's
+    form, headed by the payer's name."""
+    payer = out.get("payer.name")
+    return payer is not None and payer.value.casefold() == name.casefold()
+
+
 def _letterhead(
     doc: _Document, pages: Sequence[Page], out: dict[str, Found[Any]], received: frozenset[str]
 ) -> None:
@@ -1110,7 +1117,7 @@ def _letterhead(
     names = lines[:1]
     name = _text(names[0]).strip(" ,")
     suppliers, _ = _letterhead_words()
-    if _has_phrase(name, suppliers) or _named_as_other(kept, name):
+    if _has_phrase(name, suppliers) or _named_as_other(kept, name) or _the_payers(out, name):
         return
     known = out.get("clinician.organization")
     if known is not None and known.value.casefold() != name.casefold():

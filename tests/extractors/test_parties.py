@@ -209,6 +209,34 @@ def test_state_and_zip_under_a_garbled_caption_after_the_town() -> None:
     assert found.confidence < (KIND_BARS["address"] or 1.0)
 
 
+def test_a_practice_caption_heading_a_title_is_no_caption() -> None:
+    """A "Clinic Note" printed right of the letterhead is the page's title, not a practice
+    named "Note"."""
+    page = _page(
+        [
+            [(0.05, "Johnson Center for Sleep Medicine"), (0.6, "Clinic Note")],
+            [(0.05, "Pt: Jonathan T Wright"), (0.4, "DoB 03/29/1946")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 6, 1)).get("clinician.organization")
+    assert found is None or found.value != "Note"
+
+
+def test_a_plans_own_form_has_no_practice_letterhead() -> None:
+    """A prior authorization request is the payer's form: its letterhead is the plan's."""
+    page = _page(
+        [
+            [(0.05, "Sunshine Health")],
+            [(0.05, "PRIOR AUTHORIZATION REQUEST")],
+            [(0.05, "Patient: Katie Miller"), (0.5, "DOB: 03/16/1967")],
+            [(0.05, "Health plan: Sunshine Health"), (0.5, "Member ID: RP71098W")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 6, 1))
+    assert found["payer.name"].value == "Sunshine Health"
+    assert "clinician.organization" not in found
+
+
 _COVER = [
     [(0.4, "FAX COVER SHEET")],
     [(0.1, "To: Summit Home Care"), (0.55, "From: Dr. Alan Whitfield")],
