@@ -1082,6 +1082,24 @@ def _named_as_other(pages: Sequence[Page], name: str) -> bool:
     return False
 
 
+def _without_title(page: Page, line: list[Word]) -> list[Word]:
+    """A letterhead's line without the form's title printed across the page from the name,
+    in capitals the name is not set in: "Riverside Regional Hospital    OUTPATIENT
+    REQUISITION"."""
+    for at in range(1, len(line)):
+        if is_column_gap(page, line[at - 1], line[at]):
+            head, tail = line[:at], line[at:]
+            if _in_capitals(tail) and not _in_capitals(head):
+                return head
+            break
+    return line
+
+
+def _in_capitals(words: list[Word]) -> bool:
+    letters = [c for w in words for c in w.text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
 def _the_payers(out: dict[str, Found[Any]], name: str) -> bool:
     """Whether a letterhead is the plan's: a prior authorization request is the payer's
     form, headed by the payer's name."""
@@ -1114,15 +1132,20 @@ def _letterhead(
     # The letterhead opens with the name; a page opening with a title has none.
     if not lines or not _organization_line(lines[0]):
         return
-    names = lines[:1]
-    name = _text(names[0]).strip(" ,")
+    whole = lines[0]
+    named = _without_title(page, whole)
+    name = _text(named).strip(" ,")
     suppliers, _ = _letterhead_words()
-    if _has_phrase(name, suppliers) or _named_as_other(kept, name) or _the_payers(out, name):
+    if (
+        _has_phrase(_text(whole), suppliers)
+        or _named_as_other(kept, name)
+        or _the_payers(out, name)
+    ):
         return
     known = out.get("clinician.organization")
     if known is not None and known.value.casefold() != name.casefold():
         return
-    out.setdefault("clinician.organization", found_from_words(name, page, names[0]))
+    out.setdefault("clinician.organization", found_from_words(name, page, named))
     for line in lines:
         text = _text(line)
         for start, _end, printed in find_phones(text):

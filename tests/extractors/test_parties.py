@@ -222,6 +222,18 @@ def test_a_practice_caption_heading_a_title_is_no_caption() -> None:
     assert found is None or found.value != "Note"
 
 
+def test_a_form_title_across_from_the_letterhead_is_no_part_of_the_practice() -> None:
+    page = _page(
+        [
+            [(0.05, "Riverside Regional Hospital"), (0.6, "OUTPATIENT REQUISITION")],
+            [(0.05, "142 Amber Orchard, Markmouth, AL 35546")],
+            [(0.05, "Patient: Katie Miller"), (0.5, "DOB: 03/16/1967")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 6, 1))["clinician.organization"]
+    assert found.value == "Riverside Regional Hospital"
+
+
 def test_a_plans_own_form_has_no_practice_letterhead() -> None:
     """A prior authorization request is the payer's form: its letterhead is the plan's."""
     page = _page(
