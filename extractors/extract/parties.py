@@ -1082,6 +1082,21 @@ def _named_as_other(pages: Sequence[Page], name: str) -> bool:
     return False
 
 
+def _another_providers_box(doc: _Document, out: dict[str, Found[Any]]) -> None:
+    """Drop a practice read from one of two boxes a form captions alike ("PROVIDER /
+    FACILITY NAME" for the requesting and the servicing provider) when the clinician's name
+    fills the other: that practice is the other provider's, a supplier's most often."""
+    practice, name = out.get("clinician.organization"), out.get("clinician.last_name")
+    if practice is None or name is None or not practice.words:
+        return
+    boxes = [c for c in doc.labelled("clinician.name") if c.page.number == practice.page]
+    printed = {w.bbox for w in practice.words}
+    theirs = [c for c in boxes if printed <= {w.bbox for w in c.words}]
+    own = [c for c in boxes if name.value.casefold() in c.text.casefold()]
+    if any(t.label == o.label and t is not o for t in theirs for o in own):
+        del out["clinician.organization"]
+
+
 def _without_title(page: Page, line: list[Word]) -> list[Word]:
     """A letterhead's line without the form's title printed across the page from the name,
     in capitals the name is not set in: "Riverside Regional Hospital    OUTPATIENT
@@ -2231,6 +2246,7 @@ def extract_parties(
     _mend_names(doc.pages, out)
     _mend_address(out)
     _clinicians_npi(doc, out)
+    _another_providers_box(doc, out)
     _letterhead(doc, pages, out, received)
     _header_fax([p for p in pages if not is_cover_sheet(p)] or list(pages), out)
     header = header_numbers([*pages, *covers])

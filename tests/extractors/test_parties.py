@@ -234,6 +234,21 @@ def test_a_form_title_across_from_the_letterhead_is_no_part_of_the_practice() ->
     assert found.value == "Riverside Regional Hospital"
 
 
+def test_the_practice_in_the_other_providers_box_is_not_the_clinicians() -> None:
+    """Two boxes captioned alike, one per provider: the clinician's name fills one, and the
+    organization in the other is the servicing supplier, not the clinician's practice."""
+    page = _page(
+        [
+            [(0.05, "Patient: Katie Miller"), (0.5, "DOB: 03/16/1967")],
+            [(0.05, "13. PROVIDER / FACILITY NAME"), (0.5, "18. PROVIDER / FACILITY NAME")],
+            [(0.05, "Alan Whitfield, MD"), (0.5, "Summit Home Oxygen")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 6, 1))
+    assert found["clinician.last_name"].value == "Whitfield"
+    assert "clinician.organization" not in found
+
+
 def test_a_plans_own_form_has_no_practice_letterhead() -> None:
     """A prior authorization request is the payer's form: its letterhead is the plan's."""
     page = _page(
