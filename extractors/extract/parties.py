@@ -97,7 +97,7 @@ class FoundDate(Found[date]):
 _NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z'.\-]*,?$")
 _ID_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-.]{3,}[A-Za-z0-9]$")
 _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
-_MARKS_ONLY = re.compile(r"^[^\w#]+$|^_+$")
+_MARKS_ONLY = re.compile(r"^[^\w#]+$|^[^\w#]*_[_\W]*$")
 
 Read = Callable[[str, date], Any]
 
@@ -414,7 +414,8 @@ def _npi(text: str, _reference: date) -> str | None:
 
 
 def _free_text(text: str, _reference: date) -> str | None:
-    value = without_specks(text).strip(" ,;:.-")
+    # A cell's rule or a fax's speck read as marks of their own: "—_— UnitedHealthcare".
+    value = " ".join(_trim_marks(without_specks(text).split())).strip(" ,;:.-")
     return value if value and any(c.isalpha() for c in value) and len(value) <= 80 else None
 
 

@@ -249,6 +249,12 @@ def test_the_practice_in_the_other_providers_box_is_not_the_clinicians() -> None
     assert "clinician.organization" not in found
 
 
+def test_a_cells_rule_read_as_marks_is_no_part_of_the_plans_name() -> None:
+    page = _page([[(0.05, "Benefit plan: —_— UnitedHealthcare Medicare Advantage")]])
+    found = extract_parties([page], date(2025, 6, 1))
+    assert found["payer.name"].value == "UnitedHealthcare Medicare Advantage"
+
+
 def test_a_plans_own_form_has_no_practice_letterhead() -> None:
     """A prior authorization request is the payer's form: its letterhead is the plan's."""
     page = _page(
