@@ -40,9 +40,11 @@ _ANY_HCPCS = re.compile(r"[A-V][0-9]{4}")
 _REPAIR_DIGITS = 3
 #: Equipment and supply codes: DME (E, K), supplies (A), enteral/parenteral (B).
 _ITEM_CODE = re.compile(r"(?<![A-Za-z0-9])(?P<code>[EKAB][0-9]{4})(?![A-Za-z0-9])")
+#: A count's caption, and the participle a form may print after it ("Qty ordered").
+_QUANTITY_CAPTION = r"\b(?:q[tl]y|[o0]ty|quantity|dispense|units?)\b(?:\s+[a-z]+ed\b)?"
 _QUANTITY = re.compile(
     # Not a size: "18 x 16 in" is no count of 16.
-    r"(?:\b(?:q[tl]y|[o0]ty|quantity|dispense|units?)\b[:.\s#]*|(?<![A-Za-z0-9])(?:#|(?<![0-9]\s)x)\s?)"
+    rf"(?:{_QUANTITY_CAPTION}[:.\s#]*|(?<![A-Za-z0-9])(?:#|(?<![0-9]\s)x)\s?)"
     r"(?P<n>[0-9]{1,3})\b",
     re.IGNORECASE,
 )
@@ -828,7 +830,7 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     if (
         following is not None
         and re.fullmatch(r"[0-9]{1,3}\b.*", following.text)
-        and re.search(r"\bqty\s*$", after, re.IGNORECASE)
+        and re.search(rf"{_QUANTITY_CAPTION}\s*$", after, re.IGNORECASE)
     ):
         after = f"{after} {following.text}"  # "Qty" at the end of a line, its number below
     details = _details(after)

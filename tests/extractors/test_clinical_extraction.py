@@ -248,6 +248,15 @@ def test_item_frequency_spelled_as_printed_and_counted() -> None:
     assert found.value.frequency == "24 hrs/day"
 
 
+def test_a_count_captioned_with_a_participle() -> None:
+    """A count after "Qty ordered", and one wrapped to the line under its caption."""
+    (found,) = find_items([_page("E0978 Positioning belt / pelvic strap - Qty ordered 1")])
+    assert found.value.quantity == 1
+    page = _page("E2603 Skin protection seat cushion, width < 22 in - Qty ordered", "1")
+    (found,) = find_items([page])
+    assert (found.value.hcpcs, found.value.quantity) == ("E2603", 1)
+
+
 def test_replacement_interval_is_not_length_of_need() -> None:
     (found,) = find_items([_page("2. CPAP tubing [A7037] Qty 1 1 per 3 months")])
     assert found.value.length_of_need_months is None
