@@ -810,7 +810,9 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     code_match = _ITEM_CODE.search(text)
     name = _lexicon().names.search(text)
     if code_match is None:
-        if name is None or not (_ORDER_CUE.search(text) or _listed_alone(text, name)):
+        if name is None or _a_title(text, name):
+            return None
+        if not (_ORDER_CUE.search(text) or _listed_alone(text, name) or _captioned(text, name)):
             return None
         return _found(line, Item(description=name.group(), **_details(text[name.end() :])))
     before = _MARKER.sub("", text[: code_match.start()])
@@ -913,6 +915,24 @@ def _name_start(text: str, after: int | None, end: int) -> int:
 
 def _next_word(text: str, at: int) -> int:
     return at + len(text[at:]) - len(text[at:].lstrip())
+
+
+def _a_title(text: str, name: PhraseMatch) -> bool:
+    """A form's title naming its equipment: the name and the order's cue in capitals, as a
+    heading prints them ("POWER WHEELCHAIR WRITTEN ORDER", "7-ELEMENT ORDER - POWER MOBILITY
+    DEVICE"). An item is ordered in words of a sentence or a list's case."""
+    cue = _ORDER_CUE.search(text)
+    printed = [name.group(), cue.group() if cue else ""]
+    return all(part.isupper() for part in printed)
+
+
+def _captioned(text: str, name: PhraseMatch) -> bool:
+    """An equipment name right after a form's description caption, which orders it as much
+    as a verb does ("Item(s) ordered / description  Power wheelchair, ...", the verb
+    misread)."""
+    before = text[: name.start()]
+    captions = list(_lexicon().columns["description"].finditer(before))
+    return bool(captions) and not before[captions[-1].end() :].strip(_MARKS + ":")
 
 
 def _listed_alone(text: str, name: PhraseMatch) -> bool:

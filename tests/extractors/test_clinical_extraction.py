@@ -257,6 +257,20 @@ def test_a_count_captioned_with_a_participle() -> None:
     assert (found.value.hcpcs, found.value.quantity) == ("E2603", 1)
 
 
+def test_a_form_title_naming_equipment_orders_no_item() -> None:
+    assert find_items([_page("Rogers Neurology Associates POWER WHEELCHAIR WRITTEN ORDER")]) == []
+    assert find_items([_page("7-ELEMENT ORDER - POWER MOBILITY DEVICE")]) == []
+
+
+def test_equipment_after_a_description_caption_is_ordered() -> None:
+    """The caption's verb misread ("brad" for "ordered"): its description caption orders
+    the equipment named after it, but a narrative's mention of a cane orders nothing."""
+    page = _page("2. Item(s) brad / description Power wheelchair, Group 2 standard - #")
+    assert [f.value.description for f in find_items([page])] == ["Power wheelchair"]
+    page = _page("The limitation cannot be resolved with a cane or walker.")
+    assert find_items([page]) == []
+
+
 def test_replacement_interval_is_not_length_of_need() -> None:
     (found,) = find_items([_page("2. CPAP tubing [A7037] Qty 1 1 per 3 months")])
     assert found.value.length_of_need_months is None
