@@ -825,7 +825,13 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
         # "Oxygen concentrator, replaces S/N AB123 (E1390)": the serial is no description.
         before = before[: serial_label.start()].rstrip(" ,;(-")
     description = led or _CODE_LEAD.sub("", before).strip(" ,-") or None
-    if name is not None and description and len(description) > len(name.group()) + 40:
+    if (
+        name is not None
+        and name.start() < code_match.start()
+        and description
+        and len(description) > len(name.group()) + 40
+    ):
+        # A long run before the code names more than the item: from its name on.
         description = text[name.start() : code_match.start()]
         description = _CODE_LEAD.sub("", description).strip(" ,-")
     after = text[code_match.end() :]

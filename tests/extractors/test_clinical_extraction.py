@@ -271,6 +271,18 @@ def test_equipment_after_a_description_caption_is_ordered() -> None:
     assert find_items([page]) == []
 
 
+def test_a_long_description_after_its_code_is_kept_whole() -> None:
+    line = (
+        "2. Item(s) ordered / description K0856 Power wheelchair, Group 3 standard, "
+        "single power option (tilt) - Qty ordered 1"
+    )
+    (found,) = find_items([_page(line)])
+    assert (
+        found.value.description == "Power wheelchair, Group 3 standard, single power option (tilt)"
+    )
+    assert (found.value.hcpcs, found.value.quantity) == ("K0856", 1)
+
+
 def test_replacement_interval_is_not_length_of_need() -> None:
     (found,) = find_items([_page("2. CPAP tubing [A7037] Qty 1 1 per 3 months")])
     assert found.value.length_of_need_months is None
