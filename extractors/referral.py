@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from extractors.codes import hcpcs, icd10
+from extractors.codes import cpt, hcpcs, icd10
 from extractors.codes.cpt import is_cpt_format
 
 ReferralType = Literal["dme", "home_health", "infusion", "unknown"]
@@ -132,6 +132,13 @@ IcdCodeText = Annotated[
     str, StringConstraints(pattern=icd10.DOTTED_PATTERN), BeforeValidator(_dotted_icd)
 ]
 HcpcsCodeText = Annotated[str, StringConstraints(pattern=hcpcs.PATTERN), BeforeValidator(_upper)]
+#: A code an item's row prints: HCPCS Level II, or Level I, which is CPT (a home infusion
+#: nursing visit is billed as 99601).
+ItemCodeText = Annotated[
+    str,
+    StringConstraints(pattern=f"{hcpcs.PATTERN}|{cpt.PATTERN}"),
+    BeforeValidator(_upper),
+]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
@@ -205,7 +212,8 @@ class Procedure(_Model):
 
 class Item(_Model):
     description: str | None = None
-    hcpcs: HcpcsCodeText | None = None
+    #: The printed code, HCPCS Level II or CPT (``code_system`` says which).
+    hcpcs: ItemCodeText | None = None
     quantity: int | None = Field(default=None, ge=1)
     frequency: str | None = None
     flow_rate_lpm: float | None = Field(default=None, gt=0)
@@ -217,6 +225,12 @@ class Item(_Model):
     #: The one HCPCS code the item's name means, when the order prints none ("CPAP" is
     #: E0601). A suggestion for the clerk, never put in ``hcpcs``: that is the printed code.
     suggested_hcpcs: HcpcsCodeText | None = None
+
+    @property
+    def code_system(self) -> ProcedureSystem | None:
+        if self.hcpcs is None:
+            return None
+        return "CPT" if is_cpt_format(self.hcpcs) else "HCPCS"
 
 
 class Infusion(_Model):

@@ -81,7 +81,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("diagnoses.*.description", "Diagnosis"),
     FieldSpec("procedures.*.code", "Procedure code", "procedure"),
     FieldSpec("procedures.*.system", "Code system", "choice", ("HCPCS", "CPT")),
-    FieldSpec("items.*.hcpcs", "Item HCPCS", "hcpcs", required_for="items"),
+    # HCPCS Level II or CPT, as for a procedure: a nursing visit's row prints 99601.
+    FieldSpec("items.*.hcpcs", "Item HCPCS", "procedure", required_for="items"),
     FieldSpec("items.*.description", "Item", required_for="items"),
     FieldSpec("items.*.quantity", "Quantity", "number"),
     FieldSpec("items.*.frequency", "Item frequency"),

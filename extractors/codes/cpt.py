@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 # Category I codes are five digits; Category II (performance) end in F, III (emerging) in T.
-_CPT = re.compile(r"[0-9]{4}[0-9FT]")
+PATTERN = r"^[0-9]{4}[0-9FT]$"
+_CPT = re.compile(PATTERN)
 
 
 def is_cpt_format(code: str) -> bool:

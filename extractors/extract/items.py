@@ -681,11 +681,11 @@ def _table_item(page: Page, heads: list[_Column], row: list[Word]) -> Found[Item
     if not code_words and description and _hcpcs_code(description.split()[0]) is not None:
         # No code column, or none filled: a code may lead the description cell.
         code_words, description = cells["description"][:1], description.split(" ", 1)[-1]
-    code, _ = _cell_code(code_words, description or "")
+    code, cpt = _cell_code(code_words, description or "")
     quantity = _count(text.get("quantity", "")) or _visit_total(text.values())
     item = Item(
         description=description,
-        hcpcs=code,
+        hcpcs=code or cpt,
         quantity=quantity,
         frequency=_cell_frequency(text.get("frequency", ""), ""),
         flow_rate_lpm=_float(text.get("flow", "")),
@@ -779,14 +779,15 @@ def _cell_code(words: Sequence[Word], described_by: str) -> tuple[str | None, st
 
 
 def _table_code(token: str, described_by: str = "") -> tuple[str | None, str | None]:
-    """(HCPCS, CPT) a code cell prints: a HCPCS code, or else a five-digit CPT code, or else
-    the HCPCS code the row's description vouches for among those near a damaged print."""
+    """(HCPCS, CPT) a code cell prints: a HCPCS code, or else the HCPCS code the row's
+    description vouches for among those near a damaged print ("46213", A6213, beside
+    "Silicone bordered foam"), or else a five-digit CPT code ("99601")."""
     if (code := _hcpcs_code(token)) is not None:
         return code, None
     token = token.strip(_MARKS + "[]()")
-    if token.isdigit() and is_cpt_format(token):
-        return None, token
-    return (_described_code(token, described_by) if described_by else None), None
+    if described_by and (code := _described_code(token, described_by)) is not None:
+        return code, None
+    return None, (token if token.isdigit() and is_cpt_format(token) else None)
 
 
 @lru_cache(maxsize=1024)
@@ -884,7 +885,7 @@ def _prose_items(line: TextLine) -> list[Found[Item]]:
         start = _name_start(line.text, after, bracket.start())
         code, cpt = _table_code(bracket.group("code"), line.text[start : bracket.start()])
         if (code or cpt) and _LETTERS.search(line.text, start, bracket.start()):
-            named.append((start, code, bracket))
+            named.append((start, code or cpt, bracket))
     items = []
     for index, (start, code, bracket) in enumerate(named):
         end = named[index + 1][0] if index + 1 < len(named) else len(line.text)

@@ -282,7 +282,11 @@ def _code_flags(referral: Referral) -> list[Flag]:
         elif not entry.billable:
             message = f"{entry.code} is a category; a billable code needs more characters"
             out.append(Flag(field=path, code=FlagCode.ICD10_NOT_BILLABLE, message=message))
-    hcpcs_codes = [(f"items.{i}.hcpcs", item.hcpcs) for i, item in enumerate(referral.items)]
+    hcpcs_codes = [
+        (f"items.{i}.hcpcs", item.hcpcs)
+        for i, item in enumerate(referral.items)
+        if item.code_system == "HCPCS"
+    ]
     hcpcs_codes += [
         (f"procedures.{i}.code", p.code)
         for i, p in enumerate(referral.procedures)

@@ -245,7 +245,7 @@ def _document_reference(
 
 def _procedures_not_ordered_otherwise(referral: Referral) -> list[Procedure]:
     """Procedure codes that no item or visit line already carries, each once."""
-    covered = {("HCPCS", item.hcpcs) for item in referral.items if item.hcpcs}
+    covered = {(item.code_system, item.hcpcs) for item in referral.items if item.hcpcs}
     covered |= {("HCPCS", systems.VISITS[s.discipline].hcpcs) for s in referral.services}
     others: list[Procedure] = []
     for procedure in referral.procedures:

@@ -23,7 +23,7 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from extractors.codes import hcpcs
-from extractors.referral import Infusion, Item, Procedure, Referral, Service
+from extractors.referral import Infusion, Item, Procedure, ProcedureSystem, Referral, Service
 from review_ui.fhir import absent, systems
 from review_ui.fhir.dosage import dosage
 from review_ui.fhir.timing import visit_phases
@@ -92,18 +92,24 @@ def hcpcs_coding(code: str) -> Coding:
     )
 
 
+def code_coding(system: ProcedureSystem, code: str) -> Coding:
+    """A HCPCS Level II code with its table's text; a CPT code by its number alone (its code
+    set is not shipped)."""
+    return hcpcs_coding(code) if system == "HCPCS" else Coding(system=systems.CPT, code=code)
+
+
 def procedure_concept(procedure: Procedure) -> CodeableConcept:
-    if procedure.system == "HCPCS":
-        coding = hcpcs_coding(procedure.code)
-    else:
-        coding = Coding(system=systems.CPT, code=procedure.code)
-    return CodeableConcept(coding=[coding], text=procedure.description)
+    return CodeableConcept(
+        coding=[code_coding(procedure.system, procedure.code)], text=procedure.description
+    )
 
 
 def device_request(item: Item, order: Order) -> DeviceRequest:
     text = item.description or item.brand_model
     code = CodeableConcept(
-        coding=[hcpcs_coding(item.hcpcs)] if item.hcpcs else None,
+        coding=[code_coding(item.code_system, item.hcpcs)]
+        if item.code_system and item.hcpcs
+        else None,
         text=text if text or item.hcpcs else "Equipment as described on the order",
     )
     parameters = [

@@ -43,8 +43,8 @@ def test_columns_come_from_cue_words_of_any_header() -> None:
     assert _read(items) == [
         ("Skilled nursing (RN) visits", "G0299", 6),
         ("Ertapenem", "J1335", 10),
-        # A CPT code is no HCPCS code: the line is still an item, with its count.
-        ("Home infusion nursing visit", None, 4),
+        # A CPT code (HCPCS Level I) is the row's printed code as much as a Level II one.
+        ("Home infusion nursing visit", "99601", 4),
     ]
 
 
@@ -209,6 +209,22 @@ def test_a_code_under_a_head_that_wrapped_is_still_the_rows_code() -> None:
     ]
 
 
+def test_a_damaged_code_its_description_vouches_for_is_no_cpt_code() -> None:
+    """ "46213": A6213 with its A read as a 4, as the row's description says; five digits
+    the description vouches for nothing near are a CPT code."""
+    items = _items(
+        [
+            [(0.05, "Item"), (0.4, "Code"), (0.55, "Qty")],
+            [(0.05, "Silicone bordered foam"), (0.4, "46213"), (0.55, "30")],
+            [(0.05, "Home infusion nursing visit"), (0.4, "99601"), (0.55, "4")],
+        ]
+    )
+    assert _read(items) == [
+        ("Silicone bordered foam", "A6213", 30),
+        ("Home infusion nursing visit", "99601", 4),
+    ]
+
+
 def test_items_a_letter_names_with_bracketed_codes_and_their_counts() -> None:
     items = _items(
         [
@@ -226,9 +242,8 @@ def test_items_a_letter_names_with_bracketed_codes_and_their_counts() -> None:
         ("cefepime", "J0692", 42),
         ("home infusion per diem", "S9501", 14),  # "$" is an S OCR misread
         ("infusion pump", "E0781", 1),
-        # A CPT code is no HCPCS code: the item is kept with its count, the code goes to
-        # the procedures.
-        ("nursing visits", None, 3),
+        # A CPT code (HCPCS Level I) is the item's printed code too.
+        ("nursing visits", "99601", 3),
     ]
 
 

@@ -179,7 +179,7 @@ def test_shape_validators_accept(model, field, value, stored):
         (Diagnosis, "code", "J999.99"),
         (Diagnosis, "code", "44.1"),
         (Item, "hcpcs", "E13900"),
-        (Item, "hcpcs", "99601"),
+        (Item, "hcpcs", "9960"),
         (Item, "quantity", 0),
         (Item, "flow_rate_lpm", 0),
         (Item, "length_of_need_months", 100),
@@ -190,6 +190,12 @@ def test_shape_validators_accept(model, field, value, stored):
 def test_shape_validators_refuse(model, field, value):
     with pytest.raises(ValidationError):
         model(**{field: value})
+
+
+def test_an_items_code_is_hcpcs_level_ii_or_cpt():
+    assert Item(hcpcs="e1390").code_system == "HCPCS"
+    assert Item(hcpcs="99601").code_system == "CPT"
+    assert Item().code_system is None
 
 
 def test_assignment_is_validated():

@@ -231,3 +231,11 @@ def test_every_item_value_and_the_discharge_time_are_editable(values):
     assert (item["brand_model"], item["serial_number"]) == ("ResMed AirSense 11", "SN 23145")
     assert item["suggested_hcpcs"] == "E0601"
     assert edited["dates"]["discharge_time"] == "14:30:00"
+
+
+def test_an_items_code_may_be_typed_as_cpt(values):
+    """A nursing visit's row prints its CPT code: the clerk's typing of it is kept, with no
+    HCPCS Level II flag on it."""
+    edited, _ = apply_edits(values, {"items.0.hcpcs": "99601"}, RECEIVED)
+    assert edited["items"][0]["hcpcs"] == "99601"
+    assert ("items.0.hcpcs", "hcpcs_unknown") not in _flags(edited)

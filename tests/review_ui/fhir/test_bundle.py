@@ -107,6 +107,21 @@ def test_oxygen_flow_rate_is_coded_and_a_length_of_need_of_99_is_lifetime():
     }  # fmt: skip
 
 
+def test_an_items_cpt_code_is_coded_as_cpt_and_not_requested_twice(validator: Validator):
+    visit = {"description": "Home infusion nursing visit", "hcpcs": "99601", "quantity": 4}
+    procedure = {"code": "99601", "system": "CPT", "description": None}
+    bundle = bundle_json(
+        _referral(items=[*REFERRAL.approved.model_dump(mode="json")["items"], visit],
+                  procedures=[procedure])
+    )  # fmt: skip
+    codings = [d["codeCodeableConcept"]["coding"] for d in _all(bundle, "DeviceRequest")]
+    assert [{"system": systems.CPT, "code": "99601"}] in codings
+    requested = [r.get("code", {}).get("coding") for r in _all(bundle, "ServiceRequest")]
+    assert [{"system": systems.CPT, "code": "99601"}] not in requested
+    errors = [i for i in validator.validate_bundle(bundle).errors if "us-core-6" not in i.message]
+    assert errors == []
+
+
 def test_each_phase_of_a_home_health_frequency_is_its_own_request():
     services = [{"discipline": "SN", "frequency": "2W3, 1W6"}]
     started = bundle_json(
