@@ -813,7 +813,7 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     if code_match is None:
         if name is None or _a_title(text, name):
             return None
-        if not (_ORDER_CUE.search(text) or _listed_alone(text, name) or _captioned(text, name)):
+        if not (_ordered(text, name) or _listed_alone(text, name) or _captioned(text, name)):
             return None
         return _found(line, Item(description=name.group(), **_details(text[name.end() :])))
     before = _MARKER.sub("", text[: code_match.start()])
@@ -931,6 +931,28 @@ def _a_title(text: str, name: PhraseMatch) -> bool:
     cue = _ORDER_CUE.search(text)
     printed = [name.group(), cue.group() if cue else ""]
     return all(part.isupper() for part in printed)
+
+
+def _ordered(text: str, name: PhraseMatch) -> bool:
+    """Whether an order's verb or count governs the equipment's name: in its clause, a few
+    words off. "Please provide a rolling walker" orders one; "leaving requires a
+    considerable and taxing effort; ambulates with cane" orders none."""
+    for cue in _ORDER_CUE.finditer(text):
+        between = (
+            text[cue.end() : name.start()]
+            if cue.end() <= name.start()
+            else text[name.end() : cue.start()]
+        )
+        if not _CLAUSE_END.search(between) and len(between.split()) <= _CUE_REACH:
+            return True
+    return False
+
+
+#: Marks that end a clause: a cue past one governs another phrase.
+_CLAUSE_END = re.compile(r"[;.!?]\s|[;!?]$")
+#: The most words between an order's cue and the equipment it orders ("provide one
+#: standard lightweight folding wheelchair").
+_CUE_REACH = 6
 
 
 def _captioned(text: str, name: PhraseMatch) -> bool:

@@ -283,6 +283,15 @@ def test_a_long_description_after_its_code_is_kept_whole() -> None:
     assert (found.value.hcpcs, found.value.quantity) == ("K0856", 1)
 
 
+def test_an_order_verb_governs_only_the_equipment_in_its_clause() -> None:
+    assert [
+        f.value.description for f in find_items([_page("Please provide a rolling walker.")])
+    ] == ["rolling walker"]
+    # A bullet read as "f4" joins the next criterion to this one.
+    page = _page("leaving requires a considerable and taxing effort f4Ambulates < 166 ft with cane")
+    assert find_items([page]) == []
+
+
 def test_replacement_interval_is_not_length_of_need() -> None:
     (found,) = find_items([_page("2. CPAP tubing [A7037] Qty 1 1 per 3 months")])
     assert found.value.length_of_need_months is None
