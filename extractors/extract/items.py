@@ -929,8 +929,7 @@ def _a_title(text: str, name: PhraseMatch) -> bool:
     heading prints them ("POWER WHEELCHAIR WRITTEN ORDER", "7-ELEMENT ORDER - POWER MOBILITY
     DEVICE"). An item is ordered in words of a sentence or a list's case."""
     cue = _ORDER_CUE.search(text)
-    printed = [name.group(), cue.group() if cue else ""]
-    return all(part.isupper() for part in printed)
+    return cue is not None and name.group().isupper() and cue.group().isupper()
 
 
 def _ordered(text: str, name: PhraseMatch) -> bool:

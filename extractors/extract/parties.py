@@ -1105,15 +1105,10 @@ def _without_title(page: Page, line: list[Word]) -> list[Word]:
     for at in range(1, len(line)):
         if is_column_gap(page, line[at - 1], line[at]):
             head, tail = line[:at], line[at:]
-            if _in_capitals(tail) and not _in_capitals(head):
+            if _text(tail).isupper() and not _text(head).isupper():
                 return head
             break
     return line
-
-
-def _in_capitals(words: list[Word]) -> bool:
-    letters = [c for w in words for c in w.text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _the_payers(out: dict[str, Found[Any]], name: str) -> bool:
