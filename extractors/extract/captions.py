@@ -1121,8 +1121,10 @@ def _height(row: Row) -> float:
     return max(w.bbox[3] - w.bbox[1] for w in row.words)
 
 
-#: A street's house number: digits, maybe a letter ("12B").
-_HOUSE_NUMBER = re.compile(r"\d{1,6}[A-Z]?")
+#: A street's house number: digits, maybe a letter ("12B"). A number of three digits or
+#: more may carry a mark OCR made of a speck ("758. Anne Stravenue"); one or two digits with
+#: a point are a list's item number ("2. Home infusion per diem").
+_HOUSE_NUMBER = re.compile(r"\d{1,6}[A-Z]?|\d{3,6}[.,]")
 #: A town, its state and ZIP on a line of their own: "Amberland, AK 99914".
 _LOCALITY = re.compile(r"[A-Z][A-Za-z.'\- ]+,? [A-Z]{2}\.? \d{5}(?:-\d{4})?")
 

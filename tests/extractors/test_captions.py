@@ -1053,3 +1053,18 @@ def test_a_caption_word_the_fax_blurred_still_ends_at_its_colon() -> None:
     page = laid_out_page([[(0.1, "Plan: Acme Health Member I0: QX4471002")]])
     found = extract_parties([page], date(2025, 8, 20))
     assert found["member.member_id"].value == "QX4471002"
+
+
+def test_a_house_number_ocr_gave_a_mark_still_opens_a_one_row_address() -> None:
+    # The caption garbled past reading ("Home addr." read as "Henao adér.") and the house
+    # number read with a stray point: the street and town between them are still the row's.
+    page = laid_out_page(
+        [
+            [(0.06, "PATIENT Okafor, Grace"), (0.5, "DOB 02/11/1958")],
+            [(0.06, "Henao adér. OO 758. Anne Stravenue City / State / Zip Carver, MN 55315")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
+    assert values["member.address"]["line1"] == "758 Anne Stravenue"
+    assert values["member.address"]["city"] == "Carver"
+    assert values["member.address"]["postal_code"] == "55315"
