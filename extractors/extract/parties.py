@@ -169,7 +169,7 @@ def _name(text: str) -> PersonName | None:
         return None  # a label OCR misread: "Patlent's Name"
     if any(is_member_caption_word(t) for t in tokens):
         return None  # a caption read as the name: "DEMOGRAPHICS Person", "Covered porscn"
-    if all(len(t.strip(",.")) <= 2 and t.isupper() for t in tokens):
+    if all(len(t.strip(",.")) <= 2 and t.isupper() for t in tokens) or _boxed_credentials(tokens):
         return None  # "PT OT ST": a row of abbreviations (disciplines, credentials)
     if _has_phrase(text, _letterhead_words()[0]):
         return None  # "Lakeshore Medical Supply": a supplier, not a person
@@ -213,6 +213,15 @@ def _same_name_well_cased(
         ).lower() == (name.last or "").lower():
             return other, source
     return hit
+
+
+def _boxed_credentials(tokens: list[str]) -> bool:
+    """Whether the words are a row of tick boxes before credentials, each box read as a
+    letter or two glued to its legend ("[ ]NP [ ]PA [ ]CNS" read as "ONP COPA DICNS")."""
+    words = [t.strip(",.") for t in tokens if any(c.isalpha() for c in t)]
+    return len(words) >= 2 and all(
+        word.isupper() and any(word[glued:] in CREDENTIALS for glued in (1, 2)) for word in words
+    )
 
 
 def _credential_as_name(name: PersonName, text: str) -> bool:
@@ -1215,9 +1224,28 @@ def _from_captions(
             indices.sort(
                 key=lambda i: (not found[i].placed, _away(found[i].words, found[i].page, anchor))
             )
-        sources = (s for i in indices for s in _with_locality(doc.captioned, i))
+        sources = (
+            s
+            for i in indices
+            for s in _with_locality(doc.captioned, i)
+            if not _another_partys(out, path, s.words)
+        )
         if (hit := _first(sources, read, reference)) is not None:
             out[path] = _found(path, *hit)
+
+
+def _another_partys(out: Mapping[str, Found[Any]], path: str, words: Sequence[Word]) -> bool:
+    """Whether ``words`` hold a number already read as the other party's: a number printed
+    once is the member's or the clinician's, however a caption's column would also give it
+    to the other (the provider's "Phone:" on the provider's row, under the member's DOB)."""
+    if path not in _NUMBERS:
+        return False
+    party = path.partition(".")[0]
+    return any(
+        other.partition(".")[0] != party and any(w in found.words for w in words)
+        for other, found in out.items()
+        if other in _NUMBERS
+    )
 
 
 #: The digits of a phone number without its country code.

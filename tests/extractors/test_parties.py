@@ -961,6 +961,38 @@ def test_no_member_phone_by_shape_from_another_partys_number(
     assert "member.phone" not in extract_parties([_page(rows)], date(2025, 5, 1))
 
 
+@pytest.mark.parametrize(
+    "provider",
+    [
+        [(0.06, "Requesting provider: Dr. Alan Reed"), (0.5, "Phone: 651-555-0199")],
+        [(0.06, "Ordering physician: Alan Reed, MD"), (0.5, "Phone: 651-555-0199")],
+    ],
+)
+def test_one_printed_number_is_never_two_parties_values(
+    provider: list[tuple[float, str]],
+) -> None:
+    # The provider's phone, printed on the provider's row in the column the member's DOB
+    # opened above it: read as the clinician's, it is not the member's as well.
+    rows = [[(0.06, "Patient: Grace Okafor"), (0.5, "DOB: 02/11/1958")], provider]
+    found = extract_parties([_page(rows)], date(2025, 3, 1))
+    assert found["clinician.phone"].value == "6515550199"
+    assert "member.phone" not in found
+
+
+def test_tick_boxes_before_credentials_are_no_clinicians_name() -> None:
+    # "Performed by: [X] Physician [ ] NP [ ] PA [ ] CNS", each empty box read as a letter
+    # or two glued to its legend; the physician's own name lost its first letter to a rule.
+    rows = [
+        [(0.06, "Patient: Grace Okafor"), (0.5, "DOB: 02/11/1958")],
+        [(0.06, "F2F performed on: 2025/10/04 Performed by: IX Physician ONP COPA DICNS ©")],
+        [(0.06, "ORDERING / CERTIFYING PHYSICIAN")],
+        [(0.06, "Name; | onathan Golden, DO NPI no; 2951243387")],
+    ]
+    found = extract_parties([_page(rows)], date(2025, 11, 1))
+    assert "clinician.first_name" not in found
+    assert "clinician.last_name" not in found
+
+
 def test_a_letters_addressee_just_above_the_letterhead_band() -> None:
     # The addressee's name sits a hair inside the band the letterhead fills, its street and
     # town under it outside: the block is the letter's subject, not the sending office.
