@@ -524,20 +524,37 @@ def test_a_street_and_town_on_one_row_after_a_caption_no_list_names() -> None:
     assert values["member.address"]["postal_code"] == "55315"
 
 
-def test_inline_captions_ocr_garbled_part_a_one_row_address() -> None:
-    # "city", "st" and "zip" read as "crry", "sr" and "zp": the short lower-case words
-    # before the state and the ZIP say the row prints its captions inline, so "crry"
-    # between the street and the town is one too, not part of either.
+@pytest.mark.parametrize(
+    ("row", "street", "town"),
+    [
+        # "city", "st" and "zip" read as "crry", "sr" and "zp": the short lower-case words
+        # before the state and the ZIP say the row prints its captions inline, so "crry"
+        # between the street and the town is one too, not part of either.
+        (
+            "ADDRESS 4410 Fenwick Port crry Port Carver sr MN zp 55315",
+            "4410 Fenwick Port",
+            "Port Carver",
+        ),
+        # The caption garbled past reading ("Home addr." read as "Henao adér.") and the
+        # house number read with a speck's point: the street and town are still the row's.
+        (
+            "Henao adér. OO 758. Anne Stravenue City / State / Zip Carver, MN 55315",
+            "758 Anne Stravenue",
+            "Carver",
+        ),
+    ],
+)
+def test_a_one_row_address_whatever_ocr_made_of_its_captions(
+    row: str, street: str, town: str
+) -> None:
     page = laid_out_page(
-        [
-            [(0.06, "PATIENT Okafor, Grace"), (0.5, "DOB 02/11/1958")],
-            [(0.06, "ADDRESS 4410 Fenwick Port crry Port Carver sr MN zp 55315")],
-        ]
+        [[(0.06, "PATIENT Okafor, Grace"), (0.5, "DOB 02/11/1958")], [(0.06, row)]]
     )
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
-    assert values["member.address"]["line1"] == "4410 Fenwick Port"
-    assert values["member.address"]["city"] == "Port Carver"
+    assert values["member.address"]["line1"] == street
+    assert values["member.address"]["city"] == town
     assert values["member.address"]["state"] == "MN"
+    assert values["member.address"]["postal_code"] == "55315"
 
 
 @pytest.mark.parametrize(
@@ -1053,18 +1070,3 @@ def test_a_caption_word_the_fax_blurred_still_ends_at_its_colon() -> None:
     page = laid_out_page([[(0.1, "Plan: Acme Health Member I0: QX4471002")]])
     found = extract_parties([page], date(2025, 8, 20))
     assert found["member.member_id"].value == "QX4471002"
-
-
-def test_a_house_number_ocr_gave_a_mark_still_opens_a_one_row_address() -> None:
-    # The caption garbled past reading ("Home addr." read as "Henao adér.") and the house
-    # number read with a stray point: the street and town between them are still the row's.
-    page = laid_out_page(
-        [
-            [(0.06, "PATIENT Okafor, Grace"), (0.5, "DOB 02/11/1958")],
-            [(0.06, "Henao adér. OO 758. Anne Stravenue City / State / Zip Carver, MN 55315")],
-        ]
-    )
-    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
-    assert values["member.address"]["line1"] == "758 Anne Stravenue"
-    assert values["member.address"]["city"] == "Carver"
-    assert values["member.address"]["postal_code"] == "55315"
