@@ -99,8 +99,20 @@ def _tokens(text: str) -> list[_Token]:
         # A courtesy title only ever opens a name or the part after "Last,".
         while words and words[0].lower() in TITLES:
             words.pop(0)
-        tokens.extend(_Token(word, segment) for word in _rejoined(words))
+        tokens.extend(_Token(word, segment) for word in _rejoined(_unglued(words)))
     return tokens
+
+
+def _unglued(words: list[str]) -> list[str]:
+    """The words with a degree OCR glued to the surname by a hyphen parted from it:
+    "Griffin-DO" is "Griffin DO" (no surname ends in a degree in capitals after a name in
+    lower case), while "Ruiz-Lopez" is one surname."""
+    out: list[str] = []
+    for word in words:
+        name, hyphen, degree = word.rpartition("-")
+        glued = hyphen and name[1:].islower() and degree.rstrip(".") in CREDENTIALS
+        out.extend([name, degree] if glued else [word])
+    return out
 
 
 def _rejoined(words: list[str]) -> list[str]:

@@ -674,6 +674,11 @@ def test_an_impossible_month_without_a_zero_look_alike_is_no_date() -> None:
         ("Andrew Griffin MD, FCCP", "Andrew", "Griffin", ("MD", "FCCP")),
         ("Carol Ramsey DO, FAASM", "Carol", "Ramsey", ("DO", "FAASM")),
         ("A. Rosales, MD, D-ABSM", "A", "Rosales", ("MD", "D-ABSM")),
+        # OCR read the space before the degree as a hyphen.
+        ("Brian Griffin-DO, FCCP", "Brian", "Griffin", ("DO", "FCCP")),
+        ("Brian Griffin-MD", "Brian", "Griffin", ("MD",)),
+        # A hyphenated surname stays whole.
+        ("Ana Ruiz-Lopez, MD", "Ana", "Ruiz-Lopez", ("MD",)),
         # Capitals after a name but no degree before them are a surname-first name.
         ("SMITH, JOHN", "John", "Smith", ()),
     ],
