@@ -434,6 +434,8 @@ def _name_part(text: str, _reference: date) -> str | None:
     words = without_specks(text).strip(" ,;:.-").split()
     if not words or not _NAME_TOKEN.match(words[0]) or caption_path(words[0]) is not None:
         return None
+    if words[0].islower():
+        return None  # a name is printed capitalised: "poe" is the next box's "DOB", misread
     if any(is_caption_word(w) for w in words[1:2]):
         return None  # "Fpirth date.": the next box's caption, misread, not a name
     return words[0].rstrip(",")

@@ -729,6 +729,15 @@ def test_first_name_box_holding_next_caption() -> None:
     assert _member(rows)[0] != "Fpirth"
 
 
+def test_a_lower_case_caption_word_beside_first_is_no_given_name() -> None:
+    # A band of captions over a table's row: "DOB" beside "First" read as "poe".
+    rows = [
+        [(0.06, "Last"), (0.16, "First poe Sex Residence address City st zip")],
+        [(0.06, "Ortega William 06/15/88 M 586 Katherine Way Provo UT 84077")],
+    ]
+    assert _member(rows)[0] != "poe"
+
+
 def test_miscased_surname_read_again_elsewhere() -> None:
     page1 = _page([[(0.1, "Patient full name SHAWN WAnncn")]])
     page2 = _page([[(0.1, "Patient fullname: SHAWN WARREN")]], number=2)
