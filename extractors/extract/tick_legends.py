@@ -44,13 +44,22 @@ class Ticks:
 
 def _legend(word: Word, legends: frozenset[str] | dict[str, str]) -> str | None:
     text = _EDGES.sub("", word.text).upper()
-    if text in legends:
-        return text
-    # Longest first: "FEMALE" ends in "MALE" too.
-    for legend in sorted(legends, key=len, reverse=True):
-        if text.endswith(legend) and len(text) - len(legend) <= _MAX_GLUED:
-            return legend
+    # Its box glued before a legend, and the legend's next words glued after it by a point:
+    # "[ ] STAT SET-UP" read as "CISTAT.SET-UP".
+    for part in dict.fromkeys((text, text.partition(".")[0])):
+        if part in legends:
+            return part
+        # Longest first: "FEMALE" ends in "MALE" too.
+        for legend in sorted(legends, key=len, reverse=True):
+            if part.endswith(legend) and len(part) - len(legend) <= _MAX_GLUED:
+                return legend
     return None
+
+
+def _printed_from(word: Word, legend: str) -> str:
+    """The word's text from its legend on: what of the word is not its box."""
+    text = word.text.upper()
+    return word.text[text.find(legend) :] if legend in text else legend
 
 
 def read_ticks(reads: Sequence[ReadPage]) -> Ticks:
@@ -76,7 +85,8 @@ def read_ticks(reads: Sequence[ReadPage]) -> Ticks:
                 if sex_legend is None and urgent_legend is None:
                     continue
                 ink = ink or PageInk.of(read)
-                ticked = box_before(ink, word, sex_legend or urgent_legend)
+                legend = sex_legend or urgent_legend or ""
+                ticked = box_before(ink, word, _printed_from(word, legend))
                 if ticked is None:
                     continue
                 if sex_legend is not None:

@@ -147,3 +147,18 @@ def test_a_scans_grey_box_on_grey_paper_is_still_a_box() -> None:
 def test_a_pair_of_sex_boxes_asks_the_sex_when_ocr_lost_the_caption() -> None:
     ticks = _ticks([["Shx", ("M", False), ("F", True)], ["Patient: Katie Miller"]])
     assert ticks.sex is not None and ticks.sex.value == "F"
+
+
+def test_an_unticked_legend_glued_to_its_box_and_its_next_words_is_dropped() -> None:
+    # "[ ] STAT SET-UP (within 24 h)" read as "CISTAT.SET-UP (within 24 h)": the box is
+    # before the legend, its words after it part of its cell, and none of them is wording.
+    png, lefts = _boxes(255, 0, [False])
+    glued, _ = _legend_word("CISTAT.SET-UP", lefts[0])
+    after = [
+        Word(text=text, conf=0.9, bbox=(x / 800, 78 / 200, (x + 60) / 800, 102 / 200), line=0)
+        for x, text in ((392, "(within"), (458, "24"), (524, "h)"))
+    ]
+    page = Page(number=1, width=800, height=200, source="ocr", words=[glued, *after])
+    ticks = read_ticks([ReadPage(page, png)])
+    assert ticks.urgent is None
+    assert "24" not in ticks.texts[0]
