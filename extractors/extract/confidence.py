@@ -336,6 +336,21 @@ def _rival_clinicians(referral: Referral, path: str, evidence: Evidence, text: s
     return None
 
 
+def _id_left_a_character_out(
+    referral: Referral, path: str, evidence: Evidence, text: str
+) -> str | None:
+    """An ID read without one character of its printed token: a speck the ID cannot hold,
+    as the reader judged, which the clerk confirms."""
+    value = referral.member.member_id or ""
+    printed = [re.sub(r"[^A-Za-z0-9]", "", token).upper() for token in evidence.text.split()]
+    if value and any(
+        len(token) == len(value) + 1 and (token.endswith(value[-3:]) or token.startswith(value[:3]))
+        for token in printed
+    ):
+        return "read leaving out a character the ID cannot hold; check it against the page"
+    return None
+
+
 def _lower_case_payer(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
     words = re.findall(r"[A-Za-z]+", referral.payer.name or "")
     if any(w[0].islower() and w not in _NAME_PARTICLES for w in words):
@@ -395,6 +410,7 @@ _SHAPE_CHECKS: Mapping[Kind, tuple[Check, ...]] = MappingProxyType(
         "date": (_unsigned_order_day, _year_read_again),
         "name": (_odd_name, _credentialed_member, _rival_clinicians),
         "payer": (_lower_case_payer, _joined_payer_words),
+        "member_id": (_id_left_a_character_out,),
         "address": (_odd_address, _unprinted_state),
     }
 )

@@ -391,7 +391,18 @@ def _mbi(token: str) -> str:
     """
     if _MBI.fullmatch(token):
         return token
-    bare = re.sub(r"[-.]", "", token).upper().translate(_MBI_DIGITS)
+    raw = re.sub(r"[-.]", "", token).upper()
+    if len(raw) == len(_MBI_DIGIT_SLOTS) + 1:
+        # One character too many: a speck read as a letter no MBI holds, before the MBI or
+        # inside it ("S5CF1YE5UQ12", "3KQ3HK8TIJ78"). Taken only when one such letter
+        # leaves an MBI; the clerk is asked to check it (``confidence``).
+        fits = {
+            fit
+            for at, char in enumerate(raw)
+            if char in _MBI_NEVER and _MBI.fullmatch(fit := _mbi(raw[:at] + raw[at + 1 :]))
+        }
+        return fits.pop() if len(fits) == 1 else token
+    bare = raw.translate(_MBI_DIGITS)
     if len(bare) == len(_MBI_DIGIT_SLOTS) and not _MBI.fullmatch(bare):
         # Where an MBI holds only a digit, a letter is OCR's look-alike ("GU16..." is 6U16).
         bare = "".join(

@@ -371,3 +371,16 @@ def test_a_discharge_year_misread_on_the_page_is_read_and_flagged() -> None:
     assert referral.dates.discharge == date(2024, 10, 14)
     low = {f.field for f in referral.flags if f.code == FlagCode.LOW_CONFIDENCE}
     assert "dates.discharge" in low
+
+
+def test_an_id_read_leaving_out_a_character_is_doubted() -> None:
+    evidence = {**CLEAN, "member.member_id": seen("Beneficiary no.: S5CF1YESUQ12")}
+    member = Member(first_name="Joan", last_name="Washington", member_id="5CF1YE5UQ12")
+    assert doubted(order(evidence, member=member)) == {
+        "member.member_id": "read leaving out a character the ID cannot hold; "
+        "check it against the page"
+    }
+    # Read as printed, dashes and all: nothing left out.
+    evidence = {**CLEAN, "member.member_id": seen("MBI # 1EG4-TE5-MK73")}
+    member = Member(first_name="Joan", last_name="Washington", member_id="1EG4TE5MK73")
+    assert doubted(order(evidence, member=member)) == {}

@@ -755,6 +755,12 @@ def test_miscased_surname_read_again_elsewhere() -> None:
         ("| XMV372735818 |", "XMV372735818"),
         # A J whose hook a fax lost reads 3, in a slot where an MBI holds only a letter.
         ("3347-DP5-MCO5", "3J47DP5MC05"),
+        # A speck read as a letter no MBI holds, before it or inside it.
+        ("S5CF1YESUQ12", "5CF1YE5UQ12"),
+        ("3KQ3HK8TIJ78", "3KQ3HK8TJ78"),
+        # Twelve characters that leave no MBI, or more than one, are a plan's own ID.
+        ("XMV372735818", "XMV372735818"),
+        ("1S2S3S4S5S6S", "1S2S3S4S5S6S"),
     ],
 )
 def test_member_ids_through_cell_rules_and_lost_strokes(printed: str, member_id: str) -> None:
