@@ -425,7 +425,8 @@ _MBI_LETTER_SLOTS = (False, True, False, False, True, False, False, True, True, 
 def _as_mbi_letter(char: str) -> str:
     """The one letter an MBI uses that ``char`` may be OCR's look-alike of, else ``char``."""
     letters = [c for c in as_letters(char) if re.fullmatch(f"[{mbi.LETTER}]", c)]
-    return letters[0] if char.isdigit() and len(letters) == 1 else char
+    # A digit or a mark: a J that lost its hook reads 3, "]" or "}".
+    return letters[0] if not char.isalpha() and len(letters) == 1 else char
 
 
 def _npi(text: str, _reference: date) -> str | None:

@@ -755,6 +755,8 @@ def test_miscased_surname_read_again_elsewhere() -> None:
         ("| XMV372735818 |", "XMV372735818"),
         # A J whose hook a fax lost reads 3, in a slot where an MBI holds only a letter.
         ("3347-DP5-MCO5", "3J47DP5MC05"),
+        # ... or a brace, with a space OCR set after it.
+        ("'7N24A98U} 30", "7N24A98UJ30"),
         # A speck read as a letter no MBI holds, before it or inside it.
         ("S5CF1YESUQ12", "5CF1YE5UQ12"),
         ("3KQ3HK8TIJ78", "3KQ3HK8TJ78"),
