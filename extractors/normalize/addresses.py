@@ -15,6 +15,7 @@ import unicodedata
 
 import usaddress
 
+from extractors.normalize.lookalikes import as_digit, digit_class
 from extractors.normalize.ocr_digits import repair_digit_runs
 from extractors.normalize.us_states import state_code, state_of_zip
 from extractors.referral import Address
@@ -86,6 +87,8 @@ _NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MUL
 #: the line of the state and ZIP is that word's.
 #: A form's row may print the town, the state and the ZIP in columns of their own, read as
 #: lines of their own ("J oséphville" / "FL" / "32655").
+#: A glyph before a digit that an address can only mean as a digit ("Apt. $75").
+_ADDRESS_DIGIT = re.compile(rf"[{digit_class('address')}](?=\d)")
 _CAPITAL_APART = re.compile(r"\b([A-Z]) (?=[a-z]{2}[^\n\d]*\n?\s*\b[A-Z]{2}\.?\s?\d{5})")
 
 
@@ -158,6 +161,7 @@ def parse_address(text: str) -> Address | None:
     A ZIP outside its state's ZIP prefixes is kept: the rules flag it. A state lost or
     unreadable is taken from the ZIP, when its prefix is one state's.
     """
+    text = _ADDRESS_DIGIT.sub(lambda glyph: as_digit(glyph[0], group="address") or "", text)
     # OCR reads the l of the street type "Pl" as I: "5267 Ridge PI".
     tagged = _tag(_STREET_PL.sub("Pl", _mended(repair_digit_runs(text))))
     if tagged is None:

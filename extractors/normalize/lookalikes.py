@@ -19,7 +19,7 @@ from typing import Any, Literal, get_args
 
 #: The kinds of place a glyph may be read as a digit in, narrowest first; the data file says
 #: why each is as wide as it is.
-DigitGroup = Literal["same_shape", "common", "slot", "code", "phone"]
+DigitGroup = Literal["same_shape", "common", "slot", "code", "address", "phone"]
 
 #: Where the table lives, under the ``extractors`` package.
 _DATA_FILE = "data/ocr_lookalikes.toml"

@@ -34,6 +34,9 @@ def without_specks(text: str) -> str:
 
 def _cleaned(token: str, last: bool) -> str:
     core = token.rstrip(_GLUED + (_GLUED_LAST if last else "")).lstrip(_GLUED)
+    if token.startswith("$") and core[:1].isdigit() and token.endswith(core):
+        # "Apt. $75": a 5 read as an S with a bar, which the value's reader may mend.
+        core = "$" + core
     if last and core[-2:-1].isdigit() and core.endswith("."):
         core = core[:-1]  # "Lot 9.": no abbreviation ends in a digit
     elif core.endswith(".") and len(core) > 5:

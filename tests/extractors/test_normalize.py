@@ -580,6 +580,8 @@ def test_a_speck_is_no_unit() -> None:
         # Glued before a word, too.
         ("Tricare For \u2018Life", "Tricare For Life"),
         ("2424 S$ Old Country Rd", "2424 S Old Country Rd"),
+        # Before digits, the S with a bar a 5 is read as, which a reader may mend.
+        ("96526 Mitchell Flat Apt. $75", "96526 Mitchell Flat Apt. $75"),
         # Abbreviations keep their dots, and a comma inside a name stays.
         ("St. Luke's Home Health", "St. Luke's Home Health"),
         ("Summit Pulmonary Assoc.", "Summit Pulmonary Assoc."),
@@ -598,6 +600,13 @@ def test_specks_are_taken_off_free_text(read: str, meant: str) -> None:
         ("5290 Highland Way\nGreenville, SC.29637-4071", "5290 Highland Way", "SC", "29637"),
         ("6280 Oak St, Albany, NY. 12200- 6345", "6280 Oak St", "NY", "12200"),
         ("7348: Sunset PI, Albany, NY 122 56-4618", "7348 Sunset Pl", "NY", "12256"),
+        # An S with a bar before a unit's digits: no address prints a currency sign.
+        (
+            "96526 Mitchell Flat Apt. $75, Taylorshire, AK 99694",
+            "96526 Mitchell Flat Apt. 575",
+            "AK",
+            "99694",
+        ),
     ],
 )
 def test_parse_address_through_fax_damage(
