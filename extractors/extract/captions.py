@@ -58,6 +58,11 @@ _INNER_BOX_NUMBER = re.compile(r"\d{1,2}[A-Za-z]?\.")
 _HINT = re.compile(r"[({\[][^)}\]]*[)}\]]?")
 #: Marks that may open a caption's cell: a tick box ("[X]", "[ ]"), a box number ("7."), dots.
 _LEAD_MARK = re.compile(r"\[.?\]|[^\w]+|\d{1,2}[a-z]?[.)]")
+#: Marks after a caption in its cell: a speck, a dash, a rule read as a bar ("#" is the
+#: caption's own: "Cert #").
+_TRAILING_MARK = re.compile(r"[^\w#]+")
+#: The number of a caption's line: "Address line 1.".
+_LINE_NUMBER = re.compile(r"\d[.:]?")
 #: A cell read as "caption value" is a form's: a longer one is a sentence.
 _MAX_CELL_WORDS = 12
 #: A caption over a box is a few words; a longer cell is a sentence.
@@ -559,6 +564,10 @@ def _whole_caption(cells: list[list[Word]], index: int) -> tuple[int, str] | Non
 def _caption_cell(cell: list[Word]) -> list[str] | None:
     """The words of a cell that is a caption all by itself and names a path, else None."""
     cell = list(dropwhile(lambda w: _LEAD_MARK.fullmatch(w.text), cell))
+    while len(cell) > 1 and _TRAILING_MARK.fullmatch(cell[-1].text):
+        cell.pop()  # "Home address -": a speck or a rule after the caption
+    if len(cell) > 2 and _LINE_NUMBER.fullmatch(cell[-1].text) and cell[-2].text == "line":
+        cell.pop()  # "Address line 1.": the number of the caption's line, not its value
     words = [w.text for w in cell]  # "[X] 1. Beneficiary name": a tick and a box number lead
     # A letter alone is a value (a sex "F", an initial), a caption only with its colon ("F:").
     lone = len(words) == 1 and len(words[0].rstrip(".")) == 1

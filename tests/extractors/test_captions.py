@@ -1070,3 +1070,21 @@ def test_a_caption_word_the_fax_blurred_still_ends_at_its_colon() -> None:
     page = laid_out_page([[(0.1, "Plan: Acme Health Member I0: QX4471002")]])
     found = extract_parties([page], date(2025, 8, 20))
     assert found["member.member_id"].value == "QX4471002"
+
+
+def test_a_captions_line_number_is_no_street() -> None:
+    # "Address line 1." in a caption column, a speck after it: the street is the next cell.
+    page = laid_out_page(
+        [
+            [(0.06, "Patient: Okafor, Grace"), (0.5, "DOB: 02/11/1958")],
+            [
+                (0.06, "Address line 1. -"),
+                (0.26, "|19589 Ward Stravenue"),
+                (0.5, "City / State / Zip"),
+                (0.7, "|Williamsmouth, NV 89098"),
+            ],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
+    assert values["member.address"]["line1"] == "19589 Ward Stravenue"
+    assert values["member.address"]["city"] == "Williamsmouth"
