@@ -22,6 +22,13 @@ _READABLE_MIN_WORDS = 3
 _MAX_SIDEWAYS_SHARE = 0.5
 #: Words this long are wider than tall when upright, whatever the font.
 _SHAPE_MIN_CHARS = 4
+#: A table's vertical rule between two rows is read as a word of its own ("1 1 1 Mountains |
+#: |" under a wrapped cell): the glyphs it is read as, and how thin its ink is.
+_RULE_LOOKALIKES = frozenset({"1", "l", "I"})
+_RULE_FRAGMENT_PX = 2
+_RULE_FRAGMENT_SHARE = 0.15
+#: What such a stub is read as instead: the mark a rule is read as, which readers trim.
+RULE_MARK = "|"
 #: Review images wider than this (a 300 dpi letter page is 2550) are scaled down: boxes are
 #: fractions, so they still fit.
 _REVIEW_MAX_WIDTH = 2600
@@ -46,7 +53,7 @@ def ocr_page(image: Image.Image, number: int, timeout: float) -> ReadPage:
                 upright, read, words, rotation = turned, turned_read, turned_words, turn
     words = with_unread(read, words)
     # Boxes are fractions of the copy tesseract read, which is the upright page's shape.
-    page = _page_from_words(words, read.size, upright.size, number, rotation)
+    page = page_from_words(words, read.size, upright.size, number, rotation)
     # A fax stays black and white for the clerk: a fifth of the bytes of greyscale.
     return review_page(page, _in_mode(upright, image.mode))
 
@@ -112,17 +119,26 @@ def _mean_conf(words: list[tesseract.OcrWord]) -> float:
     return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
-def _page_from_words(
+def _rule_fragment(word: tesseract.OcrWord) -> bool:
+    """Whether a word read as "1", "l" or "I" is a stub of a table's rule: ink a pixel or two
+    wide and several times taller, where the thinnest printed 1 has a flag or a foot."""
+    thin = word.width <= _RULE_FRAGMENT_PX and word.width <= _RULE_FRAGMENT_SHARE * word.height
+    return word.text in _RULE_LOOKALIKES and thin
+
+
+def page_from_words(
     ocr_words: list[tesseract.OcrWord],
     read_size: tuple[int, int],
     size: tuple[int, int],
     number: int,
     rotation: int,
 ) -> Page:
+    """The page of tesseract's words, boxed as fractions of the copy it read (``read_size``)
+    and grouped into lines; stubs of rules it read as letters are rule marks."""
     read_width, read_height = read_size
     words = [
         Word(
-            text=w.text,
+            text=RULE_MARK if _rule_fragment(w) else w.text,
             conf=w.conf,
             bbox=(
                 w.left / read_width,
