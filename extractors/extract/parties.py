@@ -485,7 +485,9 @@ def _captions_as_breaks(line: str) -> str:
     out: list[str] = []
     at = 0
     while at < len(tokens):
-        size = _caption_span(tokens, at) or int(inline and _is_garbled_caption(tokens, at))
+        size = _caption_span(tokens, at) or int(
+            inline and (_is_garbled_caption(tokens, at) or _beside_state(tokens, at))
+        )
         out.append("\n" if size else tokens[at])
         at += size or 1
     return " ".join(out)
@@ -527,6 +529,18 @@ def _has_inline_captions(tokens: list[str]) -> bool:
         if (before_state or before_zip) and _ZIP.fullmatch(third):
             return True
     return False
+
+
+def _beside_state(tokens: list[str], at: int) -> bool:
+    """Whether the caption-shaped token at ``at`` of a row printed with inline captions opens
+    the state's box or the ZIP's ("... eremyborough st CA zip 90397"): whatever the town
+    before it, which may itself have lost its capital."""
+    before, after = tokens[at - 1 : at][:1], tokens[at + 1 : at + 2]
+    before_state = bool(after) and bool(_STATE.fullmatch(after[0]))
+    before_zip = bool(before and after) and bool(
+        _STATE.fullmatch(before[0]) and _ZIP.fullmatch(after[0])
+    )
+    return _is_caption_shaped(tokens[at]) and (before_state or before_zip)
 
 
 def _is_garbled_caption(tokens: list[str], at: int) -> bool:

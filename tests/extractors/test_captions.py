@@ -542,6 +542,13 @@ def test_a_street_and_town_on_one_row_after_a_caption_no_list_names() -> None:
             "758 Anne Stravenue",
             "Carver",
         ),
+        # The town lost its capital to the box's rule: "st" before the state is still the
+        # state's caption, not the end of the town.
+        (
+            "ADDRESS 1753 King Street city |] eremyborough st MN zip 55315",
+            "1753 King Street",
+            "eremyborough",
+        ),
     ],
 )
 def test_a_one_row_address_whatever_ocr_made_of_its_captions(
