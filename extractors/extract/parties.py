@@ -437,7 +437,22 @@ def _npi(text: str, _reference: date) -> str | None:
 def _free_text(text: str, _reference: date) -> str | None:
     # A cell's rule or a fax's speck read as marks of their own: "—_— UnitedHealthcare".
     value = " ".join(_trim_marks(without_specks(text).split())).strip(" ,;:.-")
+    if _not_given(value):
+        return None  # "Insurance: Unknown": the box is empty
     return value if value and any(c.isalpha() for c in value) and len(value) <= 80 else None
+
+
+def _not_given(value: str) -> bool:
+    """Whether a value opens with the word a form's writer puts in a box left without one
+    (what follows it is the next box's: "Unknown    Secondary insurance: None")."""
+    words = re.findall(r"[a-z]+", value.lower())
+    return any(" ".join(words[:size]) in _not_given_words() for size in range(1, 4))
+
+
+@cache
+def _not_given_words() -> frozenset[str]:
+    values = tomllib.loads(LABELS_FILE.read_text(encoding="utf-8"))["not_given"]["values"]
+    return frozenset(" ".join(re.findall(r"[a-z]+", value.lower())) for value in values)
 
 
 def _name_part(text: str, _reference: date) -> str | None:

@@ -1010,6 +1010,18 @@ def test_tick_boxes_before_credentials_are_no_clinicians_name() -> None:
     assert "clinician.last_name" not in found
 
 
+@pytest.mark.parametrize("written", ["Unknown", "N/A", "None", "See attached", "pending"])
+def test_a_box_holding_the_word_for_no_value_gives_none(written: str) -> None:
+    rows = [
+        [(0.06, "Patient Name: Grace Okafor"), (0.5, "DOB: 02/11/1958")],
+        [(0.06, f"Insurance: {written}"), (0.5, "Secondary insurance: None")],
+        [(0.06, f"Practice: {written}")],
+    ]
+    found = extract_parties([_page(rows)], date(2025, 3, 1))
+    assert "payer.name" not in found
+    assert "clinician.organization" not in found
+
+
 def test_a_letters_addressee_just_above_the_letterhead_band() -> None:
     # The addressee's name sits a hair inside the band the letterhead fills, its street and
     # town under it outside: the block is the letter's subject, not the sending office.
