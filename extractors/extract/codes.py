@@ -61,7 +61,7 @@ _SPLIT_TAIL = re.compile(r"[0-9OIl][0-9A-Z]\.?[0-9A-Z]{0,4}")
 _DOT_HEAD = re.compile(r"[A-Z0-9$\u00a3\u20ac\]}|][0-9OIl][0-9A-Z]\.")
 _DOT_TAIL = re.compile(r"[0-9A-Z]{1,4}")
 #: Quotes and specks OCR sets before or after a word.
-_SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d\u00b0*~_"
+_SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d\u00b0*~_="
 #: Two marks after a code's three characters ("j44..", "J44.,"): the dot promised more
 #: characters and OCR lost them, so the category alone is not what the page printed.
 _LOST_TAIL = re.compile(r"[A-Za-z0-9\]|$][0-9OIl][0-9A-Za-z][.,]{2,}")
@@ -363,6 +363,9 @@ def _described_code(cand: _Candidate) -> str | None:
     if not _CODE_LIKE.fullmatch(token):
         return None
     after = cand.line.text[cand.end :]
+    if not any(c.isalpha() for c in after):
+        # A table's description column OCR read as a line of its own, beside the code's.
+        after = _rest_of_row(cand.line)
     code = token if icd10.lookup(token) is not None else repair_icd10(token, after)
     entry = icd10.lookup(code) if code is not None else None
     if entry is not None:
@@ -375,6 +378,19 @@ def _described_code(cand: _Candidate) -> str | None:
     best = max(vouched.values())
     winners = [code for code, share in vouched.items() if share == best]
     return icd10.normalize(winners[0]) if len(winners) == 1 else None
+
+
+def _rest_of_row(line: TextLine) -> str:
+    """The text printed right of a line on its row, in other lines OCR made of it."""
+    top = min(w.bbox[1] for w in line.words)
+    bottom = max(w.bbox[3] for w in line.words)
+    end = max(w.bbox[2] for w in line.words)
+    beside = [
+        word
+        for word in line.page.words
+        if word.bbox[0] >= end and top <= (word.bbox[1] + word.bbox[3]) / 2 <= bottom
+    ]
+    return " ".join(w.text for w in sorted(beside, key=lambda w: w.bbox[0]))
 
 
 def _vouched(code: str, text: str) -> float:

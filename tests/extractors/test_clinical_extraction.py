@@ -540,6 +540,29 @@ def test_a_code_whose_description_follows_it_is_read_in_any_section() -> None:
     assert _codes(*lines) == ["Z47.1", "I10", "Z91.81", "C18.9", "N39"]
 
 
+def test_a_damaged_code_whose_description_ocr_set_apart_on_its_row() -> None:
+    """OCR read a table's code column and description column as lines of their own: the
+    description beside "444.1" on its row still says it is J44.1, and a speck glued to a
+    code ("~=R06.02") is no part of it."""
+    cells = [
+        (1, 0.07, "1 444.1"),
+        (2, 0.23, "Chronic obstructive pulmonary disease with (acute)..."),
+        (3, 0.23, "Essential (primary) hypertension"),
+        (4, 0.07, "3 ~=R06.02"),
+        (5, 0.23, "Shortness of breath"),
+    ]
+    rows = {1: 0.287, 2: 0.287, 3: 0.305, 4: 0.324, 5: 0.324}
+    words = [Word(text="ICD-10-CM", conf=0.9, bbox=(0.07, 0.268, 0.15, 0.28), line=0)]
+    for line, x0, text in cells:
+        x = x0
+        for token in text.split():
+            box = (x, rows[line], x + 0.009 * len(token), rows[line] + 0.012)
+            words.append(Word(text=token, conf=0.9, bbox=box, line=line))
+            x = box[2] + 0.009
+    page = Page(number=1, width=1700, height=2200, source="ocr", words=words)
+    assert [f.value.code for f in find_diagnoses([page])] == ["J44.1", "R06.02"]
+
+
 def test_codes_opening_rows_and_boxes_of_a_diagnosis_section() -> None:
     lines = (
         "21. DIAGNOSIS OR NATURE OF ILLNESS (ICD-10-CM)",
