@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -16,7 +17,7 @@ from extractors.extract.cover import order_pages
 from extractors.extract.found import Found, found_part
 from extractors.extract.header import transmitted_at
 from extractors.extract.infusion import find_infusion
-from extractors.extract.items import find_items
+from extractors.extract.items import drug_item, find_items
 from extractors.extract.not_an_order import unless_an_order
 from extractors.extract.parties import extract_parties, sex_beside_member
 from extractors.extract.rules import apply_rules
@@ -27,7 +28,7 @@ from extractors.extract.warm_up import warm_up_in_background
 from extractors.limits import Limits
 from extractors.pages import Page, ReadPage
 from extractors.readers import read_document
-from extractors.referral import Evidence, Flag, FlagCode, Referral, Source
+from extractors.referral import Evidence, Flag, FlagCode, Infusion, Item, Referral, Source
 
 T = TypeVar("T")
 
@@ -89,6 +90,12 @@ def extract(
     if (infusion := guarded("infusion", None, lambda: find_infusion(order))) is not None:
         values["infusion"] = infusion.value
         evidence["infusion"] = infusion
+        items = values["items"]
+        if (
+            item := guarded("items", None, lambda: _unlisted_drug(order, infusion, items))
+        ) is not None:
+            evidence[f"items.{len(items)}"] = item
+            items.append(item.value)
     order_numbers = {page.number for page in order}
     order_reads = [read for read in pages if read.page.number in order_numbers]
     order_dated = values.get("dates", {}).get("order") is not None
@@ -226,6 +233,23 @@ def _squeezed(text: str) -> str:
 #: The parts of an address that are read from the page as printed; the state may be the
 #: ZIP's (see ``confidence``), so it has no words of its own.
 _ADDRESS_PARTS = ("line1", "line2", "city", "postal_code")
+
+
+def _unlisted_drug(
+    order: Sequence[Page], infusion: Found[Infusion], items: Sequence[Item]
+) -> Found[Item] | None:
+    """The infusion's drug as an item, when no item names it: a letter orders its drug in
+    words only, with no code or table row that would list it."""
+    drug, route = infusion.value.drug, infusion.value.route or ""
+    if not drug or not _INFUSED.search(route):
+        return None  # a discharge list's tablets ("Atorvastatin 40 mg PO") order nothing here
+    if any(drug.casefold() in (i.description or "").casefold() for i in items):
+        return None
+    return drug_item(order, drug)
+
+
+#: Routes a drug is infused by; a drug taken by mouth is no home infusion's.
+_INFUSED = re.compile(r"\b(?:IV|intravenous\w*|SC|SQ|sub-?q|subcut\w*)\b", re.IGNORECASE)
 
 
 def _address_parts(address: Found[Any]) -> dict[str, Found[Any]]:

@@ -59,8 +59,9 @@ def _vocabulary() -> _Vocabulary:
     manners = "|".join(map(re.escape, data["route_manners"]))
     verbs = "|".join(map(re.escape, data["dosing_verbs"]))
     route = re.compile(rf"\b(?:{routes})(?:\s+(?:{manners}))?\b")
-    # A drug's name: capitalised, or a lower-case word of prose that is no dosing verb.
-    name = rf"(?<![A-Za-z])(?:[A-Z][a-z]+|(?!(?:{verbs})\b)[a-z]{{5,}})"
+    # A drug's name: capitalised, or a lower-case word of prose; in either case no dosing
+    # verb ("Sig: Infuse 1 g IV q24h" names its drug on the line above).
+    name = rf"(?<![A-Za-z])(?!(?i:{verbs})\b)(?:[A-Z][a-z]+|[a-z]{{5,}})"
     phrase = re.compile(
         rf"(?P<drug>{name}(?:[-/][A-Za-z]+)*(?:\s\([a-z ]+\))?)\s+(?P<dose>{_DOSE.pattern})\s+"
         rf"(?P<route>{route.pattern})(?:\s+(?P<frequency>{_FREQUENCY}))?"

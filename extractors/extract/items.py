@@ -204,6 +204,26 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
     return _form_answers(_without_repeats(_agreed(found, printed)), pages)
 
 
+def drug_item(pages: Iterable[Page], drug: str) -> Found[Item] | None:
+    """The infusion's drug as an item of the order, with the doses the sentence naming it
+    counts ("Please begin ceftriaxone 2 g IV every 24 hours ..., 21 doses in total"): a
+    letter orders its drug in words, with no code or row to read it from."""
+    named = re.compile(rf"\b{re.escape(drug)}\b", re.IGNORECASE)
+    for page in pages:
+        for line in _logical_lines(page_lines(page)):
+            match = named.search(line.text)
+            if match is None:
+                continue
+            # Its doses may be counted past a semicolon ("for 6 weeks; 84 doses in total"),
+            # never past the sentence; days are a per diem's count, not the drug's.
+            sentence = _SENTENCE_END.search(line.text, match.end())
+            stop = sentence.start() if sentence else len(line.text)
+            counts = _lexicon().prose_count.finditer(line.text, match.end(), stop)
+            doses = next((int(c.group("n")) for c in counts if c.group("n")), None)
+            return line.found(Item(description=drug, quantity=doses or None), *match.span())
+    return None
+
+
 def _without_repeats(found: list[Found[Item]]) -> list[Found[Item]]:
     """The items without those read with no code that repeat an item read with its code, or
     read with no count that repeat one read with its count: a title ("WRITTEN ORDER -
@@ -815,7 +835,15 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
             return None
         if not (_ordered(text, name) or _listed_alone(text, name) or _captioned(text, name)):
             return None
-        return _found(line, Item(description=name.group(), **_details(text[name.end() :])))
+        details = _details(text[name.end() :])
+        clause = _CLAUSE_END.search(text, name.end())
+        count = _lexicon().prose_count.search(
+            text, name.end(), clause.start() if clause else len(text)
+        )
+        if details["quantity"] is None and count is not None:
+            # "Please also provide the home infusion per diem for 21 days."
+            details["quantity"] = int(count.group("n") or count.group("d")) or None
+        return _found(line, Item(description=name.group(), **details))
     before = _MARKER.sub("", text[: code_match.start()])
     # The code opens the line, or follows the form's caption ("Item(s) ordered: E0250 ...").
     caption = not before.strip(_MARKS) or _lexicon().columns["description"].search(before)
@@ -947,6 +975,8 @@ def _ordered(text: str, name: PhraseMatch) -> bool:
     return False
 
 
+#: The end of a sentence: a point or a mark before a space, not a decimal point ("2.5 mg").
+_SENTENCE_END = re.compile(r"[.!?]\s")
 #: Marks that end a clause: a cue past one governs another phrase.
 _CLAUSE_END = re.compile(r"[;.!?]\s|[;!?]$")
 #: The most words between an order's cue and the equipment it orders ("provide one

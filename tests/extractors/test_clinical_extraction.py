@@ -324,6 +324,8 @@ def test_infusion_from_prose() -> None:
         ("Please begin vancomycin 1.5 g IV every 12 hours for home infusion.", "vancomycin"),
         # A dosing verb before the dose is no drug: the drug is named before it.
         ("Home infusion: Ertapenem, infuse 1 g IV daily.", None),
+        # Capitalised as a sig opens it, a verb still.
+        ("Home infusion. Sig: Infuse 1 g IV q24h via tunneled catheter for 14 days", None),
     ],
 )
 def test_infusion_from_prose_names_a_lower_case_drug_but_never_a_verb(
@@ -414,6 +416,41 @@ def test_items_listed_after_a_semicolon_read_as_a_colon() -> None:
         " (lifetime): stationary liquid oxygen system, HCPCS E0439, quantity 1"
     )
     assert [f.value.hcpcs for f in find_items([page])] == ["E1390", "E0439"]
+
+
+def _items_of(*lines: str) -> list[tuple[str | None, str | None, int | None]]:
+    referral = extract(
+        [ReadPage(_page(*lines), b"")],
+        filename="order.pdf",
+        sha256="0" * 64,
+        received_at=datetime(2025, 3, 20, 9, 0, tzinfo=UTC),
+    )
+    return [(i.description, i.hcpcs, i.quantity) for i in referral.items]
+
+
+def test_a_letter_orders_its_infused_drug_and_per_diem_in_words() -> None:
+    # No code and no table: the drug and the per diem are the order's items, each with the
+    # count its sentence gives (the doses past a semicolon, the per diem's days).
+    assert _items_of(
+        "Patient: Grace Okafor DOB: 02/11/1958",
+        "Please begin ceftriaxone 2 g IV every 24 hours via the PICC for 3 weeks; 21 doses",
+        "in total, with the first home dose on 15-Mar-2025. Please also provide the home",
+        "infusion per diem for 21 days.",
+        "Dx: A41.9 Sepsis, unspecified organism",
+    ) == [("home infusion per diem", None, 21), ("ceftriaxone", None, 21)]
+
+
+def test_a_drug_taken_by_mouth_is_no_item_of_an_infusion_order() -> None:
+    # A discharge list under an infusion cue: the tablet is no home infusion's drug.
+    assert (
+        _items_of(
+            "Home infusion referral",
+            "Patient: Grace Okafor DOB: 02/11/1958",
+            "Dx: A41.9 Sepsis, unspecified organism",
+            "Discharge medications: Atorvastatin 40 mg PO daily",
+        )
+        == []
+    )
 
 
 def test_a_repaired_code_is_never_silent() -> None:

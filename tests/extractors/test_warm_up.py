@@ -20,7 +20,11 @@ def test_the_specimen_reaches_every_finder() -> None:
     assert referral.member.member_id and referral.member.address.postal_code == "62701"
     assert referral.payer.name and referral.clinician.npi == "1234567893"
     assert [d.code for d in referral.diagnoses] == ["J44.1"]
-    assert [i.hcpcs for i in referral.items] == ["E1390"]
+    # The infused drug, printed with no code, is an item too: it reaches that finder.
+    assert [(i.description, i.hcpcs) for i in referral.items] == [
+        ("Oxygen concentrator", "E1390"),
+        ("Ceftriaxone", None),
+    ]
     assert referral.services and referral.infusion and referral.infusion.drug == "Ceftriaxone"
     assert referral.signature.present and referral.dates.order is not None
     assert referral.urgent
