@@ -42,6 +42,12 @@ def lookup(code: str) -> IcdCode | None:
     return code_set().get(dotted)
 
 
+def children(code: str) -> list[IcdCode]:
+    """The codes one character longer under ``code`` (dotted), in the list's order."""
+    dotted = normalize(code)
+    return [] if dotted is None else code_set().children(dotted)
+
+
 def exists(code: str) -> bool:
     """Whether ``code`` (undotted, upper case: "J441") is a code of the set, by a set lookup:
     cheap enough to try every near reading of a damaged print."""
@@ -70,6 +76,20 @@ class CodeSet:
         if at is None:
             return None
         return IcdCode(code=name, description=self.descriptions[at], billable=self.billable[at])
+
+    def children(self, name: str) -> list[IcdCode]:
+        """The items one character longer than ``name`` under it ("G20.A" -> G20.A1, G20.A2):
+        they follow it in the list's order."""
+        at = self._index.get(name)
+        if at is None:
+            return []
+        out = []
+        for child in self.names[at + 1 :]:
+            if not child.startswith(name):
+                break
+            if len(child) == len(name) + 1:
+                out.append(self.get(child))
+        return [entry for entry in out if entry is not None]
 
     def has_undotted(self, code: str) -> bool:
         """Whether ``code`` is an item's name with the dot after its category taken out (as

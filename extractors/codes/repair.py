@@ -66,11 +66,30 @@ def described(code: str, text: str) -> int:
     return len(_words(entry.description) & _words(text))
 
 
+def described_child(code: str, text: str) -> str | None:
+    """The one billable code under the subcategory ``code`` whose own words, beyond its
+    parent's description, ``text`` prints: "G20.A Parkinson's disease without dyskinesia,
+    without mention..." is G20.A1 (OCR lost the 1). None when the text names no child's words
+    (a header code printed with its own title, "G47.3 (Sleep apnea)") or several's."""
+    parent = _description_words(code)
+    printed = _words(text)
+    named = [
+        child.code
+        for child in icd10.children(code)
+        if child.billable and (_words(child.description) - parent) & printed
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def _description_words(code: str) -> frozenset[str]:
+    entry = icd10.lookup(code)
+    return _words(entry.description) if entry is not None and entry.description else frozenset()
+
+
 def description_share(code: str, text: str) -> tuple[int, float]:
     """How many words of the description of ``code`` the ``text`` carries, and what share of
     them: "Malignant neoplasm of colon" carries all of C18.9's and three of C18.2's four."""
-    entry = icd10.lookup(code)
-    own = _words(entry.description) if entry is not None and entry.description else frozenset()
+    own = _description_words(code)
     carried = len(own & _words(text))
     return carried, carried / len(own) if own else 0.0
 

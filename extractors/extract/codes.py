@@ -20,6 +20,7 @@ from extractors.codes.cpt import is_cpt_format
 from extractors.codes.repair import (
     agreeing_code,
     described,
+    described_child,
     description_share,
     near_codes,
     repair_hcpcs,
@@ -122,6 +123,13 @@ def find_diagnoses(pages: Iterable[Page]) -> list[Found[Diagnosis]]:
         if code is None or code in found:
             continue
         entry = icd10.lookup(code)
+        if entry is not None and not entry.billable and len(entry.code) > _CATEGORY_CHARS:
+            # A subcategory whose description goes on in one child's words lost its last
+            # character; the clerk is told it was read so (code_repaired).
+            child = described_child(entry.code, cand.line.text[cand.end :])
+            code, entry = (child, icd10.lookup(child)) if child else (code, entry)
+            if code in found:
+                continue
         # A code the words beside it describe is the code printed, however damaged.
         vouched = _vouched(code, cand.line.text[cand.end :]) > 0
         if entry is not None and not vouched and _misread_category(cand.token, entry):
@@ -135,6 +143,10 @@ def find_diagnoses(pages: Iterable[Page]) -> list[Found[Diagnosis]]:
     return list(found.values())
 
 
+#: A category's characters ("J44"): a header code orders print with its title.
+_CATEGORY_CHARS = 3
+
+
 def _cut_short(printed: str, entry: icd10.IcdCode) -> bool:
     """A damaged reading that repairs only to a code still short of its billable characters.
 
@@ -142,13 +154,13 @@ def _cut_short(printed: str, entry: icd10.IcdCode) -> bool:
     OCR lost (S72.001D), so the repaired code would be a different code than the page's.
     A category of three characters is left alone: orders print those as header codes.
     """
-    return _damaged(printed, entry) and not entry.billable and len(entry.code) > 3
+    return _damaged(printed, entry) and not entry.billable and len(entry.code) > _CATEGORY_CHARS
 
 
 def _misread_category(printed: str, entry: icd10.IcdCode) -> bool:
     """A damaged reading that repairs to a header code: "}10" is I10 misread more often than
     the category J10 a doctor wrote, so it is no reading at all."""
-    return _damaged(printed, entry) and not entry.billable and len(entry.code) == 3
+    return _damaged(printed, entry) and not entry.billable and len(entry.code) == _CATEGORY_CHARS
 
 
 def _damaged(printed: str, entry: icd10.IcdCode) -> bool:

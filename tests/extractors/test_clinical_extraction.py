@@ -600,6 +600,16 @@ def test_a_damaged_code_whose_description_ocr_set_apart_on_its_row() -> None:
     assert [f.value.code for f in find_diagnoses([page])] == ["J44.1", "R06.02"]
 
 
+def test_a_subcategory_whose_description_names_one_childs_words_lost_its_last_character() -> None:
+    """ "G20.A1 Parkinson's ..." read as "G20.A arkinson's": the words past the subcategory's
+    own title ("without mention" of fluctuations) are G20.A1's alone. A header code printed
+    with its own title stays as printed, for the rules to flag as not billable."""
+    assert _codes(
+        "Diagnoses: G20.A arkinson's disease-withoth uyoniie@5ia, WITNOUT Mention...",
+        "Also: G47.3 (Sleep apnea); R09.0 - Asphyxia and hypoxemia",
+    ) == ["G20.A1", "G47.3", "R09.0"]
+
+
 def test_codes_opening_rows_and_boxes_of_a_diagnosis_section() -> None:
     lines = (
         "21. DIAGNOSIS OR NATURE OF ILLNESS (ICD-10-CM)",
