@@ -1271,13 +1271,15 @@ def _from_captions(
             s
             for i in indices
             for s in _with_locality(doc.captioned, i)
-            if not _another_partys(out, path, s.words)
+            if not _the_other_partys_number(out, path, s.words)
         )
         if (hit := _first(sources, read, reference)) is not None:
             out[path] = _found(path, *hit)
 
 
-def _another_partys(out: Mapping[str, Found[Any]], path: str, words: Sequence[Word]) -> bool:
+def _the_other_partys_number(
+    out: Mapping[str, Found[Any]], path: str, words: Sequence[Word]
+) -> bool:
     """Whether ``words`` hold a number already read as the other party's: a number printed
     once is the member's or the clinician's, however a caption's column would also give it
     to the other (the provider's "Phone:" on the provider's row, under the member's DOB)."""

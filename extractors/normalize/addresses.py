@@ -80,6 +80,8 @@ _UNIT_COLON = re.compile(rf"\b{_UNIT_COLON_WORD}(?=\s*[0-9A-Z])")
 _NUMBER_GLUED = re.compile(r"^(\s*\d+)(?=[A-Z][a-z])", re.MULTILINE)
 #: A mark glued to the house number: "7348: Sunset Pl", "832:°E Martin Luther King Dr".
 _NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MULTILINE)
+#: A glyph before a digit that an address can only mean as a digit ("Apt. $75").
+_ADDRESS_DIGIT = re.compile(rf"[{digit_class('address')}](?=\d)")
 
 
 #: A town's first letter OCR set apart from the rest of its word ("J ameschester, TX
@@ -87,8 +89,6 @@ _NUMBER_MARK = re.compile(r"^(\s*\d+)[:;.,'\u2019\u00b0]+\s*(?=[A-Z\s])", re.MUL
 #: the line of the state and ZIP is that word's.
 #: A form's row may print the town, the state and the ZIP in columns of their own, read as
 #: lines of their own ("J oséphville" / "FL" / "32655").
-#: A glyph before a digit that an address can only mean as a digit ("Apt. $75").
-_ADDRESS_DIGIT = re.compile(rf"[{digit_class('address')}](?=\d)")
 _CAPITAL_APART = re.compile(r"\b([A-Z]) (?=[a-z]{2}[^\n\d]*\n?\s*\b[A-Z]{2}\.?\s?\d{5})")
 
 
