@@ -28,7 +28,7 @@ from extractors.codes.repair import (
 )
 from extractors.extract.found import Found
 from extractors.extract.phrases import Phrases
-from extractors.extract.textlines import TextLine, all_lines, load_data
+from extractors.extract.textlines import TextLine, all_lines, level_with, load_data
 from extractors.pages import Page
 from extractors.referral import Diagnosis, Procedure
 
@@ -394,15 +394,8 @@ def _described_code(cand: _Candidate) -> str | None:
 
 def _rest_of_row(line: TextLine) -> str:
     """The text printed right of a line on its row, in other lines OCR made of it."""
-    top = min(w.bbox[1] for w in line.words)
-    bottom = max(w.bbox[3] for w in line.words)
     end = max(w.bbox[2] for w in line.words)
-    beside = [
-        word
-        for word in line.page.words
-        if word.bbox[0] >= end and top <= (word.bbox[1] + word.bbox[3]) / 2 <= bottom
-    ]
-    return " ".join(w.text for w in sorted(beside, key=lambda w: w.bbox[0]))
+    return " ".join(w.text for w in level_with(line.page, line.words) if w.bbox[0] >= end)
 
 
 def _vouched(code: str, text: str) -> float:

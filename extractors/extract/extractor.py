@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -28,7 +27,7 @@ from extractors.extract.warm_up import warm_up_in_background
 from extractors.limits import Limits
 from extractors.pages import Page, ReadPage
 from extractors.readers import read_document
-from extractors.referral import Evidence, Flag, FlagCode, Infusion, Item, Referral, Source
+from extractors.referral import Evidence, Flag, FlagCode, Referral, Source
 
 T = TypeVar("T")
 
@@ -92,7 +91,7 @@ def extract(
         evidence["infusion"] = infusion
         items = values["items"]
         if (
-            item := guarded("items", None, lambda: _unlisted_drug(order, infusion, items))
+            item := guarded("items", None, lambda: drug_item(order, infusion.value, items))
         ) is not None:
             evidence[f"items.{len(items)}"] = item
             items.append(item.value)
@@ -233,23 +232,6 @@ def _squeezed(text: str) -> str:
 #: The parts of an address that are read from the page as printed; the state may be the
 #: ZIP's (see ``confidence``), so it has no words of its own.
 _ADDRESS_PARTS = ("line1", "line2", "city", "postal_code")
-
-
-def _unlisted_drug(
-    order: Sequence[Page], infusion: Found[Infusion], items: Sequence[Item]
-) -> Found[Item] | None:
-    """The infusion's drug as an item, when no item names it: a letter orders its drug in
-    words only, with no code or table row that would list it."""
-    drug, route = infusion.value.drug, infusion.value.route or ""
-    if not drug or not _INFUSED.search(route):
-        return None  # a discharge list's tablets ("Atorvastatin 40 mg PO") order nothing here
-    if any(drug.casefold() in (i.description or "").casefold() for i in items):
-        return None
-    return drug_item(order, drug)
-
-
-#: Routes a drug is infused by; a drug taken by mouth is no home infusion's.
-_INFUSED = re.compile(r"\b(?:IV|intravenous\w*|SC|SQ|sub-?q|subcut\w*)\b", re.IGNORECASE)
 
 
 def _address_parts(address: Found[Any]) -> dict[str, Found[Any]]:

@@ -48,6 +48,7 @@ class _Vocabulary:
     labels: dict[str, Phrases]
     access: Phrases
     route: re.Pattern[str]
+    not_infused: frozenset[str]
     cues: Phrases
     phrase: re.Pattern[str]
 
@@ -70,9 +71,18 @@ def _vocabulary() -> _Vocabulary:
         labels={field: Phrases(data["labels"][field]) for field in FIELDS},
         access=Phrases(data["access_types"]),
         route=route,
+        not_infused=frozenset(r.lower() for r in data["not_infused"]),
         cues=Phrases(data["cues"]),
         phrase=phrase,
     )
+
+
+def is_infused(infusion: Infusion) -> bool:
+    """Whether the order's drug is given by an infusion route: not a discharge list's tablet
+    ("Atorvastatin 40 mg PO") nor a shot."""
+    vocab = _vocabulary()
+    route = vocab.route.search(infusion.route or "")
+    return route is not None and route.group().split()[0].lower() not in vocab.not_infused
 
 
 def find_infusion(pages: Iterable[Page]) -> Found[Infusion] | None:

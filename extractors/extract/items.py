@@ -20,19 +20,21 @@ from extractors.codes import hcpcs
 from extractors.codes.cpt import is_cpt_format
 from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
+from extractors.extract.infusion import is_infused
 from extractors.extract.phrases import PhraseMatch, Phrases
 from extractors.extract.textlines import (
     TextLine,
     centre_y,
     height,
     join_lines,
+    level_with,
     load_data,
     page_lines,
     visual_rows,
 )
 from extractors.normalize.specks import without_specks
 from extractors.pages import Page, Word
-from extractors.referral import Item
+from extractors.referral import Infusion, Item
 
 #: Any HCPCS Level II code: equipment, supplies, drugs (J), visits (G), per diems (S) ...
 _ANY_HCPCS = re.compile(r"[A-V][0-9]{4}")
@@ -186,7 +188,7 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
             heads = _table_heads(page, line)
             if not heads or line.words[0].line in used:
                 continue
-            used |= {word.line for word in _level_with(page, line.words)}
+            used |= {word.line for word in level_with(page, line.words)}
             for row in _table_rows(page, heads, max(w.bbox[3] for w in line.words)):
                 used |= {word.line for word in row}
                 _keep(found, seen, _table_item(page, heads, row))
@@ -204,10 +206,17 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
     return _form_answers(_without_repeats(_agreed(found, printed)), pages)
 
 
-def drug_item(pages: Iterable[Page], drug: str) -> Found[Item] | None:
-    """The infusion's drug as an item of the order, with the doses the sentence naming it
-    counts ("Please begin ceftriaxone 2 g IV every 24 hours ..., 21 doses in total"): a
-    letter orders its drug in words, with no code or row to read it from."""
+def drug_item(
+    pages: Iterable[Page], infusion: Infusion, items: Sequence[Item]
+) -> Found[Item] | None:
+    """The infusion's drug as an item of the order when no item names it, with the doses the
+    sentence naming it counts ("Please begin ceftriaxone 2 g IV every 24 hours ..., 21
+    doses in total"): a letter orders its drug in words, with no code or row to list it."""
+    drug = infusion.drug
+    if not drug or not is_infused(infusion):
+        return None
+    if any(drug.casefold() in (item.description or "").casefold() for item in items):
+        return None
     named = re.compile(rf"\b{re.escape(drug)}\b", re.IGNORECASE)
     for page in pages:
         for line in _logical_lines(page_lines(page)):
@@ -485,8 +494,6 @@ class _Column:
 _HEAD_GAP = 2.0
 #: ... and always one wider than this many heights of its tallest word.
 _HEAD_GAP_MAX = 1.5
-#: A word taller than this many times a line's middle height is a rule or a speck's box.
-_TALL = 2.5
 #: Heads an item table names at least (description, code or quantity, and one more): a
 #: form's title ("Unit ... Medical Equipment / Supplies") names fewer.
 _TABLE_HEADS = 3
@@ -518,7 +525,7 @@ def _table_heads(page: Page, line: TextLine) -> list[_Column]:
     """
     if _row_code_in(line.text) or not _lexicon().head_cue.search(line.text):
         return []
-    band = _level_with(page, line.words)
+    band = level_with(page, line.words)
     if any(_row_code_in(word.text) for word in band):
         return []
     cells = _cells(band, _head_gap(band))
@@ -587,16 +594,6 @@ def _description_between(columns: list[_Column]) -> list[_Column]:
         return columns
     _, index = max(unnamed)
     return [*columns[:index], replace(columns[index], field="description"), *columns[index + 1 :]]
-
-
-def _level_with(page: Page, words: Sequence[Word]) -> list[Word]:
-    """The page's words level with ``words``, left to right; not a rule or a speck OCR
-    boxed across several lines."""
-    top = min(word.bbox[1] for word in words)
-    bottom = max(word.bbox[3] for word in words)
-    tallest = _TALL * sorted(map(height, words))[len(words) // 2]
-    level = [w for w in page.words if top <= centre_y(w) <= bottom and height(w) <= tallest]
-    return sorted(level, key=lambda w: w.bbox[0])
 
 
 def _head_gap(words: Sequence[Word]) -> float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from itertools import dropwhile, pairwise, takewhile
-from typing import Any
+from typing import Any, Literal
 
 from extractors.codes import mbi
 from extractors.extract.captions import (
@@ -501,7 +501,7 @@ def _captions_as_breaks(line: str) -> str:
     at = 0
     while at < len(tokens):
         size = _caption_span(tokens, at) or int(
-            inline and (_is_garbled_caption(tokens, at) or _beside_state(tokens, at))
+            inline and (_is_garbled_caption(tokens, at) or _box_opened(tokens, at) is not None)
         )
         out.append("\n" if size else tokens[at])
         at += size or 1
@@ -537,25 +537,23 @@ def _has_inline_captions(tokens: list[str]) -> bool:
     """Whether a one-row address prints its state and ZIP each after a lower-case caption,
     however OCR spelled them ("Dover sr DE zp 19901"): a short lower-case word just before
     "DE 19901", or between "DE" and "19901", can be nothing else."""
-    for at in range(len(tokens) - 2):
-        first, second, third = tokens[at : at + 3]
-        before_state = _is_caption_shaped(first) and _STATE.fullmatch(second)
-        before_zip = _STATE.fullmatch(first) and _is_caption_shaped(second)
-        if (before_state or before_zip) and _ZIP.fullmatch(third):
-            return True
-    return False
-
-
-def _beside_state(tokens: list[str], at: int) -> bool:
-    """Whether the caption-shaped token at ``at`` of a row printed with inline captions opens
-    the state's box or the ZIP's ("... eremyborough st CA zip 90397"): whatever the town
-    before it, which may itself have lost its capital."""
-    before, after = tokens[at - 1 : at][:1], tokens[at + 1 : at + 2]
-    before_state = bool(after) and bool(_STATE.fullmatch(after[0]))
-    before_zip = bool(before and after) and bool(
-        _STATE.fullmatch(before[0]) and _ZIP.fullmatch(after[0])
+    return any(
+        box == "zip" or (box == "state" and bool(_ZIP.fullmatch(" ".join(tokens[at + 2 : at + 3]))))
+        for at in range(len(tokens))
+        if (box := _box_opened(tokens, at)) is not None
     )
-    return _is_caption_shaped(tokens[at]) and (before_state or before_zip)
+
+
+def _box_opened(tokens: list[str], at: int) -> Literal["state", "zip"] | None:
+    """The box whose caption the caption-shaped token at ``at`` is: the state's before its
+    code ("st CA"), the ZIP's between that code and a ZIP ("CA zip 90397"), whatever the
+    town before it, which may itself have lost its capital ("eremyborough st CA")."""
+    before, after = tokens[at - 1 : at][:1], tokens[at + 1 : at + 2]
+    if not after or not _is_caption_shaped(tokens[at]):
+        return None
+    if _STATE.fullmatch(after[0]):
+        return "state"
+    return "zip" if before and _STATE.fullmatch(before[0]) and _ZIP.fullmatch(after[0]) else None
 
 
 def _is_garbled_caption(tokens: list[str], at: int) -> bool:

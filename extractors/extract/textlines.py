@@ -178,6 +178,20 @@ def _mean_centre(words: Sequence[Word]) -> float:
     return sum(map(centre_y, words)) / len(words)
 
 
+def level_with(page: Page, words: Sequence[Word]) -> list[Word]:
+    """The page's words level with ``words`` (the printed row, whatever lines OCR made of
+    it), left to right; not a rule or a speck OCR boxed across several lines."""
+    top = min(word.bbox[1] for word in words)
+    bottom = max(word.bbox[3] for word in words)
+    tallest = _TALL * sorted(map(height, words))[len(words) // 2]
+    level = [w for w in page.words if top <= centre_y(w) <= bottom and height(w) <= tallest]
+    return sorted(level, key=lambda w: w.bbox[0])
+
+
+#: A word taller than this many times a line's middle height is a rule or a speck's box.
+_TALL = 2.5
+
+
 def centre_y(word: Word) -> float:
     return (word.bbox[1] + word.bbox[3]) / 2
 
