@@ -1,10 +1,14 @@
-"""Page images made easier to OCR: straightened, and with the rules of form tables lifted.
+"""Page images made easier to OCR: straightened, with the rules of form tables and the dots
+of leaders lifted.
 
 A fax or scan arrives a degree or two askew; over a 1728-pixel fax line that is tens of
 pixels, enough for tesseract to merge neighbouring lines. And tesseract drops text that
 touches a table's cell borders (a code in a boxed "ICD-10" column reads as nothing), so the
-long straight strokes of rules are whitened in the copy that goes to OCR. Only the OCR copy
-loses its rules: the clerk's page image keeps the form as printed.
+long straight strokes of rules are whitened in the copy that goes to OCR. So are a form's
+dotted leaders ("Patient ........ Jane Roe"): tesseract reads their dots as a run of letters
+("vceeeeeteeneee") glued to the caption or the value, and lets dots into the value beside
+them ("1.2/0.1/2026"). Only the OCR copy loses them: the clerk's page image keeps the form as
+printed.
 """
 
 from __future__ import annotations
@@ -42,6 +46,15 @@ _RULE_THICKNESS_SHARE = 1 / 288
 #: Rules and filled bars (a form's black section headings) this share of the page wide are
 #: whitened however thick: no word is that long.
 _BAR_SHARE = 1 / 4
+#: A leader's dot is at most this share of the page wide (7 pixels of a fax line, 10 of a
+#: 300 dpi scan): a period of the largest type a form prints.
+_DOT_SHARE = 1 / 250
+#: A leader is a row of dots, each alone within a pixel of paper (a letter's broken stroke
+#: has its letter beside it), with gaps of at most this many dot sizes ("Name . . . . ")...
+_LEADER_GAP_DOTS = 3
+#: ...running at least this many dot sizes (0.6 inch), with nothing printed above or below
+#: it: an ellipsis is shorter, and a fax's speckle seldom lines up that far.
+_LEADER_MIN_DOTS = 20
 #: Rules are whitened this many pixels past their detected edge: anti-aliased borders.
 _RULE_MARGIN = 2
 #: A page stretched to square pixels (a standard fax's rows repeated) has a staircase on
@@ -93,7 +106,8 @@ def skew_degrees(image: Image.Image) -> float:
 
 
 def without_rules(image: Image.Image) -> Image.Image:
-    """A copy with long horizontal and vertical strokes (table rules) whitened.
+    """A copy with long horizontal and vertical strokes (table rules) and dotted leaders
+    whitened.
 
     A black-and-white page (a fax not turned) stays black and white: tesseract reads it
     faster that way, and whitening loses nothing of it.
@@ -111,9 +125,10 @@ def without_rules(image: Image.Image) -> Image.Image:
     across, down = (
         _full_size(rules, grey.shape) for rules in _rules(pooled, length, bar, thickness)
     )
-    if not across.any() and not down.any():
+    dots = _leaders(pooled, dot=max(2, round(image.width * _DOT_SHARE / 2)))
+    if not across.any() and not down.any() and not dots.any():
         return image
-    mask = across | down
+    mask = across | down | _full_size(dots, grey.shape)
     for step in range(1, _RULE_MARGIN + 1):
         mask |= np.roll(across, step, 0) | np.roll(across, -step, 0)
         mask |= np.roll(down, step, 1) | np.roll(down, -step, 1)
@@ -183,6 +198,54 @@ def _rules(
     across = rows.rules(length, bar, thickness, lambda: columns.lengths().T)
     down = columns.rules(length, bar, thickness, lambda: rows.lengths().T)
     return across, down.T
+
+
+def _leaders(ink: NDArray[np.bool_], dot: int) -> NDArray[np.bool_]:
+    """The pixels of dotted leaders: blobs that fit a box ``dot`` pixels wide with paper
+    all round it, in rows of such blobs (see ``_LEADER_GAP_DOTS``)."""
+    radius = max(1, dot // 2)
+    # A blob is alone when the box around one of its pixels holds as much ink as a box a
+    # pixel wider: its whole self, and paper around it.
+    sums = _Sums(ink, radius + 1)
+    alone = ink & (sums.in_box(radius) == sums.in_box(radius + 1))
+    blobs = ink & (_Sums(alone, radius).in_box(radius) > 0)
+    beside = _widened(ink & ~blobs, dot, axis=0)
+    rows = _widened(blobs, (_LEADER_GAP_DOTS * dot + 1) // 2, axis=1) & ~beside
+    leaders = long_runs(rows, _LEADER_MIN_DOTS * dot)
+    return blobs & _widened(leaders, 1, axis=1)
+
+
+class _Sums:
+    """A mask's summed-area table, padded so boxes up to ``reach`` pixels round any pixel
+    can be counted."""
+
+    def __init__(self, mask: NDArray[np.bool_], reach: int) -> None:
+        self.shape, self.reach = mask.shape, reach
+        padded = np.pad(mask.astype(np.int32), reach)
+        self.table = np.pad(padded.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+
+    def in_box(self, radius: int) -> NDArray[np.int32]:
+        """How many pixels of the mask lie in the square of ``radius`` round each pixel."""
+        start, side = self.reach - radius, 2 * radius + 1
+        rows, cols = self.shape
+        t = self.table[start:, start:]
+        counts: NDArray[np.int32] = (
+            t[side : side + rows, side : side + cols]
+            - t[:rows, side : side + cols]
+            - t[side : side + rows, :cols]
+            + t[:rows, :cols]
+        )
+        return counts
+
+
+def _widened(mask: NDArray[np.bool_], radius: int, axis: int) -> NDArray[np.bool_]:
+    """The mask widened by ``radius`` pixels either way along one axis."""
+    side = 2 * radius + 1
+    pad = [(radius + 1, radius) if each == axis else (0, 0) for each in range(2)]
+    sums = np.pad(mask.astype(np.int32), pad).cumsum(axis)
+    counts = sums[side:] - sums[:-side] if axis == 0 else sums[:, side:] - sums[:, :-side]
+    widened: NDArray[np.bool_] = counts > 0
+    return widened
 
 
 def long_runs(ink: NDArray[np.bool_], length: int) -> NDArray[np.bool_]:

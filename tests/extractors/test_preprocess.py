@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -113,3 +114,49 @@ def test_a_bold_faxs_touching_letters_are_no_rule_but_a_filled_heading_bar_is() 
 
 def _ink(image: Image.Image) -> int:
     return sum(1 for value in image.convert("L").tobytes() if value < 128)
+
+
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+LEADER_ROWS = [
+    ("Patient", "Harold J. Benson"),
+    ("D.O.B.", "7-22-1957"),
+    ("Health plan", "Medicaid SoonerCare"),
+    ("Plan ID", "B40021177"),
+    ("Order date", "12/01/2026"),
+]
+
+
+def _leader_form(spaced: bool) -> Image.Image:
+    """A fine fax's form whose captions run to their values along dotted leaders, and a
+    sentence with an ellipsis and a full stop that are no leader."""
+    page = Image.new("L", (1728, 1100), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(SERIF, 28)  # 10 pt at 204 dpi
+    dots = ". " if spaced else "."
+    for row, (caption, value) in enumerate(LEADER_ROWS):
+        y = 120 + row * 66
+        draw.text((120, y), caption + " ", font=font, fill=0)
+        start = 120 + font.getlength(caption + " ")
+        draw.text((start, y), dots * int((700 - start) / font.getlength(dots)), font=font, fill=0)
+        draw.text((760, y), value, font=font, fill=0)
+    draw.text((120, 600), "Pressure... then auto 5-15 cm. Use nightly.", font=font, fill=0)
+    return page.convert("1", dither=Image.Dither.NONE)
+
+
+@pytest.mark.parametrize("spaced", [False, True])
+def test_dotted_leaders_are_lifted_and_their_rows_read(spaced: bool) -> None:
+    """Leaders were read as letters glued to the caption ("Patient vceeeeeteeneee Harald")
+    and let dots into the value beside them ("1.2/0.1/2026")."""
+    page = _leader_form(spaced)
+    lifted = without_rules(page)
+    for row in range(len(LEADER_ROWS)):
+        y = 120 + row * 66
+        assert _ink(lifted.crop((330, y, 690, y + 40))) == 0  # the leader is gone...
+        assert _ink(lifted.crop((760, y, 1300, y + 40))) == _ink(page.crop((760, y, 1300, y + 40)))
+    # ...and an ellipsis, a full stop and the dots inside a caption are kept ("D.O.B."'s
+    # last one runs into its leader).
+    assert _ink(lifted.crop((100, 590, 1600, 650))) == _ink(page.crop((100, 590, 1600, 650)))
+    assert _ink(lifted.crop((100, 186, 200, 230))) == _ink(page.crop((100, 186, 200, 230)))
+    lines = [line.text for line in ocr_page(page, 1, timeout=60).page.lines]
+    for caption, value in LEADER_ROWS:
+        assert any(re.fullmatch(rf"{re.escape(caption)}?\s+{re.escape(value)}", t) for t in lines)
