@@ -29,6 +29,11 @@ _RULE_FRAGMENT_PX = 2
 _RULE_FRAGMENT_SHARE = 0.15
 #: What such a stub is read as instead: the mark a rule is read as, which readers trim.
 RULE_MARK = "|"
+#: Tesseract reads a column of tick boxes as one "word" as tall as the rows it spans
+#: ("QARARARAR" at confidence 0). No printed word is several lines tall and unreadable, and
+#: such a box spans the rows beside it, so they pair with nothing: it is dropped.
+_STACK_HEIGHTS = 3.0
+_STACK_MAX_CONF = 0.3
 #: Review images wider than this (a 300 dpi letter page is 2550) are scaled down: boxes are
 #: fractions, so they still fit.
 _REVIEW_MAX_WIDTH = 2600
@@ -126,6 +131,14 @@ def _rule_fragment(word: tesseract.OcrWord) -> bool:
     return word.text in _RULE_LOOKALIKES and thin
 
 
+def _without_stacks(words: list[tesseract.OcrWord]) -> list[tesseract.OcrWord]:
+    heights = sorted(w.height for w in words if w.conf > _STACK_MAX_CONF)
+    if not heights:
+        return words
+    tall = _STACK_HEIGHTS * heights[len(heights) // 2]
+    return [w for w in words if w.height <= tall or w.conf > _STACK_MAX_CONF]
+
+
 def page_from_words(
     ocr_words: list[tesseract.OcrWord],
     read_size: tuple[int, int],
@@ -134,8 +147,10 @@ def page_from_words(
     rotation: int,
 ) -> Page:
     """The page of tesseract's words, boxed as fractions of the copy it read (``read_size``)
-    and grouped into lines; stubs of rules it read as letters are rule marks."""
+    and grouped into lines; stubs of rules it read as letters are rule marks, and a column
+    of marks read as one tall word is dropped."""
     read_width, read_height = read_size
+    ocr_words = _without_stacks(ocr_words)
     words = [
         Word(
             text=RULE_MARK if _rule_fragment(w) else w.text,
