@@ -54,8 +54,12 @@ _SPECK_CONFIDENCE = 0.3
 # (OCR reads the dot as a comma or a colon and a box's rule as "|": "7,", "2:", "|2,")
 _BOX_NUMBER = re.compile(r"^[|(]?(\d{1,2}[A-Za-z]?|[A-Z])[.),:](?:[A-Za-z][.,])?$")
 # A tick box opening a checklist's row, as OCR reads one: "[X]", "[X)", "{X]", "XJ", "x", "[ ]",
-# "[X]}-" (a dotted leader's dot read as a bracket).
-_TICK_BOX = re.compile(r"^[\[({|]?[xX\u2713\u2714\u2612\u2611\u2610]?[\])}|jJ]{0,2}[-._]?$")
+# "[X]}-" (a dotted leader's dot read as a bracket). Its opening bracket may be read as a
+# letter or a digit ("IX]", "lX]", "1X]"), but only before a mark and a closing bracket: "I"
+# alone is a word.
+_TICK_BOX = re.compile(
+    r"^(?:[\[({|]?[xX\u2713\u2714\u2612\u2611\u2610]?[\])}|jJ]{0,2}|[Il1][xX][\])}|jJ]{1,2})[-._]?$"
+)
 # Marks after which a new cell may start on the same line: "RE: JOHN SMITH, DOB 1/2/45".
 _CELL_SEPARATORS = ",;|"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})

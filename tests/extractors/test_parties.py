@@ -11,7 +11,7 @@ import pytest
 
 from extractors.extract.confidence import DEFAULT_BAR, KIND_BARS
 from extractors.extract.cover import is_cover_sheet
-from extractors.extract.labels import find_values
+from extractors.extract.labels import find_values, is_tick_box
 from extractors.extract.parties import FoundDate, extract_parties, sex_beside_member
 from extractors.limits import Limits
 from extractors.pages import Page
@@ -1181,7 +1181,13 @@ def test_a_credentialed_name_heading_a_letter_is_the_clinicians(
     )
 
 
-@pytest.mark.parametrize("tick", ["[X]", "[X)", "XJ", "[X]}-", "x"])
+@pytest.mark.parametrize("word", ["I", "1", "l", "IX", "1X", "Il]", "I."])
+def test_a_letter_or_digit_alone_is_no_tick_box(word: str) -> None:
+    # A tick box's bracket read as "I", "l" or "1" opens it only before a mark and a bracket.
+    assert not is_tick_box(word)
+
+
+@pytest.mark.parametrize("tick", ["[X]", "[X)", "XJ", "[X]}-", "x", "IX]", "1X]", "lX)"])
 @pytest.mark.parametrize("number", ["1.", "2:"])
 def test_a_checklist_rows_caption_opens_its_cell_after_a_tick_box_and_number(tick, number):
     # "[X] 1. Beneficiary name   JONES, Cindy T": a seven-element order's checklist row.
