@@ -982,20 +982,13 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     placed = (party or section) not in (None, "other")
                     out.append(Captioned(path, caption, words, page, placed))
                     member_seen = member_seen or path in _MEMBER_IDENTITY
-            if (
-                member_seen
-                and section in (None, "member")
-                and caption_party(row.text)
-                in (
-                    None,
-                    "member",
-                )
-            ):
+            if member_seen and section in (None, "member"):
                 # The next row may be another column's, set between this one and the next.
                 for below in rows[index + 1 : index + 3]:
                     street = _street_over_locality(page, row, below)
                     if street is not None:
-                        shaped.append(Captioned("member.address", "", street, page))
+                        if _street_party(row, street) in (None, "member"):
+                            shaped.append(Captioned("member.address", "", street, page))
                         break
                 # A band's value row is read by its columns, which a wrapped cell spoils
                 # for a reading across the row.
@@ -1052,6 +1045,13 @@ def _signer(cells: list[list[Word]]) -> tuple[bool, Party | None]:
         return False, None
     parties = {party for text in texts if (party := caption_party(text)) is not None}
     return True, parties.pop() if len(parties) == 1 else None
+
+
+def _street_party(row: Row, street: list[Word]) -> Party | None:
+    """Whose a street is by the captions before it on its row: "Supplier: 12 Elm St" is
+    another party's, while "Street: 12 Elm St" beside a prescriber's "Office Fax:" in the
+    next column is no one's but the member's part of the page."""
+    return caption_party(" ".join(w.text for w in row.words if w.bbox[0] < street[0].bbox[0]))
 
 
 def _street_over_locality(page: Page, row: Row, below: Row) -> list[Word] | None:

@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import product
+from itertools import pairwise, product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -576,14 +576,16 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
     vocab = vocab or vocabulary()
     lines = printed_rows(page)
     hits = {n: _line_hits(vocab, page, n, line) for n, line in enumerate(lines)}
-    party: Party | None = None
+    sections = _Sections()
     for number, line in enumerate(lines):
         signed = any(h.spec.path == SIGNATURE for h in hits[number])
         above_signed = number > 0 and any(h.spec.path == SIGNATURE for h in hits[number - 1])
+        sections.read_row(line, hits[number])
         for hit in hits[number]:
-            if hit.strong and not hit.spec.generic and hit.spec.party:
-                party = hit.spec.party
-            path, hit_party = _resolve(hit, party)
+            x = line.words[hit.opener].bbox[0]
+            if _opens_section(hit) and hit.spec.party:
+                sections.give(x, hit.spec.party, first_on_row=hit.opener == 0)
+            path, hit_party = _resolve(hit, sections.party_at(x))
             if path == SIGNATURE and hit.strong:
                 yield from _signer(page, lines, hits, number, hit)
                 continue
@@ -602,6 +604,71 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             below = _column(page, lines, hits, number, (x0, x0, edge)) if faint else []
             if below:
                 yield Candidate(path, page, hit.text, "below", below, hit_party, near)
+
+
+def _opens_section(hit: LabelHit) -> bool:
+    """Whether a label switches whose section its column is: one naming its party."""
+    return hit.strong and not hit.spec.generic and hit.spec.party is not None
+
+
+#: A page's columns are at least this share of its width apart: a row of tick-box legends
+#: naming roles ("[ ] Requesting provider [ ] Servicing provider") is not a row of columns.
+_MIN_COLUMN_WIDTH = 0.3
+
+
+@dataclass
+class _Sections:
+    """Whose section each stretch of the page's width is in, as rows are read down the page.
+
+    A form printed in two columns (PATIENT | PRESCRIBER) is read row by row with the columns
+    side by side, so a generic "Phone" or "Street:" takes the party of the column it sits in,
+    not that of the label read last (the prescriber's, beside it on the row).
+    """
+
+    #: Where each column starts (a fraction of the page's width), left to right, and whose
+    #: (no one's, left of a column a label opened, until a label says).
+    columns: list[tuple[float, Party | None]] = field(default_factory=list)
+
+    def read_row(self, line: Row, hits: list[LabelHit]) -> None:
+        """Two parties' labels side by side lay the columns out; a row of section headings
+        alone ("SUPPLIER") starts them afresh across the page."""
+        openers = [
+            (line.words[hit.opener].bbox[0], hit.spec.party)
+            for hit in hits
+            if _opens_section(hit) and hit.spec.party
+        ]
+        labelled = {i for hit in hits for i in range(hit.opener, hit.after)}
+        headings = bool(openers) and len(labelled) == len(line.words)
+        parties = len({party for _, party in openers})
+        apart = all(b[0] - a[0] >= _MIN_COLUMN_WIDTH for a, b in pairwise(openers))
+        if (headings or parties > 1) and apart:
+            self.columns = [(x if i else 0.0, party) for i, (x, party) in enumerate(openers)]
+
+    def give(self, x: float, party: Party, first_on_row: bool) -> None:
+        """A party's labelled value: the column it sits in is that party's, with the columns
+        right of it that were its party's (a band's boxes, all the enrollee's, now all the
+        provider's). One that stands a column's width right of its row's start ("Name: Jo
+        Roe   Physician: Al Ray", the columns' headings lost to OCR) opens a column."""
+        at = self._column(x)
+        start, held = (0.0, None) if at is None else self.columns[at]
+        if not first_on_row and x - start >= _MIN_COLUMN_WIDTH:
+            kept = [(0.0, None)] if at is None else self.columns[: at + 1]
+            self.columns = [*kept, (x, party)]
+        elif at is None:
+            self.columns = [(0.0, party)]
+        else:
+            for j in range(at, len(self.columns)):
+                if j > at and self.columns[j][1] != held:
+                    break
+                self.columns[j] = (self.columns[j][0], party)
+
+    def party_at(self, x: float) -> Party | None:
+        at = self._column(x)
+        return None if at is None else self.columns[at][1]
+
+    def _column(self, x: float) -> int | None:
+        starts = [i for i, (start, _) in enumerate(self.columns) if start <= x + _COLUMN_SLACK]
+        return starts[-1] if starts else (0 if self.columns else None)
 
 
 #: A sub-box's number opening the next box's caption ("17a.", "'17a,"), maybe with the

@@ -1290,3 +1290,55 @@ def test_a_practice_caption_holding_a_phone_reads_no_organization() -> None:
     )
     found = extract_parties([page], date(2025, 6, 1)).get("clinician.organization")
     assert found is None
+
+
+_TWO_COLUMNS = [
+    [(0.07, "Name: Doe, Margaret A"), (0.52, "Physician: Alan Whitfield, MD")],
+    [(0.07, "Birthdate: 04/17/1946"), (0.52, "NPI #: 1245319599")],
+    [(0.07, "Gender: Female"), (0.52, "Office Ph: 937-555-2210")],
+    [(0.07, "Street: 1420 Larkspur Lane"), (0.52, "Office Fax: 937-555-2211")],
+    [(0.07, "City/State/Zip: Kettering, OH 45409")],
+    [(0.07, "Home Ph: 937-555-0142")],
+    [(0.07, "Insurance: Anthem Blue Cross")],
+]
+
+
+@pytest.mark.parametrize("headings", [True, False])
+def test_a_two_column_forms_generic_captions_are_their_columns_party(headings: bool) -> None:
+    """PATIENT | PRESCRIBER side by side, read row by row: "Home Ph:" under the patient's
+    column was the clinician's phone (the prescriber's label was read last), the prescriber's
+    "Office Ph:" the member's, and the street beside "Office Fax:" no one's. The columns'
+    headings may be there, or lost to OCR (white on black bars)."""
+    top = [[(0.07, "PATIENT"), (0.52, "PRESCRIBING PHYSICIAN")]] if headings else []
+    found = extract_parties([_page([*top, *_TWO_COLUMNS])], date(2026, 12, 1))
+    values = {path: found[path].value for path in found}
+    assert values["member.phone"] == "9375550142"
+    assert values["clinician.phone"] == "9375552210"
+    assert values["clinician.fax"] == "9375552211"
+    assert values["clinician.npi"] == "1245319599"
+    assert values["member.address"] == {
+        "line1": "1420 Larkspur Lane",
+        "line2": None,
+        "city": "Kettering",
+        "state": "OH",
+        "postal_code": "45409",
+    }
+
+
+def test_a_party_caption_takes_over_the_columns_its_column_shared() -> None:
+    # A prior-authorization form: the enrollee's band in three columns, then two providers'
+    # boxes, the right one opening inside the enrollee's middle column. The fax under the
+    # enrollee's right column is a provider's, not the enrollee's.
+    rows = [
+        [(0.06, "Patient: Doe, Margaret A"), (0.32, "DOB: 04/17/1946"), (0.65, "Sex: F")],
+        [(0.06, "Provider: Acme Medical"), (0.5, "Provider: Alan Whitfield, MD")],
+        [
+            (0.06, "Phone: 212-896-5685"),
+            (0.2, "Fax: 469-530-5983"),
+            (0.5, "Phone: 773-304-8345"),
+            (0.7, "Fax: 404-390-0571"),
+        ],
+    ]
+    page = _page(rows)
+    assert _values(page, "clinician.fax") == ["469-530-5983", "404-390-0571"]
+    assert _values(page, "member.fax") == []
