@@ -312,6 +312,9 @@ def _member_id(text: str, reference: date) -> str | None:
         return spaced
     if len(parts) > 1 and _spaced_prefix(parts[0], tail := _EDGE_MARKS.sub("", parts[1])):
         return parts[0] + tail  # "RNY 546453166": a plan's prefix printed apart
+    grouped = _grouped_id(parts)
+    if grouped is not None:
+        return grouped
     token = _identifier(text, reference)
     return None if token is None else _prefixed_digits(_mbi(token))
 
@@ -354,6 +357,23 @@ def _spaced_prefix(head: str, tail: str) -> bool:
     )
 
 
+def _grouped_id(parts: list[str]) -> str | None:
+    """A member ID printed in groups as a plan's card prints it ("CFB 7723 0119 4", "449 201
+    337"): maybe a letter prefix, then two or more groups of digits that together are an ID's
+    length. A longer first number ("123456789 01") is the ID, and what follows it is not."""
+    words = [_EDGE_MARKS.sub("", part) for part in parts]
+    prefix = words[0] if words and _SPACED_PREFIX.fullmatch(words[0]) else ""
+    groups = list(takewhile(_ID_GROUP.fullmatch, words[1 if prefix else 0 :]))
+    digits = "".join(groups)
+    if len(groups) < 2 or not _MIN_SPACED_TAIL <= len(digits) <= _MAX_GROUPED_DIGITS:
+        return None
+    return prefix + digits
+
+
+#: A group of a member ID printed in groups, and the most digits such an ID holds (more is
+#: two numbers side by side).
+_ID_GROUP = re.compile(r"\d{1,5}")
+_MAX_GROUPED_DIGITS = 14
 #: A plan's letter prefix printed apart from the member's number ("RNY 546453166"), and
 #: the fewest digits such a number has.
 _SPACED_PREFIX = re.compile(r"[A-Z]{2,4}")

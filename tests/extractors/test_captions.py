@@ -223,6 +223,27 @@ def test_member_ids_under_unlisted_captions_and_with_a_spaced_prefix(row: str) -
     assert values["member.member_id"] == "RNY546453166"
 
 
+@pytest.mark.parametrize(
+    ("printed", "member_id"),
+    [
+        ("CFB 7723 0119 4", "CFB772301194"),
+        ("XWJ 449 201 337", "XWJ449201337"),
+        ("7723 0119 4", "772301194"),
+        # A number that is an ID's length alone keeps what follows it out of it.
+        ("123456789 01", "123456789"),
+    ],
+)
+def test_a_member_id_printed_in_groups_as_on_a_card(printed: str, member_id: str) -> None:
+    page = laid_out_page(
+        [
+            [(0.06, "Last name"), (0.2, "Okafor"), (0.5, "First name"), (0.62, "Chidi")],
+            [(0.06, "Member ID"), (0.2, printed), (0.5, "Group"), (0.62, "88120")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
+    assert values["member.member_id"] == member_id
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
