@@ -696,9 +696,10 @@ def _is_text(word: Word) -> bool:
 def _printed(page: Page) -> list[Word]:
     """The words that are print, blanked before looking for handwriting.
 
-    Confident words of print's height are print. So is a word OCR was unsure of that sits on
-    the baseline of confident print on its line, at its height: "and" at 0.26 between
-    "nightly" and "naps". A scribble OCR tried to read stands taller, or on a line of its own.
+    Confident words of print's height are print. So is a word OCR was unsure of that sits
+    inside a line of confident print, on its baseline and at its height: "and" at 0.26
+    between "nightly" and "naps". A scribble OCR tried to read stands taller, on a line of its
+    own, or ends the line after its label ("Signature: TNL LY", at print's height).
     """
     height = _text_height(page)
     sure = [w for w in page.words if _is_print(w, height)]
@@ -710,9 +711,15 @@ def _printed(page: Page) -> list[Word]:
         for w in page.words
         if not _is_print(w, height)
         and sum(c.isalnum() for c in w.text) >= 2
-        and any(_beside_print(w, other) for other in lines.get(w.line, []))
+        and _inside_print(w, lines.get(w.line, []))
     ]
     return sure + unsure
+
+
+def _inside_print(word: Word, line: list[Word]) -> bool:
+    """Whether confident print on the word's line sits beside it on both sides."""
+    beside = [other for other in line if _beside_print(word, other)]
+    return any(_x(o) < _x(word) for o in beside) and any(_x(o) > _x(word) for o in beside)
 
 
 def _is_print(word: Word, height: float) -> bool:

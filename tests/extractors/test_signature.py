@@ -108,6 +108,26 @@ def test_a_scribble_that_ocr_read_as_a_word_is_still_ink() -> None:
     assert found is not None and found.present.value is True
 
 
+def test_a_scribble_read_as_words_at_prints_height_after_the_label_is_ink() -> None:
+    # "Signature: TNL LY": a low scribble OCR read as unsure words on the label's baseline,
+    # at print's height. Unsure words are print only inside a line of print.
+    scribble = [
+        word("TNL", (180, 200, 280, 225), 0, conf=0.44),
+        word("LY", (300, 200, 360, 225), 0, conf=0.40),
+    ]
+    words = [word("Signature:", (50, 200, 150, 225), 0), *scribble]
+    blank = page(words, scribble=False, rule=False)
+    with Image.open(io.BytesIO(blank.png)) as image:
+        drawn = image.convert("L")
+    zigzag = [(x, 204 if x % 20 else 222) for x in range(180, 362, 10)]
+    ImageDraw.Draw(drawn).line(zigzag, fill=0, width=3)
+    buffer = io.BytesIO()
+    drawn.save(buffer, format="PNG")
+    signed = ReadPage(page=blank.page, png=buffer.getvalue())
+    found = find_signature([signed], reference=REFERENCE)
+    assert found is not None and found.present.value is True
+
+
 def test_a_fax_broken_rule_and_its_speckle_are_not_a_signature() -> None:
     found = find_signature([page(signature_line(), scribble=False, fax=True)])
     assert found is not None and found.present.value is False
