@@ -327,8 +327,12 @@ def _icd_code(cand: _Candidate) -> str | None:
         # A header code in prose is more often a billable code misread ("I10" read "T16")
         # than a doctor writing a category: only a billable one is taken there. In a list
         # of codes a number is a code whose letter OCR lost ("E66.01, 110"); in parentheses
-        # it is as often an area code.
-        category = _category(token) or (_billable_reading(token) if _in_a_list(cand) else None)
+        # it is as often an area code, unless the sentence names that code's diagnosis
+        # ("essential hypertension (110)").
+        reading = _billable_reading(token)
+        if reading is not None and not _in_a_list(cand):
+            reading = reading if described(reading, cand.line.text) >= _DESCRIBED_WORDS else None
+        category = _category(token) or reading
         if category is not None and _billable(category):
             return category
         if _DIGIT_FIRST.fullmatch(token) and "." in token:

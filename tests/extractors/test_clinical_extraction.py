@@ -636,6 +636,14 @@ def test_a_number_listed_after_a_dotted_code_is_its_billable_reading() -> None:
     assert _codes("Dx: R26.81", "Home #: (602)913-8352") == ["R26.81"]
 
 
+def test_a_number_in_parentheses_after_its_diagnosis_in_prose_is_its_code() -> None:
+    # A letter's "essential hypertension (I10)", the I read as a 1.
+    lines = ("He has type 2 diabetes (E11.9) and essential hypertension (110). He is",)
+    assert _codes(*lines) == ["E11.9", "I10"]
+    # The sentence names no diagnosis of that code: a number in parentheses stays one.
+    assert _codes("He has diabetes (E11.9) and can be reached at (110) 555-0100.") == ["E11.9"]
+
+
 def test_a_cpt_code_in_brackets_after_its_service_is_a_procedure() -> None:
     page = _page("home infusion nursing visits (99601) for line care, 7 in total.")
     procedures = [(f.value.code, f.value.system) for f in find_procedures([page])]
