@@ -1994,23 +1994,26 @@ def _under_member_rows(pages: Sequence[Page], out: Mapping[str, Found[Any]]) -> 
     a block of the member's values one under another ("Name Wang, Melissa" / "Room / bed
     332-A" / "D/0/B 1/26/1936")."""
     for page, rows, at, start in _named_rows(pages, out):
-        left = _block_left(page, rows[at].words, start)
+        lefts = _block_lefts(page, rows[at].words, start)
         for row in rows[at + 1 : at + 1 + _BLOCK_ROWS]:
             cells = list(row_cells(page, row.words))
             for index, cell in enumerate(cells):
-                if abs(cell[0].bbox[0] - left) <= _ALIGNED:
+                if any(abs(cell[0].bbox[0] - left) <= _ALIGNED for left in lefts):
                     yield _Row(page, [w for c in cells[index:] for w in c])
                     break
 
 
-def _block_left(page: Page, words: list[Word], start: int) -> float:
-    """Where a block of the member's values starts, from its name row: at the name's
-    caption, in the name's own cell ("Name: Wang, Melissa") or the cell before it."""
+def _block_lefts(page: Page, words: list[Word], start: int) -> tuple[float, ...]:
+    """Where a block of the member's values may start, from its name row: at the name's
+    caption, in the name's own cell ("Name: Wang, Melissa") or the cell before it, or
+    hanging under the value after that caption ("Re: Walter Kim" over "1717 Orchard Dr")."""
     cells = list(row_cells(page, words))
     named = next((i for i, cell in enumerate(cells) if any(w is words[start] for w in cell)), 0)
     if named and cells[named][0] is words[start] and caption_path(_text(cells[named - 1])):
-        return cells[named - 1][0].bbox[0]
-    return cells[named][0].bbox[0]
+        return (cells[named - 1][0].bbox[0],)
+    cell = cells[named]
+    hanging = cell[1].bbox[0] if len(cell) > 1 and cell[0].text.endswith(":") else None
+    return (cell[0].bbox[0],) if hanging is None else (cell[0].bbox[0], hanging)
 
 
 #: How many rows under the member's name a block of the member's values runs.

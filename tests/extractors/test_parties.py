@@ -948,6 +948,12 @@ def test_the_members_sex_by_its_shape_beside_the_name(
             [(0.05, "Patient: Rosa Ortiz DOB 04/19/1952")],
             [(0.05, "Rc; bom 04/19/1952, female, tel. 302-555-0143")],
         ],
+        # A letter's "Re:" block, its lines hanging under the name after the caption.
+        [
+            [(0.05, "Re: Rosa Ortiz (female, born 04/19/1952)")],
+            [(0.086, "Medicare number 3TJ7-WN4-RC58")],
+            [(0.086, "18 Elm Court, Dover, DE 19901 (302) 555-0143")],
+        ],
     ],
 )
 def test_the_members_phone_by_its_shape_among_the_members_values(
