@@ -1348,3 +1348,16 @@ def test_a_party_caption_takes_over_the_columns_its_column_shared() -> None:
     page = _page(rows)
     assert _values(page, "clinician.fax") == ["469-530-5983", "404-390-0571"]
     assert _values(page, "member.fax") == []
+
+
+def test_a_contact_number_caption_gives_the_members_phone() -> None:
+    # Four rows under the name, past the block read by shape: only the caption tells.
+    rows = [
+        [(0.07, "Patient"), (0.4, "Harold J. Benson")],
+        [(0.07, "D.O.B."), (0.4, "7-22-1957")],
+        [(0.07, "Sex"), (0.4, "M")],
+        [(0.07, "Mailing address"), (0.4, "9021 S. Quaker Ave, Tulsa, OK 74137")],
+        [(0.07, "Contact number"), (0.4, "918.555.4471")],
+    ]
+    found = extract_parties([_page(rows)], date(2026, 12, 1))
+    assert found["member.phone"].value == "9185554471"
