@@ -978,10 +978,12 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     # Above the member's first value a phone, fax or address is the
                     # letterhead's: the sending office's.
                     party = "clinician"
-                if path is not None and _fits_party(path, party, section):
-                    placed = (party or section) not in (None, "other")
-                    out.append(Captioned(path, caption, words, page, placed))
-                    member_seen = member_seen or path in _MEMBER_IDENTITY
+                shared = _slashed_pair(caption, words, party or section)
+                for each, value in shared or [(path, words)]:
+                    if each is not None and _fits_party(each, party, section):
+                        placed = (party or section) not in (None, "other")
+                        out.append(Captioned(each, caption, value, page, placed))
+                        member_seen = member_seen or each in _MEMBER_IDENTITY
             if member_seen and section in (None, "member"):
                 # The next row may be another column's, set between this one and the next.
                 for below in rows[index + 1 : index + 3]:
@@ -1045,6 +1047,22 @@ def _signer(cells: list[list[Word]]) -> tuple[bool, Party | None]:
         return False, None
     parties = {party for text in texts if (party := caption_party(text)) is not None}
     return True, parties.pop() if len(parties) == 1 else None
+
+
+def _slashed_pair(
+    caption: str, words: list[Word], party: Party | None
+) -> list[tuple[str | None, list[Word]]] | None:
+    """Each of two values a slash parts ("802-555-4400 / 802-555-4401") under a caption that
+    names two paths a slash parts ("OFFICE PHONE / FAX"), with its path; None for any other
+    cell (the caption names one path, or the value is not in two)."""
+    heads = [head for head in caption.split("/") if head.strip()]
+    cuts = [i for i, word in enumerate(words) if word.text == "/"]
+    if len(heads) != 2 or len(cuts) != 1 or not 0 < cuts[0] < len(words) - 1:
+        return None
+    paths = [caption_path(head, party) for head in heads]
+    if None in paths or paths[0] == paths[1]:
+        return None
+    return [(paths[0], words[: cuts[0]]), (paths[1], words[cuts[0] + 1 :])]
 
 
 def _street_party(row: Row, street: list[Word]) -> Party | None:

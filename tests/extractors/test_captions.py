@@ -1116,3 +1116,27 @@ def test_a_captions_line_number_is_no_street() -> None:
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 1)).items()}
     assert values["member.address"]["line1"] == "19589 Ward Stravenue"
     assert values["member.address"]["city"] == "Williamsmouth"
+
+
+def test_a_caption_naming_two_values_with_a_slash_pairs_them_in_order() -> None:
+    # "OFFICE PHONE/FAX" over "802-555-4400 / 802-555-4401": the fax was the phone's
+    # number, and the phone another's.
+    page = laid_out_page(
+        [
+            [(0.06, "PATIENT NAME"), (0.35, "DATE OF BIRTH"), (0.55, "HOME PHONE")],
+            [(0.06, "LINDQVIST, ERIK"), (0.35, "03/09/1944"), (0.55, "802-555-0187")],
+            [(0.06, "ORDERING PHYSICIAN"), (0.35, "NPI"), (0.55, "OFFICE PHONE/FAX")],
+            [
+                (0.06, "Dana Whitcomb, MD"),
+                (0.35, "1376540989"),
+                (0.55, "802-555-4400 / 802-555-4401"),
+            ],
+        ]
+    )
+    read = {(c.path, " ".join(w.text for w in c.words)) for c in captioned_values([page])}
+    assert ("clinician.phone", "802-555-4400") in read
+    assert ("clinician.fax", "802-555-4401") in read
+    assert not any(path == "clinician.fax" and "4400" in text for path, text in read)
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 1)).items()}
+    assert (values["clinician.phone"], values["clinician.fax"]) == ("8025554400", "8025554401")
+    assert values["member.phone"] == "8025550187"
