@@ -180,6 +180,10 @@ def _clean(field: str, text: str, vocab: _Vocabulary) -> str | None:
         return vocab.access.finditer(text)[0].group() if len(kinds) == 1 else None
     if field == "duration":
         return re.sub(r"^(?:x|for)\s*", "", text, flags=re.IGNORECASE) or None
+    if field == "drug":
+        # "Medication: Daptomycin 500 mg IV every 24 hours": the drug's name ends at its dose.
+        dose = _DOSE.search(text)
+        return text[: dose.start()].strip(" ,;") or None if dose else text
     return text
 
 

@@ -27,6 +27,7 @@ from extractors.readers import read_document
 from extractors.referral import FlagCode
 from samples.case import KINDS
 from samples.generator import make_document
+from tests.extractors.laid_out import laid_out_page
 
 SEEDS = range(30)
 
@@ -349,6 +350,35 @@ def test_infusion_table_header_with_borders_read_as_brackets() -> None:
     found = find_infusion([page])
     assert found is not None
     assert (found.value.drug, found.value.route) == ("Vancomycin", "IV")
+
+
+def test_a_labelled_drug_ends_at_its_dose_and_its_doses_are_its_count() -> None:
+    # "Medication: Daptomycin 500 mg IV ..." was all one drug name, and no item matched it.
+    lines = (
+        "HOME INFUSION ORDERS",
+        "Pt: Yazzie, Loretta DOB 6/14/1970",
+        "Dx: M86.171 Other acute osteomyelitis, right ankle and foot",
+        "Medication: Daptomycin 500 mg IV every 24 hours x 42 doses",
+    )
+    found = find_infusion([_page(*lines)])
+    assert found is not None and (found.value.drug, found.value.dose) == ("Daptomycin", "500 mg")
+    assert _items_of(*lines) == [("Daptomycin", None, 42)]
+
+
+def test_a_drug_tables_doses_head_is_the_infusions_header() -> None:
+    page = laid_out_page(
+        [
+            [(0.05, "Drug"), (0.3, "Dose"), (0.42, "Route"), (0.52, "Frequency"), (0.7, "Doses")],
+            [(0.05, "Ertapenem"), (0.3, "1 g"), (0.42, "IV"), (0.52, "q24h"), (0.7, "10")],
+        ]
+    )
+    found = find_infusion([page])
+    assert found is not None
+    assert (found.value.drug, found.value.route, found.value.frequency) == (
+        "Ertapenem",
+        "IV",
+        "q24h",
+    )
 
 
 def test_infusion_header_without_its_row_takes_no_label_as_drug() -> None:

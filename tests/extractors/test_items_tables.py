@@ -348,3 +348,16 @@ def test_an_rx_code_in_braces_damaged_is_the_one_its_words_describe() -> None:
         ]
     )
     assert _read(items) == [("Trapeze bar attached to bed", "E0910", 1)]
+
+
+def test_a_drug_tables_doses_column_is_each_drugs_count() -> None:
+    # "Drug | Dose | Route | Frequency | Doses": no code, the count under "Doses".
+    rows = [
+        [(0.05, "Drug"), (0.3, "Dose"), (0.42, "Route"), (0.52, "Frequency"), (0.7, "Doses")],
+        [(0.05, "Ertapenem"), (0.3, "1 g"), (0.42, "IV"), (0.52, "q24h"), (0.7, "10")],
+        [(0.05, "Sodium chloride 0.9% flush"), (0.3, "10 mL"), (0.42, "IV"), (0.7, "20")],
+    ]
+    assert _read(_items(rows)) == [
+        ("Ertapenem", None, 10),
+        ("Sodium chloride 0.9% flush", None, 20),
+    ]
