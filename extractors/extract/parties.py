@@ -52,6 +52,7 @@ from extractors.extract.labels import (
 from extractors.extract.narrative import find_mentions
 from extractors.extract.plan_shape import plan_by_shape
 from extractors.extract.shaped_npi import nearer_npi, npi_by_shape
+from extractors.extract.textlines import centre_y
 from extractors.normalize import (
     DateRole,
     find_dates,
@@ -1419,11 +1420,16 @@ def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
             yield _Source(_text(row), row, value.page)
     if value.path != "member.address":
         return
-    parts = []
-    for after in values[index + 1 : index + 1 + _LOCALITY_CELLS]:
-        if after.path != "member.address.locality" or after.page is not value.page:
+    parts: list[Captioned] = []
+    for after in values[index + 1 :]:
+        if after.page is not value.page or len(parts) == _LOCALITY_CELLS:
             break
-        parts.append(after)
+        if after.path == "member.address.locality":
+            parts.append(after)
+        elif not _beside(after.words, value.words):
+            # Another column's box on the street's row ("Fax" in the provider's column)
+            # comes between the street and its town; anything else ends the address.
+            break
     if parts:
         words = [*value.words, *(w for part in parts for w in part.words)]
         locality = " ".join(part.text for part in parts)
@@ -1444,6 +1450,12 @@ def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
         yield _Source(_column_lines(value.page, span), span, value.page, most)
     if len(row) > len(value.words):
         yield _Source(_text(row), row, value.page)
+
+
+def _beside(words: list[Word], others: list[Word]) -> bool:
+    """Whether words lie on the row of others, right of them."""
+    top, bottom = min(w.bbox[1] for w in others), max(w.bbox[3] for w in others)
+    return others[-1].bbox[2] <= words[0].bbox[0] and top <= centre_y(words[0]) <= bottom
 
 
 #: Marks OCR sets on a state's code or a ZIP printed as words of their own: "DE.", "19901,".

@@ -1361,3 +1361,23 @@ def test_a_contact_number_caption_gives_the_members_phone() -> None:
     ]
     found = extract_parties([_page(rows)], date(2026, 12, 1))
     assert found["member.phone"].value == "9185554471"
+
+
+def test_a_street_and_its_town_state_and_zip_rows_past_another_columns_box() -> None:
+    # "Addr" beside the provider's "Fax" in the next column, then "City", "State" and "Zip"
+    # rows under it: the fax's box came between the street and its town.
+    rows = [
+        [(0.07, "Pt Name"), (0.2, "Boyd, Harriet L"), (0.52, "Provider"), (0.65, "Sam Okoye, MD")],
+        [(0.07, "Addr"), (0.2, "301 Quarry St Apt 4"), (0.52, "Fax"), (0.65, "617-555-7001")],
+        [(0.07, "City"), (0.2, "Quincy")],
+        [(0.07, "State"), (0.2, "MA")],
+        [(0.07, "Zip"), (0.2, "02169")],
+    ]
+    found = extract_parties([_page(rows)], date(2026, 12, 1))
+    assert found["member.address"].value == {
+        "line1": "301 Quarry St Apt 4",
+        "line2": None,
+        "city": "Quincy",
+        "state": "MA",
+        "postal_code": "02169",
+    }
