@@ -589,11 +589,12 @@ def _carries_on(cells: list[list[Word]], index: int) -> bool:
 def row_cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
     """The row cut at its column gaps and at printed separators ("NPI 1234 | T 919...")."""
     cell: list[Word] = []
-    for word in words:
-        if cell and (_is_separator(word) or is_column_gap(page, cell[-1], word)):
+    for index, word in enumerate(words):
+        parts = _is_separator(word) or _parts_values(words, index)
+        if cell and (parts or is_column_gap(page, cell[-1], word)):
             yield cell
             cell = []
-        if not _is_separator(word):
+        if not parts:
             cell.append(word)
     if cell:
         yield cell
@@ -601,6 +602,21 @@ def row_cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
 
 def _is_separator(word: Word) -> bool:
     return word.text in _SEPARATORS
+
+
+def _parts_values(words: list[Word], index: int) -> bool:
+    """Whether a lone dash parts a value from the next caption: a letterhead's middle dot
+    as a fax reads it ("Ph 402-555-8100 - Fx 402-555-8101"), where a dash in a caption
+    ("DATES OF SERVICE - FROM") or a range ("5 - 15") has no caption after a value."""
+    if words[index].text not in _DASHES or not 0 < index < len(words) - 1:
+        return False
+    after = words[index + 1].text.rstrip(":.#")
+    before = words[index - 1].text
+    return any(c.isdigit() for c in before) and is_caption_word(after)
+
+
+#: A dash printed alone, as OCR reads a middle dot or a dash between two cells.
+_DASHES = frozenset({"-", "–", "—"})
 
 
 def _caption_size(cell: list[Word]) -> int:

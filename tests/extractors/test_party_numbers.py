@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors.extract.captions import captioned_values
+import pytest
+
+from extractors.extract.captions import captioned_values, row_cells
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.copies import settle
 from extractors.extract.header import stamped_numbers
@@ -202,6 +204,35 @@ def test_a_clinic_line_is_the_clinicians_phone() -> None:
     )
     phones = [value.text for value in captioned_values([page]) if value.path == "clinician.phone"]
     assert phones == ["614-746-0938"]
+
+
+@pytest.mark.parametrize("mark", ["-", "\u00b7", "|"])
+def test_a_letterheads_numbers_parted_by_a_dot_or_a_dash_are_each_their_captions(
+    mark: str,
+) -> None:
+    # A letterhead's middle dot, which a fax reads as a dash: "... 68102 - Ph ... - Fx ...".
+    page = laid_out_page(
+        [
+            [(0.07, "Heartland Pulmonary & Sleep")],
+            [
+                (
+                    0.07,
+                    f"1200 Prairie Ave, NE 68102 {mark} Ph 402-555-8100 {mark} Fx 402-555-8101",
+                )
+            ],
+            [(0.07, "Recipient name"), (0.3, "Whitehorse, June")],
+            [(0.07, "Prescriber"), (0.3, "Gordon Feld, MD")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 1)).items()}
+    assert (values["clinician.phone"], values["clinician.fax"]) == ("4025558100", "4025558101")
+
+
+def test_a_dash_inside_a_caption_or_a_range_parts_no_cells() -> None:
+    page = laid_out_page([[(0.06, "DATES OF SERVICE - FROM 11/14/2025 Pressure 5 - 15 cm")]])
+    assert [[w.text for w in cell] for cell in row_cells(page, page.words)] == [
+        [w.text for w in page.words]
+    ]
 
 
 def test_a_signature_block_under_a_name_read_off_the_cover_sheet() -> None:
