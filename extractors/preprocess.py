@@ -204,48 +204,40 @@ def _leaders(ink: NDArray[np.bool_], dot: int) -> NDArray[np.bool_]:
     """The pixels of dotted leaders: blobs that fit a box ``dot`` pixels wide with paper
     all round it, in rows of such blobs (see ``_LEADER_GAP_DOTS``)."""
     radius = max(1, dot // 2)
-    # A blob is alone when the box around one of its pixels holds as much ink as a box a
-    # pixel wider: its whole self, and paper around it.
-    sums = _Sums(ink, radius + 1)
-    alone = ink & (sums.in_box(radius) == sums.in_box(radius + 1))
-    blobs = ink & (_Sums(alone, radius).in_box(radius) > 0)
+    # A blob is alone when the square ring just outside the box round one of its pixels is
+    # paper: its four sides are the ink widened along them, shifted out to the ring.
+    across, down = _widened(ink, radius + 1, axis=1), _widened(ink, radius + 1, axis=0)
+    ring = _shifted(across, radius + 1, axis=0) | _shifted(across, -radius - 1, axis=0)
+    ring |= _shifted(down, radius + 1, axis=1) | _shifted(down, -radius - 1, axis=1)
+    alone = ink & ~ring
+    blobs = ink & _widened(_widened(alone, radius, axis=0), radius, axis=1)
     beside = _widened(ink & ~blobs, dot, axis=0)
     rows = _widened(blobs, (_LEADER_GAP_DOTS * dot + 1) // 2, axis=1) & ~beside
     leaders = long_runs(rows, _LEADER_MIN_DOTS * dot)
     return blobs & _widened(leaders, 1, axis=1)
 
 
-class _Sums:
-    """A mask's summed-area table, padded so boxes up to ``reach`` pixels round any pixel
-    can be counted."""
-
-    def __init__(self, mask: NDArray[np.bool_], reach: int) -> None:
-        self.shape, self.reach = mask.shape, reach
-        padded = np.pad(mask.astype(np.int32), reach)
-        self.table = np.pad(padded.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
-
-    def in_box(self, radius: int) -> NDArray[np.int32]:
-        """How many pixels of the mask lie in the square of ``radius`` round each pixel."""
-        start, side = self.reach - radius, 2 * radius + 1
-        rows, cols = self.shape
-        t = self.table[start:, start:]
-        counts: NDArray[np.int32] = (
-            t[side : side + rows, side : side + cols]
-            - t[:rows, side : side + cols]
-            - t[side : side + rows, :cols]
-            + t[:rows, :cols]
-        )
-        return counts
-
-
 def _widened(mask: NDArray[np.bool_], radius: int, axis: int) -> NDArray[np.bool_]:
     """The mask widened by ``radius`` pixels either way along one axis."""
-    side = 2 * radius + 1
-    pad = [(radius + 1, radius) if each == axis else (0, 0) for each in range(2)]
-    sums = np.pad(mask.astype(np.int32), pad).cumsum(axis)
-    counts = sums[side:] - sums[:-side] if axis == 0 else sums[:, side:] - sums[:, :-side]
-    widened: NDArray[np.bool_] = counts > 0
+    widened = mask.copy()
+    for step in range(1, radius + 1):
+        widened |= _shifted(mask, step, axis) | _shifted(mask, -step, axis)
     return widened
+
+
+def _shifted(mask: NDArray[np.bool_], step: int, axis: int) -> NDArray[np.bool_]:
+    """The mask moved ``step`` pixels along one axis (towards higher indices when positive),
+    paper where it moved from."""
+    moved = np.zeros_like(mask)
+    size = mask.shape[axis]
+    if abs(step) >= size:
+        return moved
+    source = [slice(None)] * 2
+    target = [slice(None)] * 2
+    source[axis] = slice(0, size - step) if step > 0 else slice(-step, size)
+    target[axis] = slice(step, size) if step > 0 else slice(0, size + step)
+    moved[tuple(target)] = mask[tuple(source)]
+    return moved
 
 
 def long_runs(ink: NDArray[np.bool_], length: int) -> NDArray[np.bool_]:
