@@ -132,6 +132,7 @@ def _rule_fragment(word: tesseract.OcrWord) -> bool:
 
 
 def _without_stacks(words: list[tesseract.OcrWord]) -> list[tesseract.OcrWord]:
+    """The words without those several lines tall that OCR could not read (``_STACK_HEIGHTS``)."""
     heights = sorted(w.height for w in words if w.conf > _STACK_MAX_CONF)
     if not heights:
         return words

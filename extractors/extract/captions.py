@@ -616,7 +616,7 @@ def _parts_values(words: list[Word], index: int) -> bool:
 
 
 #: A dash printed alone, as OCR reads a middle dot or a dash between two cells.
-_DASHES = frozenset({"-", "–", "—"})
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
 def _caption_size(cell: list[Word]) -> int:

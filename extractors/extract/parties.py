@@ -375,6 +375,7 @@ def _grouped_id(parts: list[str]) -> str | None:
 #: two numbers side by side).
 _ID_GROUP = re.compile(r"\d{1,5}")
 _MAX_GROUPED_DIGITS = 14
+
 #: A plan's letter prefix printed apart from the member's number ("RNY 546453166"), and
 #: the fewest digits such a number has.
 _SPACED_PREFIX = re.compile(r"[A-Z]{2,4}")
