@@ -23,6 +23,7 @@ from extractors.extract.cover import is_fax_header_line
 from extractors.extract.labels import (
     Row,
     is_column_gap,
+    is_separator,
     misread_from,
     printed_rows,
     vocabulary,
@@ -71,8 +72,6 @@ _MAX_BAND_CAPTION_WORDS = 7
 _MAX_BAND_STEP = 3.5
 #: A value wrapped inside its cell goes on within this many text heights of its line above.
 _MAX_WRAP_STEP = 1.6
-#: Marks a form prints between the cells of one row.
-_SEPARATORS = frozenset({"|", "||", "\u2022", "\u00b7", "\u2502"})
 #: Words may start a little left of their caption (centred or boxed cells).
 _COLUMN_SLACK = 0.015
 
@@ -389,11 +388,14 @@ def _fits_party(path: str, caption: Party | None, section: Party | None) -> bool
 
 def _caption_start(page: Page, row: Row, colon_word: int) -> int:
     """The first word of the caption ending at ``colon_word``: back to a column gap, a
-    value's digits or an earlier colon, at most a few words."""
+    printed separator ("HUANG, WEI | DOB:"), a value's digits or an earlier colon, at most a
+    few words."""
     start = colon_word
     while start > 0 and colon_word - start + 1 < _MAX_CAPTION_WORDS:
         before = row.words[start - 1]
         if before.text.endswith((":", ";")) or any(c.isdigit() for c in before.text):
+            break
+        if is_separator(before):
             break
         if is_column_gap(page, before, row.words[start]):
             break
@@ -421,7 +423,7 @@ def _row_captions(page: Page, row: Row) -> Iterator[tuple[str, list[Word], float
         caption = " ".join(w.text for w in words)
         tail = row.words[end].text
         glued = _CAPTION_END.split(tail, maxsplit=1)
-        value = list(takewhile(lambda w: not _is_separator(w), row.words[end + 1 : stop]))
+        value = list(takewhile(lambda w: not is_separator(w), row.words[end + 1 : stop]))
         if len(glued) == 2 and glued[1].strip():
             # "DOB:01/02/45": the value glued to its caption.
             first = row.words[end]
@@ -590,7 +592,7 @@ def row_cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
     """The row cut at its column gaps and at printed separators ("NPI 1234 | T 919...")."""
     cell: list[Word] = []
     for index, word in enumerate(words):
-        parts = _is_separator(word) or _parts_values(words, index)
+        parts = is_separator(word) or _parts_values(words, index)
         if cell and (parts or is_column_gap(page, cell[-1], word)):
             yield cell
             cell = []
@@ -598,10 +600,6 @@ def row_cells(page: Page, words: list[Word]) -> Iterator[list[Word]]:
             cell.append(word)
     if cell:
         yield cell
-
-
-def _is_separator(word: Word) -> bool:
-    return word.text in _SEPARATORS
 
 
 def _parts_values(words: list[Word], index: int) -> bool:

@@ -62,6 +62,8 @@ _TICK_BOX = re.compile(
 )
 # Marks after which a new cell may start on the same line: "RE: JOHN SMITH, DOB 1/2/45".
 _CELL_SEPARATORS = ",;|"
+#: Marks a form prints between the cells of one row ("NPI 1234 | T 919...").
+_SEPARATORS = frozenset({"|", "||", "\u2022", "\u00b7", "\u2502"})
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -446,10 +448,23 @@ def _skip_lead(words: list[Word]) -> list[Word]:
     return words[i:]
 
 
+def is_separator(word: Word) -> bool:
+    """Whether a word is a mark a form prints between two cells of a row."""
+    return word.text in _SEPARATORS
+
+
 def _right(page: Page, line: Row, hit: LabelHit, hits: list[LabelHit]) -> tuple[list[Word], float]:
-    """Words right of the label up to the next label or column gap, and the cell's right edge."""
+    """Words right of the label up to the next label, column gap or printed separator before
+    another caption ("Ins: Quartz | ID: QZ551"), and the cell's right edge. A bar before a
+    value's words may be a letter OCR misread ("Burke, | ennifer": a J)."""
     later = [h for h in hits if h.first >= hit.after and _is_boundary(h, line)]
     stop = later[0].opener if later else len(line.words)
+    marks = [
+        i
+        for i in range(hit.after + 1, stop - 1)
+        if is_separator(line.words[i]) and line.words[i + 1].text.endswith(":")
+    ]
+    stop = marks[0] if marks else stop
     edge = line.words[stop].bbox[0] if stop < len(line.words) else 1.0
     words = ([hit.rest] if hit.rest else []) + line.words[hit.after : stop]
     if words and words[0].text == "/" and not hit.rest:

@@ -9,6 +9,7 @@ import pytest
 from extractors.extract.captions import caption_party, caption_path, captioned_values
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.cover import is_cover_sheet, order_pages
+from extractors.extract.labels import find_values
 from extractors.extract.narrative import find_mentions
 from extractors.extract.parties import extract_parties
 from tests.extractors.laid_out import laid_out_page
@@ -1140,3 +1141,24 @@ def test_a_caption_naming_two_values_with_a_slash_pairs_them_in_order() -> None:
     values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 1)).items()}
     assert (values["clinician.phone"], values["clinician.fax"]) == ("8025554400", "8025554401")
     assert values["member.phone"] == "8025550187"
+
+
+def test_a_header_band_of_values_parted_by_bars() -> None:
+    # "Name: HUANG, WEI | DOB: ... | Sex: M": the bar ends a value and starts the next
+    # caption; the name was read as the birth date's caption, the plan with the ID after it.
+    page = laid_out_page(
+        [
+            [(0.07, "Name: HUANG, WEI | DOB: 04/02/1967 | Sex: M | Phone: 608-555-0177")],
+            [(0.07, "Address: 902 Lakeview Ter, Madison, WI 53703 | Ins: Quartz | ID: QZ55108223")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 1)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Wei", "Huang")
+    assert values["member.dob"] == date(1967, 4, 2)
+    assert (values["payer.name"], values["member.member_id"]) == ("Quartz", "QZ55108223")
+
+
+def test_a_bar_before_a_values_own_words_is_no_cell_end() -> None:
+    # "Burke, | ennifer": OCR's bar for the J of Jennifer, no caption after it.
+    page = laid_out_page([[(0.06, "Patient full name: Burke, | ennifer. Sex: F")]])
+    assert [c.text for c in find_values([page], "member.name")] == ["Burke, | ennifer."]
