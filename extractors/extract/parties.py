@@ -1870,10 +1870,23 @@ def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: froze
             caption, start = text[start:at], end
             path = _block_path(caption, beside_name=line is own)
             number = parse_phone(printed)
-            if path is None or number is None or number in received or path in out:
+            if path is None or number is None or number in received:
+                continue
+            if path in out and not _from_letterhead(out[path], out):
                 continue
             words = [w for w in line if w.text in printed] or line
             out[path] = found_from_words(number, page, words)
+
+
+def _from_letterhead(found: Found[Any], out: Mapping[str, Found[Any]]) -> bool:
+    """Whether a value was read above the member's values on its page, where a letterhead
+    prints the practice's or the hospital's numbers: the clinician's own block outranks it."""
+    member = [
+        value.bbox[1]
+        for path, value in out.items()
+        if path.startswith("member.") and value.words and value.page == found.page
+    ]
+    return bool(found.words and member) and found.bbox[3] <= min(member)
 
 
 @dataclass(frozen=True)

@@ -235,10 +235,15 @@ def test_a_dash_inside_a_caption_or_a_range_parts_no_cells() -> None:
     ]
 
 
-def test_a_signature_block_under_a_name_read_off_the_cover_sheet() -> None:
+@pytest.mark.parametrize(
+    "letterhead",
+    ["Office (614) 746-0938 Fax (412) 813-5647", "Office (614) 746-0938 | Fax (412) 813-5647"],
+)
+def test_a_signature_block_under_a_name_read_off_the_cover_sheet(letterhead: str) -> None:
     # The order names its clinician only over a letter's signature block, which the name
     # reader does not take; the cover sheet's sender names the same clinician, whose block
-    # then gives the office's fax before the hospital letterhead's.
+    # then gives the office's fax before the hospital letterhead's, even when the
+    # letterhead's fax is read in a cell of its own.
     cover = laid_out_page(
         [
             [(0.4, "FAX COVER SHEET")],
@@ -251,7 +256,7 @@ def test_a_signature_block_under_a_name_read_off_the_cover_sheet() -> None:
     order = laid_out_page(
         [
             [(0.06, "Lakeside General Hospital")],
-            [(0.06, "Office (614) 746-0938 Fax (412) 813-5647")],
+            [(0.06, letterhead)],
             [(0.06, "Patient: Zoe Hart"), (0.54, "DOB: 01/02/1950")],
             [(0.06, "Please begin the therapy as discussed.")],
             [(0.06, "RAMIREZ, Curtis P (MD)")],
