@@ -206,23 +206,28 @@ def _leaders(ink: NDArray[np.bool_], dot: int) -> NDArray[np.bool_]:
     radius = max(1, dot // 2)
     # A blob is alone when the square ring just outside the box round one of its pixels is
     # paper: its four sides are the ink widened along them, shifted out to the ring.
-    across, down = _widened(ink, radius + 1, axis=1), _widened(ink, radius + 1, axis=0)
+    across, down = widened(ink, radius + 1, axis=1), widened(ink, radius + 1, axis=0)
     ring = _shifted(across, radius + 1, axis=0) | _shifted(across, -radius - 1, axis=0)
     ring |= _shifted(down, radius + 1, axis=1) | _shifted(down, -radius - 1, axis=1)
     alone = ink & ~ring
-    blobs = ink & _widened(_widened(alone, radius, axis=0), radius, axis=1)
-    beside = _widened(ink & ~blobs, dot, axis=0)
-    rows = _widened(blobs, (_LEADER_GAP_DOTS * dot + 1) // 2, axis=1) & ~beside
+    blobs = ink & widened(widened(alone, radius, axis=0), radius, axis=1)
+    beside = widened(ink & ~blobs, dot, axis=0)
+    rows = widened(blobs, (_LEADER_GAP_DOTS * dot + 1) // 2, axis=1) & ~beside
     leaders = long_runs(rows, _LEADER_MIN_DOTS * dot)
-    return blobs & _widened(leaders, 1, axis=1)
+    return blobs & widened(leaders, 1, axis=1)
 
 
-def _widened(mask: NDArray[np.bool_], radius: int, axis: int) -> NDArray[np.bool_]:
-    """The mask widened by ``radius`` pixels either way along one axis."""
-    widened = mask.copy()
-    for step in range(1, radius + 1):
-        widened |= _shifted(mask, step, axis) | _shifted(mask, -step, axis)
-    return widened
+def widened(mask: NDArray[np.bool_], radius: int, axis: int) -> NDArray[np.bool_]:
+    """The mask widened by ``radius`` pixels either way along one axis: widened by a pixel,
+    then by the reach so far again, until the radius is reached, so a wide radius costs a
+    few passes over the mask."""
+    wide = mask.copy()
+    reach = 0
+    while reach < radius:
+        step = min(reach + 1, radius - reach)
+        wide |= _shifted(wide, step, axis) | _shifted(wide, -step, axis)
+        reach += step
+    return wide
 
 
 def _shifted(mask: NDArray[np.bool_], step: int, axis: int) -> NDArray[np.bool_]:

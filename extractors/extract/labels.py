@@ -598,8 +598,8 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
         sections.read_row(line, hits[number])
         for hit in hits[number]:
             x = line.words[hit.opener].bbox[0]
-            if _opens_section(hit) and hit.spec.party:
-                sections.give(x, hit.spec.party, first_on_row=hit.opener == 0)
+            if (opened := _section_party(hit)) is not None:
+                sections.give(x, opened, first_on_row=hit.opener == 0)
             path, hit_party = _resolve(hit, sections.party_at(x))
             if path == SIGNATURE and hit.strong:
                 yield from _signer(page, lines, hits, number, hit)
@@ -621,9 +621,9 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
                 yield Candidate(path, page, hit.text, "below", below, hit_party, near)
 
 
-def _opens_section(hit: LabelHit) -> bool:
-    """Whether a label switches whose section its column is: one naming its party."""
-    return hit.strong and not hit.spec.generic and hit.spec.party is not None
+def _section_party(hit: LabelHit) -> Party | None:
+    """The party whose section a label opens in its column: one naming its party."""
+    return hit.spec.party if hit.strong and not hit.spec.generic else None
 
 
 #: A page's columns are at least this share of its width apart: a row of tick-box legends
@@ -648,9 +648,9 @@ class _Sections:
         """Two parties' labels side by side lay the columns out; a row of section headings
         alone ("SUPPLIER") starts them afresh across the page."""
         openers = [
-            (line.words[hit.opener].bbox[0], hit.spec.party)
+            (line.words[hit.opener].bbox[0], party)
             for hit in hits
-            if _opens_section(hit) and hit.spec.party
+            if (party := _section_party(hit)) is not None
         ]
         labelled = {i for hit in hits for i in range(hit.opener, hit.after)}
         headings = bool(openers) and len(labelled) == len(line.words)

@@ -52,7 +52,7 @@ from extractors.extract.labels import (
 from extractors.extract.narrative import find_mentions
 from extractors.extract.plan_shape import plan_by_shape
 from extractors.extract.shaped_npi import nearer_npi, npi_by_shape
-from extractors.extract.textlines import centre_y
+from extractors.extract.textlines import level_with
 from extractors.normalize import (
     DateRole,
     find_dates,
@@ -1427,7 +1427,7 @@ def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
             break
         if after.path == "member.address.locality":
             parts.append(after)
-        elif not _beside(after.words, value.words):
+        elif not _beside(after, value):
             # Another column's box on the street's row ("Fax" in the provider's column)
             # comes between the street and its town; anything else ends the address.
             break
@@ -1453,10 +1453,12 @@ def _with_locality(values: list[Captioned], index: int) -> Iterator[_Source]:
         yield _Source(_text(row), row, value.page)
 
 
-def _beside(words: list[Word], others: list[Word]) -> bool:
-    """Whether words lie on the row of others, right of them."""
-    top, bottom = min(w.bbox[1] for w in others), max(w.bbox[3] for w in others)
-    return others[-1].bbox[2] <= words[0].bbox[0] and top <= centre_y(words[0]) <= bottom
+def _beside(value: Captioned, other: Captioned) -> bool:
+    """Whether a value lies on the row of another, right of it."""
+    first = value.words[0]
+    level = level_with(other.page, other.words)
+    # By box: a word a caption was trimmed from is a copy of the page's.
+    return first.bbox[0] >= other.words[-1].bbox[2] and any(w.bbox == first.bbox for w in level)
 
 
 #: Marks OCR sets on a state's code or a ZIP printed as words of their own: "DE.", "19901,".

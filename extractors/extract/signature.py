@@ -36,7 +36,7 @@ from extractors.extract.found import Found, found_from_words
 from extractors.extract.signature_date import band_lines, reread_signature_date, words_at
 from extractors.normalize.dates import find_dates, parse_date
 from extractors.pages import BBox, Page, ReadPage, Word, group_lines
-from extractors.preprocess import long_runs, paper_shade
+from extractors.preprocess import long_runs, paper_shade, widened
 
 Ink = NDArray[np.bool_]
 
@@ -784,24 +784,14 @@ def _rules_in(ink: Ink, top: int, bottom: int, unit: float) -> list[_Rule]:
             (blob.x0 + reach) / columns,
             (blob.x1 - reach) / columns,
         )
-        for blob in _blobs(_widen(pieces, reach))
+        for blob in _blobs(widened(pieces, reach, axis=1))
         if blob.x1 - blob.x0 - 2 * reach >= _MIN_RULE * unit
     ]
 
 
 def _grow(mask: Ink, reach: int) -> Ink:
     """``mask`` with each set pixel spread ``reach`` pixels every way (a square)."""
-    return _widen(_widen(mask, reach).T, reach).T
-
-
-def _widen(mask: Ink, reach: int) -> Ink:
-    """``mask`` with each set pixel spread ``reach`` columns either way."""
-    rows, width = mask.shape
-    padded = np.zeros((rows, width + 2 * reach + 1), dtype=np.int32)
-    padded[:, reach + 1 : reach + 1 + width] = mask
-    sums = np.cumsum(padded, axis=1)
-    wide: Ink = (sums[:, 2 * reach + 1 :] - sums[:, :width]) > 0
-    return wide
+    return widened(widened(mask, reach, axis=1), reach, axis=0)
 
 
 def _above(page: Page, rule: _Rule, caption: Word, height: float) -> BBox:
@@ -988,8 +978,8 @@ def _bridged(ink: Ink, length: int, gap: int) -> Ink:
     """``ink`` with the gaps up to ``gap`` long closed in its lines (level or upright runs
     ``length`` long): a rubber stamp inks its box unevenly. Letters are left as they are, so
     the box's inside stays one piece."""
-    across = _widen(long_runs(ink, length), gap)
-    down = _widen(long_runs(ink.T, length), gap).T
+    across = widened(long_runs(ink, length), gap, axis=1)
+    down = widened(long_runs(ink.T, length), gap, axis=1).T
     closed: Ink = ink | across | down
     return closed
 
