@@ -26,6 +26,7 @@ from extractors.extract.labels import (
     is_separator,
     misread_from,
     printed_rows,
+    values_over_captions,
     vocabulary,
 )
 from extractors.extract.textlines import load_data
@@ -815,15 +816,20 @@ _ALIKE = 0.75
 
 
 def _band_values(
-    page: Page, rows: list[Row], band: list[int], bands: dict[int, list[list[Word]]]
+    page: Page,
+    rows: list[Row],
+    band: list[int],
+    bands: dict[int, list[list[Word]]],
+    under_values: bool,
 ) -> Iterator[tuple[str, list[Word], float]]:
     """(caption, value words) for a band of caption rows: each caption's value is the words
     of the value row in its column, up to the next caption's column.
 
     Boxed forms print the caption over the value; a signature block prints it under the line
-    ("PHYSICIAN SIGNATURE   DATE"), so a band that names a signature reads the row above.
-    A caption may wrap onto a row of its own ("Daytime" over "phone"), and so may a value
-    ("5848 Hughes" over "Flat Apt. 373").
+    ("PHYSICIAN SIGNATURE   DATE"), so a band that names a signature reads the row above,
+    as does every band of a page that prints its captions under their values
+    (``under_values``). A caption may wrap onto a row of its own ("Daytime" over "phone"),
+    and so may a value ("5848 Hughes" over "Flat Apt. 373").
     """
     cells = sorted((cell for index in band for cell in bands[index]), key=lambda c: c[0].bbox[0])
     signed = any("sign" in _caption_text(cell).lower() for cell in cells)
@@ -833,10 +839,11 @@ def _band_values(
         signed = "sign" in rows[band[0] - 2].text.lower()
         if not signed:
             return
-    step = -1 if signed else 1
-    at = band[0] - 1 if signed else band[-1] + 1
+    above = signed or under_values
+    step = -1 if above else 1
+    at = band[0] - 1 if above else band[-1] + 1
     lefts = [cell[0].bbox[0] - _COLUMN_SLACK for cell in cells]
-    if not signed and 0 <= at < len(rows) and _is_caption_tail(rows[at]):
+    if not above and 0 <= at < len(rows) and _is_caption_tail(rows[at]):
         for word in rows[at].words:
             cells[_column(lefts, word.bbox[0])].append(word)
         at += 1
@@ -852,7 +859,7 @@ def _band_values(
     for word in rows[at].words:
         if word.bbox[0] >= lefts[0]:
             columns[_column(lefts, word.bbox[0])].append(word)
-    if not signed:
+    if not above:
         for row in _wrapped_rows(page, rows, at, bands, height):
             placed = [(_column(lefts, w.bbox[0]), w) for w in row.words]
             if any(w.bbox[0] < lefts[0] or not columns[c] for c, w in placed):
@@ -946,6 +953,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
         # The fax machine's stamp: its number is the sending machine's, its date the send's.
         rows = [r for r in printed_rows(page) if not any(w.line in header for w in r.words)]
         bands = {i: cells for i, row in enumerate(rows) if (cells := _caption_cells(page, row))}
+        under_values = values_over_captions(page)
         # Whose box each column of a boxed form holds, from the last caption that said so:
         # a form puts the provider's boxes beside the patient's, under one band heading.
         columns: list[tuple[float, Party]] = []
@@ -963,15 +971,25 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     band = [index]
                     while band[-1] + 1 in bands:
                         band.append(band[-1] + 1)
-                    pairs = _band_values(page, rows, band, bands)
-                # A band may hold a caption beside its value too ("... | Name | Ray Holland").
-                pairs = chain(_row_captions(page, row), pairs)
+                    pairs = _band_values(page, rows, band, bands, under_values)
+                # A band may hold a caption beside its value too ("... | Name | Ray Holland"),
+                # but the next caption is no value ("city STATE | ZIP").
+                beside = (
+                    pair for pair in _row_captions(page, row) if not _is_bare_caption(pair[1])
+                )
+                pairs = chain(beside, pairs)
             elif _is_heading(row):
                 section, columns = caption_party(row.text), []
                 continue
             else:
                 pairs = _row_captions(page, row)
             before: str | None = None
+            #: The parties a band's captions name, by where each caption starts.
+            named = [
+                (cell[0].bbox[0], party)
+                for cell in bands.get(index, [])
+                if (party := caption_party(_caption_text(cell))) is not None
+            ]
             for caption, words, x0 in pairs:
                 if caption_path(caption) is None:
                     # An unread caption's cell neither ends the address's columns nor, unless
@@ -981,12 +999,15 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     continue
                 before = caption_path(caption)
                 party = caption_party(caption)
-                if party is None:
-                    party = signer if signed else lead or _column_party(columns, x0)
-                elif index in bands or member_seen:
-                    # A title over the order ("PHYSICIAN DISCHARGE ORDERS") is no column's.
-                    columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
-                    columns.append((x0, party))
+                if party is not None:
+                    if index in bands or member_seen:
+                        # A title over the order ("PHYSICIAN DISCHARGE ORDERS") is no column's.
+                        columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
+                        columns.append((x0, party))
+                elif signed:
+                    party = signer
+                else:
+                    party = lead or _row_party(named, x0) or _column_party(columns, x0)
                 path = caption_path(caption, party or section)
                 if party is None and section is None and path in _CONTACT and not member_seen:
                     # Above the member's first value a phone, fax or address is the
@@ -1173,6 +1194,21 @@ _LOCALITY = re.compile(r"[A-Z][A-Za-z.'\- ]+,? [A-Z]{2}\.? \d{5}(?:-\d{4})?")
 #: Contact values any party prints, and the values that say the member's part has begun.
 _CONTACT = frozenset({"member.phone", "member.address"})
 _MEMBER_IDENTITY = frozenset({"member.name", "member.dob", "member.member_id", "member.sex"})
+
+
+def _is_bare_caption(words: list[Word]) -> bool:
+    """Words that only name a path, with no value: "ZIP", "MEMBER ID". A lone letter is an
+    answer ("F" beside "Sex"), whatever caption it could abbreviate."""
+    text = _caption_text(words)
+    return len(text) > 1 and not _holds_value(text) and caption_path(text) is not None
+
+
+def _row_party(named: list[tuple[float, Party]], x0: float) -> Party | None:
+    """The party a caption of no party takes from its band of captions: that of the nearest
+    caption left of it that names one. A form's row of boxes holds one party's ("ORDERING
+    PHYSICIAN | NPI | PHONE"), whatever party the box above each held."""
+    left = [(x, party) for x, party in named if x < x0]
+    return max(left)[1] if left else None
 
 
 def _column_party(columns: list[tuple[float, Party]], x0: float) -> Party | None:

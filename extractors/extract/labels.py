@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from extractors.normalize.dates import find_dates
 from extractors.normalize.lookalikes import fold_label, same_shape
 from extractors.normalize.names import CREDENTIALS
+from extractors.normalize.phones import find_phones
 from extractors.pages import BBox, Page, Word, union
 
 # spaCy loads on first use, not on import: the commands and pages that never extract
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
 
 Party = Literal["member", "clinician", "other"]
-Layout = Literal["right", "below"]
+Layout = Literal["right", "below", "above"]
 
 #: Kinds of match that are not a contract path.
 OTHER_PARTY = "party:other"
@@ -591,6 +592,7 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
     vocab = vocab or vocabulary()
     lines = printed_rows(page)
     hits = {n: _line_hits(vocab, page, n, line) for n, line in enumerate(lines)}
+    above = _values_above(page, lines, hits)
     sections = _Sections()
     for number, line in enumerate(lines):
         signed = any(h.spec.path == SIGNATURE for h in hits[number])
@@ -616,9 +618,101 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             # Words read with next to no confidence may be dirt (".PtDOB") or a faint answer
             # ("F"): the value below is offered after them, for the field's reader to judge.
             faint = all(w.conf < _SPECK_CONFIDENCE for w in words) or _next_box_number(words, vocab)
+            if faint and above:
+                over = _over(page, lines, hits, number, (x0, edge))
+                if over:
+                    yield Candidate(path, page, hit.text, "above", [over], hit_party, near)
+                continue
             below = _column(page, lines, hits, number, (x0, x0, edge)) if faint else []
             if below:
                 yield Candidate(path, page, hit.text, "below", below, hit_party, near)
+
+
+def values_over_captions(page: Page) -> bool:
+    """Whether the page prints its captions under their values: "02/17/1963" typed on a
+    line with "DATE OF BIRTH" printed beneath it, as some offices' forms do, where most print
+    a caption over its box or beside its value."""
+    lines = printed_rows(page)
+    vocab = vocabulary()
+    return _values_above(
+        page, lines, {n: _line_hits(vocab, page, n, ln) for n, ln in enumerate(lines)}
+    )
+
+
+def _values_above(page: Page, lines: list[Row], hits: dict[int, list[LabelHit]]) -> bool:
+    """Told by the values' shapes, as no wording says it: around each row that holds only
+    captions, the rows above and below are read in the captions' columns, and the side where
+    more dates, phone numbers and NPIs sit in the columns of captions that ask for them holds
+    the values. A signature's date is left out, with its caption beside or under the
+    signature's: every form types it over "Date"."""
+    fits = {-1: 0, 1: 0}
+    for number, line in enumerate(lines):
+        row = [h for h in hits[number] if h.strong]
+        signed = any(h.spec.path in (SIGNATURE, _ANY_DATE) for h in row)
+        if signed or not _captions_only(line, row):
+            continue
+        for step in fits:
+            near = number + step
+            if not 0 <= near < len(lines) or _captions_only(lines[near], hits[near]):
+                continue
+            for hit, nxt in zip(row, [*row[1:], None], strict=True):
+                x0 = line.words[hit.opener].bbox[0] - _COLUMN_SLACK
+                x1 = line.words[nxt.opener].bbox[0] - _COLUMN_SLACK if nxt else 1.0
+                text = " ".join(w.text for w in lines[near].words if x0 <= w.bbox[0] < x1)
+                fits[step] += _has_shape(hit.spec.path, text)
+    return fits[-1] > fits[1] and fits[-1] >= _MIN_SHAPED_VALUES
+
+
+#: The generic date caption ("Date"), which a signature's date is typed over.
+_ANY_DATE = "any.date"
+#: A page is read as printing captions under values on this many values' shapes at least.
+_MIN_SHAPED_VALUES = 2
+
+
+def _captions_only(line: Row, hits: list[LabelHit]) -> bool:
+    """Whether every word of a row is a label's (or a box number or a mark between them)."""
+    covered = {i for h in hits if h.strong for i in range(h.opener, h.after)}
+    return bool(covered) and all(
+        i in covered or _PUNCT_ONLY.match(w.text) or _is_box_number(w.text)
+        for i, w in enumerate(line.words)
+    )
+
+
+#: Ten digits alone: an NPI's shape.
+_NPI_SHAPE = re.compile(r"(?<!\d)\d{10}(?!\d)")
+
+
+def _has_shape(path: str, text: str) -> bool:
+    """Whether a value has the shape its path asks for, where the shape alone tells: a date,
+    a phone number, an NPI. Other paths' values (names, plans, IDs) tell nothing here."""
+    if path.endswith((".dob", ".date")) or path.startswith("dates."):
+        return bool(find_dates(text))
+    if path.endswith((".phone", ".fax")):
+        return bool(find_phones(text))
+    return path.endswith(".npi") and bool(_NPI_SHAPE.search(text))
+
+
+def _over(
+    page: Page,
+    lines: list[Row],
+    hits: dict[int, list[LabelHit]],
+    number: int,
+    cell: tuple[float, float],
+) -> list[Word]:
+    """The words on the row above a caption, in its cell, on a page that prints captions
+    under their values: one row, as a line holds one value."""
+    x0, edge = cell
+    if number == 0 or _captions_only(lines[number - 1], hits[number - 1]):
+        return []
+    row = lines[number - 1]
+    step = (lines[number].words[0].bbox[1] - row.words[0].bbox[1]) * page.height
+    if step > _MAX_LINE_STEP_HEIGHTS * _height(page, row.words[0]):
+        return []
+    return [
+        w
+        for w in row.words
+        if x0 - _COLUMN_SLACK <= w.bbox[0] < edge and not _PUNCT_ONLY.match(w.text)
+    ]
 
 
 def _section_party(hit: LabelHit) -> Party | None:

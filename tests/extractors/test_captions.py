@@ -9,7 +9,7 @@ import pytest
 from extractors.extract.captions import caption_party, caption_path, captioned_values
 from extractors.extract.confidence import CONTESTED_CONFIDENCE
 from extractors.extract.cover import is_cover_sheet, order_pages
-from extractors.extract.labels import find_values
+from extractors.extract.labels import find_values, values_over_captions
 from extractors.extract.narrative import find_mentions
 from extractors.extract.parties import extract_parties
 from tests.extractors.laid_out import laid_out_page
@@ -127,6 +127,58 @@ def test_boxed_form_captions_over_their_values_by_column() -> None:
     assert values["member.address"]["postal_code"] == "32655"
     assert values["clinician.last_name"] == "Harris"
     assert values["clinician.npi"] == "2349394629"
+
+
+def test_a_form_printing_its_captions_under_the_values() -> None:
+    """Each value typed on a line with its caption printed beneath: the rows above the
+    captions hold the values, as the dates, phones and NPI in their columns show."""
+    page = laid_out_page(
+        [
+            [(0.1, "PAP SUPPLY ORDER")],
+            [(0.08, "Hollis"), (0.5, "Bernadette"), (0.8, "F")],
+            [(0.08, "PATIENT LAST NAME"), (0.5, "FIRST NAME"), (0.8, "SEX")],
+            [(0.08, "02/17/1963"), (0.32, "(503) 555-0129"), (0.65, "Providence Health Plan")],
+            [(0.08, "DATE OF BIRTH"), (0.32, "HOME PHONE"), (0.65, "INSURANCE")],
+            [(0.08, "9920 SW Canyon Ln"), (0.58, "PHP00417762")],
+            [(0.08, "STREET ADDRESS"), (0.58, "MEMBER ID")],
+            [(0.08, "Beaverton"), (0.46, "OR"), (0.6, "97005")],
+            [(0.08, "CITY"), (0.46, "STATE"), (0.6, "ZIP")],
+            [(0.08, "Anand Ramaswamy, MD"), (0.5, "1338204716"), (0.75, "503-555-6000")],
+            [(0.08, "ORDERING PHYSICIAN"), (0.5, "NPI"), (0.75, "PHONE")],
+            [(0.08, "G47.33 Obstructive sleep apnea")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Bernadette", "Hollis")
+    assert values["member.sex"] == "F"
+    assert values["member.dob"] == date(1963, 2, 17)
+    assert values["member.phone"] == "5035550129"
+    assert values["payer.name"] == "Providence Health Plan"
+    assert values["member.member_id"] == "PHP00417762"
+    assert values["member.address"]["line1"] == "9920 SW Canyon Ln"
+    assert values["member.address"]["city"] == "Beaverton"
+    assert values["member.address"]["postal_code"] == "97005"
+    assert values["clinician.last_name"] == "Ramaswamy"
+    assert values["clinician.npi"] == "1338204716"
+    # The phone in the physician's row of boxes is his, though the member's ID sat above it.
+    assert values["clinician.phone"] == "5035556000"
+
+
+def test_dates_typed_over_date_captions_make_no_page_of_captions_under_values() -> None:
+    """Every form types a signature's date over its "Date": that says nothing of where the
+    form's other captions put their values."""
+    page = laid_out_page(
+        [
+            [(0.08, "PATIENT NAME"), (0.5, "DATE OF BIRTH")],
+            [(0.08, "Gerald Whitcomb"), (0.5, "03/14/1941")],
+            [(0.08, "Physician signature")],
+            [(0.08, "12/02/2026"), (0.5, "12/03/2026")],
+            [(0.08, "Date"), (0.5, "Date")],
+        ]
+    )
+    assert not values_over_captions(page)
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert values["member.dob"] == date(1941, 3, 14)
 
 
 def test_captions_without_colons_by_their_style() -> None:
