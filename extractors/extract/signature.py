@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.signature_date import band_lines, reread_signature_date, words_at
 from extractors.normalize.dates import find_dates, parse_date
+from extractors.normalize.names import split_person_name
 from extractors.pages import BBox, Page, ReadPage, Word, group_lines
 from extractors.preprocess import long_runs, paper_shade, widened
 
@@ -465,6 +466,7 @@ def _places(page: Page, ink: _PageInk) -> Iterator[_Place]:
             if place is not None:
                 yield place
     yield from _letter_places(page, height)
+    yield from _signer_name_places(page, ink, height)
 
 
 def _text_height(page: Page) -> float:
@@ -829,6 +831,32 @@ def _letter_places(page: Page, height: float) -> Iterator[_Place]:
             if overlaps and _is_print(word, height) and top < word.bbox[1] < bottom:
                 bottom = word.bbox[1]
         yield _Place(line[-1], (_Area((left, top, right, bottom), height),), [])
+
+
+def _signer_name_places(page: Page, ink: _PageInk, height: float) -> Iterator[_Place]:
+    """Above a rule whose caption is the signer's typed name ("Rosalind Achebe, MD" under
+    the line), as memos and letters with no "Signature" or closing print it: a name with a
+    clinician's credentials, alone on its line just under an open rule."""
+    for line in _lines(page):
+        text = " ".join(w.text for w in line)
+        if len(line) > _MAX_SIGNER_WORDS or not _is_clinicians_name(text):
+            continue
+        box = (line[0].bbox[0], min(w.bbox[1] for w in line), line[-1].bbox[2], line[0].bbox[3])
+        rule = _rule_near(ink.mask, box, height, below=False)
+        under = _rule_near(ink.mask, box, height, below=True)
+        if rule is not None and _open_above(ink.mask, rule, under, height):
+            area = _Area(_above(page, rule, line[0], height), height)
+            yield _Place(line[0], (area,), _beside_rule(page, rule, height))
+
+
+#: A signer's typed name is a few words: a first and last name, maybe a middle initial and
+#: credentials ("Ingrid M. Solberg, MD, FCCP").
+_MAX_SIGNER_WORDS = 6
+
+
+def _is_clinicians_name(text: str) -> bool:
+    name = split_person_name(text)
+    return name is not None and name.first is not None and bool(name.credentials)
 
 
 def _ends_with_closing(text: str) -> bool:

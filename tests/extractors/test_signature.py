@@ -422,6 +422,30 @@ def test_a_letter_is_signed_between_its_closing_and_the_typed_name(scribble: boo
     assert signed([sheet.read()]) is scribble
 
 
+@pytest.mark.parametrize("scribble", [True, False])
+def test_a_rule_over_the_signers_typed_name_is_the_place_to_sign(scribble: bool) -> None:
+    """A memo with no "Signature" caption and no closing: the pen goes on the rule over the
+    clinician's typed name."""
+    sheet = Sheet()
+    sheet.text("Start of care: 12/04/2026.", 60, 150)
+    sheet.text("Thank you for your help with his care.", 60, 190)
+    if scribble:
+        sheet.scribble(80, 318, 200)
+    sheet.rule(60, 420, 330)
+    sheet.text("Rosalind Achebe, MD", 60, 340)
+    assert signed([sheet.read()]) is scribble
+
+
+def test_a_rule_over_a_name_with_no_credentials_is_no_place_to_sign() -> None:
+    """Only a clinician's typed name marks a signature line: a table's rule over a patient's
+    name, with the row above it, is none."""
+    sheet = Sheet()
+    sheet.scribble(80, 318, 200)
+    sheet.rule(60, 420, 330)
+    sheet.text("Gerald Whitcomb", 60, 340)
+    assert signed([sheet.read()]) is None
+
+
 @pytest.mark.parametrize(
     ("patient", "physician", "expected"), [(True, False, False), (False, True, True)]
 )
