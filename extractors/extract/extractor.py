@@ -22,7 +22,7 @@ from extractors.extract.parties import extract_parties, sex_beside_member
 from extractors.extract.rules import apply_rules
 from extractors.extract.services import find_services
 from extractors.extract.signature import find_signature
-from extractors.extract.tick_legends import read_ticks
+from extractors.extract.tick_legends import read_ticks, ticked_only
 from extractors.extract.warm_up import warm_up_in_background
 from extractors.limits import Limits
 from extractors.pages import Page, ReadPage
@@ -82,8 +82,12 @@ def extract(
         ("services", find_services),
         ("access_notes", find_access_notes),
     ]
+    order_numbers = {page.number for page in order}
+    order_reads = [read for read in pages if read.page.number in order_numbers]
     for key, finder in finders:
         finds: Sequence[Found[Any]] = guarded(key, [], partial(finder, order))
+        if key in _TICKED_CHOICES:
+            finds = guarded(key, finds, partial(ticked_only, order_reads, finds))
         values[key] = [f.value for f in finds]
         evidence.update({f"{key}.{i}": f for i, f in enumerate(finds)})
     if (infusion := guarded("infusion", None, lambda: find_infusion(order))) is not None:
@@ -95,8 +99,6 @@ def extract(
         ) is not None:
             evidence[f"items.{len(items)}"] = item
             items.append(item.value)
-    order_numbers = {page.number for page in order}
-    order_reads = [read for read in pages if read.page.number in order_numbers]
     order_dated = values.get("dates", {}).get("order") is not None
     signature = guarded(
         "signature",
@@ -179,6 +181,9 @@ def unread_referral(
 def _first_page(pages: Sequence[ReadPage]) -> int:
     return pages[0].page.number if pages else 1
 
+
+#: The finders whose finds a checklist offers: only a ticked box's line is ordered.
+_TICKED_CHOICES = frozenset({"items", "procedures", "services"})
 
 #: The words for the clerk of each part a finder reads, by the flag's field.
 _PARTS = {

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from extractors.extract.checkboxes import PageInk, box_before
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.labels import is_column_gap, printed_rows
 from extractors.normalize.sex import STATED_SEX
 from extractors.pages import Page, ReadPage, Word
+
+T = TypeVar("T")
 
 #: The legends of the sex boxes, by the contract's value.
 SEX_LEGENDS = {word.upper(): sex for word, sex in STATED_SEX.items()}
@@ -133,3 +136,34 @@ def _text_without(read: ReadPage, dropped: set[int]) -> str:
         if id(word) not in dropped:
             lines[word.line].append(word.text)
     return "\n".join(" ".join(lines[number]) for number in sorted(lines))
+
+
+def ticked_only(reads: Sequence[ReadPage], finds: Sequence[Found[T]]) -> list[Found[T]]:
+    """The finds not printed after an empty tick box. A checklist orders what is ticked
+    ("[x] E1390 Oxygen concentrator", "[ ] E0433 Portable liquid oxygen"): an unticked
+    line is the form's offer, not the order. A find with no box before it stands."""
+    inks: dict[int, PageInk] = {}
+    by_number = {read.page.number: read for read in reads}
+    kept: list[Found[T]] = []
+    for found in finds:
+        read = by_number.get(found.page)
+        if read is None or not found.words or not read.png:
+            kept.append(found)
+            continue
+        ink = inks.setdefault(found.page, PageInk.of(read))
+        if box_before(ink, _row_start(read.page, found.words[0])) is not False:
+            kept.append(found)
+    return kept
+
+
+def _row_start(page: Page, word: Word) -> Word:
+    """The first word of the cell a word sits in: a tick box opens its legend's cell."""
+    line = sorted((w for w in page.words if w.line == word.line), key=lambda w: w.bbox[0])
+    if not line:
+        return word
+    # By place, not identity: a finder may have mended the word's text.
+    at = max((i for i, w in enumerate(line) if w.bbox[0] <= word.bbox[0]), default=0)
+    while at > 0 and not is_column_gap(page, line[at - 1], line[at]):
+        at -= 1
+    return line[at]
+

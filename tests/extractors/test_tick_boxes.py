@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.extract.checkboxes import PageInk, box_before
+from extractors.extract.extractor import extract
 from extractors.extract.tick_legends import Ticks, read_ticks
 from extractors.limits import Limits
 from extractors.pages import Page, ReadPage, Word
 from extractors.readers import read_document
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+RECEIVED = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 #: A fine fax's resolution: 204 x 196 dpi, drawn square.
 DPI = 200
 
@@ -162,3 +165,23 @@ def test_an_unticked_legend_glued_to_its_box_and_its_next_words_is_dropped() -> 
     ticks = read_ticks([ReadPage(page, png)])
     assert ticks.urgent is None
     assert "24" not in ticks.texts[0]
+
+
+def test_a_checklist_orders_only_its_ticked_lines() -> None:
+    """Equipment offered as a checklist: the unticked line's code and item are not ordered,
+    and a line with no box is ordered as printed."""
+    data = _page(
+        [
+            ["Patient: Theodora Mancuso", "Dx: J84.10"],
+            [("E1390 Oxygen concentrator", True)],
+            [("E0431 Portable gaseous oxygen system", False)],
+            [("E0433 Portable liquid oxygen system", True)],
+            ["K0001 Standard wheelchair x 1"],
+        ],
+        fax=True,
+    )
+    referral = extract(
+        read_document(data, Limits()), filename="t.tif", sha256="0" * 64, received_at=RECEIVED
+    )
+    assert [item.hcpcs for item in referral.items] == ["E1390", "E0433", "K0001"]
+    assert "E0431" not in {p.code for p in referral.procedures}
