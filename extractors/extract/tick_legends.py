@@ -166,4 +166,3 @@ def _row_start(page: Page, word: Word) -> Word:
     while at > 0 and not is_column_gap(page, line[at - 1], line[at]):
         at -= 1
     return line[at]
-
