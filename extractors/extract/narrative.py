@@ -45,6 +45,10 @@ def _credential_regex() -> str:
 
 _CREDENTIAL: dict[str, Any] = {"TEXT": {"REGEX": _credential_regex()}}
 
+#: What ends a subject line's topic before the name it concerns ("... referral - Name",
+#: "... referral for Name").
+_TOPIC_ENDS = ("-", "\u2013", "for", ":")
+
 #: Who a name belongs to, by what introduces it. Matched on LOWER; the name is what follows.
 NAME_PATTERNS: dict[str, list[Pattern]] = {
     "member.sex.M": [[{"LOWER": {"IN": ["mr", "mr."]}}, _TITLE_DOT, *_NAME]],
@@ -64,6 +68,18 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
             _CAP,
             _INITIAL,
         ],
+        # A subject line naming its topic first: "RE: Home health referral - Gerald
+        # Whitcomb, DOB 03/14/1941". Only with the member's birth date after the name: a
+        # topic alone ("Re: Request for Hospital Bed") names no one.
+        [
+            {"LOWER": {"IN": ["re", "regarding"]}},
+            {"ORTH": {"IN": [":", ";"]}, "OP": "?"},
+            {"IS_ALPHA": True, "OP": "{1,4}"},
+            {"LOWER": {"IN": list(_TOPIC_ENDS)}},
+            *_NAME,
+            {"ORTH": {"IN": [",", "("]}, "OP": "?"},
+            {"LOWER": {"IN": ["dob", "d.o.b.", "born", "birthdate"]}},
+        ],
     ],
     "clinician.name": [
         # Not the comma: "Oak Dr, Boise ID" is a street.
@@ -82,16 +98,23 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
     ],
 }
 
+#: The cue of a number whose party is the subject of its sentence: "He lives at ... and
+#: can be reached at ..." is the member's, "I can be reached at ..." the writer's office's.
+_REACHED = "reached"
+_REACHED_BY = {
+    **dict.fromkeys(("he", "she", "they", "patient", "mr", "mrs", "ms"), "member.phone"),
+    **dict.fromkeys(("i", "we"), "clinician.phone"),
+}
+#: Words that may open a sentence before its subject: "The patient", "Should you ..., I".
+_BEFORE_SUBJECT = frozenset({"the", "our", "this"})
+
 #: Cue phrases after which a value follows in the same sentence. Lower-case words; "a|b" is
 #: either word, and "*" any one word or none ("discharged home on" is "discharged on").
 VALUE_CUES: dict[str, list[list[str]]] = {
     "member.dob": [["dob"], ["d.o.b."], ["born"], ["date", "of", "birth"], ["birthdate"]],
-    # Who "can be reached" is the sentence's subject: the writer ("I") is the office.
-    "member.phone": [
-        ["phone", "number", "is"],
-        ["cell", "is"],
-        *([subject, "can", "be", "reached", "at"] for subject in ("she", "he", "patient", "they")),
-    ],
+    "member.phone": [["phone", "number", "is"], ["cell", "is"]],
+    # Whose number it is, the sentence's subject says (``_REACHED_BY``).
+    _REACHED: [["can|may", "be", "reached", "at|on"]],
     "member.address": [["address", "is"], ["lives", "at"], ["resides", "at"], ["deliver", "to"]],
     "payer.name": [["insurance", "is"], ["insured", "by"], ["covered", "by"], ["insurance", ":"]],
     "payer.group_number": [["group"], ["group", "#"], ["group", "number"]],
@@ -111,8 +134,6 @@ VALUE_CUES: dict[str, list[list[str]]] = {
         ["my", "office", "at"],
         ["call", "me", "at"],
         ["office", "phone", "is"],
-        ["i", "can", "be", "reached", "at"],
-        ["we", "can", "be", "reached", "at"],
     ],
     "clinician.fax": [
         ["or", "fax"],
@@ -271,14 +292,23 @@ def _names(doc: Doc, matcher: Matcher, source: _PageText) -> list[Mention]:
         # The name is what follows the cue: drop the cue words ("Mr.", "Re:", "signed by").
         key = span.label_
         body = span
+        topic_end = [t.i for t in span[1:] if t.lower_ in _TOPIC_ENDS]
+        if key == "member.name" and topic_end:
+            body = doc[topic_end[-1] + 1 : span.end]
         while body and not _is_name_start(body[0].text, key):
             body = body[1:]
+        while body and body[-1].lower_ in _AFTER_NAME:
+            body = body[:-1]
         if len(body) < 2 or _is_place(doc, span, body):
             continue
         words = source.words(body.start_char, body.end_char)
         # Whole words, so "FNP-C" is not cut to the "FNP" the tokenizer split off.
         found.append(Mention(key, " ".join(w.text for w in words), words, source.page))
     return found
+
+
+#: What a subject line prints after the member's name, which the name match runs on to.
+_AFTER_NAME = frozenset({",", "(", "dob", "d.o.b.", "born", "birthdate"})
 
 
 def _is_place(doc: Doc, span: Span, body: Span) -> bool:
@@ -311,14 +341,32 @@ def page_mentions(page: Page, skip_lines: set[int] | None = None) -> list[Mentio
     source = _page_text(page, skip_lines or set())
     doc = nlp.make_doc(source.text)
     found = _names(doc, names, source)
-    for match_id, _start, end in cues(doc):
+    for match_id, start, end in cues(doc):
+        path: str | None = nlp.vocab.strings[match_id]
+        if path == _REACHED:
+            path = _reached_by(doc, start)
         start_char, end_char = _value_text(source.text, doc[end - 1].idx + len(doc[end - 1]))
         text = source.text[start_char:end_char].strip(" :,\n")
-        if not text:
+        if not text or path is None:
             continue
         words = source.words(start_char, end_char)
-        found.append(Mention(nlp.vocab.strings[match_id], text, words, page))
+        found.append(Mention(path, text, words, page))
     return sorted(found, key=lambda m: (m.words[0].line, m.words[0].bbox[0]) if m.words else (0, 0))
+
+
+def _reached_by(doc: Doc, cue: int) -> str | None:
+    """Whose number "can be reached at" gives: the party of the word before the cue, or,
+    after "and" (a second verb of the sentence), of the sentence's first word; None when
+    neither names one."""
+    before = doc[cue - 1].lower_.rstrip(".") if cue > 0 else ""
+    if before != "and":
+        return _REACHED_BY.get(before)
+    at = cue - 1
+    while at > 0 and doc[at - 1].text not in (".", "\n") and not doc[at - 1].is_space:
+        at -= 1
+    while at < cue and doc[at].lower_ in _BEFORE_SUBJECT:
+        at += 1
+    return _REACHED_BY.get(doc[at].lower_.rstrip("."))
 
 
 def _line_words(page: Page, index: int) -> list[Word]:

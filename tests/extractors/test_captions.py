@@ -814,6 +814,42 @@ def test_who_can_be_reached_is_the_sentences_subject() -> None:
     assert values["clinician.phone"] == "8137965972"
 
 
+def test_a_second_verb_of_the_sentence_is_its_subjects() -> None:
+    """ "He lives at ... and can be reached at ...": the number is his, as the sentence's
+    subject says; the writer's "I" is the office."""
+    page = laid_out_page(
+        [
+            [(0.06, "Re: Gerald Whitcomb, DOB 03/14/1941, male")],
+            [(0.06, "Mr. Whitcomb was seen in clinic today. He lives at")],
+            [(0.06, "418 Birch Hollow Rd, Dayton, OH 45410 and can be reached at (937) 555-0147.")],
+            [(0.06, "Questions? Our nurse and I can be reached at 937-555-2300.")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert values["member.phone"] == "9375550147"
+    assert values["clinician.phone"] == "9375552300"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "RE: Home health referral - Gerald Whitcomb, DOB 03/14/1941, male",
+        "Re: Referral for Gerald Whitcomb (DOB 03/14/1941)",
+    ],
+)
+def test_a_subject_lines_topic_before_the_members_name(subject: str) -> None:
+    page = laid_out_page([[(0.06, subject)], [(0.06, "Please evaluate and treat.")]])
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Gerald", "Whitcomb")
+    assert values["member.dob"] == date(1941, 3, 14)
+
+
+def test_a_subject_lines_topic_alone_names_no_one() -> None:
+    page = laid_out_page([[(0.06, "Re: Request for Hospital Bed")], [(0.06, "Dx: J44.1")]])
+    found = extract_parties([page], date(2026, 12, 3))
+    assert "member.last_name" not in found and "member.first_name" not in found
+
+
 @pytest.mark.parametrize(
     "rows",
     [
