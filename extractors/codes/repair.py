@@ -29,9 +29,10 @@ class _Slot(Enum):
 _MAX_SUBSTITUTIONS = 2
 
 _NOISE = re.compile(r"[\s\[\](){}<>|]")
-#: A closing bracket where the code's letter goes ("]96.11") is a J that lost its hook; a
-#: table border glued to a code ("|E11.65", "[I10") stands before the letter instead.
-_LEADING_J = re.compile(r"[\]}|](?=[0-9])")
+#: A bracket or bar where the code's letter goes, before its digits, is that letter as a fax
+#: left it: a J that lost its hook ("]96.11"), an I that lost its stem's right side
+#: ("[50.32"); a table border glued to a code ("|E11.65", "[I10") stands before the letter.
+_LEADING_LETTER = re.compile(r"[\]}|\[](?=[0-9])")
 _EDGE_PUNCTUATION = ".,;:"
 
 _ICD_SLOTS = (_Slot.LETTER, _Slot.DIGIT) + (_Slot.ALNUM,) * 5
@@ -261,7 +262,7 @@ def _one_lookalike_digit_apart(a: str, b: str) -> bool:
 
 def _strip_noise(token: str) -> str:
     token = token.strip(_EDGE_PUNCTUATION)
-    if _LEADING_J.match(token):
+    if _LEADING_LETTER.match(token):
         return token[0] + _NOISE.sub("", token[1:]).strip(_EDGE_PUNCTUATION)
     return _NOISE.sub("", token).strip(_EDGE_PUNCTUATION)
 

@@ -159,6 +159,11 @@ def test_leaf_code_is_kept_whole_and_header_code_is_kept_for_flagging() -> None:
 
 def test_ocr_damage_is_repaired_only_to_a_code_that_exists() -> None:
     assert _codes("Diagnosis: J]96.11 Chronic respiratory failure") == ["J96.11"]
+    # A standard fax's I read as a bracket, in a sentence listing the codes.
+    assert _codes("Diagnoses: W19.XXXD (fall), [50.32 (chronic diastolic heart failure)") == [
+        "W19.XXXD",
+        "I50.32",
+    ]
     assert _codes("Dx: J 44.1") == ["J44.1"]
     assert _codes("Dx: J441") == ["J44.1"]
     found = find_diagnoses([_page("Dx: J44.1")])

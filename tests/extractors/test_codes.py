@@ -243,6 +243,7 @@ def test_cpt_format(code, valid):
         ("RQ6.02", "R06.02"),  # Q or D for 0 at a digit position
         ("RD6.02", "R06.02"),
         ("]96.11", "J96.11"),  # J without its hook
+        ("[50.32", "I50.32"),  # I whose stem's right side a fax lost
         ("}18.9", "J18.9"),
         ("344.1", "J44.1"),
         ("747.1", "Z47.1"),  # Z without its top stroke
