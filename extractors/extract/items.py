@@ -22,6 +22,7 @@ from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.infusion import is_infused
 from extractors.extract.phrases import PhraseMatch, Phrases
+from extractors.extract.services import discipline_names
 from extractors.extract.textlines import (
     TextLine,
     centre_y,
@@ -199,7 +200,7 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
         rest = [line for line in rest if line.words[0].line not in used]
         for line in _logical_lines(rest):
             for segment in _segments(line):
-                read: Sequence[Found[Item] | None] = _prose_items(segment)
+                read: Sequence[Found[Item] | None] = _prose_items(segment) or _visit_items(segment)
                 for item in read or [_line_item(segment, None)]:
                     _keep(found, seen, item)
         printed |= hcpcs.codes_printed(line.text for line in lines)
@@ -921,6 +922,27 @@ def _prose_items(line: TextLine) -> list[Found[Item]]:
         item = Item(description=line.text[start : bracket.start()], hcpcs=code, **details)
         items.append(line.found(item, start, bracket.end()))
     return items
+
+
+def _visit_items(line: TextLine) -> list[Found[Item]]:
+    """Home-health disciplines a sentence orders with their visits' total printed: "skilled
+    nursing 2x/week x 4 weeks (= 8 visits) ...; physical therapy evaluate and treat, 2x/week
+    x 3 weeks (= 6 visits)". The total is read only where it is printed, up to the next
+    discipline's name or the sentence's end: a frequency alone is not multiplied out."""
+    names = list(discipline_names().finditer(line.text))
+    items = []
+    for index, name in enumerate(names):
+        end = names[index + 1].start() if index + 1 < len(names) else len(line.text)
+        sentence = _SENTENCE_END.search(line.text, name.end(), end)
+        total = _VISIT_TOTAL.search(line.text, name.end(), sentence.start() if sentence else end)
+        if total is not None:
+            item = Item(description=name.group(), quantity=int(total.group("n")))
+            items.append(line.found(item, name.start(), total.end()))
+    return items
+
+
+#: A visits' total as an order prints it after a frequency: "(= 8 visits)", "8 visits total".
+_VISIT_TOTAL = re.compile(r"(?<![0-9/])(?P<n>[0-9]{1,3})\s+(?:total\s+)?visits\b", re.IGNORECASE)
 
 
 #: The clause an item's name opens after another item of the sentence: ", an infusion pump".

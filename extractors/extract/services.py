@@ -32,6 +32,20 @@ def _vocabulary() -> tuple[dict[str, str], dict[str, int]]:
     return names, {k.lower(): int(v) for k, v in data["times"].items()}
 
 
+def discipline_names() -> re.Pattern[str]:
+    """A discipline's name as an order spells it out ("skilled nursing", "physical
+    therapy"): not the abbreviations, which are other words as often ("PT", "ST")."""
+    return _spelled_names()
+
+
+@cache
+def _spelled_names() -> re.Pattern[str]:
+    spellings = load_data("services.toml")["disciplines"].values()
+    names = sorted((s for spelled in spellings for s in spelled), key=len, reverse=True)
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     names, times = _vocabulary()

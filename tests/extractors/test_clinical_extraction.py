@@ -686,3 +686,25 @@ def test_a_cpt_code_in_brackets_after_its_service_is_a_procedure() -> None:
     # One misread letter off a HCPCS code, or a ZIP code after its state, it is neither.
     page = _page("per diem (59500) for 10 days; Springfield, IL (62701)")
     assert find_procedures([page]) == []
+
+
+def test_disciplines_a_letter_orders_with_their_visits_total_are_items() -> None:
+    assert _items_of(
+        "Re: Gerald Whitcomb, DOB 03/14/1941",
+        "Diagnoses: I50.32 (chronic diastolic heart failure)",
+        "Please provide: skilled nursing 2x/week x 4 weeks (= 8 visits) for CHF",
+        "monitoring and medication teaching; physical therapy evaluate and treat,",
+        "2x/week x 3 weeks (= 6 visits). Start of care: 12/04/2026.",
+    ) == [("skilled nursing", None, 8), ("physical therapy", None, 6)]
+
+
+def test_a_discipline_with_a_frequency_and_no_total_is_no_item() -> None:
+    """A total is read where it is printed; "2x/week x 4 weeks" is not multiplied out."""
+    assert (
+        _items_of(
+            "Re: Gerald Whitcomb, DOB 03/14/1941",
+            "Diagnoses: I50.32 (chronic diastolic heart failure)",
+            "Please provide skilled nursing 2x/week x 4 weeks for CHF teaching.",
+        )
+        == []
+    )
