@@ -278,7 +278,22 @@ def plan_name_end(words: Sequence[str]) -> int | None:
                 and any(_holds(text, cue) for cue in paths[path].cues)
             ):
                 return at
+    # A bare mark before a number as a card prints it: "Anthem BCBS # YRB882047731", or
+    # glued to it: "Anthem BCBS #YRB882047731".
+    for at in range(1, len(words)):
+        mark, glued = words[at][:1], words[at][1:]
+        if mark == "#" and _ID_SHAPE.fullmatch(glued):
+            return at
+        bare = words[at].lower().rstrip(":.") in _BARE_NUMBER_MARKS
+        if bare and at + 1 < len(words) and _ID_SHAPE.fullmatch(words[at + 1]):
+            return at
     return None
+
+
+#: Marks a plan's number follows with no caption of its own.
+_BARE_NUMBER_MARKS = frozenset({"#", "id", "id#", "no", "nbr"})
+#: A plan's number: letters and digits, at least three of them digits.
+_ID_SHAPE = re.compile(r"(?=(?:[A-Za-z-]*[0-9]){3})[A-Za-z0-9-]{5,}")
 
 
 @lru_cache(maxsize=_TEXTS_KEPT)

@@ -1618,6 +1618,23 @@ def _beside_group_number(doc: _Document, out: dict[str, Found[Any]], reference: 
                     return
 
 
+def _after_plan_name(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    """The member's ID printed after the plan's name, behind a caption or a bare mark ("Plan:
+    Anthem BCBS # YRB882047731"), as a card prints them, when nothing else gave the ID."""
+    payer = out.get("payer.name")
+    if payer is None or "member.member_id" in out:
+        return
+    end = plan_name_end([w.text for w in payer.words])
+    page = next((p for p in doc.pages if p.number == payer.page), None)
+    if end is None or page is None:
+        return
+    rest = list(payer.words[end:])
+    while rest and (value := _member_id(_text(rest).lstrip("#"), reference)) is None:
+        rest = rest[1:]  # the caption's words: "ID no. UZb080745"
+    if rest and value is not None:
+        out["member.member_id"] = found_from_words(value, page, rest)
+
+
 #: The confidence of an ID whose caption OCR could not read: under the member ID's bar, so
 #: the clerk is asked to check it.
 _UNREAD_CAPTION_CONFIDENCE = 0.6
@@ -2351,6 +2368,7 @@ def extract_parties(
     _signature_block(doc, out, received)
     _from_captions(doc, out, reference, readers)
     _beside_group_number(doc, out, reference)
+    _after_plan_name(doc, out, reference)
     _plan_by_shape(doc, out)
     _cover_sender([*pages, *covers], out)
     # A name read only now (off a cover sheet, from a caption) heads a block read only now.

@@ -297,6 +297,23 @@ def test_a_member_id_printed_in_groups_as_on_a_card(printed: str, member_id: str
     assert values["member.member_id"] == member_id
 
 
+@pytest.mark.parametrize(
+    ("printed", "plan", "member_id"),
+    [
+        ("Plan: Anthem BCBS # YRB882047731", "Anthem BCBS", "YRB882047731"),
+        ("Plan: Anthem BCBS #YRB882047731", "Anthem BCBS", "YRB882047731"),
+        ("Insurance: Medicare Part B ID 1EG4TE5MK73", "Medicare Part B", "1EG4TE5MK73"),
+    ],
+)
+def test_a_plans_number_after_a_bare_mark_is_the_members_id(
+    printed: str, plan: str, member_id: str
+) -> None:
+    page = laid_out_page([[(0.1, "Patient: Marisol Delacroix")], [(0.1, printed)]])
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert values["payer.name"] == plan
+    assert values["member.member_id"] == member_id
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
