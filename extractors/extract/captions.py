@@ -213,7 +213,7 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
             continue
         if any(_holds(text, cue) for cue in cues.excluded):
             continue
-        strong = sum(1.0 for cue in cues.cues if _holds(text, cue))
+        strong = sum(1.0 for cue in cues.cues if _holds(text, cue) and _whole_if_letter(text, cue))
         if not strong and _only_weak(text, cues):
             strong = _WEAK
         if not strong:
@@ -222,6 +222,12 @@ def caption_path(caption: str, party: Party | None = None) -> str | None:
         if score > best_score:
             best, best_score = path, score
     return best
+
+
+def _whole_if_letter(text: str, cue: str) -> bool:
+    """A one-letter cue ("T", "F", "P" of a letterhead's numbers) is the whole caption or
+    none: in "P. Ramirez, M.D. NPI no." the letter is an initial."""
+    return len(cue) > 1 or text.split() == [cue]
 
 
 def _named_paths(text: str) -> list[str]:
@@ -670,6 +676,8 @@ def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     if size >= len(cell) or "," in caption or caption_path(caption) is None:
         return  # a comma is the value's: "Heatherstad, MD 21157" is a town, a state and a ZIP
     value = cell[size:]
+    if len(caption.strip(".:")) == 1 and value[0].text[:1] not in _NUMBER_START:
+        return  # a letter before a word is an initial ("Curtis P. Ramirez"), not "P 614-..."
     if shouting:
         # "CITY Laramouth ST CA ZIP 91725": the next capitalised cue word opens the next
         # caption, whose value follows it.
@@ -680,6 +688,10 @@ def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
                 yield from _prefix_captions(value[at:])
                 return
     yield caption, value
+
+
+#: How a number starts: a one-letter caption ("T", "F", "P") is one only before a number.
+_NUMBER_START = "0123456789("
 
 
 def _is_heading(row: Row) -> bool:

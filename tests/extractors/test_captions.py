@@ -314,6 +314,22 @@ def test_a_plans_number_after_a_bare_mark_is_the_members_id(
     assert values["member.member_id"] == member_id
 
 
+def test_a_letterheads_one_letter_captions_and_a_names_initial() -> None:
+    """ "P 614-555-8810 | F 614-555-8811" are the office's phone and fax; the "P." of a
+    name is an initial, no caption of the words after it."""
+    page = laid_out_page(
+        [
+            [(0.1, "Dr. Tomasz Wielgosz, MD | NPI 1903556276 | P 614-555-8810 | F 614-555-8811")],
+            [(0.1, "Patient: Marisol Delacroix")],
+            [(0.1, "Name: Curtis P. Ramirez, M.D. NPI no.: 1797041195")],
+        ]
+    )
+    assert caption_path("P. Ramirez, M.D. NPI no.") == "clinician.npi"
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert values["clinician.phone"] == "6145558810"
+    assert values["clinician.fax"] == "6145558811"
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
