@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from extractors.extract.labels import is_column_gap
 from extractors.normalize.dates import find_dates
 from extractors.normalize.names import CREDENTIALS
 from extractors.pages import Page, Word, union
@@ -412,13 +413,38 @@ def dateline(page: Page, skip: set[int]) -> Mention | None:
         # dots of a rule OCR barely read as a glyph repeated ("eee ee").
         line_words = sorted(_line_words(page, number), key=lambda w: w.bbox[0])
         words = [w for w in line_words if not _is_speck(w)]
-        text = " ".join(w.text for w in words)
-        spans = find_dates(text)
-        if len(spans) == 1 and _EDGE_MARKS.sub("", spans[0][2]) == _EDGE_MARKS.sub("", text):
-            if _continues_cell(page, number, words):
+        # Alone on its line, or alone in the last cell of a title's row ("OXYGEN ORDER
+        # ...  December 2, 2026"): the date a letter or an order form sets at its head.
+        cells = [
+            words[at:]
+            for at in range(1, len(words))
+            if is_column_gap(page, words[at - 1], words[at])
+        ]
+        titled = bool(cells) and _is_title(words[: len(words) - len(cells[-1])])
+        for cell in [words, *(cells[-1:] if titled else [])]:
+            text = " ".join(w.text for w in cell)
+            spans = find_dates(text)
+            if len(spans) != 1 or _EDGE_MARKS.sub("", spans[0][2]) != _EDGE_MARKS.sub("", text):
                 continue
-            return Mention("dates.order", text, words, page)
+            if not _continues_cell(page, number, cell):
+                return Mention("dates.order", text, cell, page)
     return None
+
+
+def _is_title(words: list[Word]) -> bool:
+    """A heading's words: capitals, no digit and no caption's colon ("OXYGEN ORDER"). A
+    value's caption before the date ("Admitted", "D/C date:") is none."""
+    text = " ".join(w.text for w in words)
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(letters) >= _MIN_TITLE_LETTERS
+        and all(c.isupper() for c in letters)
+        and not any(c.isdigit() or c == ":" for c in text)
+    )
+
+
+#: A title has a word's worth of letters at least.
+_MIN_TITLE_LETTERS = 4
 
 
 def _is_speck(word: Word) -> bool:

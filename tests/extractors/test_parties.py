@@ -1062,6 +1062,29 @@ def test_a_date_whose_qualifier_is_hyphenated_or_glued_to_it_is_no_order_date(li
     assert "dates.order" not in extract_parties([page], date(2024, 6, 1))
 
 
+def test_a_date_alone_at_the_end_of_the_titles_row_is_the_orders_date() -> None:
+    page = _page(
+        [
+            [(0.1, "Greenfield Pulmonary Clinic")],
+            [(0.1, "OXYGEN ORDER"), (0.65, "December 2, 2026")],
+            [(0.1, "Patient: Theodora Mancuso")],
+        ]
+    )
+    assert extract_parties([page], date(2026, 12, 3))["dates.order"].value == date(2026, 12, 2)
+
+
+def test_a_date_after_a_values_caption_in_the_cell_before_is_no_orders_date() -> None:
+    """ "Admitted    03.20.2025" at the head of a discharge form: the cell before the date
+    is its caption, no title."""
+    page = _page(
+        [
+            [(0.1, "Lakeview Transitional Care"), (0.55, "PHYSICIAN DISCHARGE ORDERS")],
+            [(0.1, "Resident: Donald Gonzalez"), (0.55, "Admitted"), (0.75, "03.20.2025")],
+        ]
+    )
+    assert "dates.order" not in extract_parties([page], date(2025, 3, 30))
+
+
 def test_a_lone_date_under_its_columns_heading_is_no_letters_date() -> None:
     """A table's last cell that OCR lists after the page, under its column's heading
     ("Recorded"), is no letter's date line, however alone on its line it reads."""
