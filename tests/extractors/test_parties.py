@@ -1078,7 +1078,7 @@ def test_a_date_after_a_values_caption_in_the_cell_before_is_no_orders_date() ->
     is its caption, no title."""
     page = _page(
         [
-            [(0.1, "Lakeview Transitional Care"), (0.55, "PHYSICIAN DISCHARGE ORDERS")],
+            [(0.1, "Lakeview Transitional Care")],
             [(0.1, "Resident: Donald Gonzalez"), (0.55, "Admitted"), (0.75, "03.20.2025")],
         ]
     )
