@@ -681,7 +681,7 @@ def _label_sources(candidate: Candidate, path: str) -> Iterable[_Source]:
         lines = lines[1:]  # a table's header row under a PATIENT heading: no name there
     if not lines:
         return
-    first = lines[0]
+    first = _before_next_caption(lines[0]) if path == "name" else lines[0]
     wraps = candidate.layout == "right" and len(lines) > 1
     if path in _WRAPPING and wraps and _is_wrap(first, lines[1]):
         # "Plan: Blue Cross Blue" / "Shield": a name wrapped under itself in its cell.
@@ -848,12 +848,34 @@ def _ordering_captioned(doc: _Document) -> list[_Source]:
     over boxes may have been given the column beside its own.
     """
     return [
-        _Source(c.text, c.words, c.page)
+        _Source(_text(words), words, c.page)
         for c in doc.captioned
         if c.path == "clinician.name"
         and _beside_caption(c)
         and _ORDERING_RANK in (clinician_rank(c.caption), _heading_rank(c.page, c.words[0]))
+        and (words := _before_next_caption(c.words))
     ]
+
+
+def _before_next_caption(words: list[Word]) -> list[Word]:
+    """A name's words up to the caption of another value its cell runs on into: "Beatriz
+    Solano, NP-C NPI 1765432103" is the name before "NPI"."""
+    for at in range(_MIN_NAME_WORDS, len(words)):
+        for size in range(1, _MAX_NEXT_CAPTION_WORDS + 1):
+            span = [w.text.strip(_LABEL_MARKS) for w in words[at : at + size]]
+            # "Type 1 NPI": a caption of a few words, ending in a caption's word.
+            if caption_path(span[-1]) is not None and caption_path(" ".join(span)) not in (
+                None,
+                "clinician.name",
+            ):
+                return words[:at]
+    return words
+
+
+#: A name has a first and a last name at least.
+_MIN_NAME_WORDS = 2
+#: The longest caption a name's cell runs on into ("Type 1 NPI").
+_MAX_NEXT_CAPTION_WORDS = 3
 
 
 def _beside_caption(value: Captioned) -> bool:

@@ -21,6 +21,11 @@ CREDENTIALS: dict[str, str] = {
     "DO": "DO",
     "MBBS": "MBBS",
     "NP": "NP",
+    "NPC": "NP-C",
+    "ARNP": "ARNP",
+    "PMHNP": "PMHNP",
+    "AGACNP": "AGACNP",
+    "ANPBC": "ANP-BC",
     "CNP": "CNP",
     "CRNP": "CRNP",
     "FNP": "FNP",
@@ -53,6 +58,9 @@ CREDENTIALS: dict[str, str] = {
     "FACP": "FACP",
     "FAAFP": "FAAFP",
     "FACC": "FACC",
+    "CWS": "CWS",
+    "CWCN": "CWCN",
+    "CWON": "CWON",
 }
 # Credentials that are also surnames ("Minh Do", "John Pa"): taken as a credential only
 # when written in capitals and when a first and last name would still remain.

@@ -819,6 +819,30 @@ def test_a_date_label_run_on_from_another_dates_caption_is_no_order_date() -> No
     assert "dates.order" not in extract_parties([page], date(2025, 6, 28))
 
 
+@pytest.mark.parametrize(
+    ("printed", "credentials"),
+    [
+        (["Ordering: Beatriz Solano, NP-C NPI 1765432103"], "NP-C"),
+        (["Ordering clinician: Beatriz Solano MD, CWS Tel 509-555-3300"], "MD, CWS"),
+    ],
+)
+def test_the_ordering_name_ends_at_the_caption_its_cell_runs_on_into(
+    printed: list[str], credentials: str
+) -> None:
+    """The ordering clinician's cell runs on into her NPI's caption; the primary-care doctor
+    printed above her is no ordering clinician."""
+    page = laid_out_page(
+        [
+            [(0.1, "Pt: Haugen, Lars DOB: 01/19/1950")],
+            [(0.1, "PCP: Dr. Miriam Oduya (NPI 1283746505)")],
+            *([(0.1, row)] for row in printed),
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Beatriz", "Solano")
+    assert values["clinician.credentials"] == credentials
+
+
 def test_the_ordering_clinician_before_a_referring_one() -> None:
     page = laid_out_page(
         [
