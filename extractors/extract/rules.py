@@ -18,6 +18,7 @@ from extractors.codes.npi import is_valid_npi
 from extractors.extract.confidence import DEFAULT_BAR, doubts
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.items import meant_codes
+from extractors.extract.services import discipline_names
 from extractors.normalize.dates import DateRole, parse_date
 from extractors.normalize.us_states import state_code, zip_fits_state
 from extractors.referral import (
@@ -68,6 +69,8 @@ TYPE_CUES: tuple[TypeCue, ...] = (
     TypeCue("dme", 1, "text", r"\bstandard written order\b|\boxygen concentrator\b"),
     # Home health: visits by discipline, the 485 plan of care, G-code visits.
     TypeCue("home_health", 3, "field", "services"),
+    # A table's or a letter's visits by discipline, read as items ("Skilled nursing | 8").
+    TypeCue("home_health", 3, "field", "visits"),
     TypeCue("home_health", 2, "code", r"G0(?:15[1-9]|16[0-2]|299|300)"),
     TypeCue("home_health", 3, "text", r"\bCMS[- ]?485\b|\bplan of care\b"),
     TypeCue("home_health", 1, "text", r"\bhome health\b|\bskilled nursing\b"),
@@ -196,8 +199,16 @@ def _field_present(referral: Referral, name: str) -> bool:
     if name == "infusion":
         # An infusion block with no drug is an access note, not an infusion order.
         return referral.infusion is not None and bool(referral.infusion.drug)
+    if name in ("items", "visits"):
+        # Visits by discipline are home health's, not equipment.
+        visits = [_names_discipline(item.description) for item in referral.items]
+        return any(visits) if name == "visits" else not all(visits)
     value = getattr(referral, name)
     return bool(value)
+
+
+def _names_discipline(description: str | None) -> bool:
+    return discipline_names().search(description or "") is not None
 
 
 #: When each required path counts as present. A value is there only if an extractor put it

@@ -49,6 +49,17 @@ def test_visits_by_discipline_make_home_health() -> None:
     assert run(referral, "Home health referral").referral_type == "home_health"
 
 
+def test_visits_read_as_items_make_home_health_not_equipment() -> None:
+    """A discharge referral's discipline table ("Skilled nursing | 2x/week | 4 weeks | 8")
+    is read as items with no code: visits, not equipment."""
+    items = [
+        Item(description="Skilled nursing", quantity=8),
+        Item(description="Physical therapy", quantity=9),
+    ]
+    referral = complete(items=items, procedures=[])
+    assert run(referral, "Home Health Referral").referral_type == "home_health"
+
+
 def test_a_485_plan_of_care_is_home_health_even_with_a_shower_chair() -> None:
     referral = complete(items=[Item(description="Shower chair")])
     out = run(referral, "HOME HEALTH CERTIFICATION AND PLAN OF CARE (CMS-485)", "SN 2W4")
