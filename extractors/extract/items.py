@@ -200,7 +200,9 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
         rest = [line for line in rest if line.words[0].line not in used]
         for line in _logical_lines(rest):
             for segment in _segments(line):
-                read: Sequence[Found[Item] | None] = _prose_items(segment) or _visit_items(segment)
+                read: Sequence[Found[Item] | None] = (
+                    _prose_items(segment) or _visit_items(segment) or _code_led_items(segment)
+                )
                 for item in read or [_line_item(segment, None)]:
                     _keep(found, seen, item)
         printed |= hcpcs.codes_printed(line.text for line in lines)
@@ -939,6 +941,42 @@ def _visit_items(line: TextLine) -> list[Found[Item]]:
             item = Item(description=name.group(), quantity=int(total.group("n")))
             items.append(line.found(item, name.start(), total.end()))
     return items
+
+
+def _code_led_items(line: TextLine) -> list[Found[Item]]:
+    """The items a sentence names by their code, each then described: "I am ordering a K0823
+    Power wheelchair, group 2 standard, captains chair (quantity 1), with E2601 general use
+    seat cushion (quantity 1)". A code is read so only after the words that hand an item
+    over in a sentence ("a", "with", "and"); its description runs to a bracket, a count or
+    the clause's end, and its count is read up to the next such code."""
+    led = [
+        code
+        for code in _ITEM_CODE.finditer(line.text)
+        if _CODE_LEAD_IN.search(line.text[: code.start()])
+    ]
+    items = []
+    for index, code in enumerate(led):
+        end = led[index + 1].start() if index + 1 < len(led) else len(line.text)
+        after = line.text[code.end() : end]
+        stop = _DESCRIPTION_END.search(after)
+        described = after[: stop.start() if stop else len(after)]
+        description = described.strip(_MARKS + "-")
+        if hcpcs.lookup(code.group("code")) is None or not _LETTERS.search(description):
+            continue
+        details = _details(after)
+        item = Item(description=description, hcpcs=code.group("code"), **details)
+        items.append(line.found(item, code.start(), code.end() + len(described.rstrip())))
+    return items
+
+
+#: The words before a code that make it the item a sentence hands over: "ordering a K0823",
+#: "with E2601", "and one E0978".
+_CODE_LEAD_IN = re.compile(r"\b(?:a|an|one|with|and|plus)\s+$", re.IGNORECASE)
+#: Where a code's description ends in a sentence: a bracket, a count, a clause's or the
+#: sentence's end.
+_DESCRIPTION_END = re.compile(
+    r"[(;]|\.\s|\.$|\b(?:q[tl]y|quantity)\b|,\s+(?:with|and)\b", re.IGNORECASE
+)
 
 
 #: A visits' total as an order prints it after a frequency: "(= 8 visits)", "8 visits total".

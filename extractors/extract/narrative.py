@@ -104,10 +104,8 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
 _REACHED = "reached"
 _REACHED_BY = {
     **dict.fromkeys(("he", "she", "they", "patient", "mr", "mrs", "ms"), "member.phone"),
-    **dict.fromkeys(("i", "we"), "clinician.phone"),
+    **dict.fromkeys(("i", "we", "dr"), "clinician.phone"),
 }
-#: Words that may open a sentence before its subject: "The patient", "Should you ..., I".
-_BEFORE_SUBJECT = frozenset({"the", "our", "this"})
 
 #: Cue phrases after which a value follows in the same sentence. Lower-case words; "a|b" is
 #: either word, and "*" any one word or none ("discharged home on" is "discharged on").
@@ -179,6 +177,8 @@ VALUE_CUES: dict[str, list[list[str]]] = {
 ABBREVIATIONS = ("Apt", "Ste", "St", "Ave", "Dr", "Rd", "Blvd", "Ln", "Ct", "Pl", "Mt", "Ft", "No")
 _ABBREVIATION = re.compile(rf"(?<![\w.])(?:{'|'.join(ABBREVIATIONS)})$")
 _BEFORE_ZIP = re.compile(r"\d{3}\s?\d{2}\b")
+#: The verb between a cue and its value in a sentence: "Her Medicare ID is ...".
+_COPULA = re.compile(r"\s*(?:is|was|are|reads)\s", re.IGNORECASE)
 #: How far past its cue, in characters, a value may start.
 REACH = 48
 # A value phrase ends at the end of its sentence or at these joints.
@@ -347,6 +347,8 @@ def page_mentions(page: Page, skip_lines: set[int] | None = None) -> list[Mentio
         if path == _REACHED:
             path = _reached_by(doc, start)
         start_char, end_char = _value_text(source.text, doc[end - 1].idx + len(doc[end - 1]))
+        if copula := _COPULA.match(source.text, start_char, end_char):
+            start_char = copula.end()  # "Her Medicare ID is 3HX7-QA2-TT41"
         text = source.text[start_char:end_char].strip(" :,\n")
         if not text or path is None:
             continue
@@ -356,18 +358,15 @@ def page_mentions(page: Page, skip_lines: set[int] | None = None) -> list[Mentio
 
 
 def _reached_by(doc: Doc, cue: int) -> str | None:
-    """Whose number "can be reached at" gives: the party of the word before the cue, or,
-    after "and" (a second verb of the sentence), of the sentence's first word; None when
-    neither names one."""
-    before = doc[cue - 1].lower_.rstrip(".") if cue > 0 else ""
-    if before != "and":
-        return _REACHED_BY.get(before)
+    """Whose number "can be reached at" gives: the party of the nearest word before the cue
+    in its sentence that names one. "I can be reached", "He lives at ... and can be
+    reached", "my patient, Mrs. Joan Petrakis, who resides at ... and can be reached"."""
     at = cue - 1
-    while at > 0 and doc[at - 1].text not in (".", "\n") and not doc[at - 1].is_space:
+    while at >= 0 and doc[at].text not in (".", "\n") and not doc[at].is_space:
+        if (party := _REACHED_BY.get(doc[at].lower_.rstrip("."))) is not None:
+            return party
         at -= 1
-    while at < cue and doc[at].lower_ in _BEFORE_SUBJECT:
-        at += 1
-    return _REACHED_BY.get(doc[at].lower_.rstrip("."))
+    return None
 
 
 def _line_words(page: Page, index: int) -> list[Word]:

@@ -887,6 +887,26 @@ def test_a_second_verb_of_the_sentence_is_its_subjects() -> None:
     assert values["clinician.phone"] == "9375552300"
 
 
+def test_a_relative_clauses_number_and_an_id_after_is() -> None:
+    """ "my patient, Mrs. Joan Petrakis, who resides at ... and can be reached at ...": the
+    number is hers, though the sentence opens with the writer's "I"."""
+    page = laid_out_page(
+        [
+            [
+                (
+                    0.06,
+                    "I am writing on behalf of my patient, Mrs. Joan Petrakis (DOB 5/9/1944), who",
+                )
+            ],
+            [(0.06, "resides at 1815 Barton Springs Rd, Austin, TX 78704 and can be reached at")],
+            [(0.06, "512-555-0109. Her Medicare ID is 3HX7-QA2-TT41 and she is homebound.")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert values["member.phone"] == "5125550109"
+    assert values["member.member_id"] == "3HX7QA2TT41"
+
+
 @pytest.mark.parametrize(
     "subject",
     [

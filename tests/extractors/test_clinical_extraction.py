@@ -708,3 +708,15 @@ def test_a_discipline_with_a_frequency_and_no_total_is_no_item() -> None:
         )
         == []
     )
+
+
+def test_a_sentence_handing_over_items_by_their_codes() -> None:
+    assert _items_of(
+        "Re: Joan Petrakis, DOB 05/09/1944",
+        "Mrs. Petrakis has multiple sclerosis (G35.D) and cannot propel a manual wheelchair.",
+        "I am ordering a K0823 Power wheelchair, group 2 standard, captains chair",
+        "(quantity 1), with E2601 general use seat cushion (quantity 1).",
+    ) == [
+        ("Power wheelchair, group 2 standard, captains chair", "K0823", 1),
+        ("general use seat cushion", "E2601", 1),
+    ]
