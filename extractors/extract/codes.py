@@ -82,6 +82,8 @@ class _Labels:
     by_kind: dict[Context, Phrases]
     colon_required: frozenset[str]
     cpt_only: frozenset[str]
+    #: Words that name no kind of their own right after a label that does ("ICD-10 CODES").
+    generic: frozenset[str]
 
 
 @cache
@@ -92,6 +94,7 @@ def _labels() -> _Labels:
         {kind: Phrases(data[kind]) for kind in kinds},
         frozenset(data["colon_required"]),
         frozenset(data["cpt_only"]),
+        frozenset(data["generic"]),
     )
 
 
@@ -286,6 +289,10 @@ def _label_marks(text: str, labels: _Labels) -> list[tuple[int, Context]]:
     last_end = -1
     for start, neg_len, kind in marks:
         if start < last_end:
+            continue
+        word = text[start : start - neg_len].lower()
+        if out and word in labels.generic and not text[last_end:start].strip(" -"):
+            last_end = start - neg_len  # "ICD-10 CODES": the label before names the kind
             continue
         out.append((start, kind))
         last_end = start - neg_len

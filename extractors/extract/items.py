@@ -390,8 +390,22 @@ def _split_items(text: str) -> list[str]:
                 current = piece
             else:
                 current = f"{current}:{piece}"
-        out.append(current)
+        out.extend(_after_counts(current))
     return out
+
+
+def _after_counts(text: str) -> list[str]:
+    """A list run on along one line cut at the space before each code that follows another
+    item's count: "E1390 Stationary concentrator x1   E0431 Portable gaseous system x1"."""
+    cuts = [m.start("space") for m in _NEXT_AFTER_COUNT.finditer(text)]
+    return [text[a:b] for a, b in zip([0, *(c + 1 for c in cuts)], [*cuts, len(text)], strict=True)]
+
+
+#: A count, then the space before the next item's code.
+_NEXT_AFTER_COUNT = re.compile(
+    r"(?:\bx\s?|\bq(?:ty|uantity)\.?:?\s?)[0-9]{1,3}(?P<space>\s)(?=[EKAB][0-9]{4}\b)",
+    re.IGNORECASE,
+)
 
 
 def _offsets(words: Sequence[Word]) -> list[int]:

@@ -159,6 +159,9 @@ def test_leaf_code_is_kept_whole_and_header_code_is_kept_for_flagging() -> None:
 
 def test_ocr_damage_is_repaired_only_to_a_code_that_exists() -> None:
     assert _codes("Diagnosis: J]96.11 Chronic respiratory failure") == ["J96.11"]
+    # "CODES" after a diagnosis label names no kind of its own: the list is diagnoses, and
+    # a bar where the J goes is read as one.
+    assert _codes("13. ICD-10 CODES: J96.11 |44.9") == ["J96.11", "J44.9"]
     # A standard fax's I read as a bracket, in a sentence listing the codes.
     assert _codes("Diagnoses: W19.XXXD (fall), [50.32 (chronic diastolic heart failure)") == [
         "W19.XXXD",
@@ -720,3 +723,11 @@ def test_a_sentence_handing_over_items_by_their_codes() -> None:
         ("Power wheelchair, group 2 standard, captains chair", "K0823", 1),
         ("general use seat cushion", "E2601", 1),
     ]
+
+
+def test_a_list_run_on_along_one_line_is_read_item_by_item() -> None:
+    assert _items_of(
+        "Patient: Rosa Villanueva  DOB 12/02/1940",
+        "ICD-10: J96.11",
+        "14. EQUIPMENT: E1390 Stationary concentrator x1 £0431 Portable gaseous system x1",
+    ) == [("Stationary concentrator", "E1390", 1), ("Portable gaseous system", "E0431", 1)]
