@@ -22,7 +22,7 @@ from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.infusion import is_infused
 from extractors.extract.phrases import PhraseMatch, Phrases
-from extractors.extract.services import discipline_names
+from extractors.extract.services import disciplines_in
 from extractors.extract.textlines import (
     TextLine,
     centre_y,
@@ -742,8 +742,12 @@ def _count(text: str) -> int | None:
 
 
 def _rx_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
-    """Prescription blocks: an "Rx:" line and the lines under it up to the next one."""
+    """Prescription blocks: an "Rx:" line and the lines under it up to the next one.
+
+    An "Rx:" before an item's code ("Rx: E0143 Walker ... - Qty 1") heads a list of coded
+    lines, each an item of its own, and a line opening with a code ends a block."""
     blocks: list[list[TextLine]] = []
+    open_block = False
     for line in lines:
         label = _RX.match(line.text)
         if (
@@ -751,8 +755,12 @@ def _rx_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
             and _lexicon().rx.search(label.group())
             and _LETTERS.search(line.text, label.end())
         ):
-            blocks.append([line])
-        elif blocks and len(blocks[-1]) < _lexicon().rx_lines:
+            open_block = not _ITEM_CODE.match(line.text[label.end() :].lstrip())
+            if open_block:
+                blocks.append([line])
+        elif _ITEM_CODE.match(line.text.lstrip(_MARKS)):
+            open_block = False
+        elif open_block and len(blocks[-1]) < _lexicon().rx_lines:
             blocks[-1].append(line)
     return blocks
 
@@ -859,8 +867,14 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
             details["quantity"] = int(count.group("n") or count.group("d")) or None
         return _found(line, Item(description=name.group(), **details))
     before = _MARKER.sub("", text[: code_match.start()])
-    # The code opens the line, or follows the form's caption ("Item(s) ordered: E0250 ...").
-    caption = not before.strip(_MARKS) or _lexicon().columns["description"].search(before)
+    # The code opens the line, or follows the form's caption ("Item(s) ordered: E0250 ...",
+    # "Rx: E0143 Walker ...").
+    rx = _RX.fullmatch(before.strip())
+    caption = (
+        not before.strip(_MARKS)
+        or _lexicon().columns["description"].search(before)
+        or (rx is not None and _lexicon().rx.search(rx.group()))
+    )
     led = _led_description(text, code_match) if caption else None
     if led is None and not _looks_like_item_code(text, code_match, name):
         return None
@@ -945,15 +959,18 @@ def _visit_items(line: TextLine) -> list[Found[Item]]:
     nursing 2x/week x 4 weeks (= 8 visits) ...; physical therapy evaluate and treat, 2x/week
     x 3 weeks (= 6 visits)". The total is read only where it is printed, up to the next
     discipline's name or the sentence's end: a frequency alone is not multiplied out."""
-    names = list(discipline_names().finditer(line.text))
+    names = disciplines_in(line.text)
     items = []
-    for index, name in enumerate(names):
-        end = names[index + 1].start() if index + 1 < len(names) else len(line.text)
-        sentence = _SENTENCE_END.search(line.text, name.end(), end)
-        total = _VISIT_TOTAL.search(line.text, name.end(), sentence.start() if sentence else end)
+    for index, (start, stop) in enumerate(names):
+        end = names[index + 1][0] if index + 1 < len(names) else len(line.text)
+        sentence = _SENTENCE_END.search(line.text, stop, end)
+        total = _VISIT_TOTAL.search(line.text, stop, sentence.start() if sentence else end)
         if total is not None:
-            item = Item(description=name.group(), quantity=int(total.group("n")))
-            items.append(line.found(item, name.start(), total.end()))
+            # The discipline with its frequency and purpose, as printed up to the total: an
+            # abbreviation alone ("SN") would say too little.
+            printed = line.text[start : total.start()].rstrip(" (=,;-")
+            item = Item(description=printed, quantity=int(total.group("n")))
+            items.append(line.found(item, start, total.end()))
     return items
 
 
@@ -963,11 +980,10 @@ def _code_led_items(line: TextLine) -> list[Found[Item]]:
     seat cushion (quantity 1)". A code is read so only after the words that hand an item
     over in a sentence ("a", "with", "and"); its description runs to a bracket, a count or
     the clause's end, and its count is read up to the next such code."""
-    led = [
-        code
-        for code in _ITEM_CODE.finditer(line.text)
-        if _CODE_LEAD_IN.search(line.text[: code.start()])
-    ]
+    codes = list(_ITEM_CODE.finditer(line.text))
+    if len(codes) < _MIN_HANDED_OVER:
+        return []  # one code: the line's own item, read by its layout
+    led = [code for code in codes if _CODE_LEAD_IN.search(line.text[: code.start()])]
     items = []
     for index, code in enumerate(led):
         end = led[index + 1].start() if index + 1 < len(led) else len(line.text)
@@ -984,8 +1000,11 @@ def _code_led_items(line: TextLine) -> list[Found[Item]]:
 
 
 #: The words before a code that make it the item a sentence hands over: "ordering a K0823",
-#: "with E2601", "and one E0978".
-_CODE_LEAD_IN = re.compile(r"\b(?:a|an|one|with|and|plus)\s+$", re.IGNORECASE)
+#: "with E2601", "and one E0978"; a caption's colon or a list's comma before it ("Order:
+#: E0601 CPAP device, ...", "..., E0431 portable gaseous oxygen").
+_CODE_LEAD_IN = re.compile(r"(?:\b(?:a|an|one|with|and|plus)\s+|[:,]\s*)$", re.IGNORECASE)
+#: A line hands items over by their codes when it names two at least.
+_MIN_HANDED_OVER = 2
 #: Where a code's description ends in a sentence: a bracket, a count, a clause's or the
 #: sentence's end.
 _DESCRIPTION_END = re.compile(

@@ -18,7 +18,7 @@ from extractors.codes.npi import is_valid_npi
 from extractors.extract.confidence import DEFAULT_BAR, doubts
 from extractors.extract.date_roles import DATE_ROLES
 from extractors.extract.items import meant_codes
-from extractors.extract.services import discipline_names
+from extractors.extract.services import is_discipline
 from extractors.normalize.dates import DateRole, parse_date
 from extractors.normalize.us_states import state_code, zip_fits_state
 from extractors.referral import (
@@ -201,14 +201,10 @@ def _field_present(referral: Referral, name: str) -> bool:
         return referral.infusion is not None and bool(referral.infusion.drug)
     if name in ("items", "visits"):
         # Visits by discipline are home health's, not equipment.
-        visits = [_names_discipline(item.description) for item in referral.items]
+        visits = [is_discipline(item.description or "") for item in referral.items]
         return any(visits) if name == "visits" else not all(visits)
     value = getattr(referral, name)
     return bool(value)
-
-
-def _names_discipline(description: str | None) -> bool:
-    return discipline_names().search(description or "") is not None
 
 
 #: When each required path counts as present. A value is there only if an extractor put it

@@ -32,10 +32,22 @@ def _vocabulary() -> tuple[dict[str, str], dict[str, int]]:
     return names, {k.lower(): int(v) for k, v in data["times"].items()}
 
 
-def discipline_names() -> re.Pattern[str]:
-    """A discipline's name as an order spells it out ("skilled nursing", "physical
-    therapy"): not the abbreviations, which are other words as often ("PT", "ST")."""
-    return _spelled_names()
+def disciplines_in(text: str) -> list[tuple[int, int]]:
+    """Where a text names a discipline: spelled out ("skilled nursing"), or by its
+    abbreviation before a visit frequency ("SN 1w4"); alone an abbreviation is as often
+    another word ("PT" a patient, "ST" a street)."""
+    order, _ = _patterns()
+    spans = {m.span() for m in _spelled_names().finditer(text)}
+    spans |= {m.span("abbr") for m in order.finditer(text) if m.group("abbr")}
+    return sorted(spans)
+
+
+def is_discipline(description: str) -> bool:
+    """Whether an item's description names a discipline: spelled out, or an abbreviation
+    alone ("SN" read off a plan of care's visit line)."""
+    names, _ = _vocabulary()
+    abbreviations = {name for name in names if name.isupper()}
+    return _spelled_names().search(description) is not None or description in abbreviations
 
 
 @cache

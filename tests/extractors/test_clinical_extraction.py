@@ -698,7 +698,24 @@ def test_disciplines_a_letter_orders_with_their_visits_total_are_items() -> None
         "Please provide: skilled nursing 2x/week x 4 weeks (= 8 visits) for CHF",
         "monitoring and medication teaching; physical therapy evaluate and treat,",
         "2x/week x 3 weeks (= 6 visits). Start of care: 12/04/2026.",
-    ) == [("skilled nursing", None, 8), ("physical therapy", None, 6)]
+    ) == [
+        ("skilled nursing 2x/week x 4 weeks", None, 8),
+        ("physical therapy evaluate and treat, 2x/week x 3 weeks", None, 6),
+    ]
+
+
+def test_a_plan_of_cares_visit_lines_by_abbreviation_are_items() -> None:
+    """ "SN 1w4 ... (4 visits)": an abbreviation names a discipline before its frequency."""
+    assert _items_of(
+        "Patient: Oyelaran, Babatunde  DOB 09/30/1945",
+        "Principal diagnosis: I69.351 Hemiplegia following cerebral infarction",
+        "Orders for discipline and treatments:",
+        "SN 1w4 for medication management, BP monitoring (4 visits).",
+        "PT 2w4 for gait training, transfers (8 visits).",
+    ) == [
+        ("SN 1w4 for medication management, BP monitoring", None, 4),
+        ("PT 2w4 for gait training, transfers", None, 8),
+    ]
 
 
 def test_a_discipline_with_a_frequency_and_no_total_is_no_item() -> None:
@@ -731,3 +748,27 @@ def test_a_list_run_on_along_one_line_is_read_item_by_item() -> None:
         "ICD-10: J96.11",
         "14. EQUIPMENT: E1390 Stationary concentrator x1 £0431 Portable gaseous system x1",
     ) == [("Stationary concentrator", "E1390", 1), ("Portable gaseous system", "E0431", 1)]
+
+
+def test_an_rx_label_before_coded_lines_heads_a_list_not_one_prescription() -> None:
+    assert _items_of(
+        "PATIENT: LINDQUIST, MARGARET | DOB: 02/28/1944",
+        "Dx: Z96.641 Presence of right artificial hip joint",
+        "Rx: E0143 Walker, folding, wheeled, adjustable - Qty 1",
+        "E0165 Commode chair, detachable arms - Qty 1",
+    ) == [
+        ("Walker, folding, wheeled, adjustable", "E0143", 1),
+        ("Commode chair, detachable arms", "E0165", 1),
+    ]
+
+
+def test_a_list_of_codes_each_described_after_it() -> None:
+    assert _items_of(
+        "Patient: Esperanza Villalobos  DOB 14-Mar-1947",
+        "Diagnoses: I27.20 Pulmonary hypertension, unspecified",
+        "Equipment: E1390 oxygen concentrator, E0431 portable gaseous oxygen, E0443 portable contents",
+    ) == [
+        ("oxygen concentrator", "E1390", None),
+        ("portable gaseous oxygen", "E0431", None),
+        ("portable contents", "E0443", None),
+    ]
