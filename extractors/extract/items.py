@@ -597,7 +597,9 @@ def _head_field(text: str) -> str | None:
 
 def _description_between(columns: list[_Column]) -> list[_Column]:
     """The columns with the widest unnamed one after the code taken for the description: a
-    table of codes and quantities describes its items between them (the head OCR lost)."""
+    table of codes and quantities describes its items between them (the head OCR lost). A
+    table printing its codes last ("Therapy | Dose / rate | Days | HCPCS") names each row in
+    its first column, whatever its head says."""
     fields = [column.field for column in columns]
     if "hcpcs" not in fields or "quantity" not in fields:
         return columns
@@ -607,6 +609,8 @@ def _description_between(columns: list[_Column]) -> list[_Column]:
         for index, (column, end) in enumerate(zip(columns, ends, strict=True))
         if column.field is None and index > fields.index("hcpcs")
     ]
+    if not unnamed and fields[0] is None:
+        unnamed = [(0.0, 0)]
     if not unnamed:
         return columns
     _, index = max(unnamed)

@@ -361,3 +361,29 @@ def test_a_drug_tables_doses_column_is_each_drugs_count() -> None:
         ("Ertapenem", None, 10),
         ("Sodium chloride 0.9% flush", None, 20),
     ]
+
+
+def test_a_table_printing_its_codes_last_names_each_row_in_its_first_column() -> None:
+    # "Therapy | Dose / rate | Frequency | Days | HCPCS": no head the lexicon names a
+    # description; the first column names the rows, the days count a per-diem's supply.
+    rows = [
+        [
+            (0.05, "Therapy"),
+            (0.35, "Dose / rate"),
+            (0.55, "Frequency"),
+            (0.7, "Days"),
+            (0.8, "HCPCS"),
+        ],
+        [
+            (0.05, "TPN, complete formula"),
+            (0.35, "1800 mL"),
+            (0.55, "daily"),
+            (0.7, "30"),
+            (0.8, "B4197"),
+        ],
+        [(0.05, "Lipids 20%"), (0.35, "250 mL"), (0.55, "3x weekly"), (0.7, "30"), (0.8, "B4185")],
+    ]
+    assert _read(_items(rows)) == [
+        ("TPN, complete formula", "B4197", 30),
+        ("Lipids 20%", "B4185", 30),
+    ]
