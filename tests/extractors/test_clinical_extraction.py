@@ -766,7 +766,8 @@ def test_a_list_of_codes_each_described_after_it() -> None:
     assert _items_of(
         "Patient: Esperanza Villalobos  DOB 14-Mar-1947",
         "Diagnoses: I27.20 Pulmonary hypertension, unspecified",
-        "Equipment: E1390 oxygen concentrator, E0431 portable gaseous oxygen, E0443 portable contents",
+        "Equipment: E1390 oxygen concentrator, E0431 portable gaseous oxygen,"
+        " E0443 portable contents",
     ) == [
         ("oxygen concentrator", "E1390", None),
         ("portable gaseous oxygen", "E0431", None),
