@@ -1543,19 +1543,30 @@ def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: 
             # "Patrick Infectious Disease Consultants" reads as a name; a person's name
             # has at most three words unless a comma puts the surname first.
             if name is None or name.credentials or ("," not in text and len(words) > 3):
-                continue
-            for size in (2, 1):
-                block = lines[at + 1 : at + 1 + size]
+                name = None
+                if not _prints_members_name(out, page, words):
+                    continue  # nor the line naming the member ("Re: Eleanor W. (DOB ...)")
+            # A line holding its ZIP is the whole address, ended there: "5012 Swiss Ave,
+            # Dallas, TX 75214 - home 214-555-0172".
+            one_line = _to_zip(lines[at + 1])
+            for size in (1,) if one_line else (2, 1):
+                block = [one_line] if one_line else lines[at + 1 : at + 1 + size]
                 text = "\n".join(_text(ln) for ln in block)
                 address = _address(text, reference) if len(block) == size else None
                 if address is None:
                     continue
                 street = [w for ln in block for w in ln]
                 out["member.address"] = found_from_words(address, page, street)
-                if "member.last_name" not in out:
+                if name is not None and "member.last_name" not in out:
                     out["member.first_name"] = found_from_words(name.first, page, words)
                     out["member.last_name"] = found_from_words(name.last, page, words)
                 return
+
+
+def _prints_members_name(out: dict[str, Found[Any]], page: Page, words: list[Word]) -> bool:
+    """Whether a line is the one the member's name was read from."""
+    name = out.get("member.last_name")
+    return name is not None and name.page == page.number and any(w in words for w in name.words)
 
 
 #: The letterhead's band at the head of a page, as a share of its height.
@@ -1644,15 +1655,25 @@ def _after_plan_name(doc: _Document, out: dict[str, Found[Any]], reference: date
     """The member's ID printed after the plan's name, behind a caption or a bare mark ("Plan:
     Anthem BCBS # YRB882047731"), as a card prints them, when nothing else gave the ID."""
     payer = out.get("payer.name")
-    if payer is None or "member.member_id" in out:
+    page = next((p for p in doc.pages if p.number == payer.page), None) if payer else None
+    if payer is None or page is None or not payer.words or "member.member_id" in out:
         return
-    end = plan_name_end([w.text for w in payer.words])
-    page = next((p for p in doc.pages if p.number == payer.page), None)
-    if end is None or page is None:
+    # The plan's words and the rest of their cell: a name read by its shape ends at itself.
+    line = line_words(page, payer.words[-1].line)
+    after = [w for w in line if w.bbox[0] > payer.words[-1].bbox[0]]
+    cell = next(row_cells(page, after), []) if after else []
+    words = [*payer.words, *cell]
+    end = plan_name_end([w.text for w in words])
+    if end is None:
         return
-    rest = list(payer.words[end:])
-    while rest and (value := _member_id(_text(rest).lstrip("#"), reference)) is None:
-        rest = rest[1:]  # the caption's words: "ID no. UZb080745"
+    rest = words[end:]
+    # Past the caption's words and marks ("member no.", "#"), to the number itself.
+    while rest and (
+        is_caption_word(_bare(rest[0].text)) or not any(c.isalnum() for c in rest[0].text)
+    ):
+        rest = rest[1:]
+    glued = rest and rest[0].text.startswith("#")  # "#YRB882047731"
+    value = _member_id(_text(rest).lstrip("#") if glued else _text(rest), reference)
     if rest and value is not None:
         out["member.member_id"] = found_from_words(value, page, rest)
 
@@ -2061,26 +2082,27 @@ def _under_member_rows(pages: Sequence[Page], out: Mapping[str, Found[Any]]) -> 
     a block of the member's values one under another ("Name Wang, Melissa" / "Room / bed
     332-A" / "D/0/B 1/26/1936")."""
     for page, rows, at, start in _named_rows(pages, out):
-        lefts = _block_lefts(page, rows[at].words, start)
+        low, high = _block_lefts(page, rows[at].words, start)
         for row in rows[at + 1 : at + 1 + _BLOCK_ROWS]:
             cells = list(row_cells(page, row.words))
             for index, cell in enumerate(cells):
-                if any(abs(cell[0].bbox[0] - left) <= _ALIGNED for left in lefts):
+                if low - _ALIGNED <= cell[0].bbox[0] <= high + _ALIGNED:
                     yield _Row(page, [w for c in cells[index:] for w in c])
                     break
 
 
-def _block_lefts(page: Page, words: list[Word], start: int) -> tuple[float, ...]:
-    """Where a block of the member's values may start, from its name row: at the name's
-    caption, in the name's own cell ("Name: Wang, Melissa") or the cell before it, or
-    hanging under the value after that caption ("Re: Walter Kim" over "1717 Orchard Dr")."""
+def _block_lefts(page: Page, words: list[Word], start: int) -> tuple[float, float]:
+    """Where a block of the member's values may start, from its name row (the least and
+    the most left): at the name's caption, in the name's own cell ("Name: Wang, Melissa")
+    or the cell before it, or indented under the caption, as far as hanging under the value
+    after it ("Re: Walter Kim" over "1717 Orchard Dr", or set in by a few spaces)."""
     cells = list(row_cells(page, words))
     named = next((i for i, cell in enumerate(cells) if any(w is words[start] for w in cell)), 0)
     if named and cells[named][0] is words[start] and caption_path(_text(cells[named - 1])):
-        return (cells[named - 1][0].bbox[0],)
+        return cells[named - 1][0].bbox[0], cells[named - 1][0].bbox[0]
     cell = cells[named]
     hanging = cell[1].bbox[0] if len(cell) > 1 and cell[0].text.endswith(":") else None
-    return (cell[0].bbox[0],) if hanging is None else (cell[0].bbox[0], hanging)
+    return cell[0].bbox[0], cell[0].bbox[0] if hanging is None else hanging
 
 
 #: How many rows under the member's name a block of the member's values runs.
@@ -2390,8 +2412,8 @@ def extract_parties(
     _signature_block(doc, out, received)
     _from_captions(doc, out, reference, readers)
     _beside_group_number(doc, out, reference)
-    _after_plan_name(doc, out, reference)
     _plan_by_shape(doc, out)
+    _after_plan_name(doc, out, reference)
     _cover_sender([*pages, *covers], out)
     # A name read only now (off a cover sheet, from a caption) heads a block read only now.
     _signature_block(doc, out, received)

@@ -82,8 +82,16 @@ def _plan_in_cell(cells: list[list[Word]], index: int) -> list[Word] | None:
         if lead:
             return run if _is_lead([w.text for w in cell[:lead]]) else None
         # The name's first words are no caption of its own ("Keystone Medicaid").
-        return run if _led_by_cell(cells, index, whole=len(run) == len(cell)) else None
+        led = _led_by_cell(cells, index, whole=len(run) == len(cell))
+        return run if led or _numbered(cell, run) else None
     return None
+
+
+def _numbered(cell: list[Word], run: list[Word]) -> bool:
+    """Whether a name opening its cell is followed there by its number under a caption, as
+    a card prints a plan ("Aetna Medicare Advantage, member no. MEB404129937")."""
+    rest = [w.text for w in cell[len(run) :]]
+    return any(c.isdigit() for w in rest for c in w) and plan_name_end(rest) == 0
 
 
 def _led_by_cell(cells: list[list[Word]], index: int, *, whole: bool) -> bool:

@@ -330,6 +330,26 @@ def test_a_letterheads_one_letter_captions_and_a_names_initial() -> None:
     assert values["clinician.fax"] == "6145558811"
 
 
+def test_a_letters_subject_block_set_in_under_its_re_line() -> None:
+    """The lines under "Re: <name> (DOB ...)", set in by a few spaces: the street's line ends
+    at its ZIP before the phone, and the plan's name runs on into its number's caption."""
+    page = laid_out_page(
+        [
+            [(0.1, "Re: Eleanor Whitfield-Brandt (DOB 10/02/1931, female)")],
+            [(0.125, "5012 Swiss Ave, Dallas, TX 75214 - home 214-555-0172")],
+            [(0.125, "Aetna Medicare Advantage, member no. MEB404129937")],
+            [(0.1, "Ms. Whitfield-Brandt has end-stage heart failure (I50.84).")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert values["member.address"]["line1"] == "5012 Swiss Ave"
+    assert values["member.address"]["line2"] is None
+    assert values["member.address"]["postal_code"] == "75214"
+    assert values["member.phone"] == "2145550172"
+    assert values["payer.name"] == "Aetna Medicare Advantage"
+    assert values["member.member_id"] == "MEB404129937"
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
