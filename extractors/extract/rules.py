@@ -63,6 +63,9 @@ TYPE_CUES: tuple[TypeCue, ...] = (
     # DME: E and K codes are equipment, A codes supplies.
     TypeCue("dme", 3, "code", r"[EK][0-9]{4}"),
     TypeCue("dme", 1, "code", r"A[0-9]{4}"),
+    # Enteral nutrition (B4034-B4162: formulae, pumps' and bags' supply kits) is supplied
+    # as equipment is; parenteral nutrition (B4164-B5200) is infused.
+    TypeCue("dme", 3, "code", r"B40(?:3[4-9]|[4-9][0-9])|B41(?:[0-5][0-9]|6[0-2])"),
     TypeCue("dme", 1, "field", "items"),
     TypeCue("dme", 1, "text", r"\bCMS[- ]?484\b|\bcertificate of medical necessity\b"),
     TypeCue("dme", 1, "text", r"\bdurable medical equipment\b|\bDMEPOS\b|\bDME\b"),
@@ -78,6 +81,9 @@ TYPE_CUES: tuple[TypeCue, ...] = (
     # Infusion: a drug with route and access, J-code drugs, per-diem S-codes.
     TypeCue("infusion", 3, "field", "infusion"),
     TypeCue("infusion", 3, "code", r"J[0-9]{4}"),
+    TypeCue(
+        "infusion", 3, "code", r"B41(?:6[4-9]|[7-9][0-9])|B4[2-9][0-9]{2}|B5(?:[01][0-9]{2}|200)"
+    ),
     # An IV pole or an ambulatory infusion pump goes with the drug it runs.
     TypeCue("infusion", 2, "code", r"E07(?:76|79|80|81)"),
     TypeCue("infusion", 2, "code", r"S9(?:3[0-9]{2}|4[0-9]{2}|5[0-9]{2})|9960[12]"),

@@ -60,6 +60,15 @@ def test_visits_read_as_items_make_home_health_not_equipment() -> None:
     assert run(referral, "Home Health Referral").referral_type == "home_health"
 
 
+def test_enteral_nutrition_is_supplied_as_equipment_and_parenteral_is_infused() -> None:
+    enteral = [Item(description="Pediasure 1.5 with fiber", hcpcs="B4150", quantity=120)]
+    referral = complete(items=enteral, procedures=[])
+    assert run(referral, "ENTERAL NUTRITION ORDER").referral_type == "dme"
+    parenteral = [Item(description="TPN, complete formula", hcpcs="B4197", quantity=30)]
+    referral = complete(items=parenteral, procedures=[])
+    assert run(referral, "Home Infusion Pharmacy Referral").referral_type == "infusion"
+
+
 def test_a_485_plan_of_care_is_home_health_even_with_a_shower_chair() -> None:
     referral = complete(items=[Item(description="Shower chair")])
     out = run(referral, "HOME HEALTH CERTIFICATION AND PLAN OF CARE (CMS-485)", "SN 2W4")
