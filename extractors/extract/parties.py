@@ -1544,8 +1544,11 @@ def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: 
             # has at most three words unless a comma puts the surname first.
             if name is None or name.credentials or ("," not in text and len(words) > 3):
                 name = None
-                if not _prints_members_name(out, page, words):
-                    continue  # nor the line naming the member ("Re: Eleanor W. (DOB ...)")
+                # Nor the line naming the member ("Re: Eleanor W. (DOB ...)") over a line
+                # opening with a house number.
+                house = lines[at + 1][0].text[:1].isdigit()
+                if not (house and _prints_members_name(out, page, words)):
+                    continue
             # A line holding its ZIP is the whole address, ended there: "5012 Swiss Ave,
             # Dallas, TX 75214 - home 214-555-0172".
             one_line = _to_zip(lines[at + 1])
