@@ -678,16 +678,33 @@ def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     value = cell[size:]
     if len(caption.strip(".:")) == 1 and value[0].text[:1] not in _NUMBER_START:
         return  # a letter before a word is an initial ("Curtis P. Ramirez"), not "P 614-..."
-    if shouting:
+    for at in range(1, len(value)):
+        word = value[at].text
         # "CITY Laramouth ST CA ZIP 91725": the next capitalised cue word opens the next
-        # caption, whose value follows it.
-        for at in range(1, len(value)):
-            word = value[at].text
-            if word.isupper() and len(word) > 1 and _is_cue_word(word):
-                yield caption, value[:at]
-                yield from _prefix_captions(value[at:])
-                return
+        # caption, whose value follows it; so does a number's caption after a number ("Ph
+        # 402-555-3700 Fax 402-555-3701").
+        shouted = shouting and word.isupper() and len(word) > 1 and _is_cue_word(word)
+        if shouted or _number_after_number(value, at):
+            yield caption, value[:at]
+            yield from _prefix_captions(value[at:])
+            return
     yield caption, value
+
+
+def _number_after_number(value: list[Word], at: int) -> bool:
+    """Whether the word at ``at`` captions a number of its own right after a number: "Fax"
+    in "402-555-3700 Fax 402-555-3701"."""
+    before, word = value[at - 1].text, value[at].text
+    after = value[at + 1].text if at + 1 < len(value) else ""
+    return (
+        sum(c.isdigit() for c in before) >= _NUMBER_DIGITS
+        and caption_path(word) is not None
+        and sum(c.isdigit() for c in after) >= _NUMBER_DIGITS
+    )
+
+
+#: A number's digits at least, before and after a caption between two numbers.
+_NUMBER_DIGITS = 7
 
 
 #: How a number starts: a one-letter caption ("T", "F", "P") is one only before a number.

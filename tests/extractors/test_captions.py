@@ -350,6 +350,20 @@ def test_a_letters_subject_block_set_in_under_its_re_line() -> None:
     assert values["member.member_id"] == "MEB404129937"
 
 
+def test_a_numbers_caption_after_a_number_opens_a_caption_of_its_own() -> None:
+    """ "Ph 402-555-3700 Fax 402-555-3701", no colon or bar between: two numbers."""
+    page = laid_out_page(
+        [
+            [(0.1, "Prairie Rehab & Mobility Clinic")],
+            [(0.1, "Ph 402-555-3700 Fax 402-555-3701")],
+            [(0.1, "Patient name: Beaumont, Clifford R.")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert values["clinician.phone"] == "4025553700"
+    assert values["clinician.fax"] == "4025553701"
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
