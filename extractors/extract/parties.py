@@ -1784,11 +1784,11 @@ _LONE_NAME_CONFIDENCE = CONTESTED_CONFIDENCE
 
 
 def _lone_member_name(doc: _Document, out: dict[str, Found[Any]]) -> None:
-    """A row printing nothing but a person's name, beside the member's other values, is the
-    member's name when no caption names it ("CALDWELL, MARY" under the date of birth and the
-    member ID, its caption unread). The given name must be a common one and the surname one
-    the census lists: a lone title or a practice's name is not a person's. Flagged for the
-    clerk."""
+    """A row (or a cell of one) printing nothing but a person's name, beside the member's
+    other values, is the member's name when no caption names it ("CALDWELL, MARY" under the
+    date of birth and the member ID, its caption unread). The given name must be a common
+    one and the surname one the census lists: a lone title or a practice's name is not a
+    person's. Flagged for the clerk."""
     if "member.last_name" in out or "member.first_name" in out:
         return
     anchors = [out[path] for path in _MEMBER_ANCHORS if path in out]
@@ -1797,17 +1797,20 @@ def _lone_member_name(doc: _Document, out: dict[str, Found[Any]]) -> None:
         if len(boxes) < _MIN_ANCHORS:
             continue
         reach = _ANCHOR_REACH_LINES * min(box[3] - box[1] for box in boxes)
-        for row in printed_rows(page):
-            top, bottom = row.words[0].bbox[1], row.words[0].bbox[3]
+        # A cell of its own will do: a hospital's label prints the name on the row of the
+        # hospital's name ("MERCY GENERAL HOSPITAL      GARCIA-LOPEZ, MARIA E").
+        cells = (cell for row in printed_rows(page) for cell in row_cells(page, row.words))
+        for cell in cells:
+            top, bottom = cell[0].bbox[1], cell[0].bbox[3]
             if min(max(box[1] - bottom, top - box[3]) for box in boxes) > reach:
                 continue
-            name = _common_name(_text(_trimmed_ticks(row.words)))
-            if name is None or _names_another_party(page, row.words):
+            name = _common_name(_text(_trimmed_ticks(cell)))
+            if name is None or _names_another_party(page, cell):
                 continue
             clinician = out.get("clinician.last_name")
             if clinician is not None and clinician.value.casefold() == name.last.casefold():
                 continue
-            source = _Source(row.text, row.words, page, most=_LONE_NAME_CONFIDENCE)
+            source = _Source(_text(cell), cell, page, most=_LONE_NAME_CONFIDENCE)
             out["member.first_name"] = _found("member.first_name", name.first, source)
             out["member.last_name"] = _found("member.last_name", name.last, source)
             return
@@ -1823,7 +1826,9 @@ def _common_name(text: str) -> PersonName | None:
     if name is None or not name.first or not name.last:
         return None
     given, surname = name.first.split()[0], name.last.split()[-1]
-    if given_share(given) < COMMON_SHARE or surname_share(surname) <= 0:
+    # A double surname ("Garcia-Lopez") is listed part by part.
+    listed = all(surname_share(part) > 0 for part in surname.split("-"))
+    if given_share(given) < COMMON_SHARE or not listed:
         return None
     return name
 

@@ -364,6 +364,27 @@ def test_a_numbers_caption_after_a_number_opens_a_caption_of_its_own() -> None:
     assert values["clinician.fax"] == "4025553701"
 
 
+def test_a_hospital_labels_name_in_a_cell_of_the_title_row() -> None:
+    """A patient label set beside the hospital's name: the name is a cell of that row, its
+    double surname listed part by part; the label's date of birth and the page's other
+    values anchor it. Flagged: only its place says whose it is."""
+    page = laid_out_page(
+        [
+            [(0.08, "MERCY GENERAL HOSPITAL"), (0.6, "GARCIA-LOPEZ, MARIA E")],
+            [(0.08, "Discharge Planning"), (0.6, "MRN: 00552431")],
+            [(0.6, "DOB: 03/03/1939 F")],
+            [(0.08, "Home address: 2219 Capitol Ave, Sacramento, CA 95816")],
+            [(0.08, "Home phone: (916) 555-0133")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == (
+        "Maria",
+        "Garcia-Lopez",
+    )
+    assert found["member.last_name"].confidence <= CONTESTED_CONFIDENCE
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
