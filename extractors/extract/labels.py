@@ -598,11 +598,17 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
         signed = any(h.spec.path == SIGNATURE for h in hits[number])
         above_signed = number > 0 and any(h.spec.path == SIGNATURE for h in hits[number - 1])
         sections.read_row(line, hits[number])
+        cells = _cell_numbers(page, line)
+        #: The party a label opened each cell of the row with: a generic label later in that
+        #: cell is that party's ("Dispensing pharmacy: ..., NPI 1819202122, ph ...").
+        in_cell: dict[int, Party] = {}
         for hit in hits[number]:
             x = line.words[hit.opener].bbox[0]
             if (opened := _section_party(hit)) is not None:
                 sections.give(x, opened, first_on_row=hit.opener == 0)
-            path, hit_party = _resolve(hit, sections.party_at(x))
+                in_cell.setdefault(cells[hit.opener], opened)
+            party = in_cell.get(cells[hit.opener]) or sections.party_at(x)
+            path, hit_party = _resolve(hit, party)
             if path == SIGNATURE and hit.strong:
                 yield from _signer(page, lines, hits, number, hit)
                 continue
@@ -626,6 +632,14 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             below = _column(page, lines, hits, number, (x0, x0, edge)) if faint else []
             if below:
                 yield Candidate(path, page, hit.text, "below", below, hit_party, near)
+
+
+def _cell_numbers(page: Page, line: Row) -> list[int]:
+    """The number of the cell each word of a row is in, counting column gaps."""
+    numbers = [0]
+    for left, right in pairwise(line.words):
+        numbers.append(numbers[-1] + is_column_gap(page, left, right))
+    return numbers
 
 
 def values_over_captions(page: Page) -> bool:

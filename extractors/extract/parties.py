@@ -2279,9 +2279,15 @@ def _member_cells(row: _Row) -> Iterator[list[Word]]:
 
 
 def _opens_another_party(cell: list[Word]) -> bool:
-    """Whether a cell is opened by a caption of the clinician's or another party's. A cell
-    with a digit is a value's (the "MD 21307" of an address is a state and its ZIP), as is
-    a state's code alone."""
+    """Whether a cell is opened by a caption of the clinician's or another party's: one
+    ending in its colon ("Dispensing pharmacy: Valley Home Infusion, NPI ..."), or with no
+    colon a cell without a digit (the "MD 21307" of an address is a state and its ZIP, a
+    value's), nor a state's code alone."""
+    lead = next(
+        (at + 1 for at, w in enumerate(cell[:_PARTY_CAPTION_WORDS]) if w.text.endswith(":")), None
+    )
+    if lead is not None:
+        return caption_party(_text(cell[:lead])) in ("clinician", "other")
     if any(_has_digit(w) for w in cell) or (len(cell) == 1 and cell[0].text in STATES):
         return False
     return caption_party(_text(cell[:_PARTY_CAPTION_WORDS])) in ("clinician", "other")

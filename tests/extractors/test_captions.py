@@ -385,6 +385,22 @@ def test_a_hospital_labels_name_in_a_cell_of_the_title_row() -> None:
     assert found["member.last_name"].confidence <= CONTESTED_CONFIDENCE
 
 
+def test_a_row_another_partys_caption_opens_keeps_its_numbers() -> None:
+    """ "Dispensing pharmacy: Valley Home Infusion, NPI ..., ph ...": the pharmacy's NPI and
+    phone, however near the ordering clinician's line, are neither the clinician's nor the
+    member's."""
+    page = laid_out_page(
+        [
+            [(0.1, "Patient: Sandoval, Teodoro     DOB: 04/19/1961")],
+            [(0.1, "Dispensing pharmacy: Valley Home Infusion, NPI 1819202122, ph 559-555-9100")],
+            [(0.1, "Ordering physician: Miriam Castellano-Ruiz, MD   NPI 1920212226")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert found["clinician.npi"].value == "1920212226"
+    assert "member.phone" not in found
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
