@@ -24,6 +24,9 @@ def test_cue_words_name_the_path_whatever_the_wording() -> None:
     assert caption_path("NPI ID:") == "clinician.npi"
     # A phone caption that names the patient is the phone, not the name.
     assert caption_path("Patient phone:") == "member.phone"
+    # The member's other values are no member ID, though "Member" alone captions one.
+    assert caption_path("MEMBER ADDRESS.") == "member.address"
+    assert caption_path("Member #") == "member.member_id"
     # Numbers of other things are no member ID; a caption with no cue names nothing.
     assert caption_path("Group #:") is None
     assert caption_path("Req #:") is None
