@@ -1799,14 +1799,14 @@ def _lone_member_name(doc: _Document, out: dict[str, Found[Any]]) -> None:
         reach = _ANCHOR_REACH_LINES * min(box[3] - box[1] for box in boxes)
         # A cell of its own will do: a hospital's label prints the name on the row of the
         # hospital's name ("MERCY GENERAL HOSPITAL      GARCIA-LOPEZ, MARIA E").
-        cells = (cell for row in printed_rows(page) for cell in row_cells(page, row.words))
-        for cell in cells:
+        cells = [(r, c) for r in printed_rows(page) for c in row_cells(page, r.words)]
+        for row, cell in cells:
             top, bottom = cell[0].bbox[1], cell[0].bbox[3]
             if min(max(box[1] - bottom, top - box[3]) for box in boxes) > reach:
                 continue
             name = _common_name(_text(_trimmed_ticks(cell)))
-            if name is None or _names_another_party(page, cell):
-                continue
+            if name is None or _names_another_party(page, row.words):
+                continue  # "Referring physician    Anna Lee": captioned as another's
             clinician = out.get("clinician.last_name")
             if clinician is not None and clinician.value.casefold() == name.last.casefold():
                 continue
@@ -1931,13 +1931,15 @@ def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: froze
     own = [w for ln in lines if ln and ln[0].line == box.line for w in ln if w.bbox[0] >= box.x1]
     below = [ln for ln in lines if ln and ln[0].line != box.line and ln[0].bbox[1] > box.y0]
     below = [ln for ln in below if ln[0].bbox[0] >= box.x0 - _BLOCK_SLACK]
+    over = ""  # a line of a caption alone ("FAX"), over the number it captions
     for line in [own, *below[:_BLOCK_LINES]]:
         text = _UNGLUED.sub(" ", _text(line))
         if caption_party(text) == "other" or _has_phrase(text, _letterhead_words()[0]):
             return
         start = 0
         for at, end, printed in find_phones(text):
-            caption, start = text[start:at], end
+            # A number opening its line has its caption on the line above, if that is one.
+            caption, start = (over if at == 0 and over else text[start:at]), end
             path = _block_path(caption, beside_name=line is own)
             number = parse_phone(printed)
             if path is None or number is None or number in received:
@@ -1946,6 +1948,7 @@ def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: froze
                 continue
             words = [w for w in line if w.text in printed] or line
             out[path] = found_from_words(number, page, words)
+        over = "" if any(c.isdigit() for c in text) else text
 
 
 def _from_letterhead(found: Found[Any], out: Mapping[str, Found[Any]]) -> bool:

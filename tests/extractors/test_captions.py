@@ -404,6 +404,25 @@ def test_a_row_another_partys_caption_opens_keeps_its_numbers() -> None:
     assert "member.phone" not in found
 
 
+def test_a_number_under_its_caption_in_the_clinicians_block() -> None:
+    """The requesting provider's boxes: "FAX" alone on its row, the number on the row under
+    it, is the fax, not a second phone."""
+    page = laid_out_page(
+        [
+            [(0.06, "MEMBER NAME"), (0.5, "DATE OF BIRTH")],
+            [(0.06, "Okonjo, Chidi"), (0.5, "11/23/1955")],
+            [(0.06, "REQUESTING PROVIDER")],
+            [(0.06, "NAME"), (0.45, "NPI"), (0.7, "PHONE")],
+            [(0.06, "Yusuf Adeyemi, MD"), (0.45, "1213141512"), (0.7, "407-555-2200")],
+            [(0.06, "FAX")],
+            [(0.06, "407-555-2201")],
+        ]
+    )
+    values = {p: f.value for p, f in extract_parties([page], date(2026, 12, 3)).items()}
+    assert values["clinician.phone"] == "4075552200"
+    assert values["clinician.fax"] == "4075552201"
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
