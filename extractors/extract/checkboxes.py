@@ -53,6 +53,20 @@ class PageInk:
         return cls(grey < _INK_SHARE * paper_shade(grey))
 
 
+class PageInks:
+    """Each page's ink mask, made once for every reader of one document's boxes (the ticked
+    answers, the ticked items): making one costs more than reading a page's boxes."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, PageInk] = {}
+
+    def of(self, read: ReadPage) -> PageInk:
+        number = read.page.number
+        if number not in self._made:
+            self._made[number] = PageInk.of(read)
+        return self._made[number]
+
+
 def box_before(page: PageInk, word: Word, legend: str | None = None) -> bool | None:
     """True when a ticked box stands just before ``word``, False when an empty one does,
     None when there is no box there.

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from extractors.extract import reread
 from extractors.extract.access import find_access_notes
+from extractors.extract.checkboxes import PageInks
 from extractors.extract.codes import find_diagnoses, find_procedures
 from extractors.extract.cover import order_pages
 from extractors.extract.found import Found, found_part
@@ -61,7 +62,8 @@ def extract(
     nobody: dict[str, Found[Any]] = {}
     parties = guarded("member", nobody, lambda: extract_parties(order, received.date(), covers))
     # A cover sheet's ticked "Urgent" box is the sender's request too.
-    ticks = read_ticks(pages)
+    inks = PageInks()
+    ticks = read_ticks(pages, inks)
     if "member.sex" not in parties and ticks.sex is not None:
         parties["member.sex"] = ticks.sex
     # Last: a sex read by its shape beside the member's name, with no caption or box.
@@ -87,7 +89,7 @@ def extract(
     for key, finder in finders:
         finds: Sequence[Found[Any]] = guarded(key, [], partial(finder, order))
         if key in _TICKED_CHOICES:
-            finds = guarded(key, finds, partial(ticked_only, order_reads, finds))
+            finds = guarded(key, finds, partial(ticked_only, order_reads, finds, inks))
         values[key] = [f.value for f in finds]
         evidence.update({f"{key}.{i}": f for i, f in enumerate(finds)})
     if (infusion := guarded("infusion", None, lambda: find_infusion(order))) is not None:

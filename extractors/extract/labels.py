@@ -593,6 +593,7 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
     lines = printed_rows(page)
     hits = {n: _line_hits(vocab, page, n, line) for n, line in enumerate(lines)}
     above = _values_above(page, lines, hits)
+    _remember_above(page, above)
     sections = _Sections()
     for number, line in enumerate(lines):
         signed = any(h.spec.path == SIGNATURE for h in hits[number])
@@ -646,11 +647,26 @@ def values_over_captions(page: Page) -> bool:
     """Whether the page prints its captions under their values: "02/17/1963" typed on a
     line with "DATE OF BIRTH" printed beneath it, as some offices' forms do, where most print
     a caption over its box or beside its value."""
+    remembered = _ABOVE.get(id(page))
+    if remembered is not None and remembered[0] is page:
+        return remembered[1]
     lines = printed_rows(page)
     vocab = vocabulary()
-    return _values_above(
-        page, lines, {n: _line_hits(vocab, page, n, ln) for n, ln in enumerate(lines)}
-    )
+    hits = {n: _line_hits(vocab, page, n, ln) for n, ln in enumerate(lines)}
+    return _remember_above(page, _values_above(page, lines, hits))
+
+
+#: The answer for the pages read last, kept with the page itself (an id alone may be a
+#: later page's): the labels' reading of a page finds it, and the captions' asks again.
+_ABOVE: dict[int, tuple[Page, bool]] = {}
+_PAGES_REMEMBERED = 32
+
+
+def _remember_above(page: Page, above: bool) -> bool:
+    if len(_ABOVE) >= _PAGES_REMEMBERED:
+        _ABOVE.pop(next(iter(_ABOVE)), None)
+    _ABOVE[id(page)] = (page, above)
+    return above
 
 
 def _values_above(page: Page, lines: list[Row], hits: dict[int, list[LabelHit]]) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from extractors.extract.checkboxes import PageInk, box_before
+from extractors.extract.checkboxes import PageInk, PageInks, box_before
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.labels import is_column_gap, printed_rows
 from extractors.normalize.sex import STATED_SEX
@@ -65,7 +65,7 @@ def _printed_from(word: Word, legend: str) -> str:
     return word.text[text.find(legend) :] if legend in text else legend
 
 
-def read_ticks(reads: Sequence[ReadPage]) -> Ticks:
+def read_ticks(reads: Sequence[ReadPage], inks: PageInks) -> Ticks:
     sex: Found[str] | None = None
     urgent: str | None = None
     texts: list[str] = []
@@ -87,7 +87,7 @@ def read_ticks(reads: Sequence[ReadPage]) -> Ticks:
                 urgent_legend = _legend(word, URGENT_LEGENDS)
                 if sex_legend is None and urgent_legend is None:
                     continue
-                ink = ink or PageInk.of(read)
+                ink = ink or inks.of(read)
                 legend = sex_legend or urgent_legend or ""
                 ticked = box_before(ink, word, _printed_from(word, legend))
                 if ticked is None:
@@ -138,11 +138,12 @@ def _text_without(read: ReadPage, dropped: set[int]) -> str:
     return "\n".join(" ".join(lines[number]) for number in sorted(lines))
 
 
-def ticked_only(reads: Sequence[ReadPage], finds: Sequence[Found[T]]) -> list[Found[T]]:
+def ticked_only(
+    reads: Sequence[ReadPage], finds: Sequence[Found[T]], inks: PageInks
+) -> list[Found[T]]:
     """The finds not printed after an empty tick box. A checklist orders what is ticked
     ("[x] E1390 Oxygen concentrator", "[ ] E0433 Portable liquid oxygen"): an unticked
     line is the form's offer, not the order. A find with no box before it stands."""
-    inks: dict[int, PageInk] = {}
     by_number = {read.page.number: read for read in reads}
     kept: list[Found[T]] = []
     for found in finds:
@@ -150,8 +151,7 @@ def ticked_only(reads: Sequence[ReadPage], finds: Sequence[Found[T]]) -> list[Fo
         if read is None or not found.words or not read.png:
             kept.append(found)
             continue
-        ink = inks.setdefault(found.page, PageInk.of(read))
-        if box_before(ink, _row_start(read.page, found.words[0])) is not False:
+        if box_before(inks.of(read), _row_start(read.page, found.words[0])) is not False:
             kept.append(found)
     return kept
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from PIL import Image, ImageDraw, ImageFont
 
-from extractors.extract.checkboxes import PageInk, box_before
+from extractors.extract.checkboxes import PageInk, PageInks, box_before
 from extractors.extract.extractor import extract
 from extractors.extract.tick_legends import Ticks, read_ticks
 from extractors.limits import Limits
@@ -52,7 +52,7 @@ def _page(rows: list[list[Cell | str]], *, fax: bool) -> bytes:
 
 
 def _ticks(rows: list[list[Cell | str]], *, fax: bool = True) -> Ticks:
-    return read_ticks(read_document(_page(rows, fax=fax), Limits()))
+    return read_ticks(read_document(_page(rows, fax=fax), Limits()), PageInks())
 
 
 def test_the_ticked_sex_box_answers() -> None:
@@ -162,7 +162,7 @@ def test_an_unticked_legend_glued_to_its_box_and_its_next_words_is_dropped() -> 
         for x, text in ((392, "(within"), (458, "24"), (524, "h)"))
     ]
     page = Page(number=1, width=800, height=200, source="ocr", words=[glued, *after])
-    ticks = read_ticks([ReadPage(page, png)])
+    ticks = read_ticks([ReadPage(page, png)], PageInks())
     assert ticks.urgent is None
     assert "24" not in ticks.texts[0]
 
