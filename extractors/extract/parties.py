@@ -1675,6 +1675,8 @@ def _after_plan_name(doc: _Document, out: dict[str, Found[Any]], reference: date
         is_caption_word(_bare(rest[0].text)) or not any(c.isalnum() for c in rest[0].text)
     ):
         rest = rest[1:]
+    if _opens_group_number(words[end:]) or (end and _opens_group_number(words[end - 1 :])):
+        return  # "Cigna Grp # GRP338446": the plan's group, no member's ID
     glued = rest and rest[0].text.startswith("#")  # "#YRB882047731"
     value = _member_id(_text(rest).lstrip("#") if glued else _text(rest), reference)
     if rest and value is not None:

@@ -423,6 +423,15 @@ def test_a_number_under_its_caption_in_the_clinicians_block() -> None:
     assert values["clinician.fax"] == "4075552201"
 
 
+def test_a_plans_group_number_after_its_name_is_no_members_id() -> None:
+    page = laid_out_page(
+        [[(0.1, "Patient: Bernadette Anderson")], [(0.1, "Funding Source: Cigna Grp # GRP338446")]]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert found["payer.group_number"].value == "GRP338446"
+    assert "member.member_id" not in found
+
+
 def test_a_tick_and_a_box_number_before_a_caption() -> None:
     page = laid_out_page([[(0.06, "[X] 1. Beneficiary name RICHARDS, WILLIAM")]])
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 7)).items()}
