@@ -544,10 +544,16 @@ def _column(
 
 
 def _cell_start(page: Page, line: Row, index: int) -> float:
-    # Walk left to the first word of the cell, so "2. Start of Care" counts from "2.".
-    while index > 0 and not is_column_gap(page, line.words[index - 1], line.words[index]):
+    # From the first word of the cell, so "2. Start of Care" counts from "2.".
+    return line.words[cell_opening(page, line.words, index)].bbox[0]
+
+
+def cell_opening(page: Page, words: Sequence[Word], index: int) -> int:
+    """The index of the first word of the cell the word at ``index`` is in: left to the
+    nearest column gap."""
+    while index > 0 and not is_column_gap(page, words[index - 1], words[index]):
         index -= 1
-    return line.words[index].bbox[0]
+    return index
 
 
 def _resolve(hit: LabelHit, party: Party | None) -> tuple[str | None, Party | None]:

@@ -45,28 +45,33 @@ def disciplines_in(text: str) -> list[tuple[int, int]]:
 def is_discipline(description: str) -> bool:
     """Whether an item's description names a discipline: spelled out, or an abbreviation
     alone ("SN" read off a plan of care's visit line)."""
+    return _spelled_names().search(description) is not None or description in _abbreviations()
+
+
+@cache
+def _spelled_alternatives() -> str:
+    """The disciplines' spelled-out names as one alternation, longest first, any spacing."""
     names, _ = _vocabulary()
-    abbreviations = {name for name in names if name.isupper()}
-    return _spelled_names().search(description) is not None or description in abbreviations
+    spelled = sorted((n for n in names if not n.isupper()), key=len, reverse=True)
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in spelled)
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    names, _ = _vocabulary()
+    return frozenset(name for name in names if name.isupper())
 
 
 @cache
 def _spelled_names() -> re.Pattern[str]:
-    spellings = load_data("services.toml")["disciplines"].values()
-    names = sorted((s for spelled in spellings for s in spelled), key=len, reverse=True)
-    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    return re.compile(rf"\b(?:{_spelled_alternatives()})\b", re.IGNORECASE)
 
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    names, times = _vocabulary()
-    spelled = "|".join(
-        re.escape(n).replace(r"\ ", r"\s+")
-        for n in sorted(names, key=len, reverse=True)
-        if not n.isupper()
-    )
-    abbrs = "|".join(sorted((n for n in names if n.isupper()), key=len, reverse=True))
+    _, times = _vocabulary()
+    spelled = _spelled_alternatives()
+    abbrs = "|".join(sorted(_abbreviations(), key=len, reverse=True))
     words = "|".join(
         re.escape(w).replace(r"\ ", r"\s+") for w in sorted(times, key=len, reverse=True)
     )

@@ -18,7 +18,7 @@ from extractors.codes.npi import is_valid_npi
 from extractors.extract.captions import caption_party, caption_path
 from extractors.extract.cover import is_fax_header_line
 from extractors.extract.found import Found, found_from_words
-from extractors.extract.labels import is_column_gap
+from extractors.extract.labels import cell_opening
 from extractors.pages import BBox, Page, Word, line_words
 
 #: Ten digits standing alone, or glued to the caption OCR ran into them ("NPI1956061414").
@@ -89,11 +89,8 @@ def _candidates(page: Page) -> list[tuple[str, Page, list[Word]]]:
 
 def _cell_party(page: Page, words: list[Word], at: int) -> str | None:
     """The party the caption opening a word's cell names ("Dispensing pharmacy:"), if any."""
-    start = at
-    while start > 0 and not is_column_gap(page, words[start - 1], words[start]):
-        start -= 1
     lead: list[str] = []
-    for word in words[start:at]:
+    for word in words[cell_opening(page, words, at) : at]:
         lead.append(word.text)
         if word.text.endswith(":"):
             return caption_party(" ".join(lead))

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from extractors.extract.checkboxes import PageInk, PageInks, box_before
 from extractors.extract.found import Found, found_from_words
-from extractors.extract.labels import is_column_gap, printed_rows
+from extractors.extract.labels import cell_opening, is_column_gap, printed_rows
 from extractors.normalize.sex import STATED_SEX
 from extractors.pages import Page, ReadPage, Word
 
@@ -163,6 +163,4 @@ def _row_start(page: Page, word: Word) -> Word:
         return word
     # By place, not identity: a finder may have mended the word's text.
     at = max((i for i, w in enumerate(line) if w.bbox[0] <= word.bbox[0]), default=0)
-    while at > 0 and not is_column_gap(page, line[at - 1], line[at]):
-        at -= 1
-    return line[at]
+    return line[cell_opening(page, line, at)]
