@@ -22,6 +22,7 @@ from typing import Literal
 from extractors.extract.cover import is_fax_header_line
 from extractors.extract.labels import (
     Row,
+    crossed_columns,
     is_column_gap,
     is_separator,
     misread_from,
@@ -156,6 +157,10 @@ def _only_weak(caption: str, cues: PathCues) -> bool:
     )
 
 
+#: ``clinician_rank`` of a caption naming a clinician who is not the ordering one.
+DISTRACTOR_RANK = 2
+
+
 def clinician_rank(caption: str) -> int:
     """How surely a clinician caption names the ordering clinician: 0 when it says so
     ("Ordering physician"), 2 for a distractor ("Referring MD", "PCP"), else 1."""
@@ -163,7 +168,7 @@ def clinician_rank(caption: str) -> int:
     text = _normal(caption)
     if any(_holds(text, cue) for cue in roles["ordering"]):
         return 0
-    return 2 if any(_holds(text, cue) for cue in roles["distractor"]) else 1
+    return DISTRACTOR_RANK if any(_holds(text, cue) for cue in roles["distractor"]) else 1
 
 
 @lru_cache(maxsize=_TEXTS_KEPT)
@@ -1047,7 +1052,8 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     if index in bands or member_seen:
                         # A title over the order ("PHYSICIAN DISCHARGE ORDERS") is no column's.
                         columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
-                        columns.append((x0, party))
+                        reach = words[-1].bbox[2] if words else x0
+                        columns = [*crossed_columns(columns, x0, reach, party), (x0, party)]
                 elif signed:
                     party = signer
                 else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import pairwise, product
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from extractors.normalize.dates import find_dates
 from extractors.normalize.lookalikes import fold_label, same_shape
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 LABELS_FILE = Path(__file__).resolve().parent.parent / "data" / "labels.toml"
 
 Party = Literal["member", "clinician", "other"]
+_Whose = TypeVar("_Whose", Party, Party | None)
 Layout = Literal["right", "below", "above"]
 
 #: Kinds of match that are not a contract path.
@@ -353,6 +354,12 @@ def _hit(
     word_start, word_end = line.spans[first][0], line.spans[last][1]
     if start > word_start and line.text[word_start:start].strip(".(#").isalnum():
         return None  # the label is the tail of a longer word ("Outpatient")
+    if (
+        "(" in line.text[word_start:start]
+        and first
+        and not _wide_gap(page, line.words[first - 1], line.words[first])
+    ):
+        return None  # an aside of the caption before it: "SHIP TO (patient home)"
     rest = _remainder(line.words[last], end - line.spans[last][0]) if end < word_end else None
     if line.text[end : end + 1].isalnum() and line.text[end - 1 : end].isalnum():
         return None  # the label is the head of a longer word ("Physicians", "Insured")
@@ -487,8 +494,27 @@ def _right(page: Page, line: Row, hit: LabelHit, hits: list[LabelHit]) -> tuple[
     hint = [w for w in between if not (_PUNCT_ONLY.match(w.text) or _is_speck(w))]
     if not words and hint:
         # An empty label's hint ("(mm/dd/yyyy)") ends its cell; a stray dash or speck does not.
-        edge = hint[0].bbox[0]
+        # A caption's own aside in brackets ("SHIP TO (patient home)") is the caption's: the
+        # value under it runs on to what follows the aside.
+        closing = next((i for i, w in enumerate(hint) if w.text.endswith(")")), None)
+        aside = hint[0].text.startswith("(") and closing is not None
+        rest = hint[closing + 1 :] if aside and closing is not None else hint
+        edge = rest[0].bbox[0] if rest else edge
     return words, edge
+
+
+def _slashed_values(page: Page, line: Row, hits: list[LabelHit]) -> dict[int, list[Word]]:
+    """Each of two labels a slash parts ("CLINIC PHONE / FAX: 512-555-7700 / 512-555-7701")
+    with its own of the two values a slash parts after them, by the label's index."""
+    shared: dict[int, list[Word]] = {}
+    for at, (head, tail) in enumerate(pairwise(hits)):
+        if tail.first != head.after + 1 or line.words[head.after].text != "/":
+            continue
+        words, _ = _right(page, line, tail, hits)
+        cuts = [i for i, w in enumerate(words) if w.text == "/"]
+        if len(cuts) == 1 and 0 < cuts[0] < len(words) - 1:
+            shared[at], shared[at + 1] = words[: cuts[0]], words[cuts[0] + 1 :]
+    return shared
 
 
 def _ends_value(hit: LabelHit, line: Row, indented: bool) -> bool:
@@ -609,20 +635,29 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
         #: The party a label opened each cell of the row with: a generic label later in that
         #: cell is that party's ("Dispensing pharmacy: ..., NPI 1819202122, ph ...").
         in_cell: dict[int, Party] = {}
-        for hit in hits[number]:
+        shared = _slashed_values(page, line, hits[number])
+        for at, hit in enumerate(hits[number]):
             x = line.words[hit.opener].bbox[0]
             if (opened := _section_party(hit)) is not None:
-                sections.give(x, opened, first_on_row=hit.opener == 0)
+                reach = max(
+                    w.bbox[2]
+                    for w, c in zip(line.words, cells, strict=True)
+                    if c == cells[hit.opener]
+                )
+                sections.give(x, opened, first_on_row=hit.opener == 0, reach=reach)
                 in_cell.setdefault(cells[hit.opener], opened)
             party = in_cell.get(cells[hit.opener]) or sections.party_at(x)
             path, hit_party = _resolve(hit, party)
             if path == SIGNATURE and hit.strong:
                 yield from _signer(page, lines, hits, number, hit)
                 continue
-            if path is None or path.startswith(("party:", STOP, SIGNATURE)) or not hit.strong:
+            if path is None or path.startswith(("party:", STOP, SIGNATURE)):
+                continue
+            if not hit.strong and at not in shared:
                 continue
             near = signed or above_signed
             words, edge = _right(page, line, hit, hits[number])
+            words = shared.get(at, words)
             x0 = _cell_start(page, line, hit.opener)
             if words:
                 more = _column(page, lines, hits, number, (x0, words[0].bbox[0], edge))
@@ -789,11 +824,15 @@ class _Sections:
         if (headings or parties > 1) and apart:
             self.columns = [(x if i else 0.0, party) for i, (x, party) in enumerate(openers)]
 
-    def give(self, x: float, party: Party, first_on_row: bool) -> None:
+    def give(self, x: float, party: Party, first_on_row: bool, reach: float) -> None:
         """A party's labelled value: the column it sits in is that party's, with the columns
         right of it that were its party's (a band's boxes, all the enrollee's, now all the
-        provider's). One that stands a column's width right of its row's start ("Name: Jo
-        Roe   Physician: Al Ray", the columns' headings lost to OCR) opens a column."""
+        provider's), and those its cell runs into (``reach``, its right edge: "Home address:
+        1316 Linden Ave, Cincinnati, OH 45205  Phone: ..." under a row whose "Attending:"
+        opened a column there; a value across a column's start shows the column is not one
+        here). One that stands a column's width right of its row's start ("Name: Jo Roe
+        Physician: Al Ray", the columns' headings lost to OCR) opens a column."""
+        self.columns = crossed_columns(self.columns, x, reach, party)
         at = self._column(x)
         start, held = (0.0, None) if at is None else self.columns[at]
         if not first_on_row and x - start >= _MIN_COLUMN_WIDTH:
@@ -814,6 +853,16 @@ class _Sections:
     def _column(self, x: float) -> int | None:
         starts = [i for i, (start, _) in enumerate(self.columns) if start <= x + _COLUMN_SLACK]
         return starts[-1] if starts else (0 if self.columns else None)
+
+
+def crossed_columns(
+    columns: list[tuple[float, _Whose]], x: float, reach: float, party: _Whose
+) -> list[tuple[float, _Whose]]:
+    """The columns (start, party) after a party's value from ``x`` to ``reach`` is read:
+    those whose start it runs across are its party's, as the column is not one on its row."""
+    return [
+        (start, party if x + _COLUMN_SLACK < start < reach else held) for start, held in columns
+    ]
 
 
 #: A sub-box's number opening the next box's caption ("17a.", "'17a,"), maybe with the

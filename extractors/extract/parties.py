@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from itertools import dropwhile, pairwise, takewhile
+from itertools import chain, dropwhile, pairwise, takewhile
 from typing import Any, Literal
 
 from extractors.codes import mbi
 from extractors.extract.captions import (
+    DISTRACTOR_RANK,
     Captioned,
     caption_party,
     caption_path,
@@ -837,7 +838,7 @@ def _named_as_distractor(source: _Source) -> bool:
             cell = []
         cell.append(right)
     text = _text(cell[-_CAPTION_REACH:])
-    return clinician_rank(text) == _DISTRACTOR_RANK or caption_party(text) == "other"
+    return clinician_rank(text) == DISTRACTOR_RANK or caption_party(text) == "other"
 
 
 def _ordering_captioned(doc: _Document) -> list[_Source]:
@@ -910,8 +911,6 @@ _HEADING_REACH = 2.5
 _ORDERING_RANK = 0
 #: How many words before a name may caption it.
 _CAPTION_REACH = 8
-#: ``clinician_rank`` of a caption naming a clinician who is not the ordering one.
-_DISTRACTOR_RANK = 2
 
 
 def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
@@ -1409,7 +1408,7 @@ def _captioned_names(values: list[Captioned], party: str) -> Iterator[tuple[str,
     """A party's captioned names: whole ones, and a "Last" cell joined with the "First" cell
     beside it on the same page, as "Last, First"."""
     for index, value in enumerate(values):
-        if value.path == "clinician.name" and clinician_rank(value.caption) == _DISTRACTOR_RANK:
+        if value.path == "clinician.name" and clinician_rank(value.caption) == DISTRACTOR_RANK:
             continue  # "Community physician to follow: ...": not who ordered
         if value.path == f"{party}.name":
             yield value.text, value.page, value.words
@@ -1818,6 +1817,45 @@ def _lone_member_name(doc: _Document, out: dict[str, Found[Any]]) -> None:
             return
 
 
+def _name_over_address(doc: _Document, out: dict[str, Found[Any]]) -> None:
+    """The person's name heading the member's address under its caption, as a label or an
+    envelope prints it ("SHIP TO (patient home)" / "Marisol Quintero" / "88 Riverbend Ct" /
+    "Santa Fe, NM 87507"), when no caption named the member. The names must be listed ones,
+    and the clerk checks it."""
+    address = out.get("member.address")
+    if address is None or "member.last_name" in out or "member.first_name" in out:
+        return
+    for candidate in doc.labelled("member.address"):
+        lines = candidate.lines
+        if candidate.layout != "below" or len(lines) < 2 or not lines[0]:
+            continue
+        heading, below = lines[0], lines[1]
+        if not below or not _covers(address, candidate.page, below[0]):
+            continue  # the address was read elsewhere
+        if any(c.isdigit() for w in heading for c in w.text):
+            continue  # a street's or a box's line, no name
+        name = _name(_text(heading))
+        if name is None or not name.first or not name.last:
+            continue
+        if given_share(name.first.split()[0]) == 0 or surname_share(name.last.split()[-1]) == 0:
+            continue
+        source = _Source(_text(heading), heading, candidate.page, most=_LONE_NAME_CONFIDENCE)
+        out["member.first_name"] = _found("member.first_name", name.first, source)
+        out["member.last_name"] = _found("member.last_name", name.last, source)
+        return
+
+
+def _covers(found: Found[Any], page: Page, word: Word) -> bool:
+    """Whether a found value was read from the rows holding this word."""
+    return (
+        found.page == page.number
+        and found.bbox[1] <= word.bbox[3]
+        and word.bbox[1] <= found.bbox[3]
+        and found.bbox[0] <= word.bbox[2]
+        and word.bbox[0] <= found.bbox[2]
+    )
+
+
 def _trimmed_ticks(words: list[Word]) -> list[Word]:
     """The words of a row after a tick box opening it ("x Randy C Allen")."""
     return list(dropwhile(lambda w: is_tick_box(w.text), words))
@@ -2051,6 +2089,18 @@ def _settle_numbers(
             out[path] = replace(found, value=settled.value, confidence=confidence)
 
 
+def _practice_numbers(doc: _Document, path: str) -> Iterable[Candidate]:
+    """For the clinician's phone, a practice's caption whose value is a phone number alone:
+    "Clinic (615) 555-2880   Fax (615) 555-2881" captions the clinic's number, not its name."""
+    if path != "clinician.phone":
+        return
+    for candidate in doc.labelled("clinician.organization"):
+        text = _text(candidate.lines[0]) if candidate.lines else ""
+        spans = find_phones(text)
+        if len(spans) == 1 and spans[0][0] == 0 and not text[spans[0][1] :].strip():
+            yield replace(candidate, path=path)
+
+
 def _nearest_first(candidates: Iterable[Candidate], name: Found[Any] | None) -> list[Candidate]:
     """A party's candidates nearest its name first: the prescriber's "Fax:" under the
     prescriber's name before the letterhead's or the facility's at the head of the page."""
@@ -2159,8 +2209,8 @@ def _bare(text: str) -> str:
     return text.strip(_WORD_MARKS).casefold()
 
 
-#: Marks around a printed word that are no part of it.
-_WORD_MARKS = " ,.;:|()[]{}'\"`‘’“”"
+#: Marks around a printed word that are no part of it, a fill-in line's underscores too.
+_WORD_MARKS = " ,.;:|()[]{}'\"`‘’“”_"
 
 
 def _dates_in(words: list[Word]) -> Iterator[tuple[str, list[Word], int]]:
@@ -2391,8 +2441,8 @@ _BLURRED = 3
 
 
 def _lone_letter(word: Word) -> str | None:
-    """The sex letter a word is alone ("M", "F."), else None."""
-    text = word.text.rstrip(".,;")
+    """The sex letter a word is alone ("M", "F.", "M_" on its fill-in line), else None."""
+    text = word.text.strip("_").rstrip(".,;")
     return text if text in ("M", "F") else None
 
 
@@ -2416,7 +2466,7 @@ def extract_parties(
         near = out.get("clinician.last_name") if path in _CLINICIAN_CONTACT else None
         labelled = (
             c
-            for c in doc.labelled(path)
+            for c in chain(doc.labelled(path), _practice_numbers(doc, path))
             if not _placed_elsewhere(doc, c) and not _outranked_address(doc, c, reference)
         )
         ordered = _nearest_first(labelled, near)
@@ -2439,6 +2489,7 @@ def extract_parties(
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _dob_beside_member(doc, out, reference)
+    _name_over_address(doc, out)
     _lone_member_name(doc, out)
     _drop_birth_dates(out)
     _discharge_time(out)

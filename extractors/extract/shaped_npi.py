@@ -15,7 +15,12 @@ import re
 from collections.abc import Sequence
 
 from extractors.codes.npi import is_valid_npi
-from extractors.extract.captions import caption_party, caption_path
+from extractors.extract.captions import (
+    DISTRACTOR_RANK,
+    caption_party,
+    caption_path,
+    clinician_rank,
+)
 from extractors.extract.cover import is_fax_header_line
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.labels import cell_opening
@@ -60,7 +65,9 @@ def nearer_npi(pages: Sequence[Page], chosen: Found[str], name: Found[object]) -
         hit
         for page in pages
         for hit in _candidates(page)
-        if hit[0] != chosen.value and _distance(hit[1], hit[2], name) < chosen_distance
+        if hit[0] != chosen.value
+        and _distance(hit[1], hit[2], name) < chosen_distance
+        and not _another_clinicians(hit[1], hit[2][0], name)
     ]
     if not nearer:
         return None
@@ -85,6 +92,18 @@ def _candidates(page: Page) -> list[tuple[str, Page, list[Word]]]:
                 continue  # "Dispensing pharmacy: Valley Home Infusion, NPI 1819202122"
             out.append((match.group(1), page, [word]))
     return out
+
+
+def _another_clinicians(page: Page, word: Word, name: Found[object]) -> bool:
+    """Whether an NPI is printed in a cell another clinician's caption opens, off the
+    name's line: "PCP: Robert Feeney, MD (NPI ...)" just under "Attending: Priya Natarajan"
+    is nearer her name than her own captioned NPI further down, and is still the PCP's."""
+    if page.number == name.page and word.bbox[1] < name.bbox[3] and name.bbox[1] < word.bbox[3]:
+        return False
+    words = line_words(page, word.line)
+    at = next(i for i, w in enumerate(words) if w is word or w == word)
+    lead = " ".join(w.text for w in words[cell_opening(page, words, at) : at])
+    return caption_party(lead) == "clinician" and clinician_rank(lead) == DISTRACTOR_RANK
 
 
 def _cell_party(page: Page, words: list[Word], at: int) -> str | None:

@@ -908,6 +908,8 @@ def test_a_birth_date_wrapped_in_its_table_cell_on_the_members_row() -> None:
         ),
         # A letter alone after the birth date in a table row, its caption blurred.
         ([[(0.05, "Pt: Hughes, Daniel DOB 06/15/88 sm M 41 Birch Rd")]], "M"),
+        # The letter on its fill-in line, the underscore glued to it.
+        ([[(0.05, "Pt: Hollis, Dwayne DOB 7/2/1964 M_ Ph (615) 555-0142")]], "M"),
         # A middle initial is no sex, nor is a pair of legends.
         ([[(0.05, "Pt: Hughes, Daniel M DOB 06/15/1988")]], None),
         ([[(0.05, "Pt: Hughes, Daniel DOB 06/15/1988 M F")]], None),
@@ -1404,3 +1406,26 @@ def test_a_street_and_its_town_state_and_zip_rows_past_another_columns_box() -> 
         "state": "MA",
         "postal_code": "02169",
     }
+
+
+def test_the_name_heading_a_members_address_block_under_an_aside() -> None:
+    # "(patient home)" is the caption's aside, no "Patient" label; the name the block
+    # prints over the street is the member's, and the "BILL TO" block names the plan.
+    rows = [
+        [(0.09, "SHIP TO (patient home)"), (0.52, "BILL TO")],
+        [(0.09, "Marisol Quintero"), (0.52, "Presbyterian Centennial Care")],
+        [(0.09, "88 Riverbend Ct"), (0.52, "PO Box 27489")],
+        [(0.09, "Santa Fe, NM 87507"), (0.52, "Albuquerque, NM 87125")],
+        [(0.09, "DOB 09/30/1968 Sex F"), (0.52, "Member # 61100483920")],
+    ]
+    found = extract_parties([_page(rows)], date(2026, 6, 5))
+    values = {path: f.value for path, f in found.items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Marisol", "Quintero")
+    assert found["member.last_name"].confidence < DEFAULT_BAR
+    address = values["member.address"]
+    assert (address["line1"], address["city"], address["postal_code"]) == (
+        "88 Riverbend Ct",
+        "Santa Fe",
+        "87507",
+    )
+    assert values["payer.name"] == "Presbyterian Centennial Care"

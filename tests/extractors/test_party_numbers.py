@@ -268,3 +268,64 @@ def test_a_signature_block_under_a_name_read_off_the_cover_sheet(letterhead: str
     found = extract_parties([order], _REFERENCE, [cover])
     assert found["clinician.last_name"].value == "Ramirez"
     assert found["clinician.fax"].value == "2164713380"
+
+
+def test_a_value_across_a_columns_start_shows_no_column_there() -> None:
+    # "Attending:" a column's width right of its row's start opens a column; the member's
+    # address on a later row runs across that column's start, so the "Phone:" after it is
+    # the member's, not the attending's.
+    numbers = _numbers(
+        [
+            [(0.09, "Patient: Lindqvist, Harold DOB: 12/08/1940")],
+            [(0.09, "Admitted: 06/18/2026"), (0.54, "Attending: Priya Natarajan, MD")],
+            [
+                (0.09, "Home address: 1316 Linden Ave, Cincinnati, OH 45205"),
+                (0.64, "Phone: 513-555-0148"),
+            ],
+        ]
+    )
+    assert numbers.get("member.phone") == "5135550148"
+    assert "clinician.phone" not in numbers
+
+
+def test_a_primary_care_doctors_npi_is_not_the_attendings() -> None:
+    # The PCP's NPI is printed just under the attending's name, nearer it than the
+    # attending's own NPI further down.
+    found = extract_parties(
+        [
+            laid_out_page(
+                [
+                    [(0.09, "Patient: Lindqvist, Harold DOB: 12/08/1940")],
+                    [(0.09, "Discharged: 06/24/2026"), (0.54, "Attending: Priya Natarajan, MD")],
+                    [(0.09, "PCP: Robert Feeney, MD (NPI 1120477819) - follow up in 7 days")],
+                    *[[(0.09, "Discharge diagnoses: I50.33")]] * 12,
+                    [(0.09, "Ordering/attending physician: Priya Natarajan, MD NPI 1188426054")],
+                ]
+            )
+        ],
+        _REFERENCE,
+    )
+    assert found["clinician.last_name"].value == "Natarajan"
+    assert found["clinician.npi"].value == "1188426054"
+
+
+def test_two_labels_a_slash_parts_take_the_two_values_a_slash_parts() -> None:
+    numbers = _numbers(
+        [
+            [(0.06, "PATIENT NAME: GARZA, ROSALIND")],
+            [(0.06, "ORDERING PROVIDER: OKAFOR, CHIDI MD")],
+            [(0.06, "CLINIC PHONE / FAX: §12-555-7700 / 512-555-7701")],
+        ]
+    )
+    assert numbers == {"clinician.phone": "5125557700", "clinician.fax": "5125557701"}
+
+
+def test_a_practices_caption_over_a_number_captions_the_practices_phone() -> None:
+    numbers = _numbers(
+        [
+            [(0.08, "Pt: Hollis, Dwayne DOB 7/2/1964")],
+            [(0.08, "Ordering MD: Lucas Brandt, MD NPI 1933775201")],
+            [(0.08, "Clinic (615) 555-2880 Fax (615) 555-2881")],
+        ]
+    )
+    assert numbers == {"clinician.phone": "6155552880", "clinician.fax": "6155552881"}

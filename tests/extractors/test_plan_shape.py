@@ -70,3 +70,12 @@ def test_no_plan_from_a_facility_another_plan_or_a_sentence(
 def test_a_plans_part_letter_the_fax_glued_on_is_set_apart() -> None:
     value, _ = _payer([[(0.1, "Pt. name: QUILL, ODETTE")], [(0.1, "Insurance: Medicare PartA")]])
     assert value == "Medicare Part A"
+
+
+def test_an_insurers_own_name_makes_a_plan_under_a_caption_no_list_holds() -> None:
+    rows = [
+        [(0.08, "PATIENT"), (0.25, "Eunice Hargrove")],
+        [(0.08, "BORN"), (0.25, "03/03/1946")],
+        [(0.08, "PLAN"), (0.25, "UnitedHealthcare Dual Complete")],
+    ]
+    assert _payer(rows)[0] == "UnitedHealthcare Dual Complete"
