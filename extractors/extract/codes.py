@@ -63,6 +63,8 @@ _DOT_HEAD = re.compile(r"[A-Z0-9$\u00a3\u20ac\]}|][0-9OIl][0-9A-Z]\.")
 _DOT_TAIL = re.compile(r"[0-9A-Z]{1,4}")
 #: Quotes and specks OCR sets before or after a word.
 _SPECKS = ".,-'\"`\u2018\u2019\u201c\u201d\u00b0*~_="
+#: A list of codes in prose opens and closes with brackets: "(169.351, M62.81)".
+_BRACKETS = "()[]"
 #: Two marks after a code's three characters ("j44..", "J44.,"): the dot promised more
 #: characters and OCR lost them, so the category alone is not what the page printed.
 _LOST_TAIL = re.compile(r"[A-Za-z0-9\]|$][0-9OIl][0-9A-Za-z][.,]{2,}")
@@ -452,11 +454,12 @@ def _billable(code: str) -> bool:
 
 
 def _between_codes(cand: _Candidate) -> bool:
-    """Whether a neighbour of the piece is a real dotted code ("for L97.419, 170.245")."""
+    """Whether a neighbour of the piece is a real dotted code ("for L97.419, 170.245",
+    "(169.351, M62.81)")."""
     following = [p for p in cand.line.text[cand.end :].split() if p.strip(_SPECKS)]
     neighbours = (cand.previous, following[0] if following else "")
     return any(
-        _DOTTED.fullmatch(piece.strip(_SPECKS)) and icd10.lookup(piece.strip(_SPECKS))
+        _DOTTED.fullmatch(bare := piece.strip(_SPECKS + _BRACKETS)) and icd10.lookup(bare)
         for piece in neighbours
     )
 
@@ -468,10 +471,13 @@ def _named_in_prose(cand: _Candidate) -> bool:
 
 
 def _in_a_list(cand: _Candidate) -> bool:
-    """Whether the piece is an entry of a list of dotted codes: "for E66.2, I10, E66.01"."""
+    """Whether the piece is an entry of a list of dotted codes: "for E66.2, I10, E66.01",
+    "(169.351, M62.81)"."""
     following = [piece for piece in cand.line.text[cand.end :].split() if piece.strip(_SPECKS)]
     neighbours = (cand.previous, following[0] if following else "")
-    return cand.listed or any(_DOTTED.fullmatch(piece.strip(".,")) for piece in neighbours)
+    return cand.listed or any(
+        _DOTTED.fullmatch(piece.strip(".," + _BRACKETS)) for piece in neighbours
+    )
 
 
 def _procedure(cand: _Candidate) -> Procedure | None:

@@ -51,6 +51,9 @@ _QUANTITY = re.compile(
     r"(?P<n>[0-9]{1,3})\b",
     re.IGNORECASE,
 )
+#: A count after a dash that ends an item's line, with no caption: "E1390 Oxygen
+#: concentrator - 1".
+_DASHED_COUNT = re.compile(r"\s[-\u2013]\s?(?P<n>[0-9]{1,3})\s*$")
 _FLOW = re.compile(
     r"(?P<n>[0-9]{1,2}(?:\.[0-9]{1,2})?)\s?(?:LPM|lpm|L/min|l/min|L\s?per\s?min\w*|liters?(?:\s?per\s?minute|/min)?)",
 )
@@ -194,9 +197,14 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
                 used |= {word.line for word in row}
                 _keep(found, seen, _table_item(page, heads, row))
         rest = [line for line in lines if line.words[0].line not in used]
-        for block in _rx_blocks(rest):
+        for block, heads_codes in _rx_blocks(rest):
             used |= {word.line for line in block for word in line.words}
-            _keep(found, seen, _rx_item(block))
+            prescribed = _rx_item(block)
+            if heads_codes and prescribed.value.hcpcs is None and not prescribed.value.quantity:
+                # "Rx: O2 2 LPM via nasal cannula" over "E1390 Oxygen concentrator - 1":
+                # the therapy the coded lines under it supply, no item of its own.
+                continue
+            _keep(found, seen, prescribed)
         rest = [line for line in rest if line.words[0].line not in used]
         for line in _logical_lines(rest):
             for segment in _segments(line):
@@ -745,12 +753,13 @@ def _count(text: str) -> int | None:
     return int(match.group("n")) or None if match else None
 
 
-def _rx_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
-    """Prescription blocks: an "Rx:" line and the lines under it up to the next one.
+def _rx_blocks(lines: Sequence[TextLine]) -> list[tuple[list[TextLine], bool]]:
+    """Prescription blocks: an "Rx:" line and the lines under it up to the next one, each
+    with whether a coded line ends it.
 
     An "Rx:" before an item's code ("Rx: E0143 Walker ... - Qty 1") heads a list of coded
     lines, each an item of its own, and a line opening with a code ends a block."""
-    blocks: list[list[TextLine]] = []
+    blocks: list[tuple[list[TextLine], bool]] = []
     open_block = False
     for line in lines:
         label = _RX.match(line.text)
@@ -761,11 +770,13 @@ def _rx_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
         ):
             open_block = not _ITEM_CODE.match(line.text[label.end() :].lstrip())
             if open_block:
-                blocks.append([line])
+                blocks.append(([line], False))
         elif _ITEM_CODE.match(line.text.lstrip(_MARKS)):
+            if open_block:
+                blocks[-1] = (blocks[-1][0], True)
             open_block = False
-        elif open_block and len(blocks[-1]) < _lexicon().rx_lines:
-            blocks[-1].append(line)
+        elif open_block and len(blocks[-1][0]) < _lexicon().rx_lines:
+            blocks[-1][0].append(line)
     return blocks
 
 
@@ -777,7 +788,7 @@ _LETTERS = re.compile(r"[A-Za-z]{3,}")
 _RX_COUNT = re.compile(r"[\s:;.~_-]*(?P<n>[0-9]{1,4})\b")
 
 
-def _rx_item(block: list[TextLine]) -> Found[Item] | None:
+def _rx_item(block: list[TextLine]) -> Found[Item]:
     """One item from a prescription block: the text after "Rx:", the code in brackets after
     it or in the notes (never one after a diagnosis label), the count after "Disp:"."""
     opener = block[0]
@@ -1106,7 +1117,7 @@ def _looks_like_item_code(text: str, code: re.Match[str], name: PhraseMatch | No
 
 
 def _details(text: str) -> dict[str, object]:
-    quantity = _QUANTITY.search(text)
+    quantity = _QUANTITY.search(text) or _DASHED_COUNT.search(text)
     flow = _FLOW.search(text)
     frequency = _FREQUENCY.search(text)
     return {

@@ -773,3 +773,25 @@ def test_a_list_of_codes_each_described_after_it() -> None:
         ("portable gaseous oxygen", "E0431", None),
         ("portable contents", "E0443", None),
     ]
+
+
+def test_a_code_in_a_bracketed_list_of_codes_is_mended_by_its_neighbour() -> None:
+    # The I read as a 1 inside "(...)" with a real code after it: a list of diagnoses,
+    # not an area code.
+    assert _codes(
+        "Medical necessity: unable to ambulate household distances (169.351, M62.81).",
+    ) == ["I69.351", "M62.81"]
+
+
+def test_a_prescription_over_coded_lines_is_their_therapy_not_an_item() -> None:
+    # The coded lines under "Rx:" are the items, each with the count after its dash.
+    assert _items_of(
+        "Patient: Eunice Hargrove DOB: 03/03/1946",
+        "Dx: J96.11 Chronic respiratory failure with hypoxia",
+        "Rx: O2 2 LPM via nasal cannula, continuous, 24 hrs/day.",
+        "E1390 Oxygen concentrator - 1",
+        "E0431 Portable gaseous oxygen system - 1",
+    ) == [
+        ("Oxygen concentrator", "E1390", 1),
+        ("Portable gaseous oxygen system", "E0431", 1),
+    ]
