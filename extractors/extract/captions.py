@@ -23,8 +23,10 @@ from extractors.extract.cover import is_fax_header_line
 from extractors.extract.labels import (
     Row,
     crossed_columns,
+    has_phrase,
     is_column_gap,
     is_separator,
+    letterhead_words,
     misread_from,
     printed_rows,
     values_over_captions,
@@ -765,8 +767,12 @@ def _caption_cells(page: Page, row: Row) -> list[list[Word]] | None:
     if any(_holds_value(text) for text in texts):
         return None
     numbered = any(_BOX_HEAD.match(" ".join(w.text for w in cell)) for cell in cells)
+    # A letter alone names nothing here: it is a value ("PETERSEN  GRETA  L  F": an
+    # initial and a sex) more often than a letterhead's "F" for fax.
     names = [
-        caption_path(text) is not None or _is_date_caption(text) or _is_signed_date(text)
+        (len(text) > 1 and caption_path(text) is not None)
+        or _is_date_caption(text)
+        or _is_signed_date(text)
         for text in texts
     ]
     if any(_is_name_list(text) for text in texts):
@@ -816,7 +822,10 @@ def _at_box_numbers(cell: list[Word]) -> Iterator[list[Word]]:
 def _at_caption_joins(cell: list[Word]) -> list[list[Word]]:
     """A cell cut where two captions meet that a narrow column gap left joined: "Sex Street
     address" is the sex's column and the street's. Each part must name a path of its own and
-    no party ("Patient phone" is one caption: "Patient" names whose phone it is)."""
+    no party ("Patient phone" is one caption: "Patient" names whose phone it is), and a
+    wording the label list holds whole stays whole ("Last name")."""
+    if _caption_text(cell).lower() in vocabulary().specs:
+        return [cell]
     for at in range(1, len(cell)):
         head, tail = _caption_text(cell[:at]), _caption_text(cell[at:])
         paths = caption_path(head), caption_path(tail)
@@ -1013,7 +1022,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
             if len(bands.get(index, [])) == 1 and _is_heading(row):
                 # A heading across the page ("6 ORDERING / CERTIFYING PHYSICIAN") opens a
                 # part of its own: the columns of the parts above it are not its columns.
-                section, columns = caption_party(row.text), []
+                section, columns = _heading_party(row.text), []
             if index in bands:
                 pairs: Iterator[tuple[str, list[Word], float]] = iter(())
                 if index - 1 not in bands:
@@ -1028,7 +1037,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 )
                 pairs = chain(beside, pairs)
             elif _is_heading(row):
-                section, columns = caption_party(row.text), []
+                section, columns = _heading_party(row.text), []
                 continue
             else:
                 pairs = _row_captions(page, row)
@@ -1259,6 +1268,12 @@ def _row_party(named: list[tuple[float, Party]], x0: float) -> Party | None:
     PHYSICIAN | NPI | PHONE"), whatever party the box above each held."""
     left = [(x, party) for x, party in named if x < x0]
     return max(left)[1] if left else None
+
+
+def _heading_party(text: str) -> Party | None:
+    """The party whose part of the page a heading opens; none for the form's title
+    ("SUNBELT MEDICAL SUPPLY - PHYSICIAN ORDER FORM" heads the whole order)."""
+    return None if has_phrase(text, letterhead_words()[1]) else caption_party(text)
 
 
 def _column_party(columns: list[tuple[float, Party]], x0: float) -> Party | None:

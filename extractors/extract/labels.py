@@ -574,6 +574,22 @@ def _cell_start(page: Page, line: Row, index: int) -> float:
     return line.words[cell_opening(page, line.words, index)].bbox[0]
 
 
+@cache
+def letterhead_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The words of a supplier's, an agency's or a pharmacy's name, and of a form's title."""
+    data = tomllib.loads(LABELS_FILE.read_text(encoding="utf-8"))["letterhead"]
+    return (
+        frozenset(w.lower() for w in data["supplier_words"]),
+        frozenset(w.lower() for w in data["title_words"]),
+    )
+
+
+def has_phrase(text: str, phrases: frozenset[str]) -> bool:
+    """Whether the text holds one of the phrases as whole words, case folded."""
+    words = " " + " ".join(re.findall(r"[a-z0-9']+", text.lower())) + " "
+    return any(f" {phrase} " in words for phrase in phrases)
+
+
 def cell_opening(page: Page, words: Sequence[Word], index: int) -> int:
     """The index of the first word of the cell the word at ``index`` is in: left to the
     nearest column gap."""
@@ -659,6 +675,8 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             words, edge = _right(page, line, hit, hits[number])
             words = shared.get(at, words)
             x0 = _cell_start(page, line, hit.opener)
+            if at not in shared and _caption_over_box(page, lines, hits, number, hit, words):
+                words, edge = [], words[0].bbox[0]
             if words:
                 more = _column(page, lines, hits, number, (x0, words[0].bbox[0], edge))
                 yield Candidate(path, page, hit.text, "right", [words, *more], hit_party, near)
@@ -674,6 +692,37 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             below = _column(page, lines, hits, number, (x0, x0, edge)) if faint else []
             if below:
                 yield Candidate(path, page, hit.text, "below", below, hit_party, near)
+
+
+def _caption_over_box(
+    page: Page,
+    lines: list[Row],
+    hits: dict[int, list[LabelHit]],
+    number: int,
+    hit: LabelHit,
+    words: list[Word],
+) -> bool:
+    """Whether a label with no colon captions the box under it, the words right of it past a
+    column gap being the next box's caption: "Last name    First name    MI" over
+    "PETERSEN    GRETA    L", where "MI" is no first name. A value must start where the
+    label starts, on the next line, and not be a label of its own (the next field's). The row
+    must be one of captions, holding other labels and no digit: "Payor source   Anthem Blue
+    Cross" over a garbled "Cet#   VVW590463988" is a label beside its value."""
+    if not words or hit.rest is not None or number + 1 >= len(lines):
+        return False
+    if len(hits.get(number, [])) < 2 or any(c.isdigit() for c in lines[number].text):
+        return False
+    label = lines[number].words[hit.after - 1]
+    if label.text[-1:] in _LABEL_END or not is_column_gap(page, label, words[0]):
+        return False
+    start = lines[number].words[hit.opener].bbox[0]
+    below = lines[number + 1].words
+    openers = {h.opener for h in hits.get(number + 1, [])}
+    return any(
+        abs(w.bbox[0] - start) <= _COLUMN_SLACK and not _PUNCT_ONLY.match(w.text)
+        for i, w in enumerate(below)
+        if i not in openers
+    )
 
 
 def _cell_numbers(page: Page, line: Row) -> list[int]:

@@ -45,14 +45,16 @@ from extractors.extract.labels import (
     Candidate,
     Row,
     all_candidates,
+    has_phrase,
     is_column_gap,
     is_tick_box,
+    letterhead_words,
     printed_rows,
     vocabulary,
 )
 from extractors.extract.narrative import find_mentions
 from extractors.extract.plan_shape import plan_by_shape
-from extractors.extract.shaped_npi import nearer_npi, npi_by_shape
+from extractors.extract.shaped_npi import another_clinicians, nearer_npi, npi_by_shape
 from extractors.extract.textlines import level_with
 from extractors.normalize import (
     DateRole,
@@ -173,8 +175,11 @@ def _name(text: str) -> PersonName | None:
         return None  # a caption read as the name: "DEMOGRAPHICS Person", "Covered porscn"
     if all(len(t.strip(",.")) <= 2 and t.isupper() for t in tokens) or _boxed_credentials(tokens):
         return None  # "PT OT ST": a row of abbreviations (disciplines, credentials)
-    if _has_phrase(text, _letterhead_words()[0]):
+    if has_phrase(text, letterhead_words()[0]):
         return None  # "Lakeshore Medical Supply": a supplier, not a person
+    titles = letterhead_words()[1]
+    if all(t.strip(",.:").lower() in titles for t in tokens):
+        return None  # "PHYSICIAN ORDER FORM": the rest of the form's title
     parsed = split_person_name(text)
     if parsed is None or not parsed.first or not parsed.last:
         return None
@@ -1119,20 +1124,6 @@ def _from_name_blocks(doc: _Document, out: dict[str, Found[Any]], reference: dat
                     out[organization] = found_from_words(first.strip(" ,"), page, lines[0])
 
 
-@cache
-def _letterhead_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = tomllib.loads(LABELS_FILE.read_text(encoding="utf-8"))["letterhead"]
-    return (
-        frozenset(w.lower() for w in data["supplier_words"]),
-        frozenset(w.lower() for w in data["title_words"]),
-    )
-
-
-def _has_phrase(text: str, phrases: frozenset[str]) -> bool:
-    words = " " + " ".join(re.findall(r"[a-z0-9']+", text.lower())) + " "
-    return any(f" {phrase} " in words for phrase in phrases)
-
-
 #: The fewest words of a practice's name atop a page: one word there is a page's heading
 #: ("Note", "Orders").
 _ORGANIZATION_MIN_WORDS = 2
@@ -1146,7 +1137,7 @@ def _organization_line(words: list[Word]) -> bool:
     """Whether a printed line reads as an organization's name, not a title, label,
     sentence or person, and as print, not tesseract's guess at noise."""
     text = _text(words)
-    _, titles = _letterhead_words()
+    _, titles = letterhead_words()
     confidence = sum(w.conf for w in words) / len(words) if words else 0.0
     return (
         confidence >= _LETTERHEAD_MIN_CONFIDENCE
@@ -1154,7 +1145,7 @@ def _organization_line(words: list[Word]) -> bool:
         and text[:1].isupper()
         and ":" not in text
         and not any(c.isdigit() for c in text)
-        and not _has_phrase(text, titles)
+        and not has_phrase(text, titles)
         and not _a_person(text)
     )
 
@@ -1239,12 +1230,8 @@ def _letterhead(
     whole = lines[0]
     named = _without_title(page, whole)
     name = _text(named).strip(" ,")
-    suppliers, _ = _letterhead_words()
-    if (
-        _has_phrase(_text(whole), suppliers)
-        or _named_as_other(kept, name)
-        or _the_payers(out, name)
-    ):
+    suppliers, _ = letterhead_words()
+    if has_phrase(_text(whole), suppliers) or _named_as_other(kept, name) or _the_payers(out, name):
         return
     known = out.get("clinician.organization")
     if known is not None and known.value.casefold() != name.casefold():
@@ -1268,10 +1255,10 @@ def _header_fax(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:
     number beside it ("TO: 412/813-5647") is the recipient's."""
     if "clinician.fax" in out:
         return
-    suppliers, _ = _letterhead_words()
+    suppliers, _ = letterhead_words()
     for page in pages[:1]:
         for line in page.lines[:3]:
-            if not is_fax_header_line(page, line) or _has_phrase(line.text, suppliers):
+            if not is_fax_header_line(page, line) or has_phrase(line.text, suppliers):
                 continue
             phones = set(stamped_numbers(line.text).sending)
             words = [w for w in page.words if w.line == page.lines.index(line)]
@@ -1974,7 +1961,7 @@ def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: froze
     over = ""  # a line of a caption alone ("FAX"), over the number it captions
     for line in [own, *below[:_BLOCK_LINES]]:
         text = _UNGLUED.sub(" ", _text(line))
-        if caption_party(text) == "other" or _has_phrase(text, _letterhead_words()[0]):
+        if caption_party(text) == "other" or has_phrase(text, letterhead_words()[0]):
             return
         start = 0
         for at, end, printed in find_phones(text):
@@ -2103,10 +2090,18 @@ def _practice_numbers(doc: _Document, path: str) -> Iterable[Candidate]:
 
 def _nearest_first(candidates: Iterable[Candidate], name: Found[Any] | None) -> list[Candidate]:
     """A party's candidates nearest its name first: the prescriber's "Fax:" under the
-    prescriber's name before the letterhead's or the facility's at the head of the page."""
+    prescriber's name before the letterhead's or the facility's at the head of the page.
+    Last come those another clinician's caption holds off the name's line ("Supervising
+    physician: Jean-Luc Babineaux, MD NPI ..." under the ordering NP's own NPI)."""
     if name is None:
         return list(candidates)
-    return sorted(candidates, key=lambda c: _away(c.words, c.page, name))
+    return sorted(
+        candidates,
+        key=lambda c: (
+            bool(c.words) and another_clinicians(c.page, c.words[0], name),
+            *_away(c.words, c.page, name),
+        ),
+    )
 
 
 def _away(words: list[Word], page: Page, name: Found[Any]) -> tuple[bool, bool, float]:

@@ -67,7 +67,7 @@ def nearer_npi(pages: Sequence[Page], chosen: Found[str], name: Found[object]) -
         for hit in _candidates(page)
         if hit[0] != chosen.value
         and _distance(hit[1], hit[2], name) < chosen_distance
-        and not _another_clinicians(hit[1], hit[2][0], name)
+        and not another_clinicians(hit[1], hit[2][0], name)
     ]
     if not nearer:
         return None
@@ -94,16 +94,19 @@ def _candidates(page: Page) -> list[tuple[str, Page, list[Word]]]:
     return out
 
 
-def _another_clinicians(page: Page, word: Word, name: Found[object]) -> bool:
-    """Whether an NPI is printed in a cell another clinician's caption opens, off the
-    name's line: "PCP: Robert Feeney, MD (NPI ...)" just under "Attending: Priya Natarajan"
-    is nearer her name than her own captioned NPI further down, and is still the PCP's."""
+def another_clinicians(page: Page, word: Word, name: Found[object]) -> bool:
+    """Whether a clinician's number is printed on a line a distractor's caption opens, off
+    the chosen name's line: the last caption before it on its line ("Supervising physician:",
+    "PCP:") names a clinician who is not the ordering one, as "PCP: Robert Feeney, MD (NPI
+    ...)" printed just under "Attending: Priya Natarajan" does."""
     if page.number == name.page and word.bbox[1] < name.bbox[3] and name.bbox[1] < word.bbox[3]:
         return False
-    words = line_words(page, word.line)
-    at = next(i for i, w in enumerate(words) if w is word or w == word)
-    lead = " ".join(w.text for w in words[cell_opening(page, words, at) : at])
-    return caption_party(lead) == "clinician" and clinician_rank(lead) == DISTRACTOR_RANK
+    before = [w for w in line_words(page, word.line) if w.bbox[2] <= word.bbox[0]]
+    ends = [i for i, w in enumerate(before) if w.text.endswith(":")]
+    if not ends:
+        return False
+    opened = before[max(0, ends[-1] + 1 - _CAPTION_WORDS) : ends[-1] + 1]
+    return clinician_rank(" ".join(w.text for w in opened)) == DISTRACTOR_RANK
 
 
 def _cell_party(page: Page, words: list[Word], at: int) -> str | None:

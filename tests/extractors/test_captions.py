@@ -1429,3 +1429,57 @@ def test_a_bar_before_a_values_own_words_is_no_cell_end() -> None:
     # "Burke, | ennifer": OCR's bar for the J of Jennifer, no caption after it.
     page = laid_out_page([[(0.06, "Patient full name: Burke, | ennifer. Sex: F")]])
     assert [c.text for c in find_values([page], "member.name")] == ["Burke, | ennifer."]
+
+
+def test_a_grid_of_boxes_captioned_over_their_values() -> None:
+    # A listed wording stays one caption ("Last name" is no "Last" and "name"), a lone
+    # letter under a caption is a value (no "F" for fax), and the caption with no colon
+    # takes its box below, not the next box's caption right of it ("MI").
+    rows = [
+        [(0.08, "Last name"), (0.36, "First name"), (0.66, "MI"), (0.76, "Sex")],
+        [(0.08, "PETERSEN"), (0.36, "GRETA"), (0.66, "L"), (0.76, "F")],
+        [(0.08, "Date of birth"), (0.29, "Street"), (0.59, "Telephone")],
+        [(0.08, "08/22/1944"), (0.29, "4471 Maple Grove Rd"), (0.59, "(402) 555-0176")],
+        [(0.08, "City"), (0.36, "State"), (0.5, "ZIP"), (0.66, "Medicare / plan number")],
+        [(0.08, "Omaha"), (0.36, "NE"), (0.5, "68134"), (0.66, "5EG2-TR8-MK44")],
+    ]
+    found = extract_parties([laid_out_page(rows)], date(2026, 7, 6))
+    values = {path: f.value for path, f in found.items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("GRETA", "PETERSEN")
+    assert values["member.sex"] == "F"
+    assert values["member.dob"] == date(1944, 8, 22)
+    assert values["member.phone"] == "4025550176"
+    assert values["member.member_id"] == "5EG2TR8MK44"
+    address = values["member.address"]
+    assert (address["line1"], address["city"], address["postal_code"]) == (
+        "4471 Maple Grove Rd",
+        "Omaha",
+        "68134",
+    )
+
+
+def test_a_caption_beside_its_value_keeps_it_over_a_garbled_caption_below() -> None:
+    rows = [
+        [(0.08, "Patient: Erin Boyd")],
+        [(0.08, "Payor source"), (0.3, "Anthem Blue Cross")],
+        [(0.08, "Cet#"), (0.3, "VVW590463988")],
+    ]
+    found = extract_parties([laid_out_page(rows)], date(2026, 7, 6))
+    assert found["payer.name"].value == "Anthem Blue Cross"
+
+
+def test_a_forms_title_names_no_clinician_and_opens_no_part() -> None:
+    # "PHYSICIAN ORDER FORM" is the title: no clinician named "Order Form", and the
+    # "Phone" under the patient's name is the patient's.
+    rows = [
+        [(0.07, "SUNBELT MEDICAL SUPPLY - PHYSICIAN ORDER FORM")],
+        [(0.07, "Patient Name"), (0.2, "Lorraine Whitaker"), (0.58, "DOB"), (0.63, "11/30/1949")],
+        [(0.07, "Phone"), (0.14, "813-555-0107"), (0.4, "Insurance"), (0.5, "Florida Blue")],
+        [(0.07, "Physician"), (0.2, "Marcus Bell, MD"), (0.5, "NPI"), (0.55, "1188900421")],
+        [(0.07, "Phone"), (0.14, "813-555-2200"), (0.4, "Fax"), (0.5, "813-555-2201")],
+    ]
+    found = extract_parties([laid_out_page(rows)], date(2026, 10, 20))
+    values = {path: f.value for path, f in found.items()}
+    assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Marcus", "Bell")
+    assert values["member.phone"] == "8135550107"
+    assert values["clinician.phone"] == "8135552200"

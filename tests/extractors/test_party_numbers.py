@@ -329,3 +329,20 @@ def test_a_practices_caption_over_a_number_captions_the_practices_phone() -> Non
         ]
     )
     assert numbers == {"clinician.phone": "6155552880", "clinician.fax": "6155552881"}
+
+
+def test_a_supervising_physicians_npi_is_not_the_ordering_nps() -> None:
+    found = extract_parties(
+        [
+            laid_out_page(
+                [
+                    [(0.07, "Name: Delacroix, Maurice T."), (0.5, "DOB: 01/15/1952")],
+                    [(0.07, "Ordering provider: Celeste Marchand, APRN, FNP-C NPI 1742309853")],
+                    [(0.07, "Supervising physician: Jean-Luc Babineaux, MD NPI 1298433172")],
+                ]
+            )
+        ],
+        _REFERENCE,
+    )
+    assert found["clinician.last_name"].value == "Marchand"
+    assert found["clinician.npi"].value == "1742309853"
