@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import string
+import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 from itertools import product
 
 from extractors.codes import hcpcs, icd10
@@ -123,7 +125,18 @@ _TEXTS_KEPT = 4096
 
 @lru_cache(maxsize=_TEXTS_KEPT)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON_WORDS)
+    """The telling words of a text, with those of the diagnoses its abbreviations name."""
+    spelled = " ".join(
+        words for short, words in _abbreviations().items() if re.search(rf"\b{short}\b", text)
+    )
+    found = re.findall(r"[a-z]{4,}", f"{text} {spelled}".lower())
+    return frozenset(w for w in found if w not in _COMMON_WORDS)
+
+
+@cache
+def _abbreviations() -> dict[str, str]:
+    data = files("extractors").joinpath("data/abbreviations.toml").read_text("utf-8")
+    return dict(tomllib.loads(data)["diagnoses"])
 
 
 #: Words too common in ICD-10-CM descriptions to tell two codes apart.

@@ -22,7 +22,7 @@ from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.infusion import is_infused
 from extractors.extract.phrases import PhraseMatch, Phrases
-from extractors.extract.services import disciplines_in
+from extractors.extract.services import disciplines_in, is_discipline
 from extractors.extract.textlines import (
     TextLine,
     centre_y,
@@ -474,7 +474,9 @@ def _description(text: str | None) -> str | None:
         if handovers:
             text = text[handovers[-1].end() :]
     text = without_specks(_DESCRIPTION_TAIL.sub("", text).strip())
-    return text if re.search(r"[A-Za-z]{3}", text) else None
+    # A discipline may be named by its abbreviation alone: "SN 1w3 (3 visits)".
+    named = re.search(r"[A-Za-z]{3}", text) or (text and is_discipline(text.split()[0]))
+    return text if named else None
 
 
 def _keep(found: list[Found[Item]], seen: set[str], item: Found[Item] | None) -> None:
@@ -537,8 +539,6 @@ _CELL_SLACK = 0.012
 _HEAD_LINES = 2
 #: Most printed rows an item table runs to.
 _TABLE_ROWS = 30
-#: A row's total of visits printed with its frequency: "SN 2w3, 1w2 (= 8 visits)".
-_VISIT_TOTAL = re.compile(r"=\s*(?P<n>[0-9]{1,3})\s*visits?\b", re.IGNORECASE)
 
 
 def _table_heads(page: Page, line: TextLine) -> list[_Column]:

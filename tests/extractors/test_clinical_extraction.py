@@ -795,3 +795,16 @@ def test_a_prescription_over_coded_lines_is_their_therapy_not_an_item() -> None:
         ("Oxygen concentrator", "E1390", 1),
         ("Portable gaseous oxygen system", "E0431", 1),
     ]
+
+
+def test_a_code_that_lost_its_letter_is_chosen_by_the_abbreviation_beside_it() -> None:
+    # "COPD" carries the words of J44.9's description; no other code near "44.9" has them.
+    assert _codes("Diagnosis 44.9 COPD, unspecified") == ["J44.9"]
+
+
+def test_disciplines_named_by_their_abbreviations_with_their_visit_totals() -> None:
+    assert _items_of(
+        "Patient: Greta Petersen DOB: 08/22/1944",
+        "Diagnoses (ICD-10): Z96.651 Presence of right artificial knee joint",
+        "Frequency: SN 1w3 (3 visits); PT 2w4 (8 visits)",
+    ) == [("SN 1w3", None, 3), ("PT 2w4", None, 8)]
