@@ -144,7 +144,13 @@ def _normal(text: str) -> str:
     # A dash between words is punctuation ("Dates of service - From"); inside one it is
     # part of the word ("Set-up").
     words = re.sub(r"[^a-z0-9#\- ]", " ", spaced).split()
-    return " " + " ".join(w for w in words if w.strip("-")) + " "
+    # A specialist's title is a physician's ("Ordering oncologist:", "Attending surgeon").
+    named = ("physician" if _SPECIALIST.fullmatch(w) else w for w in words if w.strip("-"))
+    return " " + " ".join(named) + " "
+
+
+#: A physician named by a specialty: "-ologist", "-iatrist", and a few titles of their own.
+_SPECIALIST = re.compile(r"[a-z]+(?:ologist|iatrist)|surgeon|hospitalist|internist|pediatrician")
 
 
 def _holds(caption: str, cue: str) -> bool:

@@ -47,6 +47,7 @@ from extractors.extract.labels import (
     all_candidates,
     has_phrase,
     is_column_gap,
+    is_separator,
     is_tick_box,
     letterhead_words,
     printed_rows,
@@ -865,8 +866,11 @@ def _ordering_captioned(doc: _Document) -> list[_Source]:
 
 def _before_next_caption(words: list[Word]) -> list[Word]:
     """A name's words up to the caption of another value its cell runs on into: "Beatriz
-    Solano, NP-C NPI 1765432103" is the name before "NPI"."""
+    Solano, NP-C NPI 1765432103" is the name before "NPI"; or up to a printed separator
+    ("Grace Tanaka-Wu, MD —— NP] 1599312083", the caption past it garbled)."""
     for at in range(_MIN_NAME_WORDS, len(words)):
+        if is_separator(words[at]) or _DASHES.fullmatch(words[at].text):
+            return words[:at]
         for size in range(1, _MAX_NEXT_CAPTION_WORDS + 1):
             span = [w.text.strip(_LABEL_MARKS) for w in words[at : at + size]]
             # "Type 1 NPI": a caption of a few words, ending in a caption's word.
@@ -878,6 +882,8 @@ def _before_next_caption(words: list[Word]) -> list[Word]:
     return words
 
 
+#: A run of dashes a form prints between two values of a row, as OCR reads it.
+_DASHES = re.compile(r"[-\u2013\u2014=_~]{2,}")
 #: A name has a first and a last name at least.
 _MIN_NAME_WORDS = 2
 #: The longest caption a name's cell runs on into ("Type 1 NPI").
@@ -2037,7 +2043,9 @@ def _block_path(caption: str, *, beside_name: bool = False) -> str | None:
     another role's caption, the name a referring doctor's.
     """
     cells = caption.split(_CELL_MARK)
-    caption = cells[-1]
+    # A value printed before the number ends its caption as a cell's mark does: "NPI
+    # 1744062286 Phone (757) ..." captions the phone with "Phone".
+    caption = _AFTER_VALUE.split(cells[-1])[-1]
     words = re.findall(r"[A-Za-z]+", caption)
     if any(c.isdigit() for c in caption) or len(words) > _MAX_BLOCK_CAPTION:
         return None
@@ -2051,6 +2059,8 @@ def _block_path(caption: str, *, beside_name: bool = False) -> str | None:
     return "clinician.phone" if path is None and caption_party(caption) is None else None
 
 
+#: A value of five digits or more, which no caption holds.
+_AFTER_VALUE = re.compile(r"\S*[0-9]{5,}\S*")
 #: The mark a signature line prints between its cells.
 _CELL_MARK = "|"
 #: The most words a signature block's caption of a number takes: "Direct line".

@@ -847,8 +847,33 @@ def _signer_name_places(page: Page, ink: _PageInk, height: float) -> Iterator[_P
         if rule is not None and _open_above(ink.mask, rule, under, height):
             area = _Area(_above(page, rule, line[0], height), height)
             yield _Place(line[0], (area,), _beside_rule(page, rule, height))
+        elif rule is None and not any(w.text.endswith(":") for w in line):
+            # No rule and no closing: a letter signed in the room left over the typed name
+            # (a captioned name, "Ordering physician: ...", is no signer's line).
+            room = _room_above(page, box, height)
+            if room is not None:
+                yield _Place(line[0], (_Area(room, height),), [])
 
 
+def _room_above(page: Page, name: BBox, height: float) -> BBox | None:
+    """The room between a typed name and the letter's print over it, when it is tall enough
+    to sign in (a line's spacing leaves none) and print closes it above."""
+    left, right = max(0.0, name[0] - height), min(1.0, name[0] + _MAX_WIDTH)
+    top = None
+    for word in page.words:
+        overlaps = word.bbox[0] < right and word.bbox[2] > left
+        reach = name[1] - _ROOM_REACH * height < word.bbox[3] <= name[1]
+        if overlaps and _is_print(word, height) and reach:
+            top = max(top or 0.0, word.bbox[3])
+    if top is None or name[1] - top < _SIGNING_ROOM * height:
+        return None
+    return (left, top, right, name[1])
+
+
+#: The least room, in text heights, over a typed name with no rule that a hand signs in,
+#: and the most a letter leaves between its last line and the name.
+_SIGNING_ROOM = 2.0
+_ROOM_REACH = 12.0
 #: A signer's typed name is a few words: a first and last name, maybe a middle initial and
 #: credentials ("Ingrid M. Solberg, MD, FCCP").
 _MAX_SIGNER_WORDS = 6

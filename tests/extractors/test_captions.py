@@ -1483,3 +1483,19 @@ def test_a_forms_title_names_no_clinician_and_opens_no_part() -> None:
     assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Marcus", "Bell")
     assert values["member.phone"] == "8135550107"
     assert values["clinician.phone"] == "8135552200"
+
+
+def test_a_specialists_title_captions_the_clinician_up_to_a_printed_separator() -> None:
+    assert (caption_party("Ordering oncologist:"), caption_path("Ordering oncologist:")) == (
+        "clinician",
+        "clinician.name",
+    )
+    rows = [
+        [(0.07, "Name: Haruto Nishimura"), (0.4, "DOB: 12/19/1961")],
+        [(0.07, "Ordering oncologist: Grace Tanaka-Wu, MD —— NP] 1599312083")],
+    ]
+    found = extract_parties([laid_out_page(rows)], date(2026, 10, 30))
+    assert (found["clinician.first_name"].value, found["clinician.last_name"].value) == (
+        "Grace",
+        "Tanaka-Wu",
+    )

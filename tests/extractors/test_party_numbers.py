@@ -346,3 +346,19 @@ def test_a_supervising_physicians_npi_is_not_the_ordering_nps() -> None:
     )
     assert found["clinician.last_name"].value == "Marchand"
     assert found["clinician.npi"].value == "1742309853"
+
+
+def test_a_value_before_a_number_in_the_signers_block_ends_its_caption() -> None:
+    numbers = _numbers(
+        [
+            [(0.1, "Patient name: Cornelius Abernathy")],
+            [(0.1, "Telephone: (757) 555-0139")],
+            [(0.1, "Desmond Achterberg, MD")],
+            [(0.1, "NPI 1744062286 Phone (757) 555-2210 Fax (757) 555-2211")],
+        ]
+    )
+    assert numbers == {
+        "member.phone": "7575550139",
+        "clinician.phone": "7575552210",
+        "clinician.fax": "7575552211",
+    }
