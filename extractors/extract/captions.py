@@ -1099,6 +1099,8 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 if (
                     one_row is not None
                     and _column_party(columns, one_row[0].bbox[0]) in (None, "member")
+                    # "PHYSICIAN NAME, ADDRESS: ..., 3535 Olentangy River Rd, ...": another's.
+                    and _street_party(row, one_row) in (None, "member")
                     and not (below_row is not None and _wraps_into(row, one_row, below_row))
                 ):
                     shaped.append(Captioned("member.address", "", one_row, page))

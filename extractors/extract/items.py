@@ -185,8 +185,10 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
     found: list[Found[Item]] = []
     seen: set[str] = set()
     printed: set[str] = set()
+    listed: list[Found[Item]] = []
     for page in pages:
         lines = [_repaired(line) for line in page_lines(page)]
+        listed += _listed_codes(lines)
         used: set[int] = set()
         for line in lines:
             heads = _table_heads(page, line)
@@ -214,7 +216,21 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
                 for item in read or [_line_item(segment, None)]:
                     _keep(found, seen, item)
         printed |= hcpcs.codes_printed(line.text for line in lines)
+    # An order that names its equipment only in a list of codes ("HCPCS CODES: E1390,
+    # E0431", as a certificate of medical necessity does) orders those codes' items.
+    for item in listed if not found else []:
+        _keep(found, seen, item)
     return _form_answers(_without_repeats(_agreed(found, printed)), pages)
+
+
+def _listed_codes(lines: Sequence[TextLine]) -> list[Found[Item]]:
+    """The equipment codes listed under a "HCPCS:" caption, each an item with no words."""
+    return [
+        line.found(Item(hcpcs=code.group("code")), code.start(), code.end())
+        for line in lines
+        for code in _ITEM_CODE.finditer(line.text)
+        if _in_code_list(line.text[: code.start()]) and hcpcs.lookup(code.group("code"))
+    ]
 
 
 def drug_item(
@@ -796,6 +812,10 @@ def _rx_item(block: list[TextLine]) -> Found[Item]:
     named = opener.text[label.end() if label else 0 :]
     bracket = re.search(r"\s*[\[({](?P<code>[^\])}]{4,7})[\])}]\s*$", named)
     code = _table_code(bracket.group("code"), named[: bracket.start()])[0] if bracket else None
+    if bracket and code is None and _ANY_HCPCS.fullmatch(bracket.group("code")):
+        # Printed clean where a prescription prints its code, but newer than the table (a
+        # code CMS added this quarter): kept as printed, and the rules flag it unknown.
+        code = bracket.group("code")
     if bracket and code is not None:
         named = named[: bracket.start()]
     quantity = None
@@ -890,6 +910,8 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
         or _lexicon().columns["description"].search(before)
         or (rx is not None and _lexicon().rx.search(rx.group()))
     )
+    if _in_code_list(before):
+        return None
     led = _led_description(text, code_match) if caption else None
     if led is None and not _looks_like_item_code(text, code_match, name):
         return None
@@ -998,7 +1020,12 @@ def _code_led_items(line: TextLine) -> list[Found[Item]]:
     codes = list(_ITEM_CODE.finditer(line.text))
     if len(codes) < _MIN_HANDED_OVER:
         return []  # one code: the line's own item, read by its layout
-    led = [code for code in codes if _CODE_LEAD_IN.search(line.text[: code.start()])]
+    led = [
+        code
+        for code in codes
+        if _CODE_LEAD_IN.search(line.text[: code.start()])
+        and not _in_code_list(line.text[: code.start()])
+    ]
     items = []
     for index, code in enumerate(led):
         end = led[index + 1].start() if index + 1 < len(led) else len(line.text)
@@ -1104,12 +1131,21 @@ def _listed_alone(text: str, name: PhraseMatch) -> bool:
     return marker is not None and not text[marker.end() :].replace(name.group(), "").strip(" .,")
 
 
+def _in_code_list(before: str) -> bool:
+    """Whether a code is printed in a list of codes under a "HCPCS:" procedure label, its
+    other codes maybe damaged ("HCPCS CODES: £1390, E0431"): the order's procedures."""
+    return _CODE_LIST.search(before) is not None
+
+
+_CODE_LIST = re.compile(
+    r"\b(?:hcpcs|cpt|codes?)\s*(?:\(s\))?\s*:\s*(?:[^\s,;]{5}\s*[;,]?\s*)*$", re.IGNORECASE
+)
+
+
 def _looks_like_item_code(text: str, code: re.Match[str], name: PhraseMatch | None) -> bool:
     """A code printed as an equipment line's code, not under a "HCPCS:" procedure label."""
     before = text[: code.start()]
-    if re.search(
-        r"\b(?:hcpcs|cpt|codes?)\s*(?:\(s\))?\s*:\s*(?:[A-Z0-9]{5}\s*[;,]?\s*)*$", before, re.I
-    ):
+    if _in_code_list(before):
         return False
     labelled = re.search(r"(?:HCPCS\s*[:#]?\s*|[(\[])$", before, re.IGNORECASE) is not None
     leads = not _MARKER.sub("", before).strip()

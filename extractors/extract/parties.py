@@ -181,6 +181,8 @@ def _name(text: str) -> PersonName | None:
     titles = letterhead_words()[1]
     if all(t.strip(",.:").lower() in titles for t in tokens):
         return None  # "PHYSICIAN ORDER FORM": the rest of the form's title
+    if any(t.lower() == "and" for t in tokens):
+        return None  # "ATTESTATION AND SIGNATURE": a heading's words, no person's name
     parsed = split_person_name(text)
     if parsed is None or not parsed.first or not parsed.last:
         return None
@@ -1513,6 +1515,84 @@ def _is_colon_caption(text: str) -> bool:
     return text.endswith(":") and is_caption_word(text)
 
 
+def _from_listing_caption(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
+    """A box whose caption lists the member's values ("PATIENT NAME, ADDRESS, TELEPHONE and
+    MEDICARE ID", as a certificate of medical necessity prints it), its lines read by their
+    shapes: the name first, the street and the town under it, then the phone and the ID.
+    Each value only where no caption gave it, and doubtful: the clerk checks it."""
+    for page in doc.pages:
+        rows = printed_rows(page)
+        for index, row in enumerate(rows):
+            cells = list(row_cells(page, row.words))
+            for at, cell in enumerate(cells):
+                text = _text(cell)
+                if caption_party(text) != "member" or len(_listed_paths(text)) < _LISTED_PATHS:
+                    continue
+                right = cells[at + 1][0].bbox[0] if at + 1 < len(cells) else 1.0
+                block = [
+                    inside
+                    for below in rows[index + 1 : index + 1 + _LISTED_BLOCK_ROWS]
+                    if (inside := [w for w in below.words if _in_column(w, cell[0], right)])
+                ]
+                _read_listed_block(page, block, out, reference)
+                return
+
+
+def _listed_paths(caption: str) -> set[str]:
+    """The paths a caption lists, parted by commas, "and", "&" or slashes."""
+    parts = re.split(r",|/|&|\band\b", caption, flags=re.IGNORECASE)
+    return {path for part in parts if (path := caption_path(part, "member")) is not None}
+
+
+def _in_column(word: Word, first: Word, right: float) -> bool:
+    return first.bbox[0] - _ALIGNED <= word.bbox[0] < right
+
+
+def _read_listed_block(
+    page: Page, block: list[list[Word]], out: dict[str, Found[Any]], reference: date
+) -> None:
+    if not block:
+        return
+    doubtful = {"most": _SHAPE_CONFIDENCE}
+    name = _name(_text(block[0]))
+    if name is not None and "member.last_name" not in out and "member.first_name" not in out:
+        source = _Source(_text(block[0]), block[0], page, **doubtful)
+        out["member.first_name"] = _found("member.first_name", name.first, source)
+        out["member.last_name"] = _found("member.last_name", name.last, source)
+    rest = block[1:] if name is not None else block
+    for size in (2, 3):
+        lines = rest[:size]
+        text = "\n".join(_text(line) for line in lines)
+        if (address := READERS["member.address"](text, reference)) is not None:
+            if "member.address" not in out:
+                source = _Source(text, [w for line in lines for w in line], page, **doubtful)
+                out["member.address"] = _found("member.address", address, source)
+            rest = rest[size:]  # the phone and the ID are printed under the address
+            break
+    for line in rest:
+        spans = find_phones(_text(line))
+        for _, _, printed in spans:
+            number = parse_phone(printed)
+            if number is not None and "member.phone" not in out:
+                words = [w for w in line if w.text in printed]
+                out["member.phone"] = _found(
+                    "member.phone", number, _Source(printed, words or line, page, **doubtful)
+                )
+        leftover = [w for w in line if not any(w.text in p for _, _, p in spans)]
+        for word in leftover:
+            member_id = READERS["member.member_id"](word.text, reference)
+            if member_id is not None and "member.member_id" not in out and _has_digit(word):
+                out["member.member_id"] = _found(
+                    "member.member_id", member_id, _Source(word.text, [word], page, **doubtful)
+                )
+
+
+#: A caption listing this many of the member's values heads a block of them.
+_LISTED_PATHS = 3
+#: The most rows such a block runs to: name, street, town, phone and ID, and one more.
+_LISTED_BLOCK_ROWS = 5
+
+
 def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: date) -> None:
     """A person's name over a street and a "City, ST ZIP" line, as a letter addresses its
     subject: that person's name and address, when no caption gave the member's.
@@ -2167,9 +2247,13 @@ def _block_lefts(page: Page, words: list[Word], start: int) -> tuple[float, floa
     cells = list(row_cells(page, words))
     named = next((i for i, cell in enumerate(cells) if any(w is words[start] for w in cell)), 0)
     if named and cells[named][0] is words[start] and caption_path(_text(cells[named - 1])):
-        return cells[named - 1][0].bbox[0], cells[named - 1][0].bbox[0]
+        # The caption in a cell of its own: the block starts under it or under the name.
+        return cells[named - 1][0].bbox[0], cells[named][0].bbox[0]
     cell = cells[named]
-    hanging = cell[1].bbox[0] if len(cell) > 1 and cell[0].text.endswith(":") else None
+    # A caption opening the cell, with its colon or without ("PATIENT  OYELARAN, ..." over
+    # the address set in under the name).
+    captioned = cell[0].text.endswith(":") or caption_path(cell[0].text) is not None
+    hanging = cell[1].bbox[0] if len(cell) > 1 and captioned else None
     return cell[0].bbox[0], cell[0].bbox[0] if hanging is None else hanging
 
 
@@ -2491,6 +2575,7 @@ def extract_parties(
     _cover_sender([*pages, *covers], out)
     # A name read only now (off a cover sheet, from a caption) heads a block read only now.
     _signature_block(doc, out, received)
+    _from_listing_caption(doc, out, reference)
     _from_address_blocks(doc, out, reference)
     _dates_from_bare_labels(doc, out, reference)
     _dob_beside_member(doc, out, reference)

@@ -808,3 +808,38 @@ def test_disciplines_named_by_their_abbreviations_with_their_visit_totals() -> N
         "Diagnoses (ICD-10): Z96.651 Presence of right artificial knee joint",
         "Frequency: SN 1w3 (3 visits); PT 2w4 (8 visits)",
     ) == [("SN 1w3", None, 3), ("PT 2w4", None, 8)]
+
+
+def test_a_prescriptions_code_newer_than_the_table_is_kept_and_flagged() -> None:
+    referral = extract(
+        [
+            ReadPage(
+                _page(
+                    "Patient: Funmilayo Oyelaran DOB: 1972-08-08",
+                    "Rx: Continuous glucose monitor sensor (A4239)",
+                    "Disp: 3 (three) Refills: 11",
+                    "Dx: E10.65 Type 1 diabetes mellitus with hyperglycemia",
+                ),
+                b"",
+            )
+        ],
+        filename="order.pdf",
+        sha256="0" * 64,
+        received_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+    )
+    assert [(i.description, i.hcpcs, i.quantity) for i in referral.items] == [
+        ("Continuous glucose monitor sensor", "A4239", 3)
+    ]
+    assert (("items.0.hcpcs", FlagCode.HCPCS_UNKNOWN)) in {
+        (f.field, f.code) for f in referral.flags
+    }
+
+
+def test_an_order_naming_its_equipment_only_by_a_list_of_codes() -> None:
+    # The codes are the items (no words of theirs are printed), a damaged one read too;
+    # the caption after them is no description.
+    assert _items_of(
+        "Patient: Harlan Voight",
+        "Diagnosis codes: J44.1, J96.11",
+        "PLACE OF SERVICE: Home HCPCS CODES: £1390, E0431 DOB: 07/30/1941",
+    ) == [(None, "E1390", None), (None, "E0431", None)]

@@ -1429,3 +1429,45 @@ def test_the_name_heading_a_members_address_block_under_an_aside() -> None:
         "87507",
     )
     assert values["payer.name"] == "Presbyterian Centennial Care"
+
+
+def test_a_box_whose_caption_lists_the_members_values_is_read_by_their_shapes() -> None:
+    # A certificate of medical necessity's section A: the patient's box beside the
+    # supplier's, each caption listing what its box holds. The physician's captioned row
+    # gives the clinician's name and address, never the member's.
+    rows = [
+        [
+            (0.07, "PATIENT NAME, ADDRESS, TELEPHONE and MEDICARE ID"),
+            (0.56, "SUPPLIER NAME, ADDRESS, TELEPHONE and NSC or NPI #"),
+        ],
+        [(0.08, "Voight, Harlan"), (0.57, "Apex Respiratory Supply")],
+        [(0.08, "2311 Brentwood Blvd"), (0.57, "400 Industrial Pkwy")],
+        [(0.08, "Columbus, OH 43209"), (0.57, "Columbus, OH 43228")],
+        [(0.08, "(614) 555-0128 3QX9-EK4-TT17"), (0.57, "(555) 301-2211 NPI 1777000252")],
+        [(0.07, "PLACE OF SERVICE: Home DOB: 07/30/1941")],
+        [
+            (
+                0.07,
+                "PHYSICIAN NAME, ADDRESS: Helena Voss, MD, 3535 Olentangy River Rd,"
+                " Columbus, OH 43214",
+            )
+        ],
+        [(0.07, "SECTION D - PHYSICIAN ATTESTATION AND SIGNATURE/DATE")],
+    ]
+    found = extract_parties([_page(rows)], date(2026, 12, 1))
+    values = {path: f.value for path, f in found.items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Harlan", "Voight")
+    assert (values["member.phone"], values["member.member_id"]) == ("6145550128", "3QX9EK4TT17")
+    assert values["member.address"]["line1"] == "2311 Brentwood Blvd"
+    assert found["member.member_id"].confidence < DEFAULT_BAR
+    assert (values["clinician.first_name"], values["clinician.last_name"]) == ("Helena", "Voss")
+
+
+def test_the_block_under_a_caption_with_no_colon_holds_the_members_phone() -> None:
+    rows = [
+        [(0.07, "PATIENT"), (0.15, "OYELARAN, FUNMILAYO"), (0.38, "DOB 1972-08-08")],
+        [(0.15, "1740 W Belmont Ave Apt 2, Chicago, IL 60657"), (0.56, "773-555-0192")],
+        [(0.07, "PAYER"), (0.15, "BCBS of Illinois PPO")],
+    ]
+    found = extract_parties([_page(rows)], date(2026, 11, 18))
+    assert found["member.phone"].value == "7735550192"
