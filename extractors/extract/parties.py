@@ -690,6 +690,8 @@ def _label_sources(candidate: Candidate, path: str) -> Iterable[_Source]:
         lines = lines[1:]  # a table's header row under a PATIENT heading: no name there
     if not lines:
         return
+    if path == "name" and len(lines[0]) > _MIN_NAME_WORDS and lines[0][0].text.endswith(":"):
+        lines = [lines[0][1:], *lines[1:]]  # "PATIENT" over "Name: Mary Kline"
     first = _before_next_caption(lines[0]) if path == "name" else lines[0]
     wraps = candidate.layout == "right" and len(lines) > 1
     if path in _WRAPPING and wraps and _is_wrap(first, lines[1]):
@@ -831,6 +833,14 @@ def _credentials(
             return
 
 
+def _names_policy_holder(label: str) -> bool:
+    return any(word in _POLICY_HOLDER for word in label.lower().replace("'s", "").split())
+
+
+#: Words of a caption naming the person who holds the policy, not the patient.
+_POLICY_HOLDER = frozenset({"insured", "subscriber", "guarantor", "policyholder"})
+
+
 def _named_as_distractor(source: _Source) -> bool:
     """Whether the words before a name on its line give it another role: "INTERPRETING MD
     M. Dickerson, MD", "Community physician to follow: Dr. Jason Thompson"."""
@@ -927,7 +937,10 @@ _CAPTION_REACH = 8
 
 
 def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
-    member_sources = [s for c in doc.labelled("member.name") for s in _label_sources(c, "name")]
+    # The policy holder ("Insured name: Robert Kline") is the patient only when nothing
+    # names the patient: a spouse's or a parent's policy covers the patient too.
+    labelled = sorted(doc.labelled("member.name"), key=lambda c: _names_policy_holder(c.label))
+    member_sources = [s for c in labelled for s in _label_sources(c, "name")]
     member_sources += [
         source
         for source in doc.mentioned("member.name", "member.sex.M", "member.sex.F")

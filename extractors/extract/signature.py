@@ -417,10 +417,17 @@ def _is_electronic(text: str) -> bool:
     tokens = _TOKENS.findall(text.lower())
     return any(
         _alike(token, "signed", _ALIKE_SIGNED)
-        and _after_adverb(tokens[:i])
-        and _names_someone(tokens[i + 1 :])
+        and (
+            (_after_adverb(tokens[:i]) and _names_someone(tokens[i + 1 :]))
+            # The adverb after the verb: "Signed electronically by Theresa Okafor-Reyes".
+            or (_before_adverb(tokens[i + 1 : i + 2]) and _names_someone(tokens[i + 2 :]))
+        )
         for i, token in enumerate(tokens)
     )
+
+
+def _before_adverb(after: list[str]) -> bool:
+    return bool(after) and any(_is_adverb(after[0], adverb) for adverb in ELECTRONIC_ADVERBS)
 
 
 def _after_adverb(before: list[str]) -> bool:

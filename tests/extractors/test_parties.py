@@ -1471,3 +1471,23 @@ def test_the_block_under_a_caption_with_no_colon_holds_the_members_phone() -> No
     ]
     found = extract_parties([_page(rows)], date(2026, 11, 18))
     assert found["member.phone"].value == "7735550192"
+
+
+def test_the_patient_named_under_its_heading_before_the_policy_holder() -> None:
+    # The spouse's policy covers the patient: "Insured name" is not the member's name when
+    # the patient's box names her; "Ordered by" names the clinician, whose phone follows.
+    rows = [
+        [(0.09, "PATIENT")],
+        [(0.09, "Name: Mary Kline"), (0.35, "Birth date: 06/21/1958")],
+        [(0.09, "Address: 17 Old Mill Rd, Hershey, PA 17033"), (0.55, "Phone: 717-555-0104")],
+        [(0.09, "INSURANCE")],
+        [(0.09, "Carrier: Highmark Blue Shield"), (0.45, "Policy #: HMK20573316")],
+        [(0.09, "Insured name: Robert Kline"), (0.45, "Relationship: spouse")],
+        [(0.09, "Ordered by: Theresa Okafor-Reyes, CRNP NPI 1299003313")],
+        [(0.09, "Phone 717-555-8800 Fax 717-555-8801")],
+    ]
+    found = extract_parties([_page(rows)], date(2026, 11, 30))
+    values = {path: f.value for path, f in found.items()}
+    assert (values["member.first_name"], values["member.last_name"]) == ("Mary", "Kline")
+    assert values["clinician.last_name"] == "Okafor-Reyes"
+    assert (values["member.phone"], values["clinician.phone"]) == ("7175550104", "7175558800")

@@ -566,6 +566,9 @@ def test_a_label_looks_down_to_its_value_columns_rule(scribble: bool) -> None:
         ("Digitally signed by JOHNSON, Edward (DO)", True),
         # A fax's blurred capital: "D" read as "O" and a letter swapped inside.
         ("Oiqitally signed by Maria Lopez, NP", True),
+        # The adverb after the verb.
+        ("Signed electronically by Theresa Okafor-Reyes, CRNP on 11/30/2026", True),
+        ("Signed electronically by:", False),
         ("Originally signed by the referring office", False),
         ("Electronically signed by:", False),
         ("Valid without wet signature when transmitted electronically.", False),
