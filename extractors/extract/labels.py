@@ -555,7 +555,8 @@ def _column(
         if not inside or under_label or inside[0].bbox[0] > x0 + _COLUMN_SLACK * 3:
             break
         step = (inside[0].bbox[1] - prev.bbox[1]) * page.height
-        if step > _MAX_LINE_STEP_HEIGHTS * _height(page, prev):
+        # In the taller of the two lines' print: a form's small caption over its value.
+        if step > _MAX_LINE_STEP_HEIGHTS * max(_height(page, prev), _height(page, inside[0])):
             break
         first = line.words.index(inside[0])
         # Only a value right of its label wraps under itself past the label's margin; under

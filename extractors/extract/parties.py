@@ -489,7 +489,8 @@ def _not_given_words() -> frozenset[str]:
 def _name_part(text: str, _reference: date) -> str | None:
     """The first word of a "First name" or "Last name" box, when it is name-shaped and not
     the caption of the next box ("Last  First  D/O/B" read across a band of captions)."""
-    words = without_specks(text).strip(" ,;:.-").split()
+    # A bracket glued to the word is OCR's reading of the box's edge: "Thu)".
+    words = [w.strip("()[]|") for w in without_specks(text).strip(" ,;:.-").split()]
     if not words or not _NAME_TOKEN.match(words[0]) or caption_path(words[0]) is not None:
         return None
     if words[0].islower():

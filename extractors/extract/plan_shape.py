@@ -124,8 +124,8 @@ def _name_run(words: list[Word]) -> list[Word]:
         if not _NAME_WORD.fullmatch(word.text):
             break
         bare = word.text.rstrip(".,;").lower()
-        if is_caption_word(bare) and not _is_plan_word(bare):
-            break  # "Medicare Beneficiary ID": the next caption starts
+        if len(bare) > 1 and is_caption_word(bare) and not _is_plan_word(bare):
+            break  # "Medicare Beneficiary ID": the next caption starts ("Part B" ends a name)
         run.append(word)
         if word.text.endswith((".", ",", ";")):
             break  # "Medicare." : the name's own end

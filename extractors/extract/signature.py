@@ -138,6 +138,8 @@ _RULE_PIECE = 0.8
 _RULE_BREAK = 0.5
 #: A label's value may be written on a rule up to this many text heights below the label.
 _VALUE_DROP = 2.5
+#: The deepest box, in text heights, whose caption at its head names the signature.
+_BOX_DEPTH = 6.0
 #: A box's side rises this many text heights from the end of its bottom rule, inked along
 #: this share of it within this many pixels of the end.
 _CORNER = 1.0
@@ -512,6 +514,16 @@ def _caption_place(
     if rule is not None and captioned and _open_above(ink.mask, rule, under, height):
         areas.append(_Area(_above(page, rule, word, height), height))
         beside = sorted([*_same_line(page, word), *_beside_rule(page, rule, height)], key=_x)
+    elif rule is not None and not any(c.isdigit() for w in line[1:] for c in w.text):
+        # The caption at the head of its box ("27. Attending Physician's Signature and Date
+        # Signed"): the pen goes in the box under it, down to the box's bottom rule.
+        floor = _rule_near(ink.mask, line[0].bbox, height, below=True, gap=_BOX_DEPTH)
+        if floor is not None:
+            left = line[0].bbox[0]
+            box = (left, max(w.bbox[3] for w in line), min(1.0, left + _MAX_WIDTH), floor.y0)
+            areas.append(_Area(box, height))
+            # The date signed is typed in the box beside the pen.
+            beside = [w for w in page.words if box[1] <= w.bbox[1] and w.bbox[3] <= box[3]]
     if not areas:
         return None
     return _Place(caption, tuple(areas), beside)

@@ -1491,3 +1491,26 @@ def test_the_patient_named_under_its_heading_before_the_policy_holder() -> None:
     assert (values["member.first_name"], values["member.last_name"]) == ("Mary", "Kline")
     assert values["clinician.last_name"] == "Okafor-Reyes"
     assert (values["member.phone"], values["clinician.phone"]) == ("7175550104", "7175558800")
+
+
+def test_a_small_caption_over_its_taller_value_and_a_bracket_read_off_a_box() -> None:
+    # The caption's print is half the value's: the step to the value is measured in the
+    # taller line's height. OCR read the box's edge after the first name ("Thu)").
+    caption = laid_out_page([[(0.065, "1. Patient's HI Claim No.")]], line_height=0.006)
+    value = laid_out_page([[(0.069, "6XN3-TY7-UU19")]], line_height=0.012)
+    words = [
+        *caption.words,
+        *(
+            w.model_copy(update={"bbox": (w.bbox[0], 0.116, w.bbox[2], 0.128), "line": 1})
+            for w in value.words
+        ),
+    ]
+    lines = [
+        *caption.lines,
+        value.lines[0].model_copy(update={"bbox": (0.069, 0.116, 0.19, 0.128)}),
+    ]
+    page = caption.model_copy(update={"words": words, "lines": lines})
+    assert [c.text for c in find_values([page], "member.member_id")] == ["6XN3-TY7-UU19"]
+    rows = [[(0.07, "Last: Pham First: Thu) MI: T DOB: 5/5/55")]]
+    found = extract_parties([_page(rows)], date(2026, 8, 14))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == ("Thu", "Pham")

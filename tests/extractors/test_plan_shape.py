@@ -79,3 +79,11 @@ def test_an_insurers_own_name_makes_a_plan_under_a_caption_no_list_holds() -> No
         [(0.08, "PLAN"), (0.25, "UnitedHealthcare Dual Complete")],
     ]
     assert _payer(rows)[0] == "UnitedHealthcare Dual Complete"
+
+
+def test_a_plans_name_ending_in_a_letter_on_a_row_of_values() -> None:
+    rows = [
+        [(0.08, "Patient: Gunnar Eriksen"), (0.5, "DOB: 12/01/1947")],
+        [(0.08, "Medicare Part B"), (0.5, "MBI 8PX2-HN4-QR63")],
+    ]
+    assert _payer(rows)[0] == "Medicare Part B"

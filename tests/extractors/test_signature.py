@@ -678,3 +678,21 @@ def test_a_letter_with_no_closing_or_rule_is_signed_over_the_typed_name(scribble
     sheet.text("Desmond Achterberg, MD", 60, 280)
     sheet.text("NPI 1744062286 Phone (757) 555-2210", 60, 306)
     assert signed([sheet.read()]) is scribble
+
+
+@pytest.mark.parametrize("scribble", [True, False])
+def test_a_box_headed_by_the_signatures_caption_is_signed_inside(scribble: bool) -> None:
+    """A plan of care's box 27: the caption at the head of a ruled box, the pen and the
+    date typed inside it, below the caption."""
+    sheet = Sheet()
+    sheet.text("24. Physician's Name and Address: Alejandro Baca, MD", 60, 150)
+    sheet.rule(40, 700, 300)
+    sheet.text("27. Attending Physician's Signature and Date Signed", 60, 306, size=14)
+    if scribble:
+        sheet.scribble(80, 370, 200)
+    sheet.text("10/22/2026", 420, 345)
+    sheet.rule(40, 700, 400)
+    found = find_signature([sheet.read()], reference=REFERENCE)
+    assert found is not None and found.present.value is scribble
+    if scribble:
+        assert found.date is not None and found.date.value == date(2026, 10, 22)
