@@ -126,17 +126,18 @@ _TEXTS_KEPT = 4096
 @lru_cache(maxsize=_TEXTS_KEPT)
 def _words(text: str) -> frozenset[str]:
     """The telling words of a text, with those of the diagnoses its abbreviations name."""
-    spelled = " ".join(
-        words for short, words in _abbreviations().items() if re.search(rf"\b{short}\b", text)
-    )
-    found = re.findall(r"[a-z]{4,}", f"{text} {spelled}".lower())
+    spelled, pattern = _abbreviations()
+    expanded = " ".join(spelled[short] for short in pattern.findall(text))
+    found = re.findall(r"[a-z]{4,}", f"{text} {expanded}".lower())
     return frozenset(w for w in found if w not in _COMMON_WORDS)
 
 
 @cache
-def _abbreviations() -> dict[str, str]:
+def _abbreviations() -> tuple[dict[str, str], re.Pattern[str]]:
+    """The diagnoses' abbreviations with their words, and one pattern finding any of them."""
     data = files("extractors").joinpath("data/abbreviations.toml").read_text("utf-8")
-    return dict(tomllib.loads(data)["diagnoses"])
+    spelled = dict(tomllib.loads(data)["diagnoses"])
+    return spelled, re.compile(r"\b(" + "|".join(map(re.escape, spelled)) + r")\b")
 
 
 #: Words too common in ICD-10-CM descriptions to tell two codes apart.
