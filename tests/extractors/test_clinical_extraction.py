@@ -750,16 +750,43 @@ def test_a_list_run_on_along_one_line_is_read_item_by_item() -> None:
     ) == [("Stationary concentrator", "E1390", 1), ("Portable gaseous system", "E0431", 1)]
 
 
-def test_an_rx_label_before_coded_lines_heads_a_list_not_one_prescription() -> None:
-    assert _items_of(
-        "PATIENT: LINDQUIST, MARGARET | DOB: 02/28/1944",
-        "Dx: Z96.641 Presence of right artificial hip joint",
-        "Rx: E0143 Walker, folding, wheeled, adjustable - Qty 1",
-        "E0165 Commode chair, detachable arms - Qty 1",
-    ) == [
-        ("Walker, folding, wheeled, adjustable", "E0143", 1),
-        ("Commode chair, detachable arms", "E0165", 1),
-    ]
+@pytest.mark.parametrize(
+    ("lines", "items"),
+    [
+        # An "Rx:" label before coded lines heads a list, not one prescription.
+        (
+            (
+                "PATIENT: LINDQUIST, MARGARET | DOB: 02/28/1944",
+                "Dx: Z96.641 Presence of right artificial hip joint",
+                "Rx: E0143 Walker, folding, wheeled, adjustable - Qty 1",
+                "E0165 Commode chair, detachable arms - Qty 1",
+            ),
+            [
+                ("Walker, folding, wheeled, adjustable", "E0143", 1),
+                ("Commode chair, detachable arms", "E0165", 1),
+            ],
+        ),
+        # An "Rx:" line with no code or count over coded lines is their therapy, no item;
+        # each coded line's count follows its dash.
+        (
+            (
+                "Patient: Eunice Hargrove DOB: 03/03/1946",
+                "Dx: J96.11 Chronic respiratory failure with hypoxia",
+                "Rx: O2 2 LPM via nasal cannula, continuous, 24 hrs/day.",
+                "E1390 Oxygen concentrator - 1",
+                "E0431 Portable gaseous oxygen system - 1",
+            ),
+            [
+                ("Oxygen concentrator", "E1390", 1),
+                ("Portable gaseous oxygen system", "E0431", 1),
+            ],
+        ),
+    ],
+)
+def test_coded_lines_under_a_prescription_are_the_items(
+    lines: tuple[str, ...], items: list[tuple[str | None, str | None, int | None]]
+) -> None:
+    assert _items_of(*lines) == items
 
 
 def test_a_list_of_codes_each_described_after_it() -> None:
@@ -781,20 +808,6 @@ def test_a_code_in_a_bracketed_list_of_codes_is_mended_by_its_neighbour() -> Non
     assert _codes(
         "Medical necessity: unable to ambulate household distances (169.351, M62.81).",
     ) == ["I69.351", "M62.81"]
-
-
-def test_a_prescription_over_coded_lines_is_their_therapy_not_an_item() -> None:
-    # The coded lines under "Rx:" are the items, each with the count after its dash.
-    assert _items_of(
-        "Patient: Eunice Hargrove DOB: 03/03/1946",
-        "Dx: J96.11 Chronic respiratory failure with hypoxia",
-        "Rx: O2 2 LPM via nasal cannula, continuous, 24 hrs/day.",
-        "E1390 Oxygen concentrator - 1",
-        "E0431 Portable gaseous oxygen system - 1",
-    ) == [
-        ("Oxygen concentrator", "E1390", 1),
-        ("Portable gaseous oxygen system", "E0431", 1),
-    ]
 
 
 def test_a_code_that_lost_its_letter_is_chosen_by_the_abbreviation_beside_it() -> None:

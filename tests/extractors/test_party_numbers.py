@@ -288,64 +288,70 @@ def test_a_value_across_a_columns_start_shows_no_column_there() -> None:
     assert "clinician.phone" not in numbers
 
 
-def test_a_primary_care_doctors_npi_is_not_the_attendings() -> None:
-    # The PCP's NPI is printed just under the attending's name, nearer it than the
-    # attending's own NPI further down.
-    found = extract_parties(
-        [
-            laid_out_page(
-                [
-                    [(0.09, "Patient: Lindqvist, Harold DOB: 12/08/1940")],
-                    [(0.09, "Discharged: 06/24/2026"), (0.54, "Attending: Priya Natarajan, MD")],
-                    [(0.09, "PCP: Robert Feeney, MD (NPI 1120477819) - follow up in 7 days")],
-                    *[[(0.09, "Discharge diagnoses: I50.33")]] * 12,
-                    [(0.09, "Ordering/attending physician: Priya Natarajan, MD NPI 1188426054")],
-                ]
-            )
-        ],
-        _REFERENCE,
-    )
-    assert found["clinician.last_name"].value == "Natarajan"
-    assert found["clinician.npi"].value == "1188426054"
+@pytest.mark.parametrize(
+    ("rows", "name", "npi"),
+    [
+        # The PCP's NPI is printed just under the attending's name, nearer it than the
+        # attending's own NPI further down.
+        (
+            [
+                [(0.09, "Patient: Lindqvist, Harold DOB: 12/08/1940")],
+                [(0.09, "Discharged: 06/24/2026"), (0.54, "Attending: Priya Natarajan, MD")],
+                [(0.09, "PCP: Robert Feeney, MD (NPI 1120477819) - follow up in 7 days")],
+                *[[(0.09, "Discharge diagnoses: I50.33")]] * 12,
+                [(0.09, "Ordering/attending physician: Priya Natarajan, MD NPI 1188426054")],
+            ],
+            "Natarajan",
+            "1188426054",
+        ),
+        # A supervising physician's NPI under the ordering NP's.
+        (
+            [
+                [(0.07, "Name: Delacroix, Maurice T."), (0.5, "DOB: 01/15/1952")],
+                [(0.07, "Ordering provider: Celeste Marchand, APRN, FNP-C NPI 1742309853")],
+                [(0.07, "Supervising physician: Jean-Luc Babineaux, MD NPI 1298433172")],
+            ],
+            "Marchand",
+            "1742309853",
+        ),
+    ],
+)
+def test_another_clinicians_npi_is_not_the_ordering_clinicians(
+    rows: list[list[tuple[float, str]]], name: str, npi: str
+) -> None:
+    found = extract_parties([laid_out_page(rows)], _REFERENCE)
+    assert (found["clinician.last_name"].value, found["clinician.npi"].value) == (name, npi)
 
 
-def test_two_labels_a_slash_parts_take_the_two_values_a_slash_parts() -> None:
-    numbers = _numbers(
-        [
-            [(0.06, "PATIENT NAME: GARZA, ROSALIND")],
-            [(0.06, "ORDERING PROVIDER: OKAFOR, CHIDI MD")],
-            [(0.06, "CLINIC PHONE / FAX: §12-555-7700 / 512-555-7701")],
-        ]
-    )
-    assert numbers == {"clinician.phone": "5125557700", "clinician.fax": "5125557701"}
-
-
-def test_a_practices_caption_over_a_number_captions_the_practices_phone() -> None:
-    numbers = _numbers(
-        [
-            [(0.08, "Pt: Hollis, Dwayne DOB 7/2/1964")],
-            [(0.08, "Ordering MD: Lucas Brandt, MD NPI 1933775201")],
-            [(0.08, "Clinic (615) 555-2880 Fax (615) 555-2881")],
-        ]
-    )
-    assert numbers == {"clinician.phone": "6155552880", "clinician.fax": "6155552881"}
-
-
-def test_a_supervising_physicians_npi_is_not_the_ordering_nps() -> None:
-    found = extract_parties(
-        [
-            laid_out_page(
-                [
-                    [(0.07, "Name: Delacroix, Maurice T."), (0.5, "DOB: 01/15/1952")],
-                    [(0.07, "Ordering provider: Celeste Marchand, APRN, FNP-C NPI 1742309853")],
-                    [(0.07, "Supervising physician: Jean-Luc Babineaux, MD NPI 1298433172")],
-                ]
-            )
-        ],
-        _REFERENCE,
-    )
-    assert found["clinician.last_name"].value == "Marchand"
-    assert found["clinician.npi"].value == "1742309853"
+@pytest.mark.parametrize(
+    ("rows", "numbers"),
+    [
+        # Two labels a slash parts take the two values a slash parts; a section mark read
+        # for the 5.
+        (
+            [
+                [(0.06, "PATIENT NAME: GARZA, ROSALIND")],
+                [(0.06, "ORDERING PROVIDER: OKAFOR, CHIDI MD")],
+                [(0.06, "CLINIC PHONE / FAX: §12-555-7700 / 512-555-7701")],
+            ],
+            ("5125557700", "5125557701"),
+        ),
+        # A practice's caption over a number captions the practice's phone.
+        (
+            [
+                [(0.08, "Pt: Hollis, Dwayne DOB 7/2/1964")],
+                [(0.08, "Ordering MD: Lucas Brandt, MD NPI 1933775201")],
+                [(0.08, "Clinic (615) 555-2880 Fax (615) 555-2881")],
+            ],
+            ("6155552880", "6155552881"),
+        ),
+    ],
+)
+def test_the_clinicians_phone_and_fax_under_captions_of_both(
+    rows: list[list[tuple[float, str]]], numbers: tuple[str, str]
+) -> None:
+    phone, fax = numbers
+    assert _numbers(rows) == {"clinician.phone": phone, "clinician.fax": fax}
 
 
 def test_a_value_before_a_number_in_the_signers_block_ends_its_caption() -> None:

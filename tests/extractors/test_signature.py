@@ -411,14 +411,20 @@ def test_print_ocr_was_unsure_of_is_not_ink() -> None:
 
 
 @pytest.mark.parametrize("scribble", [True, False])
-def test_a_letter_is_signed_between_its_closing_and_the_typed_name(scribble: bool) -> None:
+@pytest.mark.parametrize("closing", ["Kind regards,", None])
+def test_a_letter_is_signed_between_its_last_line_and_the_typed_name(
+    scribble: bool, closing: str | None
+) -> None:
+    """Under the closing; or, with no closing and no rule, in the room left between the
+    letter's last line and the clinician's typed name."""
     sheet = Sheet()
     sheet.text("Please call my office with any questions.", 60, 150)
-    sheet.text("Kind regards,", 60, 200)
+    if closing:
+        sheet.text(closing, 60, 200)
     if scribble:
         sheet.scribble(70, 262, 200)
     sheet.text("Julia Smith, MD", 60, 280)
-    sheet.text("Attending Physician", 60, 306)
+    sheet.text("NPI 1744062286 Phone (757) 555-2210", 60, 306)
     assert signed([sheet.read()]) is scribble
 
 
@@ -665,19 +671,6 @@ def test_a_stamp_in_a_signature_row_ocr_lost_is_no_signature() -> None:
     sheet.stamp("SIGNATURE ON FILE", 420, 296, tilt=2)
     _lose_line(sheet, stamp)
     assert not signed([sheet.read()])
-
-
-@pytest.mark.parametrize("scribble", [True, False])
-def test_a_letter_with_no_closing_or_rule_is_signed_over_the_typed_name(scribble: bool) -> None:
-    """The room left between the letter's last line and the clinician's typed name is
-    where the pen goes when nothing else marks the place."""
-    sheet = Sheet()
-    sheet.text("Start of care on or about March 10th, 2026.", 60, 150)
-    if scribble:
-        sheet.scribble(70, 262, 200)
-    sheet.text("Desmond Achterberg, MD", 60, 280)
-    sheet.text("NPI 1744062286 Phone (757) 555-2210", 60, 306)
-    assert signed([sheet.read()]) is scribble
 
 
 @pytest.mark.parametrize("scribble", [True, False])
