@@ -33,6 +33,7 @@ from extractors.extract.textlines import (
     page_lines,
     visual_rows,
 )
+from extractors.normalize.lookalikes import digit_class
 from extractors.normalize.specks import without_specks
 from extractors.pages import Page, Word
 from extractors.referral import Infusion, Item
@@ -330,8 +331,13 @@ def _is_oxygen(item: Item) -> bool:
     return "oxygen" in names.lower()
 
 
-#: A word that may be an OCR-damaged item code: five characters, mostly digits.
-_CODE_LIKE = re.compile(r"[^\sA-Za-z0-9]?(?P<core>\S[0-9OoIlSB]{4})[^\sA-Za-z0-9]{0,2}")
+#: A caption of a word or two and its colon, heading a line of items.
+_LIST_CAPTION = re.compile(r"\s*[A-Za-z][A-Za-z/&]*(?: [A-Za-z/&]+)?\s?:\s*")
+#: A word that may be an OCR-damaged item code: five characters, the last four digits or
+#: the glyphs a code's digit positions are misread as ("EQ143").
+_CODE_LIKE = re.compile(
+    rf"[^\sA-Za-z0-9]?(?P<core>\S[0-9{digit_class('code')}]{{4,5}})[^\sA-Za-z0-9]{{0,2}}"
+)
 
 
 def _repaired(line: TextLine) -> TextLine:
@@ -345,11 +351,14 @@ def _repaired(line: TextLine) -> TextLine:
         match = _CODE_LIKE.fullmatch(word.text)
         if match is None or _ITEM_CODE.fullmatch(match.group("core")):
             continue
-        code = repair_hcpcs(match.group("core"))
+        core = match.group("core")
+        # A character too many ("KO0823", a 0 read twice): only the words printed after it
+        # may choose the code.
+        code = repair_hcpcs(core) or described_hcpcs(core, line.text[at + len(word.text) :])
         if code is None or not _ITEM_CODE.fullmatch(code):
             continue
         start = at + match.start("core")
-        text = text[:start] + code + text[start + len(code) :]
+        text = text[:start] + code.ljust(len(core)) + text[start + len(core) :]
     return line if text == line.text else replace(line, text=text)
 
 
@@ -909,6 +918,8 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
         not before.strip(_MARKS)
         or _lexicon().columns["description"].search(before)
         or (rx is not None and _lexicon().rx.search(rx.group()))
+        # A list's own short caption before its first code ("DME: E0143 Walker ...").
+        or _LIST_CAPTION.fullmatch(before) is not None
     )
     if _in_code_list(before):
         return None

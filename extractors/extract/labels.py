@@ -354,11 +354,8 @@ def _hit(
     word_start, word_end = line.spans[first][0], line.spans[last][1]
     if start > word_start and line.text[word_start:start].strip(".(#").isalnum():
         return None  # the label is the tail of a longer word ("Outpatient")
-    if (
-        "(" in line.text[word_start:start]
-        and first
-        and not _wide_gap(page, line.words[first - 1], line.words[first])
-    ):
+    aside = "(" in line.text[word_start:start]
+    if aside and first and not _wide_gap(page, line.words[first - 1], line.words[first]):
         return None  # an aside of the caption before it: "SHIP TO (patient home)"
     rest = _remainder(line.words[last], end - line.spans[last][0]) if end < word_end else None
     if line.text[end : end + 1].isalnum() and line.text[end - 1 : end].isalnum():
@@ -440,6 +437,23 @@ def _is_speck(word: Word) -> bool:
     return word.conf < _SPECK_CONFIDENCE and len(core) <= 2 and (letters or not core)
 
 
+def _hint_end(words: list[Word], at: int) -> int:
+    """The index after a bracketed hint starting at ``at`` ("(mm/dd/yyyy)", "(LAST FIRST
+    MI}:"), or ``at`` when none starts there."""
+    if at >= len(words) or not words[at].text.startswith("("):
+        return at
+    for end in range(at, min(len(words), at + _MAX_HINT_WORDS)):
+        if words[end].text.rstrip(":;").endswith(_HINT_CLOSES):
+            return end + 1
+    return at
+
+
+#: OCR may read a hint's closing bracket as a brace or a square one.
+_HINT_CLOSES = (")", "}", "]")
+#: The most words a caption's hint holds ("(Last, First, MI)").
+_MAX_HINT_WORDS = 5
+
+
 def _skip_lead(words: list[Word]) -> list[Word]:
     """Drop the marks and the "(mm/dd/yyyy)"-style hint between a label and its value."""
     i = 0
@@ -447,13 +461,29 @@ def _skip_lead(words: list[Word]) -> list[Word]:
         i += 1
     if i < len(words) and words[i].text.startswith("(") and words[i].text[1:2].isalpha():
         j = i
-        while j < len(words) and not words[j].text.rstrip(":;").endswith(")"):
+        while j < len(words) and not words[j].text.rstrip(":;").endswith(_HINT_CLOSES):
             j += 1
         if j < len(words):
             i = j + 1
     while i < len(words) and _PUNCT_ONLY.match(words[i].text):
         i += 1
     return words[i:]
+
+
+#: A hint that the name after it is printed surname first: "(Last, First)", "(LAST FIRST MI)".
+_LAST_FIRST = re.compile(r"(?i)\blast\W+first\b")
+
+
+def _surname_first(words: list[Word]) -> list[Word]:
+    """A name printed surname first with no comma ("WOJCIK MAREK J", under a hint saying so),
+    with the comma that tells the surname read after its first word."""
+    if len(words) < 2 or any("," in w.text for w in words):
+        return words
+    return [words[0].model_copy(update={"text": words[0].text + ","}), *words[1:]]
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
 
 
 def is_separator(word: Word) -> bool:
@@ -465,7 +495,10 @@ def _right(page: Page, line: Row, hit: LabelHit, hits: list[LabelHit]) -> tuple[
     """Words right of the label up to the next label, column gap or printed separator before
     another caption ("Ins: Quartz | ID: QZ551"), and the cell's right edge. A bar before a
     value's words may be a letter OCR misread ("Burke, | ennifer": a J)."""
-    later = [h for h in hits if h.first >= hit.after and _is_boundary(h, line)]
+    # Labels inside a hint right after the label are the hint's words: "PATIENT (LAST FIRST
+    # MI): WOJCIK MAREK J".
+    after_hint = _hint_end(line.words, hit.after)
+    later = [h for h in hits if h.first >= after_hint and _is_boundary(h, line)]
     stop = later[0].opener if later else len(line.words)
     marks = [
         i
@@ -482,7 +515,12 @@ def _right(page: Page, line: Row, hit: LabelHit, hits: list[LabelHit]) -> tuple[
         rest = line.words[hit.after :]
         gaps = (i for i in range(1, len(rest)) if is_column_gap(page, rest[i - 1], rest[i]))
         return [], next((rest[i].bbox[0] for i in gaps), 1.0)
-    words = _skip_lead(words)
+    kept = _skip_lead(words)
+    if hit.spec.path == "member.name" and _LAST_FIRST.search(
+        _text(words[: len(words) - len(kept)])
+    ):
+        kept = _surname_first(kept)
+    words = kept
     if words and all(_is_speck(w) for w in words):
         return [], edge  # dirt beside an empty label: the value may sit below it
     while words and _is_speck(words[-1]):

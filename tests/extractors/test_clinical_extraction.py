@@ -856,3 +856,17 @@ def test_an_order_naming_its_equipment_only_by_a_list_of_codes() -> None:
         "Diagnosis codes: J44.1, J96.11",
         "PLACE OF SERVICE: Home HCPCS CODES: £1390, E0431 DOB: 07/30/1941",
     ) == [(None, "E1390", None), (None, "E0431", None)]
+
+
+def test_item_codes_misread_past_their_shape_are_mended() -> None:
+    # A 0 read as Q ("EQ143"); a 0 read twice ("KO0823"), which only the words after it
+    # may mend.
+    assert _items_of(
+        "Patient: Reginald Okonjo-Hart DOB: 04/04/1961",
+        "Diagnosis: G82.20 Paraplegia, unspecified",
+        "DME: EQ143 WALKER FOLDING WHEELED - 1",
+        "Requested: KO0823 Power wheelchair, group 2 standard, captains chair - 1",
+    ) == [
+        ("WALKER FOLDING WHEELED", "E0143", 1),
+        ("Power wheelchair, group 2 standard, captains chair", "K0823", 1),
+    ]

@@ -1514,3 +1514,13 @@ def test_a_small_caption_over_its_taller_value_and_a_bracket_read_off_a_box() ->
     rows = [[(0.07, "Last: Pham First: Thu) MI: T DOB: 5/5/55")]]
     found = extract_parties([_page(rows)], date(2026, 8, 14))
     assert (found["member.first_name"].value, found["member.last_name"].value) == ("Thu", "Pham")
+
+
+def test_a_hint_saying_the_surname_comes_first_orders_a_name_printed_with_no_comma() -> None:
+    # Its closing bracket read as a brace, the hint's words no labels of their own.
+    rows = [[(0.06, "PATIENT (LAST FIRST MI}: WOJCIK MAREK J")], [(0.06, "DOB: 02/11/1948")]]
+    found = extract_parties([_page(rows)], date(2026, 11, 26))
+    assert (found["member.first_name"].value, found["member.last_name"].value) == (
+        "Marek",
+        "Wojcik",
+    )
