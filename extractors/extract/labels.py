@@ -438,11 +438,11 @@ def _is_speck(word: Word) -> bool:
 
 
 def _hint_end(words: list[Word], at: int) -> int:
-    """The index after a bracketed hint starting at ``at`` ("(mm/dd/yyyy)", "(LAST FIRST
-    MI}:"), or ``at`` when none starts there."""
-    if at >= len(words) or not words[at].text.startswith("("):
+    """The index after a bracketed hint or aside starting at ``at`` ("(mm/dd/yyyy)", "(LAST
+    FIRST MI}:", "(patient home)"), or ``at`` when none starts there."""
+    if at >= len(words) or not words[at].text.startswith("(") or not words[at].text[1:2].isalpha():
         return at
-    for end in range(at, min(len(words), at + _MAX_HINT_WORDS)):
+    for end in range(at, len(words)):
         if words[end].text.rstrip(":;").endswith(_HINT_CLOSES):
             return end + 1
     return at
@@ -450,8 +450,6 @@ def _hint_end(words: list[Word], at: int) -> int:
 
 #: OCR may read a hint's closing bracket as a brace or a square one.
 _HINT_CLOSES = (")", "}", "]")
-#: The most words a caption's hint holds ("(Last, First, MI)").
-_MAX_HINT_WORDS = 5
 
 
 def _skip_lead(words: list[Word]) -> list[Word]:
@@ -459,12 +457,7 @@ def _skip_lead(words: list[Word]) -> list[Word]:
     i = 0
     while i < len(words) and _PUNCT_ONLY.match(words[i].text):
         i += 1
-    if i < len(words) and words[i].text.startswith("(") and words[i].text[1:2].isalpha():
-        j = i
-        while j < len(words) and not words[j].text.rstrip(":;").endswith(_HINT_CLOSES):
-            j += 1
-        if j < len(words):
-            i = j + 1
+    i = _hint_end(words, i)
     while i < len(words) and _PUNCT_ONLY.match(words[i].text):
         i += 1
     return words[i:]
@@ -534,9 +527,7 @@ def _right(page: Page, line: Row, hit: LabelHit, hits: list[LabelHit]) -> tuple[
         # An empty label's hint ("(mm/dd/yyyy)") ends its cell; a stray dash or speck does not.
         # A caption's own aside in brackets ("SHIP TO (patient home)") is the caption's: the
         # value under it runs on to what follows the aside.
-        closing = next((i for i, w in enumerate(hint) if w.text.endswith(")")), None)
-        aside = hint[0].text.startswith("(") and closing is not None
-        rest = hint[closing + 1 :] if aside and closing is not None else hint
+        rest = hint[_hint_end(hint, 0) :]
         edge = rest[0].bbox[0] if rest else edge
     return words, edge
 
