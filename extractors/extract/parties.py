@@ -1567,19 +1567,17 @@ def _read_listed_block(
 ) -> None:
     if not block:
         return
-    doubtful = {"most": _SHAPE_CONFIDENCE}
     name = _name(_text(block[0]))
     if name is not None and "member.last_name" not in out and "member.first_name" not in out:
-        source = _Source(_text(block[0]), block[0], page, **doubtful)
-        out["member.first_name"] = _found("member.first_name", name.first, source)
-        out["member.last_name"] = _found("member.last_name", name.last, source)
+        _put_member_name(out, name, _Source(_text(block[0]), block[0], page, _SHAPE_CONFIDENCE))
     rest = block[1:] if name is not None else block
     for size in (2, 3):
         lines = rest[:size]
         text = "\n".join(_text(line) for line in lines)
         if (address := READERS["member.address"](text, reference)) is not None:
             if "member.address" not in out:
-                source = _Source(text, [w for line in lines for w in line], page, **doubtful)
+                words = [w for line in lines for w in line]
+                source = _Source(text, words, page, _SHAPE_CONFIDENCE)
                 out["member.address"] = _found("member.address", address, source)
             rest = rest[size:]  # the phone and the ID are printed under the address
             break
@@ -1590,14 +1588,16 @@ def _read_listed_block(
             if number is not None and "member.phone" not in out:
                 words = [w for w in line if w.text in printed]
                 out["member.phone"] = _found(
-                    "member.phone", number, _Source(printed, words or line, page, **doubtful)
+                    "member.phone", number, _Source(printed, words or line, page, _SHAPE_CONFIDENCE)
                 )
         leftover = [w for w in line if not any(w.text in p for _, _, p in spans)]
         for word in leftover:
             member_id = READERS["member.member_id"](word.text, reference)
             if member_id is not None and "member.member_id" not in out and _has_digit(word):
                 out["member.member_id"] = _found(
-                    "member.member_id", member_id, _Source(word.text, [word], page, **doubtful)
+                    "member.member_id",
+                    member_id,
+                    _Source(word.text, [word], page, _SHAPE_CONFIDENCE),
                 )
 
 
@@ -1899,8 +1899,7 @@ def _lone_member_name(doc: _Document, out: dict[str, Found[Any]]) -> None:
             if clinician is not None and clinician.value.casefold() == name.last.casefold():
                 continue
             source = _Source(_text(cell), cell, page, most=_LONE_NAME_CONFIDENCE)
-            out["member.first_name"] = _found("member.first_name", name.first, source)
-            out["member.last_name"] = _found("member.last_name", name.last, source)
+            _put_member_name(out, name, source)
             return
 
 
@@ -1927,9 +1926,14 @@ def _name_over_address(doc: _Document, out: dict[str, Found[Any]]) -> None:
         if given_share(name.first.split()[0]) == 0 or surname_share(name.last.split()[-1]) == 0:
             continue
         source = _Source(_text(heading), heading, candidate.page, most=_LONE_NAME_CONFIDENCE)
-        out["member.first_name"] = _found("member.first_name", name.first, source)
-        out["member.last_name"] = _found("member.last_name", name.last, source)
+        _put_member_name(out, name, source)
         return
+
+
+def _put_member_name(out: dict[str, Found[Any]], name: PersonName, source: _Source) -> None:
+    """The member's first and last names, both read from one source."""
+    out["member.first_name"] = _found("member.first_name", name.first, source)
+    out["member.last_name"] = _found("member.last_name", name.last, source)
 
 
 def _covers(found: Found[Any], page: Page, word: Word) -> bool:
