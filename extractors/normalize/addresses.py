@@ -163,7 +163,7 @@ def parse_address(text: str) -> Address | None:
     """
     text = _ADDRESS_DIGIT.sub(lambda glyph: as_digit(glyph[0], group="address") or "", text)
     # OCR reads the l of the street type "Pl" as I: "5267 Ridge PI".
-    tagged = _tag(_STREET_PL.sub("Pl", _mended(repair_digit_runs(text))))
+    tagged = _tag(_STREET_PL.sub("Pl", _through_zip(_mended(repair_digit_runs(text)))))
     if tagged is None:
         return None
     line1 = _join(tagged, LINE1_LABELS)
@@ -192,6 +192,14 @@ def parse_address(text: str) -> Address | None:
         state=state,
         postal_code=postal_code,
     )
+
+
+def _through_zip(text: str) -> str:
+    """The text up to its state and ZIP, which end a US address: what a sentence or a line
+    goes on with ("ME 04074 (telephone 207-555-0165)") is another value, which usaddress
+    would add to the street."""
+    end = _STATE_ZIP.search(text)
+    return text[: end.end()] if end is not None else text
 
 
 def is_unit_colon(word: str) -> bool:

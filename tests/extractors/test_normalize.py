@@ -387,6 +387,11 @@ def _address(line1: str, line2: str | None, city: str, state: str, postal_code: 
             "100 Main St, Columbus, OH 90210",
             _address("100 Main St", None, "Columbus", "OH", "90210"),
         ),
+        # the address ends at its ZIP: the sentence's phone after it is no part of the street
+        (
+            "12 Gorham Road, Scarborough, ME 04074 (telephone 207-555-0165).",
+            _address("12 Gorham Road", None, "Scarborough", "ME", "04074"),
+        ),
     ],
 )
 def test_parse_address(text, expected):
