@@ -87,8 +87,9 @@ NAME_PATTERNS: dict[str, list[Pattern]] = {
         [{"LOWER": {"IN": ["dr", "dr."]}}, {"ORTH": ".", "OP": "?"}, *_NAME],
         # "David Contreras DO, FACP": a degree, then a fellowship after the comma.
         [*_NAME, {**_CREDENTIAL, "OP": "?"}, {"ORTH": ","}, _CREDENTIAL],
-        # "Owens, Clara B. NP": surname first, the credential after the given name.
-        [_CAP, {"ORTH": ","}, _CAP, _INITIAL, _CREDENTIAL],
+        # "Owens, Clara B. NP", "Kessler, Aaron J, DO": surname first, the credential after
+        # the given name.
+        [_CAP, {"ORTH": ","}, _CAP, _INITIAL, {"ORTH": ",", "OP": "?"}, _CREDENTIAL],
         [
             {"LOWER": "signed"},
             {"LOWER": "by"},

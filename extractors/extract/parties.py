@@ -748,8 +748,11 @@ def _is_wrap(first: list[Word], line: list[Word]) -> bool:
 
 
 #: Captions that read right in a printed row, with no digit and no colon in it, that make
-#: it a table's header row ("Lost Firat Doe Sex Street City": "Last First DOB" misread).
+#: it a table's header row ("Lost Firat Doe Sex Street City": "Last First DOB" misread)...
 _CAPTION_ROW_WORDS = 2
+#: ...when they are at least this share of its words: a sentence holds caption words too
+#: ("to order home oxygen for my patient, Mr. Elias Thornbury (male, born").
+_CAPTION_ROW_SHARE = 0.5
 
 
 def _in_caption_row(page: Page, words: list[Word]) -> bool:
@@ -758,7 +761,9 @@ def _in_caption_row(page: Page, words: list[Word]) -> bool:
     row = page.lines[words[0].line].text if words else ""
     if any(c.isdigit() or c == ":" for c in row):
         return False
-    return sum(is_caption_word(token) for token in row.split()) >= _CAPTION_ROW_WORDS
+    tokens = row.split()
+    captions = sum(is_caption_word(token) for token in tokens)
+    return captions >= max(_CAPTION_ROW_WORDS, _CAPTION_ROW_SHARE * len(tokens))
 
 
 def _is_label_tail(line: list[Word]) -> bool:
@@ -1229,7 +1234,8 @@ def _letterhead(
 ) -> None:
     """The practice printed atop the order page, when the order comes from a practice.
 
-    The letterhead is the lines above the page's first labelled value. Its organization,
+    The letterhead is the lines above the page's first labelled value but the clinician's
+    own (a letterhead may print the doctor's NPI over the practice's numbers). Its organization,
     phone and fax are the clinician's unless its name is a supplier's or agency's, or the
     order names the clinician's practice as another organization. The receiving fax
     machine's number is the recipient's ("Attn: Intake, ... (fax ...)").
@@ -1238,12 +1244,19 @@ def _letterhead(
     if not kept:
         return
     page = kept[0]
-    labelled = [w.line for c in doc.candidates if c.page is page for w in c.words]
-    top = min(labelled, default=len(page.lines))
+    # By height, not reading order: a letterhead's right-hand block ("Phone (608) ...")
+    # may be read after the page's first rows.
+    labelled = [
+        w.bbox[1]
+        for c in doc.candidates
+        if c.page is page and not c.path.startswith("clinician.")
+        for w in c.words
+    ]
+    top = min(labelled, default=1.0)
     lines = [
         [w for w in page.words if w.line == number]
-        for number in range(top)
-        if not is_fax_header_line(page, page.lines[number]) and page.lines[number].bbox[1] < 0.3
+        for number, line in enumerate(page.lines)
+        if not is_fax_header_line(page, line) and line.bbox[1] < min(top, _LETTERHEAD_DEPTH)
     ]
     lines = [sorted(ln, key=lambda w: w.bbox[0]) for ln in lines if ln]
     # The letterhead opens with the name; a page opening with a title has none.
@@ -1262,13 +1275,19 @@ def _letterhead(
     for line in lines:
         text = _text(line)
         for start, _end, printed in find_phones(text):
-            before = text[:start].rstrip(" :#.").lower()
-            path = "clinician.fax" if before.endswith("fax") else "clinician.phone"
+            # The word before the number names it: "fax", "Fx", the "F" of "P ... F ...".
+            caption = text[:start].rstrip(" :#.").split()[-1:]
+            fax = caption_path(" ".join(caption), "clinician") == "clinician.fax"
+            path = "clinician.fax" if fax else "clinician.phone"
             phone = parse_phone(printed)
             if phone is None or phone in received or path in out:
                 continue
             words = [w for w in line if w.text in printed] or line
             out[path] = found_from_words(phone, page, words)
+
+
+#: A letterhead sits in this top share of the page.
+_LETTERHEAD_DEPTH = 0.3
 
 
 def _header_fax(pages: Sequence[Page], out: dict[str, Found[Any]]) -> None:

@@ -1524,3 +1524,98 @@ def test_a_hint_saying_the_surname_comes_first_orders_a_name_printed_with_no_com
         "Marek",
         "Wojcik",
     )
+
+
+def test_a_patient_named_in_a_sentence_full_of_caption_words() -> None:
+    # "order", "home", "patient", "born": a sentence holds caption words, yet is no header row.
+    page = _page(
+        [
+            [(0.1, "I am writing to order home oxygen for my patient, Mr. Elias Thornbury")],
+            [(0.1, "(male, born 06.19.1944), who lives at 12 Gorham Road, Scarborough, ME")],
+            [(0.1, "04074 (telephone 207-555-0165)")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 1))
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Elias",
+        "Thornbury",
+    )
+    assert _got(found, "member.dob") == "1944-06-19"
+    # What the sentence goes on with after the ZIP is no part of the street.
+    assert found["member.address"].value["line1"] == "12 Gorham Road"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # The doctor's NPI printed in the letterhead over the practice's numbers.
+        [
+            [(0.1, "NORTHGATE PULMONARY & SLEEP")],
+            [(0.1, "Dr. Ingrid Halvorsen, DO - NPI 1762334799")],
+            [(0.1, "88 Wexford Street, Portland, ME 04101 phone 207.555.0118 fax 207.555.0119")],
+            [(0.1, "Patient: Elias Thornbury")],
+        ],
+        # Single letters naming the numbers: "P ... F ...".
+        [
+            [(0.1, "NORTHGATE PULMONARY & SLEEP")],
+            [(0.1, "88 Wexford Street, Portland, ME 04101 * P 207-555-0118 * F 207-555-0119")],
+            [(0.1, "Patient: Elias Thornbury")],
+        ],
+    ],
+)
+def test_the_practices_numbers_in_its_letterhead(rows: list[list[tuple[float, str]]]) -> None:
+    found = extract_parties([_page(rows)], date(2026, 12, 1))
+    assert (_got(found, "clinician.phone"), _got(found, "clinician.fax")) == (
+        "2075550118",
+        "2075550119",
+    )
+
+
+def test_a_letterheads_right_hand_block_read_after_the_first_rows() -> None:
+    page = _page(
+        [
+            [(0.1, "Riverbend Family Medicine")],
+            [(0.1, "Beneficiary: Harlan J. Pettigrew")],
+            [(0.6, "Phone (608) 555-0121")],
+            [(0.6, "Fax (608) 555-0122")],
+        ]
+    )
+    # Tesseract reads the block at the letterhead's right after the rows under its name:
+    # its lines come third and fourth, printed beside the name and under it.
+    printed_at = {2: 0.1, 3: 0.11}
+
+    def lifted(box: tuple[float, float, float, float], y: float) -> tuple[float, ...]:
+        return (box[0], y, box[2], y + 0.008)
+
+    page.words = [
+        w.model_copy(update={"bbox": lifted(w.bbox, printed_at[w.line])})
+        if w.line in printed_at
+        else w
+        for w in page.words
+    ]
+    page.lines = [
+        line.model_copy(update={"bbox": lifted(line.bbox, printed_at[i])})
+        if i in printed_at
+        else line
+        for i, line in enumerate(page.lines)
+    ]
+    found = extract_parties([page], date(2026, 12, 1))
+    assert (_got(found, "clinician.phone"), _got(found, "clinician.fax")) == (
+        "6085550121",
+        "6085550122",
+    )
+
+
+def test_a_clinician_surname_first_with_a_comma_before_the_credential() -> None:
+    page = _page(
+        [
+            [(0.1, "AUTHORIZING PROVIDER")],
+            [(0.1, "Kessler, Aaron J, DO"), (0.4, "NPI: 1568594232")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Aaron",
+        "Kessler",
+    )
+    assert _got(found, "clinician.credentials") == "DO"
