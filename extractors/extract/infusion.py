@@ -63,9 +63,10 @@ def _vocabulary() -> _Vocabulary:
     # A drug's name: capitalised, or a lower-case word of prose; in either case no dosing
     # verb ("Sig: Infuse 1 g IV q24h" names its drug on the line above).
     name = rf"(?<![A-Za-z])(?!(?i:{verbs})\b)(?:[A-Z][a-z]+|[a-z]{{5,}})"
+    # The dose may be given twice, the second in brackets: "5 mg/kg (400 mg) IV".
     phrase = re.compile(
-        rf"(?P<drug>{name}(?:[-/][A-Za-z]+)*(?:\s\([a-z ]+\))?)\s+(?P<dose>{_DOSE.pattern})\s+"
-        rf"(?P<route>{route.pattern})(?:\s+(?P<frequency>{_FREQUENCY}))?"
+        rf"(?P<drug>{name}(?:[-/][A-Za-z]+)*(?:\s\([a-z ]+\))?)\s+(?P<dose>{_DOSE.pattern})"
+        rf"(?:\s+\([^()]{{1,20}}\))?\s+(?P<route>{route.pattern})(?:\s+(?P<frequency>{_FREQUENCY}))?"
     )
     return _Vocabulary(
         labels={field: Phrases(data["labels"][field]) for field in FIELDS},
@@ -181,10 +182,18 @@ def _clean(field: str, text: str, vocab: _Vocabulary) -> str | None:
     if field == "duration":
         return re.sub(r"^(?:x|for)\s*", "", text, flags=re.IGNORECASE) or None
     if field == "drug":
-        # "Medication: Daptomycin 500 mg IV every 24 hours": the drug's name ends at its dose.
-        dose = _DOSE.search(text)
-        return text[: dose.start()].strip(" ,;") or None if dose else text
+        return split_dose(text)[0]
     return text
+
+
+def split_dose(text: str) -> tuple[str | None, str | None]:
+    """A drug's name and its dosing, which starts at the dose: "Daptomycin 500 mg IV every
+    24 hours" is ("Daptomycin", "500 mg IV every 24 hours"); a text with no dose is all
+    name."""
+    dose = _DOSE.search(text)
+    if dose is None:
+        return text.strip(" ,;") or None, None
+    return text[: dose.start()].strip(" ,;") or None, text[dose.start() :].strip(" ,;-")
 
 
 def _narrative(page: Page) -> dict[str, Found[str]]:

@@ -20,7 +20,7 @@ from extractors.codes import hcpcs
 from extractors.codes.cpt import is_cpt_format
 from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
-from extractors.extract.infusion import is_infused
+from extractors.extract.infusion import is_infused, split_dose
 from extractors.extract.phrases import PhraseMatch, Phrases
 from extractors.extract.services import disciplines_in, is_discipline
 from extractors.extract.textlines import (
@@ -110,6 +110,8 @@ class _Lexicon:
     joins: Phrases
     #: A count in a sentence: "126 doses", "1 rental", "for 42 days".
     prose_count: re.Pattern[str]
+    #: Captions of the patient's condition, whose equipment is not ordered.
+    condition: Phrases
 
 
 @cache
@@ -134,6 +136,7 @@ def _lexicon() -> _Lexicon:
         Phrases(data["prose"]["handovers"]),
         Phrases(data["prose"]["joins"]),
         _count_pattern(data["prose"]["counts"], data["prose"]["spans"]),
+        Phrases(data["condition"]["captions"]),
     )
 
 
@@ -374,7 +377,7 @@ def _logical_lines(lines: Sequence[TextLine]) -> list[TextLine]:
 
 
 def _wraps_onto(text: str, following: str) -> bool:
-    if _MARKER.match(following) or (_ITEM_CODE.match(following) and not text.endswith("HCPCS")):
+    if _MARKER.match(following) or (_code_opens(following) and not text.endswith("HCPCS")):
         return False
     head = following[:1]
     if _UNIT_FIRST.match(following) and text.rstrip()[-1:].isdigit():
@@ -894,10 +897,11 @@ def _hcpcs_code(token: str) -> str | None:
 
 def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None:
     text = line.text
-    code_match = _ITEM_CODE.search(text)
+    listed = _listed_code(text)
+    code_match = _ITEM_CODE.search(text) or listed
     name = _lexicon().names.search(text)
     if code_match is None:
-        if name is None or _a_title(text, name):
+        if name is None or _a_title(text, name) or _of_condition(text, name):
             return None
         if not (_ordered(text, name) or _listed_alone(text, name) or _captioned(text, name)):
             return None
@@ -915,7 +919,7 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     # "Rx: E0143 Walker ...").
     rx = _RX.fullmatch(before.strip())
     caption = (
-        not before.strip(_MARKS)
+        _code_opens(text)
         or _lexicon().columns["description"].search(before)
         or (rx is not None and _lexicon().rx.search(rx.group()))
         # A list's own short caption before its first code ("DME: E0143 Walker ...").
@@ -924,7 +928,7 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     if _in_code_list(before):
         return None
     led = _led_description(text, code_match) if caption else None
-    if led is None and not _looks_like_item_code(text, code_match, name):
+    if led is None and listed is None and not _looks_like_item_code(text, code_match, name):
         return None
     if serial_label := _lexicon().serial.search(before):
         # "Oxygen concentrator, replaces S/N AB123 (E1390)": the serial is no description.
@@ -948,6 +952,10 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
         after = f"{after} {following.text}"  # "Qty" at the end of a line, its number below
     details = _details(after)
     details["serial_number"] = details["serial_number"] or _serial(text)
+    if listed is not None and description is not None:
+        # A drug's line: its name, then its dosing ("Infliximab 5 mg/kg IV every 8 weeks").
+        description, dosing = split_dose(description)
+        details["frequency"] = dosing or details["frequency"]
     brand = re.match(
         r"[\s)\]]*-\s*(?P<b>[A-Z][^,;]*?)\s*(?=\b(?:q[tl]y|[o0]ty)\b|$)", after, re.IGNORECASE
     )
@@ -958,6 +966,31 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
         details["brand_model"] = printed.strip(" ,(-") or None
     item = Item(description=description, hcpcs=code_match.group("code"), **details)
     return _found(line, item)
+
+
+def _code_opens(text: str) -> bool:
+    """Whether an item's code opens the line, after marks at most: a list's number, or a
+    tick box OCR read as marks or letters ("XX] E0260 ...", "><] E0163 ...", "x] E0184").
+    Not a code in brackets, which names the item a sentence ran on from the line above
+    ("... an ambulatory infusion pump" / "(E0781), 1 rental")."""
+    code = _ITEM_CODE.search(text)
+    if code is None or _LETTERS.search(text, 0, code.start()):
+        return False
+    return not text[: code.start()].rstrip().endswith(("(", "["))
+
+
+def _listed_code(text: str) -> re.Match[str] | None:
+    """The code of a drug or a service set off by a dash in a list entry: "1) Infliximab
+    5 mg/kg IV every 8 weeks - J1745 - #4 doses", "3) Home infusion per diem - S9379 - #4
+    days". Only a list's: in a sentence such a code names a procedure."""
+    if _MARKER.match(text) is None:
+        return None
+    code = _DASHED_CODE.search(text)
+    return code if code is not None and hcpcs.lookup(code.group("code")) else None
+
+
+#: A code after a dash set off by a space, with words before it (see ``_listed_code``).
+_DASHED_CODE = re.compile(rf"(?<=[A-Za-z)\]]\s)[-\u2013]\s*(?P<code>{_ANY_HCPCS.pattern})\b")
 
 
 #: Where a description after its code ends: a dash set off by a space before the details.
@@ -1134,6 +1167,13 @@ def _captioned(text: str, name: PhraseMatch) -> bool:
     before = text[: name.start()]
     captions = list(_lexicon().columns["description"].finditer(before))
     return bool(captions) and not before[captions[-1].end() :].strip(_MARKS + ":")
+
+
+def _of_condition(text: str, name: PhraseMatch) -> bool:
+    """Whether the name follows a caption of the patient's condition on its line."""
+    head, colon, _ = text[: name.start()].rpartition(":")
+    caption = re.split(r"[:;.,]", head)[-1]
+    return bool(colon) and _lexicon().condition.search(caption) is not None
 
 
 def _listed_alone(text: str, name: PhraseMatch) -> bool:

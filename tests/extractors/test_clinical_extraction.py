@@ -870,3 +870,16 @@ def test_item_codes_misread_past_their_shape_are_mended() -> None:
         ("WALKER FOLDING WHEELED", "E0143", 1),
         ("Power wheelchair, group 2 standard, captains chair", "K0823", 1),
     ]
+
+
+def test_a_drug_dosed_twice_the_second_in_brackets_is_the_infusions() -> None:
+    # Before it was read, the premedication after it was taken for the infused drug.
+    page = _page(
+        "Home infusion referral",
+        "1) Infliximab 5 mg/kg (400 mg) IV over 2 hrs every 8 weeks - J1745 - #4 doses",
+        "2) Diphenhydramine 25 mg PO 30 min prior to infusion - #4",
+    )
+    found = find_infusion([page])
+    assert found is not None
+    infusion = found.value
+    assert (infusion.drug, infusion.dose, infusion.route) == ("Infliximab", "5 mg/kg", "IV")

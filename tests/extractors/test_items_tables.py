@@ -387,3 +387,47 @@ def test_a_table_printing_its_codes_last_names_each_row_in_its_first_column() ->
         ("TPN, complete formula", "B4197", 30),
         ("Lipids 20%", "B4185", 30),
     ]
+
+
+def test_a_listed_drug_or_service_with_its_code_after_a_dash_is_an_item() -> None:
+    items = _items(
+        [
+            [(0.05, "Medications ordered")],
+            [(0.05, "1) Infliximab 5 mg/kg (400 mg) IV over 2 hrs q8 weeks - J1745 - #4 doses")],
+            [(0.05, "2) Diphenhydramine 25 mg PO 30 min prior to infusion - #4")],
+            [(0.05, "3) Home infusion per diem - S9379 - #4 days")],
+            # In a sentence such a code names a procedure, not an item.
+            [(0.05, "Previously given infliximab - J1745 - at the clinic.")],
+        ]
+    )
+    assert _read(items) == [("Infliximab", "J1745", 4), ("Home infusion per diem", "S9379", 4)]
+    # The drug's dosing, which a drug table prints in its own columns.
+    assert items[0].frequency == "5 mg/kg (400 mg) IV over 2 hrs q8 weeks"
+
+
+def test_equipment_named_under_the_patients_condition_is_not_ordered() -> None:
+    items = _items(
+        [
+            [(0.05, "Homebound due to: requires walker and assist of one for all mobility.")],
+            [(0.05, "Order: rolling walker")],
+        ]
+    )
+    assert [item.description for item in items] == ["rolling walker"]
+
+
+def test_a_tick_box_read_as_marks_or_letters_opens_its_line() -> None:
+    items = _items(
+        [
+            [(0.05, "XX] E0260 Hospital bed, semi-electric, with mattress")],
+            [(0.05, "E0255 Hospital bed, variable height, with mattress")],
+            # Not the line above's wrapped end, for the lower-case letter that opens it.
+            [(0.05, "x] E0184 Dry pressure mattress")],
+            [(0.05, "><] E0163 Commode chair, stationary, fixed arms")],
+        ]
+    )
+    assert _read(items) == [
+        ("Hospital bed, semi-electric, with mattress", "E0260", None),
+        ("Hospital bed, variable height, with mattress", "E0255", None),
+        ("Dry pressure mattress", "E0184", None),
+        ("Commode chair, stationary, fixed arms", "E0163", None),
+    ]

@@ -22,8 +22,9 @@ DPI = 200
 Cell = tuple[str, bool | None]  # legend, and its box: ticked, empty, or no box at all
 
 
-def _page(rows: list[list[Cell | str]], *, fax: bool) -> bytes:
-    """A page of rows; each cell is plain text or a (legend, ticked) box with its legend."""
+def _page(rows: list[list[Cell | str]], *, fax: bool, gap: int = 14) -> bytes:
+    """A page of rows; each cell is plain text or a (legend, ticked) box with its legend,
+    ``gap`` pixels after its box."""
     image = Image.new("L", (1700, 900), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(FONT, round(11 * DPI / 72))
@@ -41,7 +42,7 @@ def _page(rows: list[list[Cell | str]], *, fax: bool) -> bytes:
             if ticked:
                 draw.line((x + 5, top + 5, x + side - 5, top + side - 5), fill=0, width=3)
                 draw.line((x + 5, top + side - 5, x + side - 5, top + 5), fill=0, width=3)
-            x += side + 14
+            x += side + gap
             draw.text((x, y), legend, fill=0, font=font)
             x += round(draw.textlength(legend, font=font)) + 50
     if fax:
@@ -185,3 +186,24 @@ def test_a_checklist_orders_only_its_ticked_lines() -> None:
     )
     assert [item.hcpcs for item in referral.items] == ["E1390", "E0433", "K0001"]
     assert "E0431" not in {p.code for p in referral.procedures}
+
+
+def test_a_checklist_whose_boxes_stand_a_box_apart_from_their_codes() -> None:
+    """A box set as far before its legend as it is wide was cut by the reach before the
+    legend: its right part read as an empty box, and a ticked line was dropped."""
+    data = _page(
+        [
+            ["Patient: Grace Okafor", "Dx: G35"],
+            [("E0260 Hospital bed, semi-electric, with mattress", True)],
+            [("E0255 Hospital bed, variable height, with mattress", False)],
+            [("E0184 Dry pressure mattress", True)],
+            [("E0277 Powered pressure-reducing air mattress", False)],
+            [("E0163 Commode chair, stationary, fixed arms", True)],
+        ],
+        fax=True,
+        gap=34,
+    )
+    referral = extract(
+        read_document(data, Limits()), filename="t.tif", sha256="0" * 64, received_at=RECEIVED
+    )
+    assert [item.hcpcs for item in referral.items] == ["E0260", "E0184", "E0163"]
