@@ -706,8 +706,11 @@ def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
 
 def _number_after_number(value: list[Word], at: int) -> bool:
     """Whether the word at ``at`` captions a number of its own right after a number: "Fax"
-    in "402-555-3700 Fax 402-555-3701"."""
-    before, word = value[at - 1].text, value[at].text
+    in "402-555-3700 Fax 402-555-3701", or in "802-555-0190 / fax 802-555-0191"."""
+    word = value[at].text
+    before = value[at - 1].text
+    if at >= 2 and not before.strip("/|-\u2013"):
+        before = value[at - 2].text
     after = value[at + 1].text if at + 1 < len(value) else ""
     return (
         sum(c.isdigit() for c in before) >= _NUMBER_DIGITS

@@ -42,8 +42,10 @@ from extractors.referral import Infusion, Item
 _ANY_HCPCS = re.compile(r"[A-V][0-9]{4}")
 #: Fewer digits than this in a word is another word than a damaged code ("Sizes", "SpO2").
 _REPAIR_DIGITS = 3
-#: Equipment and supply codes: DME (E, K), supplies (A), enteral/parenteral (B).
-_ITEM_CODE = re.compile(r"(?<![A-Za-z0-9])(?P<code>[EKAB][0-9]{4})(?![A-Za-z0-9])")
+#: Equipment and supply codes: DME (E, K), supplies (A), enteral/parenteral (B),
+#: orthotics and prosthetics (L).
+_ITEM_LETTERS = "EKABL"
+_ITEM_CODE = re.compile(rf"(?<![A-Za-z0-9])(?P<code>[{_ITEM_LETTERS}][0-9]{{4}})(?![A-Za-z0-9])")
 #: A count's caption, and the participle a form may print after it ("Qty ordered").
 _QUANTITY_CAPTION = r"\b(?:q[tl]y|[o0]ty|quantity|dispense|units?)\b(?:\s+[a-z]+ed\b)?"
 _QUANTITY = re.compile(
@@ -439,7 +441,7 @@ def _after_counts(text: str) -> list[str]:
 
 #: A count, then the space before the next item's code.
 _NEXT_AFTER_COUNT = re.compile(
-    r"(?:\bx\s?|\bq(?:ty|uantity)\.?:?\s?)[0-9]{1,3}(?P<space>\s)(?=[EKAB][0-9]{4}\b)",
+    rf"(?:\bx\s?|\bq(?:ty|uantity)\.?:?\s?)[0-9]{{1,3}}(?P<space>\s)(?=[{_ITEM_LETTERS}][0-9]{{4}}\b)",
     re.IGNORECASE,
 )
 

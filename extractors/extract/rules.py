@@ -61,7 +61,8 @@ class TypeCue:
 #: page of clinical notes cannot outvote the order itself.
 TYPE_CUES: tuple[TypeCue, ...] = (
     # DME: E and K codes are equipment, A codes supplies.
-    TypeCue("dme", 3, "code", r"[EK][0-9]{4}"),
+    # Equipment (E, K) and orthotics and prosthetics (L): DMEPOS.
+    TypeCue("dme", 3, "code", r"[EKL][0-9]{4}"),
     TypeCue("dme", 1, "code", r"A[0-9]{4}"),
     # Enteral nutrition (B4034-B4162: formulae, pumps' and bags' supply kits) is supplied
     # as equipment is; parenteral nutrition (B4164-B5200) is infused.

@@ -151,9 +151,25 @@ def ticked_only(
         if read is None or not found.words or not read.png:
             kept.append(found)
             continue
-        if box_before(inks.of(read), _row_start(read.page, found.words[0])) is not False:
+        start = _row_start(read.page, found.words[0])
+        if box_before(inks.of(read), start, _proper_text(start.text)) is not False:
             kept.append(found)
     return kept
+
+
+def _proper_text(text: str) -> str | None:
+    """The part of a line's first word that OCR read as print, not as a box: from a code on
+    ("QE0431": its box read as a Q), or a whole word in its case ("Glucose"), whose own
+    letters may outline a square; None for marks a box was read as ("XX]", "><]")."""
+    code = _CODE.search(text)
+    if code is not None:
+        return text[code.start() :]
+    return text if _WORD.fullmatch(text) else None
+
+
+_CODE = re.compile(r"[A-Z][0-9]{4}")
+#: A word as print gives it: a capital at most, then lower-case letters.
+_WORD = re.compile(r"[A-Z]?[a-z]{2,}\W?")
 
 
 def _row_start(page: Page, word: Word) -> Word:

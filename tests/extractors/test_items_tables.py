@@ -431,3 +431,18 @@ def test_a_tick_box_read_as_marks_or_letters_opens_its_line() -> None:
         ("Dry pressure mattress", "E0184", None),
         ("Commode chair, stationary, fixed arms", "E0163", None),
     ]
+
+
+def test_orthotics_codes_are_items_as_equipments_are() -> None:
+    items = _items(
+        [
+            [(0.05, "Rx:")],
+            [(0.05, "L1833 Knee orthosis, adjustable knee joint, right - Qty 1")],
+            # A fax's O for the 0: mended to the code that exists.
+            [(0.05, "LO650 Lumbar-sacral orthosis, prefabricated, off-the-shelf - Qty 1")],
+        ]
+    )
+    assert _read(items) == [
+        ("Knee orthosis, adjustable knee joint, right", "L1833", 1),
+        ("Lumbar-sacral orthosis, prefabricated, off-the-shelf", "L0650", 1),
+    ]

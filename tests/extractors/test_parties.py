@@ -1619,3 +1619,20 @@ def test_a_clinician_surname_first_with_a_comma_before_the_credential() -> None:
         "Kessler",
     )
     assert _got(found, "clinician.credentials") == "DO"
+
+
+def test_a_number_captioned_after_a_slash_beside_another_number() -> None:
+    page = _page(
+        [
+            [(0.1, "FROM: Dr. Yusuf Karimi, MD (NPI 1656900168)")],
+            [(0.16, "Lakeside Family Health, 55 Lake St, Burlington VT 05401")],
+            [(0.16, "ph 802-555-0190 / fax 802-555-0191")],
+            [(0.1, "RE: MORIN, CLAIRE - DOB 02/02/1936 - F")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert (_got(found, "clinician.phone"), _got(found, "clinician.fax")) == (
+        "8025550190",
+        "8025550191",
+    )
+

@@ -337,6 +337,9 @@ def test_coded_drug_and_visit_lines_order_the_infusion_and_the_services() -> Non
     infusion = run(complete(items=drug), "Home infusion referral: IV via PICC")
     assert infusion.referral_type == "infusion"
     assert "infusion" not in infusion.missing
+    # Orthotics and prosthetics (L codes) are DMEPOS, as equipment is.
+    brace = [Item(description="Knee orthosis, adjustable knee joint", hcpcs="L1833", quantity=1)]
+    assert run(complete(items=brace), "ORTHOTIC PRESCRIPTION").referral_type == "dme"
     visits = [Item(description="Skilled nursing (RN) visits", hcpcs="G0299", quantity=8)]
     home_health = run(complete(items=visits), "Home health plan of care, skilled nursing")
     assert home_health.referral_type == "home_health"

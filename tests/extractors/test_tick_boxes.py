@@ -9,10 +9,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors.extract.checkboxes import PageInk, PageInks, box_before
 from extractors.extract.extractor import extract
-from extractors.extract.tick_legends import Ticks, read_ticks
+from extractors.extract.found import found_from_words
+from extractors.extract.tick_legends import Ticks, read_ticks, ticked_only
 from extractors.limits import Limits
 from extractors.pages import Page, ReadPage, Word
 from extractors.readers import read_document
+from extractors.referral import Item
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 RECEIVED = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -207,3 +209,16 @@ def test_a_checklist_whose_boxes_stand_a_box_apart_from_their_codes() -> None:
         read_document(data, Limits()), filename="t.tif", sha256="0" * 64, received_at=RECEIVED
     )
     assert [item.hcpcs for item in referral.items] == ["E0260", "E0184", "E0163"]
+
+
+def test_a_words_own_letter_outlining_a_square_is_no_box_before_it() -> None:
+    """A serif "G" that a fax squares off outlines a box at the word's start: read as an
+    empty box, it dropped the item the line ordered. A box OCR glued into a code ("QE0431")
+    still stands before the code's own characters."""
+    png, lefts = _boxes(255, 0, [False])
+    letter, _ = _legend_word("Glucose", lefts[0])
+    glued, _ = _legend_word("QE0431", lefts[0])
+    for word, kept in ((letter, True), (glued, False)):
+        page = Page(number=1, width=800, height=200, source="ocr", words=[word])
+        found = found_from_words(Item(description="meter", hcpcs="E0607"), page, [word])
+        assert bool(ticked_only([ReadPage(page, png)], [found], PageInks())) is kept
