@@ -142,8 +142,9 @@ VALUE_CUES: dict[str, list[list[str]]] = {
         ["fax", "it", "to"],
     ],
     "dates.service_start": [
-        ["begin", "on"],
-        ["start", "on"],
+        # "Please begin TPN on 12/04", "start oxygen on": the therapy may stand between.
+        ["begin", "*", "on"],
+        ["start", "*", "on"],
         # "with the first home dose on 3/15", "the first visit on": when the service begins.
         ["first", "*", "dose|doses|infusion|visit|delivery", "on"],
         ["starting"],

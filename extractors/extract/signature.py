@@ -257,7 +257,8 @@ def find_signature(
         for words in _electronic_lines(read.page):
             return _reading(True, read.page, words, words, day)
         inks.append(_PageInk(read))
-        signed, unsigned = _read_places(read, read.page, inks[-1], day, order_dated)
+        page = _letters_only(read.page)
+        signed, unsigned = _read_places(read, page, inks[-1], day, order_dated)
         if signed is not None:
             return signed
         blank = blank or unsigned
@@ -266,6 +267,34 @@ def find_signature(
     # No page has a place to sign: its OCR may have lost the caption (a form's row taken
     # for a picture). Only then are the lines where someone wrote above a rule read again.
     return _reread_places(pages, inks, day, order_dated)
+
+
+def _letters_only(page: Page) -> Page:
+    """The page with each unsure word's box cut to the width its letters take, at the width
+    a letter takes in the sure words of its line: OCR glues a scribble that reaches its
+    caption onto the caption's word ("signature" over 455 pixels where its letters take
+    111), and the pen's strokes would count as the caption's print."""
+    widths: dict[int, list[Word]] = {}
+    for word in page.words:
+        if word.conf >= _WORD_CONFIDENCE and len(word.text) >= _MEASURED_LETTERS:
+            widths.setdefault(word.line, []).append(word)
+    words = []
+    for word in page.words:
+        sure = widths.get(word.line, [])
+        if word.conf < _WORD_CONFIDENCE and sure:
+            letter = sum(w.bbox[2] - w.bbox[0] for w in sure) / sum(len(w.text) for w in sure)
+            end = word.bbox[0] + letter * len(word.text) * _LETTER_SLACK
+            if end < word.bbox[2]:
+                word = word.model_copy(update={"bbox": (*word.bbox[:2], end, word.bbox[3])})
+        words.append(word)
+    return page.model_copy(update={"words": words})
+
+
+#: Words at least this long measure a letter's width (a short word's box is mostly edge).
+_MEASURED_LETTERS = 3
+#: How much wider than its line's letters a word's may run before it is cut: bold and
+#: capitals print wider.
+_LETTER_SLACK = 1.5
 
 
 def _read_places(
@@ -408,13 +437,15 @@ def _electronic_lines(page: Page) -> list[list[Word]]:
 
 
 def _is_electronic(text: str) -> bool:
-    """A statement that someone signed electronically, naming the signer.
+    """A statement that someone signed electronically, naming the signer or when it was
+    signed ("Electronically signed 12/02/2026 16:41", under the signer's typed name).
 
     "Electronically signed by: ____" with nobody named is a caption, not a signature.
     """
     for pattern in _ELECTRONIC:
         for match in pattern.finditer(text):
-            if _names_someone(_TOKENS.findall(text[match.end() :].lower())):
+            after = text[match.end() :]
+            if _names_someone(_TOKENS.findall(after.lower())) or _opens_with_date(after):
                 return True
     tokens = _TOKENS.findall(text.lower())
     return any(
@@ -426,6 +457,11 @@ def _is_electronic(text: str) -> bool:
         )
         for i, token in enumerate(tokens)
     )
+
+
+def _opens_with_date(text: str) -> bool:
+    dates = find_dates(text)
+    return bool(dates) and not text[: dates[0][0]].strip(" :-")
 
 
 def _before_adverb(after: list[str]) -> bool:

@@ -1636,3 +1636,8 @@ def test_a_number_captioned_after_a_slash_beside_another_number() -> None:
         "8025550191",
     )
 
+
+def test_a_start_date_after_the_therapy_it_begins() -> None:
+    text = "Please begin TPN on 12/04/2026 via existing right arm PICC, infused nightly:"
+    found = extract_parties([_page([[(0.1, text)]])], date(2026, 12, 3))
+    assert _got(found, "dates.service_start") == "2026-12-04"

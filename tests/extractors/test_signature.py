@@ -689,3 +689,29 @@ def test_a_box_headed_by_the_signatures_caption_is_signed_inside(scribble: bool)
     assert found is not None and found.present.value is scribble
     if scribble:
         assert found.date is not None and found.date.value == date(2026, 10, 22)
+
+
+def test_a_scribble_ocr_glued_onto_its_caption_is_still_ink() -> None:
+    """OCR read the caption and the scribble reaching it as one unsure word ("signature" over
+    the whole scribble): the caption ends where its letters do, and the pen's strokes are no
+    print of it."""
+    sheet = Sheet()
+    sheet.text("Practitioner signature", 60, 300)
+    caption = sheet.words[-1]
+    sheet.rule(caption.bbox[2] * 1000, 520, 322)
+    sheet.scribble(caption.bbox[2] * 1000 + 4, 322, 200)
+    sheet.text("Date 11/30/2026", 560, 300, line=0)
+    scribble_end = caption.bbox[2] + 0.204
+    glued = caption.model_copy(update={"bbox": (*caption.bbox[:2], scribble_end, caption.bbox[3])})
+    glued = glued.model_copy(update={"conf": 0.27})
+    sheet.words[1] = glued
+    found = find_signature([sheet.read()], reference=REFERENCE)
+    assert found is not None and found.present.value is True
+    assert found.date is not None and found.date.value == date(2026, 11, 30)
+
+
+def test_an_electronic_signature_stated_with_its_time_under_the_typed_name() -> None:
+    text = ["Electronically", "signed", "12/02/2026", "16:41"]
+    words = [word(t, (50 + 110 * i, 300, 150 + 110 * i, 320), 0) for i, t in enumerate(text)]
+    found = find_signature([page(words, scribble=False, rule=False)], reference=REFERENCE)
+    assert found is not None and found.present.value is True
