@@ -1174,6 +1174,8 @@ def _organization_line(words: list[Word]) -> bool:
         and not any(c.isdigit() for c in text)
         and not has_phrase(text, titles)
         and not _a_person(text)
+        # A section's heading names a party, no practice ("ORDERING PROVIDER").
+        and not all(is_caption_word(word.text) for word in words)
     )
 
 

@@ -1641,3 +1641,20 @@ def test_a_start_date_after_the_therapy_it_begins() -> None:
     text = "Please begin TPN on 12/04/2026 via existing right arm PICC, infused nightly:"
     found = extract_parties([_page([[(0.1, text)]])], date(2026, 12, 3))
     assert _got(found, "dates.service_start") == "2026-12-04"
+
+
+def test_a_section_heading_over_the_clinician_is_no_practice() -> None:
+    page = _page(
+        [
+            [(0.1, "ORDERING PROVIDER")],
+            [(0.1, "Benedikt Sorensen, MD - Family Medicine")],
+            [(0.1, "NPI 1580521106")],
+            [(0.1, "Order for: Pritchard, Samuel"), (0.5, "DOB 01/29/1950")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert "clinician.organization" not in found
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Samuel",
+        "Pritchard",
+    )
