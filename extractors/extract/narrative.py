@@ -386,6 +386,8 @@ def signed_off(page: Page) -> list[Mention]:
             text = page.lines[index].text.strip()
             if ":" in text or any(c.isdigit() for c in text) or not text[:1].isupper():
                 continue
+            if page.lines[index].conf < _SURE_WORD:
+                continue  # the pen's scribble, which OCR read as letters ("WV")
             if found and (_squeezed(text) == _squeezed(found[0].text) or _credentialed(text)):
                 continue  # the printed name repeated under the signature line
             path = "clinician.name" if not found else "clinician.organization"

@@ -1658,3 +1658,20 @@ def test_a_section_heading_over_the_clinician_is_no_practice() -> None:
         "Samuel",
         "Pritchard",
     )
+
+
+def test_a_scribble_read_as_letters_under_the_closing_is_no_clinician() -> None:
+    page = _page(
+        [
+            [(0.1, "Sincerely,")],
+            [(0.1, "WV")],
+            [(0.1, "Rafaela Costa-Mendes, MD")],
+            [(0.1, "NPI 1782514016")],
+        ],
+    )
+    page.lines[1] = page.lines[1].model_copy(update={"conf": 0.13})
+    found = extract_parties([page], date(2026, 12, 3))
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Rafaela",
+        "Costa-Mendes",
+    )
