@@ -54,6 +54,7 @@ _QUANTITY = re.compile(
     r"(?P<n>[0-9]{1,3})\b",
     re.IGNORECASE,
 )
+_CAPTIONED = re.compile(rf"{_QUANTITY_CAPTION}[:.\s#]*(?P<n>[0-9]{{1,3}})\b", re.IGNORECASE)
 #: A count after a dash that ends an item's line, with no caption: "E1390 Oxygen
 #: concentrator - 1".
 _DASHED_COUNT = re.compile(r"\s[-\u2013]\s?(?P<n>[0-9]{1,3})\s*$")
@@ -584,7 +585,7 @@ def _table_heads(page: Page, line: TextLine) -> list[_Column]:
     if any(_row_code_in(word.text) for word in band):
         return []
     cells = _cells(band, _head_gap(band))
-    if len(cells) > _HEAD_CELLS or any(len(cell) > _HEAD_WORDS for cell in cells):
+    if len(cells) > _HEAD_CELLS or any(_head_words(cell) > _HEAD_WORDS for cell in cells):
         return []
     cells = [part for cell in cells for part in _head_parts(cell)]
     columns = [
@@ -628,9 +629,23 @@ def _head_parts(cell: list[Word]) -> list[list[Word]]:
 def _head_field(text: str) -> str | None:
     """The field a head cell names: the first whose cue it prints, "diagnosis" for a
     diagnosis head (a code column of diagnoses, or the pointer column of an item table)."""
+    text = _BOX_LETTER.sub("", text)
     if _lexicon().not_item_heads.search(text):
         return "diagnosis"
     return next((f for f, cue in _lexicon().columns.items() if cue.search(text)), None)
+
+
+#: A form's letter or number before a head, glued by its point or not: "2BA.HCPCS",
+#: "F. UNITS", "| C. DESCRIPTION".
+_BOX_LETTER = re.compile(r"^[\W_]*[0-9]{0,2}[A-Z]{1,2}\.\s*")
+
+
+def _head_words(cell: list[Word]) -> int:
+    """The words of a head cell, not counting a box's letter ("C.") or a rule's mark."""
+    return sum(1 for word in cell if _TWO_LETTERS.search(word.text))
+
+
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 
 
 def _description_between(columns: list[_Column]) -> list[_Column]:
@@ -1032,9 +1047,16 @@ def _prose_items(line: TextLine) -> list[Found[Item]]:
         count = _lexicon().prose_count.search(line.text, bracket.end(), end)
         if count is not None:
             details["quantity"] = int(count.group("n") or count.group("d")) or None
+        elif (bare := _BRACKET_COUNT.match(line.text, bracket.end(), end)) is not None:
+            details["quantity"] = int(bare.group("n")) or None
         item = Item(description=line.text[start : bracket.start()], hcpcs=code, **details)
         items.append(line.found(item, start, bracket.end()))
     return items
+
+
+#: A bare count set off by a comma or a dash right after an item's bracketed code:
+#: "concentrator (E1390), 1", "TPN per diem (S9365) - 30 days"; not a dose ("(J2185) 1 g").
+_BRACKET_COUNT = re.compile(r"\s*(?:,|\s[-\u2013])\s*(?P<n>[0-9]{1,4})\b(?![/.:,-]?[0-9])")
 
 
 def _visit_items(line: TextLine) -> list[Found[Item]]:
@@ -1206,7 +1228,8 @@ def _looks_like_item_code(text: str, code: re.Match[str], name: PhraseMatch | No
 
 
 def _details(text: str) -> dict[str, object]:
-    quantity = _QUANTITY.search(text) or _DASHED_COUNT.search(text)
+    # A count's caption first: "1 can x 5 daily - Qty 150 units/month" dispenses 150.
+    quantity = _CAPTIONED.search(text) or _QUANTITY.search(text) or _DASHED_COUNT.search(text)
     flow = _FLOW.search(text)
     frequency = _FREQUENCY.search(text)
     return {

@@ -446,3 +446,56 @@ def test_orthotics_codes_are_items_as_equipments_are() -> None:
         ("Knee orthosis, adjustable knee joint, right", "L1833", 1),
         ("Lumbar-sacral orthosis, prefabricated, off-the-shelf", "L0650", 1),
     ]
+
+
+def test_heads_lettered_as_a_forms_boxes_name_their_columns() -> None:
+    # A prior-authorization form's item rows: each head led by its box's letter, glued by
+    # its point or not, a rule's mark before one.
+    items = _items(
+        [
+            [
+                (0.06, "2BA.HCPCS"),
+                (0.16, "B.MOD"),
+                (0.26, "_| C. DESCRIPTION OF ITEM / SUPPLY"),
+                (0.62, "E.DXPTR"),
+                (0.72, "| F. UNITS"),
+                (0.84, "G. CHARGES"),
+            ],
+            [
+                (0.06, "E0135"),
+                (0.16, "NU"),
+                (0.26, "Folding walker (pickup)"),
+                (0.62, "ABC"),
+                (0.74, "1"),
+                (0.84, "$420.00"),
+            ],
+            [
+                (0.06, "E0165"),
+                (0.16, "NU"),
+                (0.26, "3-in-1 commode chair"),
+                (0.62, "ABC"),
+                (0.74, "2"),
+                (0.84, "$775.00"),
+            ],
+        ]
+    )
+    assert _read(items) == [
+        ("Folding walker (pickup)", "E0135", 1),
+        ("3-in-1 commode chair", "E0165", 2),
+    ]
+
+
+def test_a_bare_count_after_a_bracketed_code_and_a_caption_before_a_dose() -> None:
+    items = _items(
+        [
+            [(0.05, "- stationary oxygen concentrator (E1390), 1")],
+            [(0.05, "- TPN per diem (S9365) - 30 days")],
+            # The count's caption beats a dose's "x 5".
+            [(0.05, "B4152 Jevity 1.5 Cal, 1 can x 5 daily - Qty 150 units/month")],
+        ]
+    )
+    assert [(item.hcpcs, item.quantity) for item in items] == [
+        ("E1390", 1),
+        ("S9365", 30),
+        ("B4152", 150),
+    ]
