@@ -17,7 +17,7 @@ from extractors.extract.cover import order_pages
 from extractors.extract.found import Found, found_part
 from extractors.extract.header import transmitted_at
 from extractors.extract.infusion import find_infusion
-from extractors.extract.items import drug_item, find_items
+from extractors.extract.items import drug_item, find_items, unread_counts
 from extractors.extract.not_an_order import unless_an_order
 from extractors.extract.parties import extract_parties, sex_beside_member
 from extractors.extract.rules import apply_rules
@@ -28,7 +28,7 @@ from extractors.extract.warm_up import warm_up_in_background
 from extractors.limits import Limits
 from extractors.pages import Page, ReadPage
 from extractors.readers import read_document
-from extractors.referral import Evidence, Flag, FlagCode, Referral, Source
+from extractors.referral import Evidence, Flag, FlagCode, Item, Referral, Source
 
 T = TypeVar("T")
 
@@ -92,6 +92,7 @@ def extract(
             finds = guarded(key, finds, partial(ticked_only, order_reads, finds, inks))
         values[key] = [f.value for f in finds]
         evidence.update({f"{key}.{i}": f for i, f in enumerate(finds)})
+    guarded("items", None, partial(_recount, order_reads, values["items"], evidence))
     if (infusion := guarded("infusion", None, lambda: find_infusion(order))) is not None:
         values["infusion"] = infusion.value
         evidence["infusion"] = infusion
@@ -286,6 +287,27 @@ def _put(values: dict[str, Any], path: str, value: Any) -> None:
 
 def _evidence(found: Found[Any]) -> Evidence:
     return Evidence(page=found.page, bbox=found.bbox, confidence=found.confidence, text=found.text)
+
+
+def _recount(reads: Sequence[ReadPage], items: list[Item], evidence: dict[str, Found[Any]]) -> None:
+    """The counts of table rows whose count cell OCR read nothing in (a lone "1" between the
+    table's rules), read again from the cell alone."""
+    found = [evidence[f"items.{index}"] for index in range(len(items))]
+    uncounted = {
+        (found[index].page, found[index].bbox): index
+        for index, item in enumerate(items)
+        if item.quantity is None
+    }
+    cells = [
+        cell
+        for cell in unread_counts([read.page for read in reads])
+        if (cell.page, cell.row) in uncounted
+    ]
+    for cell, count in zip(cells, reread.read_counts(reads, cells), strict=True):
+        if count is not None:
+            index = uncounted[cell.page, cell.row]
+            items[index] = items[index].model_copy(update={"quantity": count})
+            evidence[f"items.{index}"] = replace(evidence[f"items.{index}"], value=items[index])
 
 
 def extract_file(

@@ -35,7 +35,7 @@ from extractors.extract.textlines import (
 )
 from extractors.normalize.lookalikes import digit_class
 from extractors.normalize.specks import without_specks
-from extractors.pages import Page, Word
+from extractors.pages import BBox, Page, Word, union
 from extractors.referral import Infusion, Item
 
 #: Any HCPCS Level II code: equipment, supplies, drugs (J), visits (G), per diems (S) ...
@@ -196,15 +196,9 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
     for page in pages:
         lines = [_repaired(line) for line in page_lines(page)]
         listed += _listed_codes(lines)
-        used: set[int] = set()
-        for line in lines:
-            heads = _table_heads(page, line)
-            if not heads or line.words[0].line in used:
-                continue
-            used |= {word.line for word in level_with(page, line.words)}
-            for row in _table_rows(page, heads, max(w.bbox[3] for w in line.words)):
-                used |= {word.line for word in row}
-                _keep(found, seen, _table_item(page, heads, row))
+        rows, used = _tables(page, lines)
+        for heads, row in rows:
+            _keep(found, seen, _table_item(page, heads, row))
         rest = [line for line in lines if line.words[0].line not in used]
         for block, heads_codes in _rx_blocks(rest):
             used |= {word.line for line in block for word in line.words}
@@ -228,6 +222,58 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
     for item in listed if not found else []:
         _keep(found, seen, item)
     return _form_answers(_without_repeats(_agreed(found, printed)), pages)
+
+
+def _tables(
+    page: Page, lines: Sequence[TextLine]
+) -> tuple[list[tuple[list[_Column], list[Word]]], set[int]]:
+    """Each item table's rows with the table's columns, and the lines its headers and rows
+    take (a header OCR cut into blocks is read once)."""
+    rows: list[tuple[list[_Column], list[Word]]] = []
+    used: set[int] = set()
+    for line in lines:
+        heads = _table_heads(page, line)
+        if not heads or line.words[0].line in used:
+            continue
+        used |= {word.line for word in level_with(page, line.words)}
+        for row in _table_rows(page, heads, max(w.bbox[3] for w in line.words)):
+            used |= {word.line for word in row}
+            rows.append((heads, row))
+    return rows, used
+
+
+@dataclass(frozen=True)
+class CountCell:
+    """A table row's count cell that gave no count: tesseract drops a lone "1" between a
+    table's rules, or reads it as a letter ("a", "v")."""
+
+    page: int
+    #: The row's box, as its item's evidence has it.
+    row: BBox
+    #: The cell, under the count's head, across the row's first line.
+    cell: BBox
+
+
+def unread_counts(pages: Iterable[Page]) -> list[CountCell]:
+    """The count cells of item tables' rows that OCR gave no count in."""
+    cells: list[CountCell] = []
+    for page in pages:
+        rows, _ = _tables(page, [_repaired(line) for line in page_lines(page)])
+        for heads, row in rows:
+            at = next((i for i, head in enumerate(heads) if head.field == "quantity"), None)
+            if at is None or _count(_text(_split(heads, row).get("quantity", []))) is not None:
+                continue
+            head, width = heads[at], heads[at].right - heads[at].left
+            first = [w for w in row if abs(centre_y(w) - centre_y(row[0])) < height(row[0]) / 2]
+            # A count centres under its head: from a head's width before it, or the end of
+            # the words before it on the row, to the next head, whose column is another's.
+            before = [w.bbox[2] for w in first if w.bbox[2] <= head.left]
+            left = max([head.left - width, *before])
+            right = heads[at + 1].left if at + 1 < len(heads) else min(1.0, head.right + width)
+            top, bottom = min(w.bbox[1] for w in first), max(w.bbox[3] for w in first)
+            box = union([w.bbox for w in row])
+            cells.append(CountCell(page.number, box, (left, top, right, bottom)))
+    return cells
 
 
 def _listed_codes(lines: Sequence[TextLine]) -> list[Found[Item]]:

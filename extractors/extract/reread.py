@@ -45,6 +45,7 @@ from extractors.extract.confidence import CONTESTED_CONFIDENCE, DEFAULT_BAR, KIN
 from extractors.extract.confidence import kind_of as doubt_kind
 from extractors.extract.copies import is_misread_copy
 from extractors.extract.found import Found
+from extractors.extract.items import CountCell
 from extractors.extract.parties import READERS
 from extractors.normalize.addresses import zip_code
 from extractors.normalize.dates import NEAR_YEARS
@@ -224,6 +225,37 @@ def reread_doubtful(
             changed.add(target.path)
             flags.append(_flag(target.path, outcome.how))
     return Reread(settled, frozenset(changed), flags)
+
+
+def read_counts(pages: Sequence[ReadPage], cells: Sequence[CountCell]) -> list[int | None]:
+    """Each table count cell that gave no count, read again alone as a line of digits at
+    every scale: its count when the readings that give one agree and are at least two, as a
+    vote; else None. A lone "1" between a table's rules is what tesseract drops on a page."""
+    by_number = {read.page.number: read for read in pages}
+    images: dict[int, Image.Image] = {}
+    counts: list[int | None] = []
+    for cell in cells:
+        source = by_number.get(cell.page)
+        if source is None or source.page.source != "ocr":
+            counts.append(None)
+            continue
+        if cell.page not in images:
+            images[cell.page] = source.grey()
+        crop = _crop(images[cell.page], cell.cell)
+        try:
+            lines = tesseract.recognize_lines(
+                [_enlarged(crop, scale) for scale in SCALES], _SECONDS_PER_CROP, string.digits
+            )
+        except OcrError:
+            lines = []
+        read = [text for line in lines if (text := "".join(word.text for word in line))]
+        agreed = len(read) >= _COUNT_VOTES and len(set(read)) == 1 and len(read[0]) <= 3
+        counts.append(int(read[0]) or None if agreed else None)
+    return counts
+
+
+#: Readings of a count cell that must give the same count.
+_COUNT_VOTES = 2
 
 
 def kind_of(path: str) -> Kind | None:
