@@ -89,10 +89,11 @@ def box_before(page: PageInk, word: Word, legend: str | None = None) -> bool | N
     if region.size == 0:
         return None
     found = _best_square(region, text_px)
-    if (found is None or region[found[0] : found[0] + found[2], 0].any()) and left > 0:
-        # No box, or ink crossing the reach's edge beside the one found: a box as wide as
-        # the widest, set as far again before its legend, is whole only further left
-        # ("[x]  E0184": 2.6 heights took the box's right part for an empty box).
+    rows = slice(found[0], found[0] + found[2]) if found is not None else slice(None)
+    if left > 0 and region[rows, 0].any():
+        # Ink crossing the reach's edge, beside the box found or with none found: a box as
+        # wide as the widest, set as far again before its legend, is whole only further
+        # left ("[x]  E0184": 2.6 heights took the box's right part for an empty box).
         left = max(0, left - round(_MAX_SIDE * text_px))
         region = page.ink[top:bottom, left:right]
         found = _best_square(region, text_px)

@@ -298,9 +298,10 @@ def _recount(reads: Sequence[ReadPage], items: list[Item], evidence: dict[str, F
         for index, item in enumerate(items)
         if item.quantity is None
     }
+    pages = {page for page, _ in uncounted}
     cells = [
         cell
-        for cell in unread_counts([read.page for read in reads])
+        for cell in unread_counts([read.page for read in reads if read.page.number in pages])
         if (cell.page, cell.row) in uncounted
     ]
     for cell, count in zip(cells, reread.read_counts(reads, cells), strict=True):
