@@ -144,6 +144,8 @@ VALUE_CUES: dict[str, list[list[str]]] = {
     "dates.service_start": [
         # "Please begin TPN on 12/04", "start oxygen on": the therapy may stand between.
         ["begin", "*", "on"],
+        # "... via midline. Begin 12/08/2026.": the date right after the verb.
+        ["begin"],
         ["start", "*", "on"],
         # "with the first home dose on 3/15", "the first visit on": when the service begins.
         ["first", "*", "dose|doses|infusion|visit|delivery", "on"],

@@ -1675,3 +1675,9 @@ def test_a_scribble_read_as_letters_under_the_closing_is_no_clinician() -> None:
         "Rafaela",
         "Costa-Mendes",
     )
+
+
+def test_a_start_date_right_after_begin() -> None:
+    text = "Cefazolin 2 g IV every 8 hours for 4 weeks via midline. Begin 12/08/2026."
+    found = extract_parties([_page([[(0.1, text)]])], date(2026, 12, 3))
+    assert _got(found, "dates.service_start") == "2026-12-08"
