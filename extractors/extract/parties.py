@@ -1441,7 +1441,8 @@ def _captioned_names(values: list[Captioned], party: str) -> Iterator[tuple[str,
         if value.path == "clinician.name" and clinician_rank(value.caption) == DISTRACTOR_RANK:
             continue  # "Community physician to follow: ...": not who ordered
         if value.path == f"{party}.name":
-            yield value.text, value.page, value.words
+            words = _after_own_caption(value.words)
+            yield _text(words), value.page, words
         elif value.path == f"{party}.last_name":
             first = next(
                 (
@@ -1455,6 +1456,19 @@ def _captioned_names(values: list[Captioned], party: str) -> Iterator[tuple[str,
                 yield f"{value.text}, {first.text}", value.page, [*value.words, *first.words]
 
 
+def _after_own_caption(words: list[Word]) -> list[Word]:
+    """A value's words after the caption its own line opens with: a heading's box whose
+    first line is captioned again ("PATIENT" over "Name: Achterberg, Willemijn")."""
+    for at, word in enumerate(words[:_OWN_CAPTION_WORDS]):
+        if word.text.endswith(":") and not any(
+            c.isdigit() for w in words[: at + 1] for c in w.text
+        ):
+            return words[at + 1 :] or words
+    return words
+
+
+#: How many words a caption inside a heading's box may print.
+_OWN_CAPTION_WORDS = 3
 #: How many city, state and ZIP cells may follow the street's.
 _LOCALITY_CELLS = 3
 

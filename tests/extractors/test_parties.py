@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from extractors.extract.confidence import DEFAULT_BAR, KIND_BARS
 from extractors.extract.cover import is_cover_sheet
@@ -16,6 +17,7 @@ from extractors.extract.parties import FoundDate, extract_parties, sex_beside_me
 from extractors.limits import Limits
 from extractors.pages import Page
 from extractors.readers import read_document
+from samples.fax import encode_fax_tiff
 from samples.generator import make_document
 from tests.extractors.laid_out import laid_out_page
 
@@ -1681,3 +1683,28 @@ def test_a_start_date_right_after_begin() -> None:
     text = "Cefazolin 2 g IV every 8 hours for 4 weeks via midline. Begin 12/08/2026."
     found = extract_parties([_page([[(0.1, text)]])], date(2026, 12, 3))
     assert _got(found, "dates.service_start") == "2026-12-08"
+
+
+def test_a_name_captioned_again_inside_its_sections_box() -> None:
+    """Boxes side by side under their headings, each line captioned again ("Name: ..."),
+    faxed and read by tesseract: the member's box is read as "Name: Achterberg, Willemijn",
+    its caption then its value."""
+    image = Image.new("L", (1728, 700), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 27)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 26)
+    draw.rectangle((122, 150, 857, 560), outline=0, width=2)
+    draw.rectangle((857, 150, 1612, 560), outline=0, width=2)
+    draw.text((143, 165), "PATIENT", fill=0, font=bold)
+    draw.text((877, 165), "PRESCRIBER", fill=0, font=bold)
+    left = ["Name: Achterberg, Willemijn", "DOB: 06/14/1957   Sex: F", "4120 Lakeshore Dr"]
+    right = ["Dr. Pieter van der Berg, MD", "NPI: 1625179126", "Lakeshore Sleep & Lung"]
+    for row, (mine, theirs) in enumerate(zip(left, right, strict=True)):
+        draw.text((143, 225 + 55 * row), mine, fill=0, font=font)
+        draw.text((877, 225 + 55 * row), theirs, fill=0, font=font)
+    pages = [read.page for read in read_document(encode_fax_tiff([image], "fine"), Limits())]
+    found = extract_parties(pages, date(2026, 12, 3))
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Willemijn",
+        "Achterberg",
+    )
