@@ -21,6 +21,7 @@ from extractors.codes.cpt import is_cpt_format
 from extractors.codes.repair import agreeing_code, described_hcpcs, repair_hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.infusion import is_infused, split_dose
+from extractors.extract.labels import is_column_gap
 from extractors.extract.phrases import PhraseMatch, Phrases
 from extractors.extract.services import disciplines_in, is_discipline
 from extractors.extract.textlines import (
@@ -57,7 +58,13 @@ _QUANTITY = re.compile(
 _CAPTIONED = re.compile(rf"{_QUANTITY_CAPTION}[:.\s#]*(?P<n>[0-9]{{1,3}})\b", re.IGNORECASE)
 #: A count after a dash that ends an item's line, with no caption: "E1390 Oxygen
 #: concentrator - 1".
-_DASHED_COUNT = re.compile(r"\s[-\u2013]\s?(?P<n>[0-9]{1,3})\s*$")
+_DASHED_COUNT = re.compile(
+    r"\s[-\u2013]\s?(?P<n>[0-9]{1,3})(?:\s+per\s+(?:[0-9]+\s+)?[a-z]+)?\s*$", re.IGNORECASE
+)
+#: A count after a dot leader OCR kept, glued or not: "without backup rate....1".
+_LEADER_COUNT = re.compile(r"\.{3,}\s*(?P<n>[0-9]{1,3})\b(?![/.,:-]?[0-9])")
+#: A count standing alone as a word: no size, no decimal.
+_BARE_COUNT = re.compile(r"[0-9]{1,3}")
 _FLOW = re.compile(
     r"(?P<n>[0-9]{1,2}(?:\.[0-9]{1,2})?)\s?(?:LPM|lpm|L/min|l/min|L\s?per\s?min\w*|liters?(?:\s?per\s?minute|/min)?)",
 )
@@ -1014,6 +1021,7 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     ):
         after = f"{after} {following.text}"  # "Qty" at the end of a line, its number below
     details = _details(after)
+    details["quantity"] = details["quantity"] or _count_apart(line, code_match.end())
     details["serial_number"] = details["serial_number"] or _serial(text)
     if listed is not None and description is not None:
         # A drug's line: its name, then its dosing ("Infliximab 5 mg/kg IV every 8 weeks").
@@ -1054,6 +1062,18 @@ def _listed_code(text: str) -> re.Match[str] | None:
 
 #: A code after a dash set off by a space, with words before it (see ``_listed_code``).
 _DASHED_CODE = re.compile(rf"(?<=[A-Za-z)\]]\s)[-\u2013]\s*(?P<code>{_ANY_HCPCS.pattern})\b")
+
+
+def _count_apart(line: TextLine, after: int) -> int | None:
+    """A bare count standing apart at a list line's end, where the dot leaders before it were
+    lifted: "E0562 Heated humidifier      1", "A7030 Full face mask      1 per 3 months"."""
+    words = [word for word, at in zip(line.words, line.starts, strict=True) if at >= after]
+    for index in range(1, len(words)):
+        left, word, rest = words[index - 1], words[index], words[index + 1 :]
+        alone = not rest or rest[0].text.lower() == "per"
+        if alone and _BARE_COUNT.fullmatch(word.text) and is_column_gap(line.page, left, word):
+            return int(word.text) or None
+    return None
 
 
 #: Where a description after its code ends: a dash set off by a space before the details.
@@ -1275,7 +1295,12 @@ def _looks_like_item_code(text: str, code: re.Match[str], name: PhraseMatch | No
 
 def _details(text: str) -> dict[str, object]:
     # A count's caption first: "1 can x 5 daily - Qty 150 units/month" dispenses 150.
-    quantity = _CAPTIONED.search(text) or _QUANTITY.search(text) or _DASHED_COUNT.search(text)
+    quantity = (
+        _CAPTIONED.search(text)
+        or _QUANTITY.search(text)
+        or _DASHED_COUNT.search(text)
+        or _LEADER_COUNT.search(text)
+    )
     flow = _FLOW.search(text)
     frequency = _FREQUENCY.search(text)
     return {

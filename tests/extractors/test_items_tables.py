@@ -499,3 +499,24 @@ def test_a_bare_count_after_a_bracketed_code_and_a_caption_before_a_dose() -> No
         ("S9365", 30),
         ("B4152", 150),
     ]
+
+
+def test_counts_after_a_dot_leader_a_wide_gap_or_a_dash_before_per() -> None:
+    items = _items(
+        [
+            [(0.05, "E0470 Respiratory assist device, bi-level, without backup rate....1")],
+            # The leader lifted before OCR: the count stands apart at the line's end.
+            [(0.05, "E0562 Heated humidifier"), (0.5, "1")],
+            [(0.05, "A7030 Full face mask"), (0.5, "1 per 3 months")],
+            [(0.05, "A4625 Tracheostomy care kit - 30 per month")],
+            # A number inside the description is no count.
+            [(0.05, "E2601 General use seat cushion 18 x 16")],
+        ]
+    )
+    assert [(item.hcpcs, item.quantity) for item in items] == [
+        ("E0470", 1),
+        ("E0562", 1),
+        ("A7030", 1),
+        ("A4625", 30),
+        ("E2601", None),
+    ]
