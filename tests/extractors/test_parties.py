@@ -1639,10 +1639,18 @@ def test_a_number_captioned_after_a_slash_beside_another_number() -> None:
     )
 
 
-def test_a_start_date_after_the_therapy_it_begins() -> None:
-    text = "Please begin TPN on 12/04/2026 via existing right arm PICC, infused nightly:"
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # The therapy between the verb and "on".
+        ("Please begin TPN on 12/04/2026 via existing right arm PICC, infused nightly:", "12-04"),
+        # The date right after the verb, at a sentence's start.
+        ("Cefazolin 2 g IV every 8 hours for 4 weeks via midline. Begin 12/08/2026.", "12-08"),
+    ],
+)
+def test_a_start_date_after_begin(text: str, start: str) -> None:
     found = extract_parties([_page([[(0.1, text)]])], date(2026, 12, 3))
-    assert _got(found, "dates.service_start") == "2026-12-04"
+    assert _got(found, "dates.service_start") == f"2026-{start}"
 
 
 def test_a_section_heading_over_the_clinician_is_no_practice() -> None:
@@ -1677,12 +1685,6 @@ def test_a_scribble_read_as_letters_under_the_closing_is_no_clinician() -> None:
         "Rafaela",
         "Costa-Mendes",
     )
-
-
-def test_a_start_date_right_after_begin() -> None:
-    text = "Cefazolin 2 g IV every 8 hours for 4 weeks via midline. Begin 12/08/2026."
-    found = extract_parties([_page([[(0.1, text)]])], date(2026, 12, 3))
-    assert _got(found, "dates.service_start") == "2026-12-08"
 
 
 def test_a_name_captioned_again_inside_its_sections_box() -> None:
