@@ -89,7 +89,14 @@ def box_before(page: PageInk, word: Word, legend: str | None = None) -> bool | N
     if region.size == 0:
         return None
     found = _best_square(region, text_px)
-    rows = slice(found[0], found[0] + found[2]) if found is not None else slice(None)
+    # The rows a box beside the legend would take: the one found, else the legend's own.
+    level = round(middle) - top
+    half = round(_MAX_SIDE * text_px / 2)
+    rows = (
+        slice(found[0], found[0] + found[2])
+        if found is not None
+        else slice(max(0, level - half), level + half)
+    )
     if left > 0 and region[rows, 0].any():
         # Ink crossing the reach's edge, beside the box found or with none found: a box as
         # wide as the widest, set as far again before its legend, is whole only further
