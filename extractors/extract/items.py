@@ -285,12 +285,15 @@ def unread_counts(pages: Iterable[Page]) -> list[CountCell]:
 
 def _listed_codes(lines: Sequence[TextLine]) -> list[Found[Item]]:
     """The equipment codes listed under a "HCPCS:" caption, each an item with no words."""
-    return [
-        line.found(Item(hcpcs=code.group("code")), code.start(), code.end())
-        for line in lines
-        for code in _ITEM_CODE.finditer(line.text)
-        if _in_code_list(line.text[: code.start()]) and hcpcs.lookup(code.group("code"))
-    ]
+    listed = []
+    for line in lines:
+        for code in _ITEM_CODE.finditer(line.text):
+            if _in_code_list(line.text[: code.start()]) and hcpcs.lookup(code.group("code")):
+                count = _LISTED_COUNT.match(line.text, code.end())
+                quantity = int(count.group("n")) or None if count else None
+                item = Item(hcpcs=code.group("code"), quantity=quantity)
+                listed.append(line.found(item, code.start(), count.end() if count else code.end()))
+    return listed
 
 
 def drug_item(
@@ -760,11 +763,52 @@ def _table_rows(page: Page, heads: list[_Column], below: float) -> list[list[Wor
         if _opens_row(cells):
             rows.append(list(printed))
         elif rows and _wraps(heads, printed, min(w.bbox[1] for w in printed) - last_bottom):
-            rows[-1] += printed
+            if _own_row(heads, rows[-1], cells):
+                rows.append(list(printed))  # a row of its own whose code and count OCR lost
+            else:
+                rows[-1] += printed
         elif rows or index >= _HEAD_LINES:
             break
         last_bottom = max(w.bbox[3] for w in printed)
     return rows
+
+
+def _fits_above(heads: list[_Column], row: list[Word], cells: dict[str | None, list[Word]]) -> bool:
+    """Whether the line's first description word would have fit after the row's last
+    description line: then the description did not wrap onto this line ("Gammagard Liquid"
+    over "Acetaminophen  650 mg PO ...", whose count cell OCR left empty)."""
+    described = cells.get("description")
+    above = _split(heads, row).get("description")
+    if not described or not above:
+        return False
+    at = next(i for i, head in enumerate(heads) if head.field == "description")
+    limit = heads[at + 1].left if at + 1 < len(heads) else 1.0
+    last = max(centre_y(w) for w in above)
+    end = max(w.bbox[2] for w in above if abs(centre_y(w) - last) < height(w) / 2)
+    first = described[0]
+    return end + height(first) + (first.bbox[2] - first.bbox[0]) < limit
+
+
+def _own_row(heads: list[_Column], row: list[Word], cells: dict[str | None, list[Word]]) -> bool:
+    """Whether a line under a row, in its description column, is a row of its own that
+    opened no row only because OCR lost its code and count: it fills three columns (its
+    description and two more, "Acetaminophen | 650 mg PO | before each dose"), or two when
+    its first word would have fit on the row's last description line."""
+    filled = [field for field, words in cells.items() if words]
+    # A name opens with a capital; a wrapped description's end seldom does ("auto-titrating").
+    # A code cell OCR garbled past reading keeps the line with the row above, as before: an
+    # item with no code where one is printed would stand for a code nobody can read.
+    if "description" not in filled or "hcpcs" in filled:
+        return False
+    if not cells["description"][0].text[:1].isupper():
+        return False
+    return len(filled) >= _OWN_ROW_COLUMNS or (
+        len(filled) >= _OWN_ROW_COLUMNS - 1 and _fits_above(heads, row, cells)
+    )
+
+
+#: Columns a line fills to be a row of its own with no code and no count.
+_OWN_ROW_COLUMNS = 3
 
 
 def _wraps(heads: list[_Column], words: list[Word], gap: float) -> bool:
@@ -1279,8 +1323,11 @@ def _in_code_list(before: str) -> bool:
 
 
 _CODE_LIST = re.compile(
-    r"\b(?:hcpcs|cpt|codes?)\s*(?:\(s\))?\s*:\s*(?:[^\s,;]{5}\s*[;,]?\s*)*$", re.IGNORECASE
+    r"\b(?:hcpcs|cpt|codes?)\s*(?:\(s\))?\s*:\s*(?:[^\s,;]{5}(?:\s*[x\u00d7]\s?[0-9]{1,3})?\s*[;,]?\s*)*$",
+    re.IGNORECASE,
 )
+#: A count right after a listed code: "HCPCS: A7031 X1, A7032 X2".
+_LISTED_COUNT = re.compile(r"\s*[x\u00d7]\s?(?P<n>[0-9]{1,3})\b", re.IGNORECASE)
 
 
 def _looks_like_item_code(text: str, code: re.Match[str], name: PhraseMatch | None) -> bool:

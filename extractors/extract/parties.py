@@ -647,7 +647,13 @@ def _payer(text: str, reference: date) -> str | None:
     words = value.split()
     if all(is_caption_word(w) for w in words) and (len(words) > 1 or value.islower()):
         return None  # "carrier", "Plan member # Responsible party": captions, not a plan
+    if all(w.lower().strip(".:") in _COVERAGE_RANKS for w in words):
+        return None  # a coverage column's "Primary" beside the plan's own column
     return _joined_part(value)
+
+
+#: Words that rank a plan among the patient's coverages, no plan's name.
+_COVERAGE_RANKS = frozenset({"primary", "secondary", "tertiary", "supplemental", "1st", "2nd"})
 
 
 #: A plan's part glued to its letter by a fax's lost space: "Medicare PartB".

@@ -168,8 +168,9 @@ def _proper_text(text: str) -> str | None:
 
 
 _CODE = re.compile(r"[A-Z][0-9]{4}")
-#: A word as print gives it: a capital at most, then lower-case letters.
-_WORD = re.compile(r"[A-Z]?[a-z]{2,}\W?")
+#: A word as print gives it: a capital at most, then lower-case letters; or capitals
+#: ("HCPCS:"), whose own letters outline squares as well.
+_WORD = re.compile(r"(?:[A-Z]?[a-z]{2,}|[A-Z]{3,})\W?")
 
 
 def _row_start(page: Page, word: Word) -> Word:

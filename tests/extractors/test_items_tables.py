@@ -520,3 +520,29 @@ def test_counts_after_a_dot_leader_a_wide_gap_or_a_dash_before_per() -> None:
         ("A4625", 30),
         ("E2601", None),
     ]
+
+
+def test_a_row_whose_code_and_count_ocr_lost_is_no_wrapped_description() -> None:
+    items = _items(
+        [
+            [(0.05, "J-code"), (0.16, "Drug"), (0.42, "Dose"), (0.58, "Schedule"), (0.78, "Doses")],
+            [
+                (0.05, "J1569"),
+                (0.16, "Gammagard Liquid"),
+                (0.42, "0.4 g/kg/day IV"),
+                (0.58, "daily x 5 days"),
+            ],
+            # Its own dose and schedule: a row of its own, not the name above run on.
+            [(0.16, "Acetaminophen"), (0.42, "650 mg PO"), (0.58, "before each dose")],
+        ]
+    )
+    assert _read(items) == [("Gammagard Liquid", "J1569", None), ("Acetaminophen", None, None)]
+
+
+def test_a_code_lists_counts() -> None:
+    items = _items([[(0.05, "HCPCS: A7031 X1, A7032 X2, A7037 X1")]])
+    assert [(item.hcpcs, item.quantity) for item in items] == [
+        ("A7031", 1),
+        ("A7032", 2),
+        ("A7037", 1),
+    ]

@@ -1710,3 +1710,16 @@ def test_a_name_captioned_again_inside_its_sections_box() -> None:
         "Willemijn",
         "Achterberg",
     )
+
+
+def test_a_coverage_rank_is_no_plan() -> None:
+    page = _page(
+        [
+            [(0.05, "Patient: Beauchamp, Odile"), (0.5, "DOB 05/19/1936")],
+            [(0.05, "Coverage"), (0.25, "Plan"), (0.6, "ID")],
+            [(0.05, "Primary"), (0.25, "Humana Gold Plus"), (0.6, "H55102938")],
+            [(0.05, "Secondary"), (0.25, "Mississippi Medicaid"), (0.6, "700119283")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert _got(found, "payer.name") == "Humana Gold Plus"

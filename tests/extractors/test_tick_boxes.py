@@ -217,8 +217,9 @@ def test_a_words_own_letter_outlining_a_square_is_no_box_before_it() -> None:
     still stands before the code's own characters."""
     png, lefts = _boxes(255, 0, [False])
     letter, _ = _legend_word("Glucose", lefts[0])
+    capitals, _ = _legend_word("HCPCS:", lefts[0])
     glued, _ = _legend_word("QE0431", lefts[0])
-    for word, kept in ((letter, True), (glued, False)):
+    for word, kept in ((letter, True), (capitals, True), (glued, False)):
         page = Page(number=1, width=800, height=200, source="ocr", words=[word])
         found = found_from_words(Item(description="meter", hcpcs="E0607"), page, [word])
         assert bool(ticked_only([ReadPage(page, png)], [found], PageInks())) is kept
