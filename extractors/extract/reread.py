@@ -1,4 +1,5 @@
-"""A second OCR pass over the values the first read doubtfully: IDs, NPIs, dates and codes.
+"""A second OCR pass over the values the first read doubtfully: IDs, NPIs, dates and codes,
+and the table counts it left unread (``read_counts``).
 
 Tesseract is tuned for about 300 dpi and 20-30 px capitals; a fine fax gives 14-18 px and a
 standard fax half that vertically, so a digit of an NPI or a date is easily misread. Each
