@@ -233,25 +233,17 @@ def read_counts(pages: Sequence[ReadPage], cells: Sequence[CountCell]) -> list[i
     every scale: its count when the readings that give one agree and are at least two, as a
     vote; else None. A lone "1" between a table's rules is what tesseract drops on a page."""
     by_number = {read.page.number: read for read in pages}
-    images: dict[int, Image.Image] = {}
-    counts: list[int | None] = []
-    for cell in cells:
-        source = by_number.get(cell.page)
-        if source is None or source.page.source != "ocr":
-            counts.append(None)
-            continue
-        if cell.page not in images:
-            images[cell.page] = source.grey()
-        crop = _crop(images[cell.page], cell.cell)
-        try:
-            lines = tesseract.recognize_lines(
-                [_enlarged(crop, scale) for scale in SCALES], _SECONDS_PER_CROP, string.digits
-            )
-        except OcrError:
-            lines = []
-        read = [text for line in lines if (text := "".join(word.text for word in line))]
-        agreed = len(read) >= _COUNT_VOTES and len(set(read)) == 1 and len(read[0]) <= 3
-        counts.append(int(read[0]) or None if agreed else None)
+    scanned = [
+        at
+        for at, cell in enumerate(cells)
+        if cell.page in by_number and by_number[cell.page].page.source == "ocr"
+    ]
+    crops = [(cells[at].page, cells[at].cell, SCALES, string.digits) for at in scanned]
+    counts: list[int | None] = [None] * len(cells)
+    for at, texts in zip(scanned, _crop_texts(crops, by_number), strict=True):
+        read = [digits for text in texts if (digits := text.replace(" ", ""))]
+        if len(read) >= _COUNT_VOTES and len(set(read)) == 1 and len(read[0]) <= 3:
+            counts[at] = int(read[0]) or None
     return counts
 
 
@@ -420,16 +412,24 @@ def _value_words(words: list[Word], read: Reader, first: Reading) -> list[Word]:
 
 def _read_crops(targets: Sequence[Target], pages: Mapping[int, ReadPage]) -> list[list[str]]:
     """Each target's text in every pass (none when tesseract failed on its crop)."""
+    crops = [(t.found.page, t.box, t.scales, t.whitelist) for t in targets]
+    return _crop_texts(crops, pages)
+
+
+def _crop_texts(
+    crops: Sequence[tuple[int, BBox, tuple[int, ...], str]], pages: Mapping[int, ReadPage]
+) -> list[list[str]]:
+    """The text of each (page, box, scales, characters) crop at each of its scales; none when
+    tesseract failed on it. Each page is decoded once for all its crops."""
     images: dict[int, Image.Image] = {}
     texts: list[list[str]] = []
-    for target in targets:
-        number = target.found.page
+    for number, box, scales, whitelist in crops:
         if number not in images:
             images[number] = pages[number].grey()
-        crop = _crop(images[number], target.box)
-        scaled = [_enlarged(crop, scale) for scale in target.scales]
+        crop = _crop(images[number], box)
+        scaled = [_enlarged(crop, scale) for scale in scales]
         try:
-            lines = tesseract.recognize_lines(scaled, _SECONDS_PER_CROP, target.whitelist)
+            lines = tesseract.recognize_lines(scaled, _SECONDS_PER_CROP, whitelist)
         except OcrError:
             # No second opinion: the first reading stands as it was.
             lines = []
