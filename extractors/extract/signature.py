@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.signature_date import band_lines, reread_signature_date, words_at
 from extractors.normalize.dates import find_dates, parse_date
-from extractors.normalize.names import split_person_name
+from extractors.normalize.names import CREDENTIALS, split_person_name
 from extractors.pages import BBox, Page, ReadPage, Word, group_lines
 from extractors.preprocess import long_runs, paper_shade, widened
 
@@ -894,7 +894,9 @@ def _signer_name_places(page: Page, ink: _PageInk, height: float) -> Iterator[_P
     clinician's credentials, alone on its line just under an open rule."""
     for line in _lines(page):
         text = " ".join(w.text for w in line)
-        if len(line) > _MAX_SIGNER_WORDS or not _is_clinicians_name(text):
+        # A prescription pad prints only the credential under its line ("________ M.D.").
+        credential = len(line) == 1 and _is_credential(text)
+        if len(line) > _MAX_SIGNER_WORDS or not (credential or _is_clinicians_name(text)):
             continue
         box = (line[0].bbox[0], min(w.bbox[1] for w in line), line[-1].bbox[2], line[0].bbox[3])
         rule = _rule_near(ink.mask, box, height, below=False)
@@ -902,7 +904,7 @@ def _signer_name_places(page: Page, ink: _PageInk, height: float) -> Iterator[_P
         if rule is not None and _open_above(ink.mask, rule, under, height):
             area = _Area(_above(page, rule, line[0], height), height)
             yield _Place(line[0], (area,), _beside_rule(page, rule, height))
-        elif rule is None and not any(w.text.endswith(":") for w in line):
+        elif rule is None and not credential and not any(w.text.endswith(":") for w in line):
             # No rule and no closing: a letter signed in the room left over the typed name
             # (a captioned name, "Ordering physician: ...", is no signer's line).
             room = _room_above(page, box, height)
@@ -932,6 +934,10 @@ _ROOM_REACH = 12.0
 #: A signer's typed name is a few words: a first and last name, maybe a middle initial and
 #: credentials ("Ingrid M. Solberg, MD, FCCP").
 _MAX_SIGNER_WORDS = 6
+
+
+def _is_credential(text: str) -> bool:
+    return re.sub(r"[^A-Za-z]", "", text).upper() in CREDENTIALS
 
 
 def _is_clinicians_name(text: str) -> bool:
