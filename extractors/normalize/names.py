@@ -93,10 +93,27 @@ class _Token:
 def _credential(token: str, name_tokens_left: int) -> str | None:
     key = _CREDENTIAL_NOISE.sub("", token).upper()
     if key not in CREDENTIALS:
-        return None
+        return _joined_credentials(token)
     if key in SURNAME_CREDENTIALS and (not token.isupper() or name_tokens_left < 2):
         return None
     return CREDENTIALS[key]
+
+
+def _joined_credentials(token: str) -> str | None:
+    """Credentials printed joined as one ("APRN-CNP", "MD/PhD"), each a known one."""
+    parts = _CREDENTIAL_JOINS.split(token)
+    keys = [part.replace(".", "").upper() for part in parts[::2]]
+    if len(keys) < 2 or not all(key in CREDENTIALS for key in keys):
+        return None
+    if not token.isupper() and any(key in SURNAME_CREDENTIALS for key in keys):
+        return None  # "Do-Pa" is a surname
+    return "".join(
+        CREDENTIALS[k] + joint for k, joint in zip(keys, [*parts[1::2], ""], strict=True)
+    )
+
+
+#: What joins two credentials printed as one word.
+_CREDENTIAL_JOINS = re.compile(r"([-/])")
 
 
 def _tokens(text: str) -> list[_Token]:
