@@ -141,7 +141,10 @@ def _abbreviations() -> tuple[dict[str, str], re.Pattern[str]]:
 
 
 #: Words too common in ICD-10-CM descriptions to tell two codes apart.
-_COMMON_WORDS = frozenset({"unspecified", "other", "with", "without", "specified", "type"})
+#: Qualifiers many descriptions share: they tell no code from another ("Gastrostomy status").
+_COMMON_WORDS = frozenset(
+    {"unspecified", "other", "with", "without", "specified", "type", "status"}
+)
 
 
 def _best_described(candidates: set[str], text: str) -> set[str]:

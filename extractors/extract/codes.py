@@ -348,7 +348,8 @@ def _icd_code(cand: _Candidate) -> str | None:
             # "heart failure (150.22)": the letter misread, the sentence names the diagnosis.
             repaired = repair_icd10(token, cand.line.text)
             if repaired is not None and (
-                described(repaired, cand.line.text) >= _DESCRIBED_WORDS or _between_codes(cand)
+                described(repaired, cand.line.text) >= _words_to_describe(repaired)
+                or _between_codes(cand)
             ):
                 return repaired
     if context in ("proc", "cpt"):
@@ -377,6 +378,14 @@ def _icd_code(cand: _Candidate) -> str | None:
     return None
 
 
+def _words_to_describe(code: str) -> int:
+    """How many of its description's words a text must print to name a code: two, or all
+    of a description of one telling word ("Gastrostomy status")."""
+    entry = icd10.lookup(code)
+    own = described(code, entry.description) if entry is not None else 0
+    return min(_DESCRIBED_WORDS, own) or _DESCRIBED_WORDS
+
+
 def _described_code(cand: _Candidate) -> str | None:
     """The code a piece reads as when the words after it describe that very code, in any
     section: "247.1 Aftercare following joint replacement surgery" is Z47.1, "C189
@@ -393,10 +402,8 @@ def _described_code(cand: _Candidate) -> str | None:
         after = _rest_of_row(cand.line)
     code = token if icd10.lookup(token) is not None else repair_icd10(token, after)
     entry = icd10.lookup(code) if code is not None else None
-    if entry is not None:
-        needed = min(_DESCRIBED_WORDS, described(entry.code, entry.description))
-        if needed and described(entry.code, after) >= needed:
-            return entry.code
+    if entry is not None and described(entry.code, after) >= _words_to_describe(entry.code):
+        return entry.code
     vouched = {code: share for code in near_codes(token) if (share := _vouched(code, after))}
     if not vouched:
         return None
