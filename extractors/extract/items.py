@@ -1236,8 +1236,9 @@ _DESCRIPTION_END = re.compile(
 _VISIT_TOTAL = re.compile(r"(?<![0-9/])(?P<n>[0-9]{1,3})\s+(?:total\s+)?visits\b", re.IGNORECASE)
 
 
-#: The clause an item's name opens after another item of the sentence: ", an infusion pump".
-_CLAUSE = re.compile(r".*[,.;]", re.DOTALL)
+#: The clause an item's name opens after another item of the sentence: ", an infusion pump";
+#: a mark inside a number ("Jevity 1.5") ends no clause.
+_CLAUSE = re.compile(r".*[,.;](?=\s|$)", re.DOTALL)
 
 
 def _name_start(text: str, after: int | None, end: int) -> int:
