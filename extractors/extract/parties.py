@@ -147,12 +147,23 @@ def _clean_name_text(text: str) -> str:
         tokens[-1] = tokens[-1][1:-1].replace(":", "")
     elif tokens and re.fullmatch(r"\([A-Za-z.\-]+\)", tokens[-1]):
         tokens[-1] = tokens[-1][1:-1]  # any last word in brackets, read as printed
+    elif (opened := _bracketed_note(tokens)) is not None:
+        tokens = tokens[:opened]
     # "Christopher.J": a middle initial OCR glued to the given name by its dot.
     tokens = [part for t in tokens for part in _GLUED_INITIAL.sub(" ", t).split()]
     tokens = [t.strip(_NAME_NOISE) if len(t) > 1 else t for t in tokens if t not in _INNER_NOISE]
     if tokens and len(tokens[-1]) > 4 and tokens[-1].endswith("."):
         tokens[-1] = tokens[-1].rstrip(".")  # "WASHINGTON.": a speck; "Jr." keeps its dot
     return " ".join(t for t in tokens if t).replace(" ,", ",")
+
+
+def _bracketed_note(tokens: list[str]) -> int | None:
+    """Where a note of several words in brackets after a name opens ("Ingrid Halvorsen, MD
+    (Infectious Disease)", "Dana Wu (covering for Dr. Ames)"): the name ends before it."""
+    for at, token in enumerate(tokens[_MIN_NAME_WORDS:], _MIN_NAME_WORDS):
+        if token.startswith("(") and ")" not in token:
+            return at if tokens[-1].endswith(")") else None
+    return None
 
 
 def _is_bracketed_credential(token: str) -> bool:
@@ -864,7 +875,10 @@ def _named_as_distractor(source: _Source) -> bool:
     # Only the mention's own cell: a caption in the column beside it is another's.
     cell: list[Word] = []
     for left, right in zip([None, *before], before, strict=False):
-        if left is not None and is_column_gap(source.page, left, right):
+        # A caption ending in a colon owns the value after it across any gap: labels set
+        # flush right before their values ("Primary care:  Dr. Alan Ng").
+        gap = left is not None and is_column_gap(source.page, left, right)
+        if gap and left is not None and not left.text.endswith(":"):
             cell = []
         cell.append(right)
     text = _text(cell[-_CAPTION_REACH:])
@@ -1285,8 +1299,10 @@ def _letterhead(
         for start, _end, printed in find_phones(text):
             # The word before the number names it: "fax", "Fx", the "F" of "P ... F ...".
             caption = text[:start].rstrip(" :#.").split()[-1:]
-            fax = caption_path(" ".join(caption), "clinician") == "clinician.fax"
-            path = "clinician.fax" if fax else "clinician.phone"
+            captioned = caption_path(" ".join(caption), "clinician")
+            if captioned not in (None, "clinician.phone", "clinician.fax"):
+                continue  # "NPI: 2189757570": ten digits, but not a phone number
+            path = captioned or "clinician.phone"
             phone = parse_phone(printed)
             if phone is None or phone in received or path in out:
                 continue
