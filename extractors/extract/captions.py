@@ -708,9 +708,11 @@ def _number_after_number(value: list[Word], at: int) -> bool:
     """Whether the word at ``at`` captions a number of its own right after a number: "Fax"
     in "402-555-3700 Fax 402-555-3701", or in "802-555-0190 / fax 802-555-0191"."""
     word = value[at].text
-    before = value[at - 1].text
-    if at >= 2 and not before.strip("/|-\u2013"):
-        before = value[at - 2].text
+    back = at - 1
+    # Over a separator ("/") or a speck OCR read in the gap between the cells ("_—s-").
+    while back > 0 and sum(c.isalnum() for c in value[back].text) <= 1:
+        back -= 1
+    before = value[back].text
     after = value[at + 1].text if at + 1 < len(value) else ""
     return (
         sum(c.isdigit() for c in before) >= _NUMBER_DIGITS
@@ -1016,9 +1018,11 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
     shaped: list[Captioned] = []
     for page in pages:
         section: Party | None = None
+        page_first = len(out)
         header = {i for i, line in enumerate(page.lines) if is_fax_header_line(page, line)}
         # The fax machine's stamp: its number is the sending machine's, its date the send's.
         rows = [r for r in printed_rows(page) if not any(w.line in header for w in r.words)]
+        supplied = bool(rows) and has_phrase(rows[0].text, letterhead_words()[0])
         bands = {i: cells for i, row in enumerate(rows) if (cells := _caption_cells(page, row))}
         under_values = values_over_captions(page)
         # Whose box each column of a boxed form holds, from the last caption that said so:
@@ -1031,7 +1035,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
             if len(bands.get(index, [])) == 1 and _is_heading(row):
                 # A heading across the page ("6 ORDERING / CERTIFYING PHYSICIAN") opens a
                 # part of its own: the columns of the parts above it are not its columns.
-                section, columns = _heading_party(row.text), []
+                section, columns = _heading_party(row.text, len(out) == page_first), []
             if index in bands:
                 pairs: Iterator[tuple[str, list[Word], float]] = iter(())
                 if index - 1 not in bands:
@@ -1046,7 +1050,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 )
                 pairs = chain(beside, pairs)
             elif _is_heading(row):
-                section, columns = _heading_party(row.text), []
+                section, columns = _heading_party(row.text, len(out) == page_first), []
                 continue
             else:
                 pairs = _row_captions(page, row)
@@ -1078,9 +1082,10 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     party = lead or _row_party(named, x0) or _column_party(columns, x0)
                 path = caption_path(caption, party or section)
                 if party is None and section is None and path in _CONTACT and not member_seen:
-                    # Above the member's first value a phone, fax or address is the
-                    # letterhead's: the sending office's.
-                    party = "clinician"
+                    # Above the member's first value a phone or an address is the
+                    # letterhead's: the sending office's, a supplier's none of the order's.
+                    party = "other" if supplied else "clinician"
+                    path = caption_path(caption, party)
                 shared = _slashed_pair(caption, words, party or section)
                 for each, value in shared or [(path, words)]:
                     if each is not None and _fits_party(each, party, section):
@@ -1281,10 +1286,13 @@ def _row_party(named: list[tuple[float, Party]], x0: float) -> Party | None:
     return max(left)[1] if left else None
 
 
-def _heading_party(text: str) -> Party | None:
+def _heading_party(text: str, opening: bool) -> Party | None:
     """The party whose part of the page a heading opens; none for the form's title
-    ("SUNBELT MEDICAL SUPPLY - PHYSICIAN ORDER FORM" heads the whole order)."""
-    return None if has_phrase(text, letterhead_words()[1]) else caption_party(text)
+    ("SUNBELT MEDICAL SUPPLY - PHYSICIAN ORDER FORM" heads the whole order), nor for a
+    supplier's or agency's name over the page's first value ("CASCADE HOME INFUSION
+    PHARMACY"): that is whose form it is, and the form holds the patient's values."""
+    party = None if has_phrase(text, letterhead_words()[1]) else caption_party(text)
+    return None if opening and party == "other" else party
 
 
 def _column_party(columns: list[tuple[float, Party]], x0: float) -> Party | None:

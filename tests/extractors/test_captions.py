@@ -357,7 +357,7 @@ def test_a_numbers_caption_after_a_number_opens_a_caption_of_its_own() -> None:
     """ "Ph 402-555-3700 Fax 402-555-3701", no colon or bar between: two numbers."""
     page = laid_out_page(
         [
-            [(0.1, "Prairie Rehab & Mobility Clinic")],
+            [(0.1, "Prairie Rehabilitation Clinic")],
             [(0.1, "Ph 402-555-3700 Fax 402-555-3701")],
             [(0.1, "Patient name: Beaumont, Clifford R.")],
         ]
