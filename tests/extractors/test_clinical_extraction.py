@@ -883,3 +883,24 @@ def test_a_drug_dosed_twice_the_second_in_brackets_is_the_infusions() -> None:
     assert found is not None
     infusion = found.value
     assert (infusion.drug, infusion.dose, infusion.route) == ("Infliximab", "5 mg/kg", "IV")
+
+
+def test_a_code_whose_letter_ocr_read_as_a_digit_named_by_its_one_telling_word() -> None:
+    """ "Gastrostomy status" has one telling word: the sentence printing it names Z93.1."""
+    assert _codes("and now depends on gastrostomy feeding (293.1). Please supply an") == ["Z93.1"]
+
+
+def test_items_a_sentence_hands_over_with_a_number_in_a_name() -> None:
+    """The decimal point of "Jevity 1.5" ends no clause: the formula is an item of its own,
+    and each item takes the count printed after its own code."""
+    page = _page(
+        "Please supply an enteral feeding pump (B9002), 1 each, and enteral formula, Jevity 1.5",
+        "(B4154), 450 units per month, with pump administration sets (B4035), 30 per month.",
+    )
+    items = [f.value for f in find_items([page])]
+    assert [(i.hcpcs, i.quantity) for i in items] == [
+        ("B9002", 1),
+        ("B4154", 450),
+        ("B4035", 30),
+    ]
+    assert items[2].description == "pump administration sets"

@@ -523,6 +523,13 @@ def test_state_table_is_well_formed():
         # A lone capital before a lower-case word is a word OCR broke after its first letter.
         ("K evin Duncan", PersonName("Kevin", "Duncan")),
         ("Duncan, K evin R", PersonName("Kevin", "Duncan", "R")),
+        # Credentials printed joined as one word, each a known one.
+        (
+            "Aiyana Redcloud, APRN-CNP, CWON",
+            PersonName("Aiyana", "Redcloud", credentials=("APRN-CNP", "CWON")),
+        ),
+        ("Jane Roe, MD/PhD", PersonName("Jane", "Roe", credentials=("MD/PhD",))),
+        ("Minh Do-Pa", PersonName("Minh", "Do-Pa")),
     ],
 )
 def test_split_person_name(text, expected):

@@ -1723,3 +1723,91 @@ def test_a_coverage_rank_is_no_plan() -> None:
     )
     found = extract_parties([page], date(2026, 12, 3))
     assert _got(found, "payer.name") == "Humana Gold Plus"
+
+
+def test_a_note_in_brackets_after_the_ordering_name_is_no_part_of_it() -> None:
+    page = _page(
+        [
+            [(0.05, "Patient: Lindqvist, Soren A"), (0.55, "DOB: 12/08/1962")],
+            [(0.05, "Ordering physician: HALVORSEN, INGRID (Infectious Disease)")],
+            [(0.05, "Referring: Dr. Alan Ng")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Ingrid",
+        "Halvorsen",
+    )
+
+
+def test_a_caption_set_flush_right_before_its_name_still_names_a_distractor() -> None:
+    """ "Primary care:" set flush right, its name a gap after it: the primary-care doctor is
+    no ordering clinician, and the prescriber's typed name below is."""
+    page = _page(
+        [
+            [(0.05, "Patient: Lindqvist, Soren A"), (0.42, "Primary care:"), (0.56, "Dr. Alan Ng")],
+            [(0.05, "DOB: 12/08/1962")],
+            [(0.05, "Please start ertapenem 1 g IV daily.")],
+            [(0.05, "Ingrid Halvorsen, MD")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Ingrid",
+        "Halvorsen",
+    )
+
+
+def test_ph_on_the_members_row_is_the_members_phone() -> None:
+    page = _page(
+        [
+            [(0.05, "Name: Ortiz, Marisol"), (0.55, "Date: 11/29/2026")],
+            [(0.05, "Ins. Tufts Health Plan"), (0.35, "ID 9920014471"), (0.6, "Ph 978-555-0127")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert _got(found, "member.phone") == "9785550127"
+    assert "clinician.phone" not in found
+
+
+def test_a_suppliers_name_over_the_form_opens_no_section() -> None:
+    """A pharmacy's name titles its own referral form: the values under it are the
+    patient's and the order's, not the supplier's."""
+    page = _page(
+        [
+            [(0.3, "CASCADE HOME INFUSION PHARMACY")],
+            [(0.05, "Patient: Lindqvist, Soren A"), (0.5, "Insurance: Providence Health Plan")],
+            [(0.05, "DOB: 12/08/1962"), (0.5, "Start infusion: 12/01/2026")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert _got(found, "dates.service_start") == "2026-12-01"
+
+
+def test_a_letterheads_npi_is_no_phone() -> None:
+    page = _page(
+        [
+            [(0.05, "Eastside Family Medicine")],
+            [(0.05, "Prescriber: LEWIS, David A (MD) NPI: 2189757570")],
+            [(0.05, "5921 Erica Circle, East Eric, WV 26038")],
+            [(0.05, "Patient: Washington, William"), (0.55, "DOB: 6/14/1987")],
+        ]
+    )
+    found = extract_parties([page], date(2025, 5, 21))
+    assert _got(found, "clinician.npi") == "2189757570"
+    assert "clinician.phone" not in found
+
+
+def test_the_clinics_number_after_a_speck_between_cells() -> None:
+    """OCR read a speck in the gap between the NPI's cell and the clinic's ("_—s-")."""
+    page = _page(
+        [
+            [(0.05, "Patient: Fairbanks, Lorraine"), (0.55, "DOB 05/22/1951")],
+            [(0.05, "Treating provider: Aiyana Redcloud, APRN-CNP, CWON")],
+            [(0.05, "NPI 1472534555 _\u2014s- Clinic 410-555-0160 Fax 410-555-0161")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert _got(found, "clinician.npi") == "1472534555"
+    assert _got(found, "clinician.phone") == "4105550160"
+    assert _got(found, "clinician.fax") == "4105550161"

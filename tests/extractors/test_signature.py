@@ -442,6 +442,21 @@ def test_a_rule_over_the_signers_typed_name_is_the_place_to_sign(scribble: bool)
     assert signed([sheet.read()]) is scribble
 
 
+@pytest.mark.parametrize("scribble", [True, False])
+def test_a_prescription_pads_credential_under_the_rule_is_the_place_to_sign(
+    scribble: bool,
+) -> None:
+    """A prescription pad prints only "M.D." under its line: the pen goes on the rule."""
+    sheet = Sheet()
+    sheet.text("Rollator walker with seat and hand brakes - E0143", 60, 150)
+    sheet.text("Qty: 1   Dx: M17.11", 60, 190)
+    if scribble:
+        sheet.scribble(480, 318, 200)
+    sheet.rule(460, 800, 330)
+    sheet.text("M.D.", 460, 340)
+    assert signed([sheet.read()]) is scribble
+
+
 def test_a_rule_over_a_name_with_no_credentials_is_no_place_to_sign() -> None:
     """Only a clinician's typed name marks a signature line: a table's rule over a patient's
     name, with the row above it, is none."""
