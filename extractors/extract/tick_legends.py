@@ -167,7 +167,7 @@ def _proper_text(text: str) -> str | None:
     return text if _WORD.fullmatch(text) else None
 
 
-_CODE = re.compile(r"[A-Z][0-9]{4}")
+_CODE = re.compile(r"[A-Z][0-9]{4}\b")
 #: A word as print gives it: a capital at most, then lower-case letters; or capitals
 #: ("HCPCS:"), whose own letters outline squares as well.
 _WORD = re.compile(r"(?:[A-Z]?[a-z]{2,}|[A-Z]{3,})\W?")

@@ -15,6 +15,7 @@ from extractors.limits import Limits
 from extractors.pages import Page, ReadPage, Word
 from extractors.readers import read_document
 from extractors.referral import Item
+from samples.fax import encode_fax_tiff
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 RECEIVED = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -223,3 +224,45 @@ def test_a_words_own_letter_outlining_a_square_is_no_box_before_it() -> None:
         page = Page(number=1, width=800, height=200, source="ocr", words=[word])
         found = found_from_words(Item(description="meter", hcpcs="E0607"), page, [word])
         assert bool(ticked_only([ReadPage(page, png)], [found], PageInks())) is kept
+
+
+def test_a_code_opening_a_ruled_cell_has_no_box_before_it() -> None:
+    """A field/value table faxed at standard resolution: a code set close after the value
+    column's rule, whose rule, row rules and the E's own stem outline a square. The code's
+    letters are print, so that square is no box, and the items the row orders stay."""
+    image = Image.new("L", (1728, 2244), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 26)
+
+    def px(inches: float) -> int:
+        return round(inches * 204)
+
+    rows = [
+        ("Patient", "Haverford, Louis"),
+        ("Date of birth", "1939-07-21"),
+        ("Sex", "Male"),
+        ("Address", "301 Quincy St, Apt 2"),
+        ("City, State ZIP", "Hancock, MI 49930"),
+        ("Telephone", "906-555-0162"),
+        ("Coverage", "Medicare + BCBS of Michigan"),
+        ("Medicare ID", "6PA3-RW9-YK20"),
+        ("Diagnosis", "J43.9 Emphysema, unspecified"),
+        ("Equipment", "E1390 oxygen concentrator x1; E0431 portable cylinder x1"),
+    ]
+    y = 1.05
+    draw.rectangle((px(0.6), px(y), px(7.9), px(y + 0.28)), outline=0, width=2)
+    for x, head in ((0.6, "Field"), (2.3, "Value")):
+        draw.text((px(x + 0.06), px(y + 0.06)), head, fill=0, font=font)
+    first = y
+    y += 0.28
+    for field, value in rows:
+        draw.rectangle((px(0.6), px(y), px(7.9), px(y + 0.28)), outline=0, width=1)
+        draw.text((px(0.66), px(y + 0.06)), field, fill=0, font=font)
+        draw.text((px(2.36), px(y + 0.06)), value, fill=0, font=font)
+        y += 0.28
+    draw.line((px(2.3), px(first), px(2.3), px(y)), fill=0, width=1)
+    data = encode_fax_tiff([image], "standard")
+    referral = extract(
+        read_document(data, Limits()), filename="t.tif", sha256="0" * 64, received_at=RECEIVED
+    )
+    assert [item.hcpcs for item in referral.items] == ["E1390", "E0431"]
