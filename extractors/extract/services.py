@@ -14,6 +14,7 @@ from functools import cache
 
 from extractors.extract.found import Found
 from extractors.extract.textlines import load_data, page_texts
+from extractors.normalize.lookalikes import digit_class, digit_translation
 from extractors.pages import Page
 from extractors.referral import Discipline, Service
 
@@ -38,8 +39,28 @@ def disciplines_in(text: str) -> list[tuple[int, int]]:
     another word ("PT" a patient, "ST" a street)."""
     order, _ = _patterns()
     spans = {m.span() for m in _spelled_names().finditer(text)}
-    spans |= {m.span("abbr") for m in order.finditer(text) if m.group("abbr")}
+    spans |= {m.span("abbr") for m in order.finditer(_frequencies_read(text)) if m.group("abbr")}
     return sorted(spans)
+
+
+def _frequencies_read(text: str) -> str:
+    """``text`` with the digits of its 485 frequencies that OCR read as look-alike letters
+    given back ("SN 3wl" is 3w1), one character for one, so offsets still hold."""
+    return _READ_FREQUENCY.sub(_as_digits, text)
+
+
+def _as_digits(match: re.Match[str]) -> str:
+    token = match.group()
+    return token.translate(digit_translation("common")) if any(map(str.isdigit, token)) else token
+
+
+#: A number of a 485 frequency: its digits, or one look-alike alone ("1lwl" is too garbled
+#: to say whether it is 1w1 or 11w1).
+_FREQUENCY_NUMBER = rf"(?:[0-9]{{1,2}}|[{digit_class('common')}])"
+#: A token shaped like a 485 frequency ("2w4"), a number maybe read as a look-alike.
+_READ_FREQUENCY = re.compile(
+    rf"(?<![A-Za-z0-9]){_FREQUENCY_NUMBER}[Ww]{_FREQUENCY_NUMBER}(?![A-Za-z0-9])"
+)
 
 
 def is_discipline(description: str) -> bool:
@@ -95,7 +116,7 @@ def find_services(pages: Iterable[Page]) -> list[Found[Service]]:
     names, _ = _vocabulary()
     found: dict[str, Found[Service]] = {}
     for text in page_texts(pages):
-        for match in order.finditer(text.text):
+        for match in order.finditer(_frequencies_read(text.text)):
             spelled = match.group("paren") or match.group("abbr") or match.group("name")
             code = names.get(spelled) or names.get(" ".join(spelled.lower().split()))
             if code is None or code in found:
