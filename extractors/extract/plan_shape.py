@@ -24,6 +24,7 @@ from extractors.extract.captions import (
     row_cells,
 )
 from extractors.extract.labels import LABELS_FILE, printed_rows
+from extractors.normalize.phones import parse_phone
 from extractors.pages import Page, Word
 
 _PATH = "payer.name"
@@ -90,8 +91,17 @@ def _plan_in_cell(cells: list[list[Word]], index: int) -> list[Word] | None:
 def _numbered(cell: list[Word], run: list[Word]) -> bool:
     """Whether a name opening its cell is followed there by its number under a caption, as
     a card prints a plan ("Aetna Medicare Advantage, member no. MEB404129937")."""
-    rest = [w.text for w in cell[len(run) :]]
-    return any(c.isdigit() for w in rest for c in w) and plan_name_end(rest) == 0
+    words = [w.text for w in cell]
+    rest = words[len(run) :]
+    if rest and _BARE_ID.fullmatch(rest[0]) and parse_phone(rest[0]) is None:
+        return True  # "MEDICARE 1EG4-TE5-MK72": a card's number right after the plan
+    numbered = any(c.isdigit() for w in rest for c in w)
+    # Read with the name before it: a bare "ID" opens the number only after a name.
+    return numbered and plan_name_end(words) == len(run)
+
+
+#: A member's number printed bare after the plan: letters and digits, at least five digits.
+_BARE_ID = re.compile(r"(?=(?:[A-Za-z-]*[0-9]){5})[A-Za-z0-9][A-Za-z0-9-]{6,}")
 
 
 def _led_by_cell(cells: list[list[Word]], index: int, *, whole: bool) -> bool:
