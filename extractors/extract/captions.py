@@ -1028,14 +1028,19 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
         # Whose box each column of a boxed form holds, from the last caption that said so:
         # a form puts the provider's boxes beside the patient's, under one band heading.
         columns: list[tuple[float, Party]] = []
+        #: Headings set side by side over the row below them, which opens their boxes.
+        over: list[tuple[float, Party]] = []
         member_seen = False
         for index, row in enumerate(rows):
+            out.extend(_names_under(page, row, over))
+            over = []
             signed, signer = _signer(bands.get(index, []))
             lead = _lead_party(row)
             if len(bands.get(index, [])) == 1 and _is_heading(row):
                 # A heading across the page ("6 ORDERING / CERTIFYING PHYSICIAN") opens a
                 # part of its own: the columns of the parts above it are not its columns.
-                section, columns = _heading_party(row.text, len(out) == page_first), []
+                section, columns = _heading_columns(page, row, len(out) == page_first)
+                over = columns
             if index in bands:
                 pairs: Iterator[tuple[str, list[Word], float]] = iter(())
                 if index - 1 not in bands:
@@ -1050,7 +1055,8 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 )
                 pairs = chain(beside, pairs)
             elif _is_heading(row):
-                section, columns = _heading_party(row.text, len(out) == page_first), []
+                section, columns = _heading_columns(page, row, len(out) == page_first)
+                over = columns
                 continue
             else:
                 pairs = _row_captions(page, row)
@@ -1284,6 +1290,32 @@ def _row_party(named: list[tuple[float, Party]], x0: float) -> Party | None:
     PHYSICIAN | NPI | PHONE"), whatever party the box above each held."""
     left = [(x, party) for x, party in named if x < x0]
     return max(left)[1] if left else None
+
+
+def _heading_columns(
+    page: Page, row: Row, opening: bool
+) -> tuple[Party | None, list[tuple[float, Party]]]:
+    """The part of the page a heading opens, as a section or as columns: headings set side
+    by side over boxes of their own ("FROM (prescriber)      FOR (patient)") head a column
+    each, not one section."""
+    heads = [
+        (cell[0].bbox[0], party)
+        for cell in row_cells(page, row.words)
+        if (party := caption_party(" ".join(w.text for w in cell))) is not None
+    ]
+    if len({party for _, party in heads}) > 1:
+        return None, heads
+    return _heading_party(row.text, opening), []
+
+
+def _names_under(page: Page, row: Row, heads: list[tuple[float, Party]]) -> Iterator[Captioned]:
+    """The first line of each box under headings set side by side names whose box it is:
+    "Gideon Achterberg, MD" under "FROM (prescriber)", "Nakamura, Emiko" under "FOR
+    (patient)". A line with a caption of its own is no name."""
+    for cell in row_cells(page, row.words) if heads else ():
+        party = _column_party(heads, cell[0].bbox[0])
+        if party in ("member", "clinician") and not any(w.text.endswith(":") for w in cell):
+            yield Captioned(f"{party}.name", "", cell, page, True)
 
 
 def _heading_party(text: str, opening: bool) -> Party | None:
