@@ -1463,7 +1463,7 @@ def _captioned_names(values: list[Captioned], party: str) -> Iterator[tuple[str,
         if value.path == "clinician.name" and clinician_rank(value.caption) == DISTRACTOR_RANK:
             continue  # "Community physician to follow: ...": not who ordered
         if value.path == f"{party}.name":
-            words = _after_own_caption(value.words)
+            words = _before_next_caption(_after_own_caption(value.words))
             yield _text(words), value.page, words
         elif value.path == f"{party}.last_name":
             first = next(
@@ -2578,7 +2578,8 @@ def _stated_sex(row: _Row) -> tuple[str, tuple[Page, Word]] | None:
     """The sex a member's row states by its shape: a word, else a letter after a date."""
     spelled = [w for w in row.words if len(_bare(w.text)) > 1 and _bare(w.text) in STATED_SEX]
     lettered = list(_letters_after_dates(row.words))
-    stated = {STATED_SEX[_bare(w.text)] for w in spelled or lettered}
+    letters = {letter for w in lettered if (letter := _lone_letter(w)) is not None}
+    stated = {STATED_SEX[_bare(w.text)] for w in spelled} or letters
     if len(stated) != 1:
         return None
     return stated.pop(), (row.page, (spelled or lettered)[0])
@@ -2605,8 +2606,9 @@ _BLURRED = 3
 
 
 def _lone_letter(word: Word) -> str | None:
-    """The sex letter a word is alone ("M", "F.", "M_" on its fill-in line), else None."""
-    text = word.text.strip("_").rstrip(".,;")
+    """The sex letter a word is alone ("M", "F.", "M_" on its fill-in line, "™M" with a
+    speck glued on), else None."""
+    text = _EDGE_MARKS.sub("", word.text)
     return text if text in ("M", "F") else None
 
 
