@@ -904,3 +904,12 @@ def test_items_a_sentence_hands_over_with_a_number_in_a_name() -> None:
         ("B4035", 30),
     ]
     assert items[2].description == "pump administration sets"
+
+
+def test_a_frequency_whose_digit_ocr_read_as_a_letter() -> None:
+    """ "SN 3wl": the 1 of 3w1 read as an l. A number too garbled to say ("1lwl") stays."""
+    page = _page("SN 3wl, 2w2 (= 7 visits): HF teaching", "OT 1lwl (= 1 visits)")
+    services = [f.value for f in find_services([page])]
+    assert [(s.discipline, s.frequency) for s in services] == [("SN", "3W1, 2W2")]
+    first = find_items([page])[0].value
+    assert (first.description, first.quantity) == ("SN 3wl, 2w2", 7)

@@ -1811,3 +1811,88 @@ def test_the_clinics_number_after_a_speck_between_cells() -> None:
     assert _got(found, "clinician.npi") == "1472534555"
     assert _got(found, "clinician.phone") == "4105550160"
     assert _got(found, "clinician.fax") == "4105550161"
+
+
+def _side_by_side_boxes() -> Page:
+    return _page(
+        [
+            [(0.05, "DURABLE MEDICAL EQUIPMENT PRESCRIPTION")],
+            [(0.08, "FROM (prescriber)"), (0.5, "FOR (patient)")],
+            [(0.08, "Gideon Achterberg, MD"), (0.5, "Nakamura, Emiko")],
+            [(0.08, "Family Medicine of Ames"), (0.5, "DOB 08/19/1949 Sex F")],
+            [(0.08, "515 Lincoln Way, Ames, IA 50010"), (0.5, "2406 Hoover Ave")],
+            [(0.08, "NPI 1608524538"), (0.5, "Ames, IA 50010")],
+            [(0.5, "Tel 515-555-0177")],
+            [(0.08, "Ph 515-555-0102 Fax 515-555-0103")],
+            [(0.5, "Wellmark BCBS ID WMK4410297")],
+        ]
+    )
+
+
+def test_headings_side_by_side_head_a_column_each() -> None:
+    """ "FROM (prescriber)" and "FOR (patient)" over boxes of their own: each box's first line
+    is its party's name, and its numbers are its party's."""
+    found = extract_parties([_side_by_side_boxes()], date(2026, 12, 3))
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Emiko",
+        "Nakamura",
+    )
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Gideon",
+        "Achterberg",
+    )
+    assert _got(found, "member.phone") == "5155550177"
+    assert _got(found, "clinician.phone") == "5155550102"
+
+
+def test_a_plans_number_after_a_bare_id() -> None:
+    found = extract_parties([_side_by_side_boxes()], date(2026, 12, 3))
+    assert _got(found, "payer.name") == "Wellmark BCBS"
+    assert _got(found, "member.member_id") == "WMK4410297"
+
+
+def test_a_sex_letter_with_a_speck_glued_on_after_the_birth_date() -> None:
+    page = _page([[(0.05, "Pt: Ferreira, Joaquim DOB 1/30/1962 \u2122M")]])
+    found = extract_parties([page], date(2026, 12, 3))
+    shaped = sex_beside_member([page], found, date(2026, 12, 3))
+    assert shaped is not None and shaped.value == "M"
+
+
+def test_a_captioned_name_running_on_into_the_npis_caption() -> None:
+    page = _page(
+        [
+            [(0.05, "Pt: Ferreira, Joaquim"), (0.5, "DOB 1/30/1962")],
+            [(0.05, "Surgeon: Helena Vasquez-Morrow, MD, FACS NPI 1106450459")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Helena",
+        "Vasquez-Morrow",
+    )
+
+
+def test_a_date_and_time_caption_dates_the_order() -> None:
+    page = _page(
+        [
+            [(0.05, "PHYSICIAN ORDERS")],
+            [(0.05, "Date/time: 12/03/2026 10:15")],
+            [(0.05, "Patient: Walsh, Theodore J"), (0.5, "DOB 04/05/1944")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert _got(found, "dates.order") == "2026-12-03"
+
+
+def test_a_plans_number_printed_bare_after_its_name() -> None:
+    """A hospital label prints the plan and the member's number with no caption."""
+    page = _page(
+        [
+            [(0.5, "WALSH, THEODORE J")],
+            [(0.5, "DOB 04/05/1944 M")],
+            [(0.5, "MEDICARE 1EG4-TE5-MK72")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert _got(found, "payer.name") is not None
+    assert _got(found, "payer.name").lower() == "medicare"
