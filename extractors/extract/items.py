@@ -56,10 +56,12 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _CAPTIONED = re.compile(rf"{_QUANTITY_CAPTION}[:.\s#]*(?P<n>[0-9]{{1,3}})\b", re.IGNORECASE)
+#: The dashes an order prints between an item's parts: hyphen, en and em dash.
+_DASHES = "\\-\u2013\u2014"
 #: A count after a dash that ends an item's line, with no caption: "E1390 Oxygen
 #: concentrator - 1".
 _DASHED_COUNT = re.compile(
-    r"\s[-\u2013]\s?(?P<n>[0-9]{1,3})(?:\s+per\s+(?:[0-9]+\s+)?[a-z]+)?\s*$", re.IGNORECASE
+    rf"\s[{_DASHES}]\s?(?P<n>[0-9]{{1,3}})(?:\s+per\s+(?:[0-9]+\s+)?[a-z]+)?\s*$", re.IGNORECASE
 )
 #: A count after a dot leader OCR kept, glued or not: "without backup rate....1".
 _LEADER_COUNT = re.compile(r"\.{3,}\s*(?P<n>[0-9]{1,3})\b(?![/.,:-]?[0-9])")
@@ -688,7 +690,16 @@ def _head_field(text: str) -> str | None:
     text = _BOX_LETTER.sub("", text)
     if _lexicon().not_item_heads.search(text):
         return "diagnosis"
-    return next((f for f, cue in _lexicon().columns.items() if cue.search(text)), None)
+    field = next((f for f, cue in _lexicon().columns.items() if cue.search(text)), None)
+    numbered = _NUMBERED_HEAD.fullmatch(text.strip())
+    if field == "quantity" and numbered is not None:
+        # "Wound #", "Line #": which one a row is about, not a count ("Qty #" is one).
+        return field if _lexicon().columns["quantity"].search(numbered.group("noun")) else None
+    return field
+
+
+#: A head numbering something other than the count: a noun and a number sign.
+_NUMBERED_HEAD = re.compile(r"(?P<noun>[A-Za-z]+)\.?\s*#")
 
 
 #: A form's letter or number before a head, glued by its point or not: "2BA.HCPCS",
@@ -1105,7 +1116,7 @@ def _listed_code(text: str) -> re.Match[str] | None:
 
 
 #: A code after a dash set off by a space, with words before it (see ``_listed_code``).
-_DASHED_CODE = re.compile(rf"(?<=[A-Za-z)\]]\s)[-\u2013]\s*(?P<code>{_ANY_HCPCS.pattern})\b")
+_DASHED_CODE = re.compile(rf"(?<=[A-Za-z)\]]\s)[{_DASHES}]\s*(?P<code>{_ANY_HCPCS.pattern})\b")
 
 
 def _count_apart(line: TextLine, after: int) -> int | None:
@@ -1121,7 +1132,7 @@ def _count_apart(line: TextLine, after: int) -> int | None:
 
 
 #: Where a description after its code ends: a dash set off by a space before the details.
-_DETAILS_DASH = re.compile(r"\s[-\u2013]")
+_DETAILS_DASH = re.compile(rf"\s[{_DASHES}]")
 
 
 def _led_description(text: str, code: re.Match[str]) -> str | None:
@@ -1166,7 +1177,7 @@ def _prose_items(line: TextLine) -> list[Found[Item]]:
 
 #: A bare count set off by a comma or a dash right after an item's bracketed code:
 #: "concentrator (E1390), 1", "TPN per diem (S9365) - 30 days"; not a dose ("(J2185) 1 g").
-_BRACKET_COUNT = re.compile(r"\s*(?:,|\s[-\u2013])\s*(?P<n>[0-9]{1,4})\b(?![/.:,-]?[0-9])")
+_BRACKET_COUNT = re.compile(rf"\s*(?:,|\s[{_DASHES}])\s*(?P<n>[0-9]{{1,4}})\b(?![/.:,-]?[0-9])")
 
 
 def _visit_items(line: TextLine) -> list[Found[Item]]:

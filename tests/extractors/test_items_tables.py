@@ -546,3 +546,25 @@ def test_a_code_lists_counts() -> None:
         ("A7032", 2),
         ("A7037", 1),
     ]
+
+
+def test_counts_after_an_em_dash() -> None:
+    items = _items(
+        [
+            [(0.05, "a. Bedside commode (E0165) \u2014 1")],
+            [(0.05, "\u2022 A6550 NPWT dressing set \u2014 15 per month")],
+        ]
+    )
+    assert [(item.hcpcs, item.quantity) for item in items] == [("E0165", 1), ("A6550", 15)]
+
+
+def test_a_column_numbering_the_wounds_is_no_count() -> None:
+    """ "Wound #" says which wound a row is for; the count is under "Qty/month"."""
+    items = _items(
+        [
+            [(0.05, "Wound #"), (0.15, "HCPCS"), (0.25, "Product"), (0.6, "Qty/month")],
+            [(0.05, "1"), (0.15, "A6196"), (0.25, "Calcium alginate dressing"), (0.6, "30")],
+            [(0.05, "2"), (0.15, "A6209"), (0.25, "Foam dressing, no border"), (0.6, "12")],
+        ]
+    )
+    assert [(item.hcpcs, item.quantity) for item in items] == [("A6196", 30), ("A6209", 12)]
