@@ -396,7 +396,13 @@ def _described_code(cand: _Candidate) -> str | None:
     token = cand.token
     if not _CODE_LIKE.fullmatch(token):
         return None
-    after = cand.line.text[cand.end :]
+    text = cand.line.text
+    if text[cand.start - 1 : cand.start] == "(" and text[cand.end : cand.end + 1] == ")":
+        # In a sentence the words before the bracket name it: "paroxysmal atrial
+        # fibrillation (48.0)", the clause back to the last bracket or sentence's end.
+        after = _CLAUSE_START.split(text[: cand.start - 1])[-1]
+    else:
+        after = text[cand.end :]
     if not any(c.isalpha() for c in after):
         # A table's description column OCR read as a line of its own, beside the code's.
         after = _rest_of_row(cand.line)
@@ -410,6 +416,10 @@ def _described_code(cand: _Candidate) -> str | None:
     best = max(vouched.values())
     winners = [code for code, share in vouched.items() if share == best]
     return icd10.normalize(winners[0]) if len(winners) == 1 else None
+
+
+#: Where the clause naming a bracketed code starts: after a bracket or a sentence's end.
+_CLAUSE_START = re.compile(r"[()]|[.;:]\s")
 
 
 def _rest_of_row(line: TextLine) -> str:

@@ -913,3 +913,10 @@ def test_a_frequency_whose_digit_ocr_read_as_a_letter() -> None:
     assert [(s.discipline, s.frequency) for s in services] == [("SN", "3W1, 2W2")]
     first = find_items([page])[0].value
     assert (first.description, first.quantity) == ("SN 3wl, 2w2", 7)
+
+
+def test_a_bracketed_code_that_lost_its_letter_named_by_the_words_before_it() -> None:
+    """ "paroxysmal atrial fibrillation (48.0)": the I lost; the clause before the bracket
+    describes I48.0 alone."""
+    assert _codes("She also has paroxysmal atrial fibrillation (48.0). Please provide") == ["I48.0"]
+    assert _codes("Call (757) 555-0210 about the dose (4.5) if needed") == []
