@@ -96,8 +96,9 @@ def _numbered(cell: list[Word], run: list[Word]) -> bool:
     if rest and _BARE_ID.fullmatch(rest[0]) and parse_phone(rest[0]) is None:
         return True  # "MEDICARE 1EG4-TE5-MK72": a card's number right after the plan
     numbered = any(c.isdigit() for w in rest for c in w)
-    # Read with the name before it: a bare "ID" opens the number only after a name.
-    return numbered and plan_name_end(words) == len(run)
+    # A caption opens the rest ("member ID ..."), or, read with the name before it, a bare
+    # "ID" does (it opens a number only after a name).
+    return numbered and (plan_name_end(rest) == 0 or plan_name_end(words) == len(run))
 
 
 #: A member's number printed bare after the plan: letters and digits, at least five digits.

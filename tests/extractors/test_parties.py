@@ -1896,3 +1896,15 @@ def test_a_plans_number_printed_bare_after_its_name() -> None:
     found = extract_parties([page], date(2026, 12, 3))
     assert _got(found, "payer.name") is not None
     assert _got(found, "payer.name").lower() == "medicare"
+
+
+def test_a_plan_named_in_a_letters_subject_before_its_member_id() -> None:
+    page = _page(
+        [
+            [(0.05, "Re: Marisela Gutierrez, born 06/24/1944 (female)")],
+            [(0.05, "615 Colley Ave Apt 12, Norfolk, VA 23507")],
+            [(0.05, "Optima Health Medicare, member ID OPM55021346")],
+        ]
+    )
+    found = extract_parties([page], date(2026, 12, 3))
+    assert _got(found, "payer.name") == "Optima Health Medicare"
