@@ -1725,15 +1725,20 @@ def test_a_coverage_rank_is_no_plan() -> None:
     assert _got(found, "payer.name") == "Humana Gold Plus"
 
 
+def _parties_of(
+    rows: list[list[tuple[float, str]]], received: date = date(2026, 12, 3)
+) -> dict[str, Any]:
+    return extract_parties([_page(rows)], received)
+
+
 def test_a_note_in_brackets_after_the_ordering_name_is_no_part_of_it() -> None:
-    page = _page(
+    found = _parties_of(
         [
             [(0.05, "Patient: Lindqvist, Soren A"), (0.55, "DOB: 12/08/1962")],
             [(0.05, "Ordering physician: HALVORSEN, INGRID (Infectious Disease)")],
             [(0.05, "Referring: Dr. Alan Ng")],
         ]
     )
-    found = extract_parties([page], date(2026, 12, 3))
     assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
         "Ingrid",
         "Halvorsen",
@@ -1743,7 +1748,7 @@ def test_a_note_in_brackets_after_the_ordering_name_is_no_part_of_it() -> None:
 def test_a_caption_set_flush_right_before_its_name_still_names_a_distractor() -> None:
     """ "Primary care:" set flush right, its name a gap after it: the primary-care doctor is
     no ordering clinician, and the prescriber's typed name below is."""
-    page = _page(
+    found = _parties_of(
         [
             [(0.05, "Patient: Lindqvist, Soren A"), (0.42, "Primary care:"), (0.56, "Dr. Alan Ng")],
             [(0.05, "DOB: 12/08/1962")],
@@ -1751,7 +1756,6 @@ def test_a_caption_set_flush_right_before_its_name_still_names_a_distractor() ->
             [(0.05, "Ingrid Halvorsen, MD")],
         ]
     )
-    found = extract_parties([page], date(2026, 12, 3))
     assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
         "Ingrid",
         "Halvorsen",
@@ -1759,55 +1763,39 @@ def test_a_caption_set_flush_right_before_its_name_still_names_a_distractor() ->
 
 
 def test_ph_on_the_members_row_is_the_members_phone() -> None:
-    page = _page(
+    found = _parties_of(
         [
             [(0.05, "Name: Ortiz, Marisol"), (0.55, "Date: 11/29/2026")],
             [(0.05, "Ins. Tufts Health Plan"), (0.35, "ID 9920014471"), (0.6, "Ph 978-555-0127")],
         ]
     )
-    found = extract_parties([page], date(2026, 12, 3))
     assert _got(found, "member.phone") == "9785550127"
     assert "clinician.phone" not in found
 
 
-def test_a_suppliers_name_over_the_form_opens_no_section() -> None:
-    """A pharmacy's name titles its own referral form: the values under it are the
-    patient's and the order's, not the supplier's."""
-    page = _page(
-        [
-            [(0.3, "CASCADE HOME INFUSION PHARMACY")],
-            [(0.05, "Patient: Lindqvist, Soren A"), (0.5, "Insurance: Providence Health Plan")],
-            [(0.05, "DOB: 12/08/1962"), (0.5, "Start infusion: 12/01/2026")],
-        ]
-    )
-    found = extract_parties([page], date(2026, 12, 3))
-    assert _got(found, "dates.service_start") == "2026-12-01"
-
-
 def test_a_letterheads_npi_is_no_phone() -> None:
-    page = _page(
+    found = _parties_of(
         [
             [(0.05, "Eastside Family Medicine")],
             [(0.05, "Prescriber: LEWIS, David A (MD) NPI: 2189757570")],
             [(0.05, "5921 Erica Circle, East Eric, WV 26038")],
             [(0.05, "Patient: Washington, William"), (0.55, "DOB: 6/14/1987")],
-        ]
+        ],
+        date(2025, 5, 21),
     )
-    found = extract_parties([page], date(2025, 5, 21))
     assert _got(found, "clinician.npi") == "2189757570"
     assert "clinician.phone" not in found
 
 
 def test_the_clinics_number_after_a_speck_between_cells() -> None:
     """OCR read a speck in the gap between the NPI's cell and the clinic's ("_—s-")."""
-    page = _page(
+    found = _parties_of(
         [
             [(0.05, "Patient: Fairbanks, Lorraine"), (0.55, "DOB 05/22/1951")],
             [(0.05, "Treating provider: Aiyana Redcloud, APRN-CNP, CWON")],
             [(0.05, "NPI 1472534555 _\u2014s- Clinic 410-555-0160 Fax 410-555-0161")],
         ]
     )
-    found = extract_parties([page], date(2026, 12, 3))
     assert _got(found, "clinician.npi") == "1472534555"
     assert _got(found, "clinician.phone") == "4105550160"
     assert _got(found, "clinician.fax") == "4105550161"
@@ -1859,52 +1847,64 @@ def test_a_sex_letter_with_a_speck_glued_on_after_the_birth_date() -> None:
 
 
 def test_a_captioned_name_running_on_into_the_npis_caption() -> None:
-    page = _page(
+    found = _parties_of(
         [
             [(0.05, "Pt: Ferreira, Joaquim"), (0.5, "DOB 1/30/1962")],
             [(0.05, "Surgeon: Helena Vasquez-Morrow, MD, FACS NPI 1106450459")],
         ]
     )
-    found = extract_parties([page], date(2026, 12, 3))
     assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
         "Helena",
         "Vasquez-Morrow",
     )
 
 
-def test_a_date_and_time_caption_dates_the_order() -> None:
-    page = _page(
-        [
-            [(0.05, "PHYSICIAN ORDERS")],
-            [(0.05, "Date/time: 12/03/2026 10:15")],
-            [(0.05, "Patient: Walsh, Theodore J"), (0.5, "DOB 04/05/1944")],
-        ]
-    )
-    found = extract_parties([page], date(2026, 12, 3))
-    assert _got(found, "dates.order") == "2026-12-03"
-
-
-def test_a_plans_number_printed_bare_after_its_name() -> None:
-    """A hospital label prints the plan and the member's number with no caption."""
-    page = _page(
-        [
-            [(0.5, "WALSH, THEODORE J")],
-            [(0.5, "DOB 04/05/1944 M")],
-            [(0.5, "MEDICARE 1EG4-TE5-MK72")],
-        ]
-    )
-    found = extract_parties([page], date(2026, 12, 3))
-    assert _got(found, "payer.name") is not None
-    assert _got(found, "payer.name").lower() == "medicare"
-
-
-def test_a_plan_named_in_a_letters_subject_before_its_member_id() -> None:
-    page = _page(
-        [
-            [(0.05, "Re: Marisela Gutierrez, born 06/24/1944 (female)")],
-            [(0.05, "615 Colley Ave Apt 12, Norfolk, VA 23507")],
-            [(0.05, "Optima Health Medicare, member ID OPM55021346")],
-        ]
-    )
-    found = extract_parties([page], date(2026, 12, 3))
-    assert _got(found, "payer.name") == "Optima Health Medicare"
+@pytest.mark.parametrize(
+    ("rows", "path", "expected"),
+    [
+        pytest.param(
+            [
+                [(0.3, "CASCADE HOME INFUSION PHARMACY")],
+                [(0.05, "Patient: Lindqvist, Soren A"), (0.5, "Insurance: Providence Health")],
+                [(0.05, "DOB: 12/08/1962"), (0.5, "Start infusion: 12/01/2026")],
+            ],
+            "dates.service_start",
+            "2026-12-01",
+            id="a supplier's name titling its own form opens no section of the supplier's",
+        ),
+        pytest.param(
+            [
+                [(0.05, "PHYSICIAN ORDERS")],
+                [(0.05, "Date/time: 12/03/2026 10:15")],
+                [(0.05, "Patient: Walsh, Theodore J"), (0.5, "DOB 04/05/1944")],
+            ],
+            "dates.order",
+            "2026-12-03",
+            id="a date and time caption dates the order",
+        ),
+        pytest.param(
+            [
+                [(0.5, "WALSH, THEODORE J")],
+                [(0.5, "DOB 04/05/1944 M")],
+                [(0.5, "MEDICARE 1EG4-TE5-MK72")],
+            ],
+            "payer.name",
+            "MEDICARE",
+            id="a hospital label's plan, its number printed bare after it",
+        ),
+        pytest.param(
+            [
+                [(0.05, "Re: Marisela Gutierrez, born 06/24/1944 (female)")],
+                [(0.05, "615 Colley Ave Apt 12, Norfolk, VA 23507")],
+                [(0.05, "Optima Health Medicare, member ID OPM55021346")],
+            ],
+            "payer.name",
+            "Optima Health Medicare",
+            id="a plan in a letter's subject before its member ID's caption",
+        ),
+    ],
+)
+def test_a_value_read_by_its_place(
+    rows: list[list[tuple[float, str]]], path: str, expected: str
+) -> None:
+    assert _got(_parties_of(rows), path) == expected
