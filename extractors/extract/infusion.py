@@ -128,6 +128,12 @@ def _labelled(lines: Sequence[TextLine]) -> dict[str, Found[str]]:
             value = _clean(field, text, vocab)
             if value and field not in fields:
                 fields[field] = line.found(value, end, stop)
+            if field == "drug" and (dosing := split_dose(text)[1]) is not None:
+                # "Drug: Immune globulin J1561, 2 g/kg = 140 g IV over 2 days": the drug's
+                # caption heads its dose and route too, when no caption of theirs does.
+                for part in ("dose", "route"):
+                    if (read := _clean(part, dosing, vocab)) is not None:
+                        fields.setdefault(part, line.found(read, end, stop))
     return fields
 
 
@@ -182,8 +188,15 @@ def _clean(field: str, text: str, vocab: _Vocabulary) -> str | None:
     if field == "duration":
         return re.sub(r"^(?:x|for)\s*", "", text, flags=re.IGNORECASE) or None
     if field == "drug":
-        return split_dose(text)[0]
+        # The drug's code printed after its name ("Immune globulin (Gamunex-C) J1561") is
+        # the item's, not the name's.
+        name = _TRAILING_CODE.sub("", split_dose(text)[0] or "")
+        return name or None
     return text
+
+
+#: A HCPCS code ending a drug's name, with the comma after it.
+_TRAILING_CODE = re.compile(r"\s+[A-V][0-9]{4}[,;]?$")
 
 
 def split_dose(text: str) -> tuple[str | None, str | None]:

@@ -309,7 +309,8 @@ def drug_item(
         return None
     if any(drug.casefold() in (item.description or "").casefold() for item in items):
         return None
-    named = re.compile(rf"\b{re.escape(drug)}\b", re.IGNORECASE)
+    # Not \b: a name may end in a bracket ("Immune globulin (Gamunex-C)").
+    named = re.compile(rf"(?<!\w){re.escape(drug)}(?!\w)", re.IGNORECASE)
     for page in pages:
         for line in _logical_lines(page_lines(page)):
             match = named.search(line.text)
@@ -321,7 +322,11 @@ def drug_item(
             stop = sentence.start() if sentence else len(line.text)
             counts = _lexicon().prose_count.finditer(line.text, match.end(), stop)
             doses = next((int(c.group("n")) for c in counts if c.group("n")), None)
-            return line.found(Item(description=drug, quantity=doses or None), *match.span())
+            # Its code printed right after its name ("Immune globulin (Gamunex-C) J1561, ...").
+            code = _ANY_HCPCS.match(line.text[match.end() :].lstrip(" ,:-"))
+            listed = code.group() if code and hcpcs.lookup(code.group()) else None
+            item = Item(description=drug, hcpcs=listed, quantity=doses or None)
+            return line.found(item, *match.span())
     return None
 
 

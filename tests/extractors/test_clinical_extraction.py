@@ -18,7 +18,7 @@ from extractors.extract.access import find_access_notes
 from extractors.extract.codes import find_diagnoses, find_procedures
 from extractors.extract.extractor import extract
 from extractors.extract.infusion import find_infusion
-from extractors.extract.items import find_items
+from extractors.extract.items import drug_item, find_items
 from extractors.extract.phrases import Phrases
 from extractors.extract.services import find_services
 from extractors.limits import Limits
@@ -920,3 +920,22 @@ def test_a_bracketed_code_that_lost_its_letter_named_by_the_words_before_it() ->
     describes I48.0 alone."""
     assert _codes("She also has paroxysmal atrial fibrillation (48.0). Please provide") == ["I48.0"]
     assert _codes("Call (757) 555-0210 about the dose (4.5) if needed") == []
+
+
+def test_a_drug_caption_heads_its_code_dose_and_route() -> None:
+    """ "Drug: <name> <code>, <dose> IV ...": the code is the drug item's, not its name's, and
+    the dose and route the caption heads are the infusion's."""
+    page = _page(
+        "Drug: Immune globulin (Gamunex-C) J1561, 2 g/kg = 140 g IV over 2 days, every 3 weeks"
+    )
+    found = find_infusion([page])
+    assert found is not None
+    infusion = found.value
+    assert (infusion.drug, infusion.dose, infusion.route) == (
+        "Immune globulin (Gamunex-C)",
+        "2 g/kg",
+        "IV",
+    )
+    item = drug_item([page], infusion, [])
+    assert item is not None
+    assert (item.value.description, item.value.hcpcs) == ("Immune globulin (Gamunex-C)", "J1561")
