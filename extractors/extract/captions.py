@@ -1034,6 +1034,10 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
         for index, row in enumerate(rows):
             out.extend(_names_under(page, row, over))
             over = []
+            if _across_columns(page, row, columns):
+                # A line printed across a column's start ("Insurance: ... Medicare
+                # Advantage   ID: ...") is under the boxes: their columns end above it.
+                columns = []
             signed, signer = _signer(bands.get(index, []))
             lead = _lead_party(row)
             if len(bands.get(index, [])) == 1 and _is_heading(row):
@@ -1290,6 +1294,16 @@ def _row_party(named: list[tuple[float, Party]], x0: float) -> Party | None:
     PHYSICIAN | NPI | PHONE"), whatever party the box above each held."""
     left = [(x, party) for x, party in named if x < x0]
     return max(left)[1] if left else None
+
+
+def _across_columns(page: Page, row: Row, columns: list[tuple[float, Party]]) -> bool:
+    """Whether a cell of the row runs across the start of a column right of its own."""
+    starts = [start for start, _ in columns]
+    return any(
+        cell[0].bbox[0] + _COLUMN_SLACK < start < cell[-1].bbox[2] - _COLUMN_SLACK
+        for cell in row_cells(page, row.words)
+        for start in starts
+    )
 
 
 def _heading_columns(

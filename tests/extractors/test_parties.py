@@ -1908,3 +1908,22 @@ def test_a_value_read_by_its_place(
     rows: list[list[tuple[float, str]]], path: str, expected: str
 ) -> None:
     assert _got(_parties_of(rows), path) == expected
+
+
+def test_a_line_across_the_boxes_columns_is_under_them() -> None:
+    """Under side-by-side PATIENT and PHYSICIAN boxes, a line printed across both columns
+    holds the member's plan and ID (its caption blurred to "1D:", which only the caption
+    reader takes): the physician's column ended above it."""
+    found = _parties_of(
+        [
+            [(0.08, "PATIENT"), (0.5, "PHYSICIAN")],
+            [(0.08, "Name: Abernathy, Clement"), (0.5, "Name: Priscilla Ong, DO")],
+            [(0.08, "DOB: 03/03/1961 Sex: M"), (0.5, "NPI: 1548261803")],
+            [(0.08, "Phone: 603-555-0164"), (0.5, "Phone: 603-555-0120")],
+            [
+                (0.08, "Insurance: Harvard Pilgrim Stride (HMO) Medicare Advantage"),
+                (0.72, "1D: HPS40028817"),
+            ],
+        ]
+    )
+    assert _got(found, "member.member_id") == "HPS40028817"
