@@ -1249,7 +1249,10 @@ _DESCRIPTION_END = re.compile(
 
 
 #: A visits' total as an order prints it after a frequency: "(= 8 visits)", "8 visits total".
-_VISIT_TOTAL = re.compile(r"(?<![0-9/])(?P<n>[0-9]{1,3})\s+(?:total\s+)?visits\b", re.IGNORECASE)
+#: One visit only as a total ("(= 1 visit)"): "1 visit PRN" is a frequency, not a count.
+_VISIT_TOTAL = re.compile(
+    r"(?<![0-9/])(?P<n>[0-9]{1,3})\s+(?:total\s+)?(?:visits|(?<== 1 )visit)\b", re.IGNORECASE
+)
 
 
 #: The clause an item's name opens after another item of the sentence: ", an infusion pump";

@@ -568,3 +568,10 @@ def test_a_column_numbering_the_wounds_is_no_count() -> None:
         ]
     )
     assert [(item.hcpcs, item.quantity) for item in items] == [("A6196", 30), ("A6209", 12)]
+
+
+def test_a_total_of_one_visit() -> None:
+    items = _items([[(0.05, "3) Medical social worker evaluation (= 1 visit).")]])
+    assert [(item.description, item.quantity) for item in items] == [
+        ("Medical social worker evaluation", 1)
+    ]
