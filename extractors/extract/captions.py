@@ -1298,6 +1298,8 @@ def _row_party(named: list[tuple[float, Party]], x0: float) -> Party | None:
 
 def _across_columns(page: Page, row: Row, columns: list[tuple[float, Party]]) -> bool:
     """Whether a cell of the row runs across the start of a column right of its own."""
+    if not columns:
+        return False  # most rows of most pages: no need to cut them into cells
     starts = [start for start, _ in columns]
     return any(
         cell[0].bbox[0] + _COLUMN_SLACK < start < cell[-1].bbox[2] - _COLUMN_SLACK
@@ -1326,7 +1328,9 @@ def _names_under(page: Page, row: Row, heads: list[tuple[float, Party]]) -> Iter
     """The first line of each box under headings set side by side names whose box it is:
     "Gideon Achterberg, MD" under "FROM (prescriber)", "Nakamura, Emiko" under "FOR
     (patient)". A line with a caption of its own is no name."""
-    for cell in row_cells(page, row.words) if heads else ():
+    if not heads:
+        return
+    for cell in row_cells(page, row.words):
         party = _column_party(heads, cell[0].bbox[0])
         if party in ("member", "clinician") and not any(w.text.endswith(":") for w in cell):
             yield Captioned(f"{party}.name", "", cell, page, True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from extractors.codes import hcpcs
 from extractors.extract.found import Found, found_from_words
 from extractors.extract.phrases import Phrases
 from extractors.extract.textlines import (
@@ -190,13 +191,11 @@ def _clean(field: str, text: str, vocab: _Vocabulary) -> str | None:
     if field == "drug":
         # The drug's code printed after its name ("Immune globulin (Gamunex-C) J1561") is
         # the item's, not the name's.
-        name = _TRAILING_CODE.sub("", split_dose(text)[0] or "")
-        return name or None
+        words = (split_dose(text)[0] or "").split()
+        if len(words) > 1 and hcpcs.lookup(words[-1].rstrip(",;")) is not None:
+            words.pop()
+        return " ".join(words) or None
     return text
-
-
-#: A HCPCS code ending a drug's name, with the comma after it.
-_TRAILING_CODE = re.compile(r"\s+[A-V][0-9]{4}[,;]?$")
 
 
 def split_dose(text: str) -> tuple[str | None, str | None]:
