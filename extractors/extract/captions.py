@@ -311,8 +311,9 @@ def plan_name_end(words: Sequence[str]) -> int | None:
 
 #: Marks a plan's number follows with no caption of its own.
 _BARE_NUMBER_MARKS = frozenset({"#", "id", "id#", "no", "nbr"})
-#: A plan's number: letters and digits, at least three of them digits.
-_ID_SHAPE = re.compile(r"(?=(?:[A-Za-z-]*[0-9]){3})[A-Za-z0-9-]{5,}")
+#: A plan's number: letters and digits, at least three of them digits, maybe after a sign
+#: OCR read for a crossed letter ("$C200418773").
+_ID_SHAPE = re.compile(r"[$£€]?(?=(?:[A-Za-z-]*[0-9]){3})[A-Za-z0-9-]{5,}")
 
 
 @lru_cache(maxsize=_TEXTS_KEPT)

@@ -351,6 +351,16 @@ def _id_left_a_character_out(
     return None
 
 
+def _id_through_a_sign(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
+    """An ID whose printed token opens with a sign read as a letter ("$C200418773")."""
+    value = referral.member.member_id or ""
+    if value and any(
+        not token[0].isalnum() and token[1:].upper() == value[1:] for token in evidence.text.split()
+    ):
+        return "a sign in the ID was read as a letter; check it against the page"
+    return None
+
+
 def _lower_case_payer(referral: Referral, path: str, evidence: Evidence, text: str) -> str | None:
     words = re.findall(r"[A-Za-z]+", referral.payer.name or "")
     if any(w[0].islower() and w not in _NAME_PARTICLES for w in words):
@@ -410,7 +420,7 @@ _SHAPE_CHECKS: Mapping[Kind, tuple[Check, ...]] = MappingProxyType(
         "date": (_unsigned_order_day, _year_read_again),
         "name": (_odd_name, _credentialed_member, _rival_clinicians),
         "payer": (_lower_case_payer, _joined_payer_words),
-        "member_id": (_id_left_a_character_out,),
+        "member_id": (_id_left_a_character_out, _id_through_a_sign),
         "address": (_odd_address, _unprinted_state),
     }
 )

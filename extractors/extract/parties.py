@@ -314,12 +314,19 @@ def _sex(text: str, _reference: date) -> str | None:
 
 
 def _identifier(text: str, _reference: date) -> str | None:
+    first = text.split()[0] if text.split() else ""
+    if first[:1] in _STRUCK_LETTERS and first[1:2].isalpha():
+        # A sign before a letter is no currency but a letter with a stroke across it
+        # ("$C200418773" of SC200418773); ``confidence`` asks the clerk to check it.
+        first = as_letters(first[0]) + first[1:]
     # Marks at either end are the label's or OCR's ("#", "1DP8EY4KT52°"), never the ID's.
-    token = _EDGE_MARKS.sub("", text.split()[0]) if text.split() else ""
+    token = _EDGE_MARKS.sub("", first)
     return token if _ID_TOKEN.match(token) and any(c.isdigit() for c in token) else None
 
 
 _EDGE_MARKS = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
+#: Signs OCR reads for a letter a stroke crossed (ocr_lookalikes.toml's read_as_letters).
+_STRUCK_LETTERS = frozenset("$£€")
 
 
 def _member_id(text: str, reference: date) -> str | None:

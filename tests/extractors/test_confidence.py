@@ -384,3 +384,11 @@ def test_an_id_read_leaving_out_a_character_is_doubted() -> None:
     evidence = {**CLEAN, "member.member_id": seen("MBI # 1EG4-TE5-MK73")}
     member = Member(first_name="Joan", last_name="Washington", member_id="1EG4TE5MK73")
     assert doubted(order(evidence, member=member)) == {}
+
+
+def test_an_id_read_through_a_sign_is_doubted() -> None:
+    evidence = {**CLEAN, "member.member_id": seen("TennCare ID $C200418773")}
+    member = Member(first_name="Joan", last_name="Washington", member_id="SC200418773")
+    assert doubted(order(evidence, member=member)) == {
+        "member.member_id": "a sign in the ID was read as a letter; check it against the page"
+    }

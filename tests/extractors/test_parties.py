@@ -1927,3 +1927,33 @@ def test_a_line_across_the_boxes_columns_is_under_them() -> None:
         ]
     )
     assert _got(found, "member.member_id") == "HPS40028817"
+
+
+def test_a_states_medicaid_program_names_the_plan_and_captions_its_number() -> None:
+    """A state's own name for its Medicaid program ("SoonerCare ID: ...") is the plan and
+    the caption of the member's number at once; faxed and read by tesseract."""
+    image = Image.new("L", (1728, 500), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 27)
+    rows = [
+        "Patient: Lindqvist, Soren A        DOB: 12/08/1962",
+        "SoonerCare ID: SC200418773         Sex: M",
+        "Ordering physician: Ingrid Halvorsen, MD",
+    ]
+    for at, text in enumerate(rows):
+        draw.text((120, 120 + 70 * at), text, fill=0, font=font)
+    pages = [read.page for read in read_document(encode_fax_tiff([image], "fine"), Limits())]
+    found = extract_parties(pages, date(2026, 12, 3))
+    assert _got(found, "payer.name") == "SoonerCare"
+    assert _got(found, "member.member_id") == "SC200418773"
+
+
+def test_a_sign_read_for_the_first_letter_of_a_plans_number() -> None:
+    found = _parties_of(
+        [
+            [(0.05, "Patient: Lindqvist, Soren A"), (0.55, "DOB: 12/08/1962")],
+            [(0.05, "TennCare ID $C200418773"), (0.55, "Sex: M")],
+        ]
+    )
+    assert _got(found, "payer.name") == "TennCare"
+    assert _got(found, "member.member_id") == "SC200418773"
