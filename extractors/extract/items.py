@@ -299,7 +299,7 @@ def _listed_codes(lines: Sequence[TextLine]) -> list[Found[Item]]:
 
 
 def drug_item(
-    pages: Iterable[Page], infusion: Infusion, items: Sequence[Item]
+    pages: Sequence[Page], infusion: Infusion, items: Sequence[Item]
 ) -> Found[Item] | None:
     """The infusion's drug as an item of the order when no item names it, with the doses the
     sentence naming it counts ("Please begin ceftriaxone 2 g IV every 24 hours ..., 21
@@ -325,9 +325,31 @@ def drug_item(
             # Its code printed right after its name ("Immune globulin (Gamunex-C) J1561, ...").
             code = _ANY_HCPCS.match(line.text[match.end() :].lstrip(" ,:-"))
             listed = code.group() if code and hcpcs.lookup(code.group()) else None
+            if doses is None:
+                doses = _captioned_doses(pages)
             item = Item(description=drug, hcpcs=listed, quantity=doses or None)
             return line.found(item, *match.span())
     return None
+
+
+#: A count of doses under its own caption, on the drug's line or a line of its own
+#: ("Doses: 12", "# of doses 14", "Total doses = 21").
+_DOSES_CAPTION = re.compile(
+    r"(?<![A-Za-z])(?:#\s*(?:of\s+)?|total\s+|number\s+of\s+)?doses\s*[:=#-]?\s*(?P<n>[0-9]{1,3})\b",
+    re.IGNORECASE,
+)
+
+
+def _captioned_doses(pages: Sequence[Page]) -> int | None:
+    """The one count of doses the order captions apart from the sentence naming its drug;
+    None when it captions none, or more than one (a count each for several drugs)."""
+    counts = {
+        int(match.group("n"))
+        for page in pages
+        for line in page_lines(page)
+        for match in _DOSES_CAPTION.finditer(line.text)
+    }
+    return counts.pop() if len(counts) == 1 else None
 
 
 def _without_repeats(found: list[Found[Item]]) -> list[Found[Item]]:

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from extractors.extract.access import find_access_notes
 from extractors.extract.codes import find_diagnoses, find_procedures
@@ -26,6 +27,7 @@ from extractors.pages import Page, ReadPage, Word
 from extractors.readers import read_document
 from extractors.referral import FlagCode
 from samples.case import KINDS
+from samples.fax import encode_fax_tiff
 from samples.generator import make_document
 from tests.extractors.laid_out import laid_out_page
 
@@ -939,3 +941,39 @@ def test_a_drug_caption_heads_its_code_dose_and_route() -> None:
     item = drug_item([page], infusion, [])
     assert item is not None
     assert (item.value.description, item.value.hcpcs) == ("Immune globulin (Gamunex-C)", "J1561")
+
+
+def test_a_drugs_doses_captioned_on_a_line_of_their_own_are_its_count() -> None:
+    """ "Medication: <drug> <dose> IV ..." then "Doses: 14" a line below, faxed and read by
+    tesseract: the doses count the drug item; two drugs' counts would leave it unread."""
+    image = Image.new("L", (1728, 700), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 27)
+    rows = [
+        "HOME INFUSION REFERRAL",
+        "Patient: Lindqvist, Soren A     DOB: 12/08/1962",
+        "Diagnosis: A41.9 Sepsis, unspecified organism",
+        "Medication: Ceftriaxone 2 g IV every 24 hours",
+        "Doses: 14",
+        "Start date: 12/05/2026",
+    ]
+    for at, text in enumerate(rows):
+        draw.text((120, 100 + 70 * at), text, fill=0, font=font)
+    read = read_document(encode_fax_tiff([image], "fine"), Limits())
+    referral = extract(
+        read,
+        filename="fax.tif",
+        sha256="0" * 64,
+        received_at=datetime(2026, 12, 6, 9, 0, tzinfo=UTC),
+    )
+    assert [(i.description, i.quantity) for i in referral.items] == [("Ceftriaxone", 14)]
+    # Two counts captioned apart: which is the drug's is not told, so none is taken.
+    page = _page(
+        "Medication: Ceftriaxone 2 g IV every 24 hours",
+        "Doses: 14",
+        "Flush: heparin 10 units/mL 5 mL IV after each dose  Doses: 28",
+    )
+    found = find_infusion([page])
+    assert found is not None
+    item = drug_item([page], found.value, [])
+    assert item is not None and item.value.quantity is None
