@@ -68,6 +68,9 @@ def test_repair_digit_runs(text, expected):
         "23 Jan 1945",
         "23JAN1945",
         "23 January, 1945",
+        # A day written as an ordinal before its month, as a letter dates itself.
+        "23rd January 1945",
+        "23rd of January, 1945",
         "1.23.1945",
         "1.23.45",
         # OCR noise
