@@ -79,7 +79,8 @@ DATE_PATTERNS: tuple[str, ...] = (
     rf"{_MONTH}[ \t]*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"(?:,\.?[ \t]*|\.[ \t]*(?=\d{{4}})|[ \t]+){_YEAR}",
     # 23-JAN-1945, 23 Jan 1945, 23JAN45, 23rd January 1945, 23rd of January, 1945
-    rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[ \t]*(?:of[ \t]+)?-?[ \t]*{_MONTH}[ \t]*[-,]?[ \t]*{_YEAR}",
+    rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[ \t]*(?:of[ \t]+)?-?[ \t]*{_MONTH}"
+    rf"[ \t]*[-,]?[ \t]*{_YEAR}",
 )
 
 _FULL_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in DATE_PATTERNS)
