@@ -614,6 +614,15 @@ def letterhead_words() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
+@cache
+def office_words() -> frozenset[str]:
+    """The words of an office's name, never a person's or a plan's: a facility's or a
+    practice's ("Clinic", "Associates") and a supplier's, an agency's or a pharmacy's."""
+    data = tomllib.loads(LABELS_FILE.read_text(encoding="utf-8"))
+    folded = [*data["plan_shape"]["facility_words"], *data["letterhead"]["supplier_words"]]
+    return frozenset(w.lower() for w in folded)
+
+
 def has_phrase(text: str, phrases: frozenset[str]) -> bool:
     """Whether the text holds one of the phrases as whole words, case folded."""
     words = " " + " ".join(re.findall(r"[a-z0-9']+", text.lower())) + " "

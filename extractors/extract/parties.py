@@ -50,6 +50,7 @@ from extractors.extract.labels import (
     is_separator,
     is_tick_box,
     letterhead_words,
+    office_words,
     printed_rows,
     vocabulary,
 )
@@ -1691,8 +1692,10 @@ def _from_address_blocks(doc: _Document, out: dict[str, Found[Any]], reference: 
             text = _text(words)
             name = _name(text)
             # "Patrick Infectious Disease Consultants" reads as a name; a person's name
-            # has at most three words unless a comma puts the surname first.
-            if name is None or name.credentials or ("," not in text and len(words) > 3):
+            # has at most three words unless a comma puts the surname first, and no word of
+            # an office's ("Lakeview Pulmonary Associates" over the practice's street).
+            office = has_phrase(text, office_words())
+            if name is None or name.credentials or office or ("," not in text and len(words) > 3):
                 name = None
                 # Nor the line naming the member ("Re: Eleanor W. (DOB ...)") over a line
                 # opening with a house number.

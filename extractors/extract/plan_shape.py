@@ -23,7 +23,7 @@ from extractors.extract.captions import (
     plan_name_end,
     row_cells,
 )
-from extractors.extract.labels import LABELS_FILE, printed_rows
+from extractors.extract.labels import LABELS_FILE, office_words, printed_rows
 from extractors.normalize.phones import parse_phone
 from extractors.pages import Page, Word
 
@@ -50,13 +50,11 @@ class PlanWords:
 
 @cache
 def _plan_words() -> PlanWords:
-    data = tomllib.loads(LABELS_FILE.read_text(encoding="utf-8"))
-    shape, letterhead = data["plan_shape"], data["letterhead"]
-    folded = [*shape["facility_words"], *letterhead["supplier_words"]]
+    shape = tomllib.loads(LABELS_FILE.read_text(encoding="utf-8"))["plan_shape"]
     return PlanWords(
         frozenset(w.lower() for w in shape["plan_words"]),
         frozenset(w.lower() for w in shape["ending_words"]),
-        frozenset(w.lower() for w in folded),
+        office_words(),
     )
 
 

@@ -1957,3 +1957,24 @@ def test_a_sign_read_for_the_first_letter_of_a_plans_number() -> None:
     )
     assert _got(found, "payer.name") == "TennCare"
     assert _got(found, "member.member_id") == "SC200418773"
+
+
+def test_an_offices_name_over_its_street_is_no_member_addressed() -> None:
+    """A practice's letterhead printed lower than a letterhead's band (under a fax header or a
+    logo): its name over its street and town addresses no person, so the member, whose
+    address the order does not print, has none."""
+    found = _parties_of(
+        [
+            [(0.3, "Lakeview Pulmonary Associates")],
+            [(0.3, "210 Harbor Way, Suite 4")],
+            [(0.3, "Duluth, MN 55802")],
+            [(0.3, "Tel (218) 555-0147   Fax 218.555.0148")],
+            [(0.05, "Patient: Lindqvist, Soren A"), (0.55, "DOB: 12/08/1962")],
+            [(0.05, "Ordering physician: Ingrid Halvorsen, MD"), (0.55, "NPI: 1234567893")],
+        ]
+    )
+    assert "member.address" not in found
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Soren",
+        "Lindqvist",
+    )
