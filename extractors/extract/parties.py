@@ -986,11 +986,15 @@ def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
     # A caption the label list lacks ("Name:" in the box under "ORDERING PHYSICIAN") that
     # names the ordering clinician beats a label naming any physician.
     clinician_sources += _ordering_captioned(doc)
-    others = [c for c in ranked if clinician_rank(c.label) != _ORDERING_RANK]
+    others = [c for c in ranked if clinician_rank(c.label) not in (_ORDERING_RANK, DISTRACTOR_RANK)]
     clinician_sources += [s for c in others for s in _label_sources(c, "name")]
     # The name typed on or under the signature line is the signer's: the ordering clinician.
     clinician_sources += [s for c in doc.labelled(SIGNATURE) for s in _label_sources(c, "")]
     clinician_sources += [s for s in doc.mentioned("clinician.name") if not _named_as_distractor(s)]
+    # A name captioned as a referring or primary-care doctor's is the ordering one only when
+    # the order names no other clinician ("PCP: ..." beside "Print name: <signer>, MD").
+    distractors = [c for c in ranked if clinician_rank(c.label) == DISTRACTOR_RANK]
+    clinician_sources += [s for c in distractors for s in _label_sources(c, "name")]
     for party, sources in (("member", member_sources), ("clinician", clinician_sources)):
         hit = _first(sources, lambda text, _ref: _name(text), date.min)
         if hit is None:

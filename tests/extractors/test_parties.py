@@ -1978,3 +1978,21 @@ def test_an_offices_name_over_its_street_is_no_member_addressed() -> None:
         "Soren",
         "Lindqvist",
     )
+
+
+def test_a_primary_care_doctor_is_the_ordering_one_only_when_no_other_is_named() -> None:
+    """"PCP: <name>, MD" printed before the signer's typed name ("Print name: <name>, MD"):
+    the signer ordered; with no other clinician named, the PCP is read."""
+    rows = [
+        [(0.05, "Patient: Lindqvist, Soren A"), (0.55, "DOB: 12/08/1962")],
+        [(0.05, "PCP: Marguerite Baptiste, MD - Riverside Family Clinic")],
+        [(0.05, "Physician signature: ____________"), (0.55, "Date: 28-Feb-25")],
+        [(0.05, "Print name: Chinedu Okafor, MD (attending)"), (0.55, "NPI: 1096723659")],
+    ]
+    found = _parties_of(rows)
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Chinedu",
+        "Okafor",
+    )
+    found = _parties_of(rows[:2])
+    assert _got(found, "clinician.last_name") == "Baptiste"
