@@ -1981,7 +1981,7 @@ def test_an_offices_name_over_its_street_is_no_member_addressed() -> None:
 
 
 def test_a_primary_care_doctor_is_the_ordering_one_only_when_no_other_is_named() -> None:
-    """"PCP: <name>, MD" printed before the signer's typed name ("Print name: <name>, MD"):
+    """ "PCP: <name>, MD" printed before the signer's typed name ("Print name: <name>, MD"):
     the signer ordered; with no other clinician named, the PCP is read."""
     rows = [
         [(0.05, "Patient: Lindqvist, Soren A"), (0.55, "DOB: 12/08/1962")],
