@@ -53,11 +53,12 @@ _LINE_NUMBER_END = re.compile(r"\d:")
 _WEAK = 0.5
 #: A section heading: a short row with no colon and no digit.
 _MAX_HEADING_WORDS = 8
-#: The number of a form's box: "2.", "18.", "17a.", "B." (OCR reads the dot as a comma).
-_BOX_NUMBER = re.compile(r"[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]?")
+#: The number of a form's box: "2.", "18.", "17a.", "B.", "A3." (OCR reads the dot as a
+#: comma).
+_BOX_NUMBER = re.compile(r"[^\w]*(?:[A-Z]?\d{1,2}[A-Za-z]?|[A-Z])[.,:]?")
 #: The same at the head of a caption, glued to it or not: "6.CITY", "'1. ENROLLEE NAME".
 _BOX_HEAD = re.compile(r"^[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]\s*(?=\S)|^[^\w]*\d{1,2}\s+")
-#: A box number as a word of its own: "8." of "7. STATE 8. ZIP CODE".
+#: A box number as a word of its own: "8." of "7. STATE 8. ZIP CODE", "A2.".
 _INNER_BOX_NUMBER = re.compile(r"\d{1,2}[A-Za-z]?\.")
 #: A hint in brackets after a caption: "(MM/DD/YYYY)", "(Last, First, MI)".
 _HINT = re.compile(r"[({\[][^)}\]]*[)}\]]?")
@@ -270,8 +271,17 @@ def caption_excludes(caption: str, path: str) -> bool:
 
 
 def _cue_text(caption: str) -> str:
-    """The caption's words as the cue words OCR misread them from, padded for ``_holds``."""
+    """The caption's words as the cue words OCR misread them from, padded for ``_holds``;
+    a hint of the name's order ("Name (first, MI, last)") names no path of its own."""
+    caption = _NAME_ORDER_HINT.sub(" ", caption)
     return " " + " ".join(_as_cue_word(word) for word in _normal(caption).split()) + " "
+
+
+#: A hint in brackets of the order a name's parts are printed in: "(first, MI, last)",
+#: "(Last, First, Middle)".
+_NAME_ORDER_HINT = re.compile(
+    r"(?i)[({\[]\s*(?:(?:first|last|middle|mi|m\.i\.|initial|surname|given|family)\b\W*){2,}[)}\]]?"
+)
 
 
 #: The paths of the numbers a plan's name is printed before ("Aetna  Policy/ID no. ...").
@@ -730,10 +740,10 @@ _NUMBER_DIGITS = 7
 _NUMBER_START = "0123456789("
 
 
-def _is_heading(row: Row) -> bool:
-    """A band's heading ("SECTION A - ENROLLEE", "1 PATIENT DEMOGRAPHICS"): a short row with
-    no colon or value, opening in capitals."""
-    words = [w.text for w in row.words]
+def _is_heading(printed: list[Word]) -> bool:
+    """A band's heading ("SECTION A - ENROLLEE", "1 PATIENT DEMOGRAPHICS"): a short row (or
+    cell) with no colon or value, opening in capitals."""
+    words = [w.text for w in printed]
     if words and _BOX_NUMBER.fullmatch(words[0]):
         words = words[1:]
     text = " ".join(words)
@@ -1005,7 +1015,7 @@ def _wrapped_rows(
         row = rows[below]
         if row.words[0].bbox[1] - rows[below - 1].words[0].bbox[1] > _MAX_WRAP_STEP * height:
             return
-        if ":" in row.text or _is_heading(row) or _names_a_path(page, row):
+        if ":" in row.text or _is_heading(row.words) or _names_a_path(page, row):
             return
         yield row
         below += 1
@@ -1039,9 +1049,10 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 # A line printed across a column's start ("Insurance: ... Medicare
                 # Advantage   ID: ...") is under the boxes: their columns end above it.
                 columns = []
+            columns = _headed_in_row(page, row, columns)
             signed, signer = _signer(bands.get(index, []))
             lead = _lead_party(row)
-            if len(bands.get(index, [])) == 1 and _is_heading(row):
+            if len(bands.get(index, [])) == 1 and _is_heading(row.words):
                 # A heading across the page ("6 ORDERING / CERTIFYING PHYSICIAN") opens a
                 # part of its own: the columns of the parts above it are not its columns.
                 section, columns = _heading_columns(page, row, len(out) == page_first)
@@ -1059,7 +1070,7 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                     pair for pair in _row_captions(page, row) if not _is_bare_caption(pair[1])
                 )
                 pairs = chain(beside, pairs)
-            elif _is_heading(row):
+            elif _is_heading(row.words) or _numbered_headings(page, row):
                 section, columns = _heading_columns(page, row, len(out) == page_first)
                 over = columns
                 continue
@@ -1323,6 +1334,34 @@ def _heading_columns(
     if len({party for _, party in heads}) > 1:
         return None, heads
     return _heading_party(row.text, opening), []
+
+
+def _numbered_headings(page: Page, row: Row) -> bool:
+    """Whether a row is headings set side by side, each numbered as its box ("A1.
+    BENEFICIARY    A2. SUPPLIER (DMEPOS)"), that name different parties."""
+    cells = list(row_cells(page, row.words))
+    if len(cells) < 2 or not all(_is_heading(cell) for cell in cells):
+        return False
+    return len({caption_party(" ".join(w.text for w in cell)) for cell in cells} - {None}) > 1
+
+
+def _headed_in_row(
+    page: Page, row: Row, columns: list[tuple[float, Party]]
+) -> list[tuple[float, Party]]:
+    """The columns after a heading printed in one of them, beside another column's values
+    ("City/State/ZIP: ...    A3. ORDERING PHYSICIAN"): the column holds that party's box
+    from there down."""
+    if not columns:
+        return columns  # no columns side by side: a heading spans the page, read as a row
+    for cell in list(row_cells(page, row.words))[1:]:
+        text = " ".join(w.text for w in cell)
+        party = caption_party(text)
+        if party is None or not _is_heading(cell):
+            continue
+        x0 = cell[0].bbox[0]
+        columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
+        columns = sorted([*columns, (x0, party)])
+    return columns
 
 
 def _names_under(page: Page, row: Row, heads: list[tuple[float, Party]]) -> Iterator[Captioned]:

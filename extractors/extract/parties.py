@@ -392,7 +392,10 @@ def _grouped_id(parts: list[str]) -> str | None:
     length. A longer first number ("123456789 01") is the ID, and what follows it is not."""
     words = [_EDGE_MARKS.sub("", part) for part in parts]
     prefix = words[0] if words and _SPACED_PREFIX.fullmatch(words[0]) else ""
-    groups = list(takewhile(_ID_GROUP.fullmatch, words[1 if prefix else 0 :]))
+    if words and (glued := _GLUED_PREFIX.fullmatch(words[0])):
+        # The prefix glued to the first group ("W284 119 3726").
+        prefix, words = glued.group(1), [glued.group(2), *words[1:]]
+    groups = list(takewhile(_ID_GROUP.fullmatch, words[1 if prefix and not glued else 0 :]))
     digits = "".join(groups)
     if len(groups) < 2 or not _MIN_SPACED_TAIL <= len(digits) <= _MAX_GROUPED_DIGITS:
         return None
@@ -407,6 +410,8 @@ _MAX_GROUPED_DIGITS = 14
 #: A plan's letter prefix printed apart from the member's number ("RNY 546453166"), and
 #: the fewest digits such a number has.
 _SPACED_PREFIX = re.compile(r"[A-Z]{2,4}")
+#: A plan's letter prefix and the first group of digits, printed as one ("W284").
+_GLUED_PREFIX = re.compile(r"([A-Z]{1,4})(\d{1,5})")
 _MIN_SPACED_TAIL = 6
 #: A plan's member ID of a short letter prefix and digits ("H015612818"), where OCR reads a
 #: 0 after the prefix as the letter O ("HO15612818").
@@ -864,6 +869,20 @@ def _credentials(
             return
 
 
+def _before_signed_time(source: _Source) -> _Source:
+    """A signer's name without the time an electronic signature states after it:
+    "Electronically signed by Priya Natarajan, MD on 06/09/2025 16:42"."""
+    words = source.words
+    for at in range(1, len(words) - 1):
+        if words[at].text.lower() in _SIGNED_AT and words[at + 1].text[:1].isdigit():
+            return _Source(_text(words[:at]), words[:at], source.page)
+    return source
+
+
+#: The words between an electronic signature's signer and its date or time.
+_SIGNED_AT = frozenset({"on", "at"})
+
+
 def _names_policy_holder(label: str) -> bool:
     return any(word in _POLICY_HOLDER for word in label.lower().replace("'s", "").split())
 
@@ -989,7 +1008,9 @@ def _names(doc: _Document, out: dict[str, Found[Any]]) -> None:
     others = [c for c in ranked if clinician_rank(c.label) not in (_ORDERING_RANK, DISTRACTOR_RANK)]
     clinician_sources += [s for c in others for s in _label_sources(c, "name")]
     # The name typed on or under the signature line is the signer's: the ordering clinician.
-    clinician_sources += [s for c in doc.labelled(SIGNATURE) for s in _label_sources(c, "")]
+    clinician_sources += [
+        _before_signed_time(s) for c in doc.labelled(SIGNATURE) for s in _label_sources(c, "")
+    ]
     clinician_sources += [s for s in doc.mentioned("clinician.name") if not _named_as_distractor(s)]
     # A name captioned as a referring or primary-care doctor's is the ordering one only when
     # the order names no other clinician ("PCP: ..." beside "Print name: <signer>, MD").

@@ -1996,3 +1996,74 @@ def test_a_primary_care_doctor_is_the_ordering_one_only_when_no_other_is_named()
     )
     found = _parties_of(rows[:2])
     assert _got(found, "clinician.last_name") == "Baptiste"
+
+
+def _two_column_cmn() -> bytes:
+    """A certificate of medical necessity's section A as a fine fax: numbered headings side
+    by side ("A1. BENEFICIARY   A2. SUPPLIER (DMEPOS)"), and "A3. ORDERING PHYSICIAN" printed
+    in the right column beside the member's town, over the physician's values."""
+    image = Image.new("L", (1728, 900), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 26)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 26)
+    left = [
+        ("A1. BENEFICIARY", bold),
+        ("Name (first, MI, last): Lowell E. Brandvold", font),
+        ("Date of birth: 10/09/1947", font),
+        ("Street: 1186 Hickman Rd Apt 3", font),
+        ("City/State/ZIP: Urbandale, IA 50322", font),
+        ("Telephone: 515.276.4418", font),
+        ("Plan: Aetna Medicare Advantage PPO", font),
+        ("Member ID: W284 119 3726", font),
+    ]
+    right = [
+        ("A2. SUPPLIER (DMEPOS)", bold),
+        ("Name: Prairie Air Respiratory Services", font),
+        ("Supplier NPI: 2658481967", font),
+        ("Phone: 515.244.0910  Fax: 515.244.0911", font),
+        ("A3. ORDERING PHYSICIAN", bold),
+        ("Name: Imani Kasongo, MD", font),
+        ("NPI: 1749038786", font),
+        ("Phone: 515.241.7700  Fax: 515.241.7799", font),
+    ]
+    for row, ((mine, mine_font), (theirs, theirs_font)) in enumerate(zip(left, right, strict=True)):
+        draw.text((100, 120 + 60 * row), mine, fill=0, font=mine_font)
+        draw.text((900, 120 + 60 * row), theirs, fill=0, font=theirs_font)
+    return encode_fax_tiff([image], "fine")
+
+
+def test_numbered_headings_side_by_side_and_a_heading_inside_a_column() -> None:
+    pages = [read.page for read in read_document(_two_column_cmn(), Limits())]
+    found = extract_parties(pages, date(2026, 12, 3))
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Lowell",
+        "Brandvold",
+    )
+    # A plan's prefix glued to the first of the card's groups of digits.
+    assert _got(found, "member.member_id") == "W2841193726"
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Imani",
+        "Kasongo",
+    )
+    assert (_got(found, "clinician.phone"), _got(found, "clinician.fax")) == (
+        "5152417700",
+        "5152417799",
+    )
+
+
+def test_an_electronic_signature_names_the_clinician_over_an_e_mails_sender() -> None:
+    """An e-mailed order: the case manager who sent it ("From: ..., RN") is named first, the
+    ordering clinician by the e-signature statement, whose date follows the name."""
+    found = _parties_of(
+        [
+            [(0.05, "From: Dana Whitcomb, RN CCM <dwhitcomb@lakeshorehealth.org>")],
+            [(0.05, "Subject: HH referral - Ostrowski, Frank - SOC 6/12")],
+            [(0.07, "Pt Name: Frank J. Ostrowski"), (0.5, "Sex: M")],
+            [(0.07, "DOB: 11/02/1948"), (0.5, "Ph: (262)654-3391")],
+            [(0.07, "Electronically signed by Priya Natarajan, MD on 06/09/2025 16:42")],
+        ]
+    )
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Priya",
+        "Natarajan",
+    )
