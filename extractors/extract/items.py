@@ -369,6 +369,9 @@ def _same(named: Item, other: Item) -> bool:
     """Whether an item read without a code is the other one: its words are all the other
     item's, or its equipment name may mean the other's code (or a code the other's name may
     mean, when the other was read without a code but with its count)."""
+    mine, theirs = _disciplines(named.description), _disciplines(other.description)
+    if mine and theirs and mine != theirs:
+        return False  # "Home health PT ..." and "Home health OT ...": two disciplines' visits
     words = set(_LETTERS.findall((named.description or "").lower()))
     if words and words <= set(_LETTERS.findall((other.description or "").lower())):
         return True
@@ -376,6 +379,11 @@ def _same(named: Item, other: Item) -> bool:
     if other.hcpcs is not None:
         return other.hcpcs in meant
     return named.quantity is None and bool(meant & meant_codes(other.description))
+
+
+def _disciplines(description: str | None) -> frozenset[str]:
+    text = description or ""
+    return frozenset(text[start:end].lower() for start, end in disciplines_in(text))
 
 
 def _agreed(found: list[Found[Item]], printed: set[str]) -> list[Found[Item]]:
@@ -1220,11 +1228,20 @@ def _visit_items(line: TextLine) -> list[Found[Item]]:
         total = _VISIT_TOTAL.search(line.text, stop, sentence.start() if sentence else end)
         if total is not None:
             # The discipline with its frequency and purpose, as printed up to the total: an
-            # abbreviation alone ("SN") would say too little.
-            printed = line.text[start : total.start()].rstrip(" (=,;-")
+            # abbreviation alone ("SN") would say too little. Its colon goes ("PT: eval +
+            # 3w2"), which would make the discipline a line's caption, and a "Home health"
+            # before it stays.
+            lead = _HOME_HEALTH_LEAD.search(line.text[:start])
+            start = lead.start() if lead else start
+            after = stop + 1 if line.text[stop : stop + 1] == ":" else stop
+            printed = f"{line.text[start:stop]}{line.text[after : total.start()]}".rstrip(" (=,;-")
             item = Item(description=printed, quantity=int(total.group("n")))
             items.append(line.found(item, start, total.end()))
     return items
+
+
+#: Words naming the home-health order a discipline's visits are part of: "Home health PT".
+_HOME_HEALTH_LEAD = re.compile(r"(?i)\b(?:home\s+health|HH)\s+$")
 
 
 def _code_led_items(line: TextLine) -> list[Found[Item]]:

@@ -88,6 +88,13 @@ def _spelled_names() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{_spelled_alternatives()})\b", re.IGNORECASE)
 
 
+#: An evaluation visit ordered before the frequency: "PT: eval + 3w2", "OT evaluate and
+#: treat, 1w3".
+_EVALUATION = (
+    r"(?:(?i:eval(?:uat(?:e|ion))?\.?(?:\s+(?:and|&)\s+treat)?)[ \t]*(?:\+|&|,|and)?[ \t]*)?"
+)
+
+
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     _, times = _vocabulary()
@@ -105,7 +112,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     order = re.compile(
         rf"(?:(?i:(?P<name>{spelled}))(?:{_SPACE}\((?P<paren>{abbrs})\))?|\b(?P<abbr>{abbrs})\b)"
-        rf"[ \t:\-]*(?:\n[ \t]*)?(?P<freq>{unit}(?:{_SPACE},\s*{unit})*)"
+        rf"[ \t:\-]*(?:\n[ \t]*)?{_EVALUATION}(?P<freq>{unit}(?:{_SPACE},\s*{unit})*)"
     )
     return order, re.compile(unit)
 

@@ -977,3 +977,23 @@ def test_a_drugs_doses_captioned_on_a_line_of_their_own_are_its_count() -> None:
     assert found is not None
     item = drug_item([page], found.value, [])
     assert item is not None and item.value.quantity is None
+
+
+def test_a_numbered_list_of_disciplines_each_with_an_evaluation_and_a_total() -> None:
+    """ "1) Home health PT: eval + 3w2, 2w2 (= 11 visits)": each discipline is an item with its
+    total, though the lines differ only in the discipline's two letters; each is a service
+    with its frequency, the evaluation before it no bar."""
+    page = _page(
+        "Orders:",
+        "1) Home health PT: eval + 3w2, 2w2 (= 11 visits) - ROM, gait, stairs",
+        "2) Home health OT: eval + 1w3 (= 4 visits) - ADLs, tub transfer",
+        "3) SN: 1w2 + 2 PRN (= 2 visits) - incision check",
+    )
+    found = [(f.value.description, f.value.quantity) for f in find_items([page])]
+    assert found == [
+        ("Home health PT eval + 3w2, 2w2", 11),
+        ("Home health OT eval + 1w3", 4),
+        ("SN 1w2 + 2 PRN", 2),
+    ]
+    services = [(f.value.discipline, f.value.frequency) for f in find_services([page])]
+    assert services == [("PT", "3W2, 2W2"), ("OT", "1W3"), ("SN", "1W2")]
