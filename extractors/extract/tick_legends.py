@@ -59,6 +59,23 @@ def _legend(word: Word, legends: frozenset[str] | dict[str, str]) -> str | None:
     return None
 
 
+def _typed_box(before: Sequence[Word]) -> bool | None:
+    """Whether a box typed in text before a legend, as printouts print them ("[ ] URGENT",
+    "[X] STAT"), is ticked; None when the words before the legend are no typed box."""
+    for size in (1, 2, 3):
+        box = "".join(w.text for w in before[-size:]) if len(before) >= size else ""
+        if _TYPED_EMPTY.fullmatch(box):
+            return False
+        if _TYPED_TICKED.fullmatch(box):
+            return True
+    return None
+
+
+#: A box typed with brackets, empty or holding a tick mark ("[ ]", "( )", "[X]", "[v]").
+_TYPED_EMPTY = re.compile(r"[\[(][_\s]*[\])]")
+_TYPED_TICKED = re.compile(r"[\[(]\s*[xXvV\u2713\u2714*]\s*[\])]")
+
+
 def _printed_from(word: Word, legend: str) -> str:
     """The word's text from its legend on: what of the word is not its box."""
     text = word.text.upper()
@@ -90,6 +107,8 @@ def read_ticks(reads: Sequence[ReadPage], inks: PageInks) -> Ticks:
                 ink = ink or inks.of(read)
                 legend = sex_legend or urgent_legend or ""
                 ticked = box_before(ink, word, _printed_from(word, legend))
+                if ticked is None:
+                    ticked = _typed_box(row.words[:index])
                 if ticked is None:
                     continue
                 if sex_legend is not None:

@@ -266,3 +266,12 @@ def test_a_code_opening_a_ruled_cell_has_no_box_before_it() -> None:
         read_document(data, Limits()), filename="t.tif", sha256="0" * 64, received_at=RECEIVED
     )
     assert [item.hcpcs for item in referral.items] == ["E1390", "E0431"]
+
+
+def test_a_box_typed_in_brackets_is_a_box() -> None:
+    """A printout types its boxes as brackets ("[ ] URGENT", "[X] STAT"), with no square
+    drawn: an empty pair leaves the legend out of the wording, a pair holding an X ticks it."""
+    ticks = _ticks([["[ ] URGENT"], ["ORDER DATE: 05/20/2025"]])
+    assert ticks.urgent is None
+    assert "URGENT" not in ticks.texts[0]
+    assert _ticks([["[X] STAT"], ["ORDER DATE: 05/20/2025"]]).urgent == "STAT"
