@@ -36,6 +36,7 @@ from extractors.extract.textlines import load_data
 from extractors.normalize.addresses import is_unit_colon
 from extractors.normalize.dates import find_dates
 from extractors.normalize.lookalikes import fold_label
+from extractors.normalize.phones import parse_phone
 from extractors.normalize.sex import STATED_SEX
 from extractors.normalize.us_states import STATES
 from extractors.pages import Page, Word
@@ -316,11 +317,20 @@ def plan_name_end(words: Sequence[str]) -> int | None:
         bare = words[at].lower().rstrip(":.") in _BARE_NUMBER_MARKS
         if bare and at + 1 < len(words) and _ID_SHAPE.fullmatch(words[at + 1]):
             return at
-    return None
+    # The number printed bare right after the name: "Humana Gold Plus H4512-0193".
+    return next((at for at in range(1, len(words)) if is_bare_plan_id(words[at])), None)
+
+
+def is_bare_plan_id(word: str) -> bool:
+    """Whether a word is a member's number as a card prints it after the plan's name with no
+    caption: letters and digits, five digits at least, and no phone."""
+    return bool(_BARE_ID.fullmatch(word)) and parse_phone(word) is None
 
 
 #: Marks a plan's number follows with no caption of its own.
 _BARE_NUMBER_MARKS = frozenset({"#", "id", "id#", "no", "nbr"})
+#: A member's number printed bare after the plan: letters and digits, five digits at least.
+_BARE_ID = re.compile(r"(?=(?:[A-Za-z-]*[0-9]){5})[A-Za-z0-9][A-Za-z0-9-]{6,}")
 #: A plan's number: letters and digits, at least three of them digits, maybe after a sign
 #: OCR read for a crossed letter ("$C200418773").
 _ID_SHAPE = re.compile(r"[$£€]?(?=(?:[A-Za-z-]*[0-9]){3})[A-Za-z0-9-]{5,}")

@@ -83,6 +83,7 @@ from extractors.normalize.names import (
     CREDENTIALS,
     SURNAME_CREDENTIALS,
     SURNAME_PARTICLES,
+    TITLES,
     PersonName,
 )
 from extractors.normalize.sex import SEX_WORDS, STATED_SEX
@@ -2386,9 +2387,24 @@ def _named_rows(
             at = next((i for i, w in enumerate(words) if key and _bare(w.text) == key), None)
             if at is None and words and caption_path(words[0].text) == "member.name":
                 at = 0
-            # A kin's row ("Emergency contact Ana Ortiz") names the member's surname too.
-            if at is not None and not _names_another_party(page, words[: at + 1]):
+            # A kin's row ("Emergency contact Ana Ortiz") names the member's surname too, as
+            # does a kin's name in a sentence ("Her daughter, Chioma Okonkwo (cell ...)").
+            if at is None or _names_another_party(page, words[: at + 1]):
+                continue
+            if not _another_given_name(words, at, out):
                 yield page, rows, number, at
+
+
+def _another_given_name(words: list[Word], at: int, out: Mapping[str, Found[Any]]) -> bool:
+    """Whether the member's surname at ``at`` follows a given name not the member's: a kin
+    of the same surname ("Chioma Okonkwo" where the member is Adaeze Okonkwo)."""
+    given = out.get("member.first_name")
+    if given is None or not given.value or at == 0:
+        return False
+    before = words[at - 1].text
+    named = before[:1].isupper() and before.isalpha() and not is_caption_word(before)
+    titled = before.lower() in TITLES  # "Mrs Okonkwo": the member
+    return named and not titled and _bare(before) != _bare(given.value.split()[0])
 
 
 def _names_another_party(page: Page, words: list[Word]) -> bool:

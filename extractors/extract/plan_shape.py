@@ -19,12 +19,12 @@ from extractors.extract.captions import (
     caption_excludes,
     caption_party,
     caption_path,
+    is_bare_plan_id,
     is_caption_word,
     plan_name_end,
     row_cells,
 )
 from extractors.extract.labels import LABELS_FILE, office_words, printed_rows
-from extractors.normalize.phones import parse_phone
 from extractors.pages import Page, Word
 
 _PATH = "payer.name"
@@ -91,16 +91,12 @@ def _numbered(cell: list[Word], run: list[Word]) -> bool:
     a card prints a plan ("Aetna Medicare Advantage, member no. MEB404129937")."""
     words = [w.text for w in cell]
     rest = words[len(run) :]
-    if rest and _BARE_ID.fullmatch(rest[0]) and parse_phone(rest[0]) is None:
+    if rest and is_bare_plan_id(rest[0]):
         return True  # "MEDICARE 1EG4-TE5-MK72": a card's number right after the plan
     numbered = any(c.isdigit() for w in rest for c in w)
     # A caption opens the rest ("member ID ..."), or, read with the name before it, a bare
     # "ID" does (it opens a number only after a name).
     return numbered and (plan_name_end(rest) == 0 or plan_name_end(words) == len(run))
-
-
-#: A member's number printed bare after the plan: letters and digits, at least five digits.
-_BARE_ID = re.compile(r"(?=(?:[A-Za-z-]*[0-9]){5})[A-Za-z0-9][A-Za-z0-9-]{6,}")
 
 
 def _led_by_cell(cells: list[list[Word]], index: int, *, whole: bool) -> bool:

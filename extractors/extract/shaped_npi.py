@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from extractors.codes.npi import is_valid_npi
 from extractors.extract.captions import (
     DISTRACTOR_RANK,
+    caption_excludes,
     caption_party,
     caption_path,
     clinician_rank,
@@ -88,6 +89,8 @@ def _candidates(page: Page) -> list[tuple[str, Page, list[Word]]]:
             caption = " ".join(w.text for w in words[max(0, at - _CAPTION_WORDS) : at])
             if caption_party(caption) == "other" or caption_path(caption) in _NUMBER_PATHS:
                 continue
+            if caption_excludes(caption, "clinician.npi"):
+                continue  # "Group NPI 1384756205": the practice's own, no person's
             if _cell_party(page, words, at) == "other":
                 continue  # "Dispensing pharmacy: Valley Home Infusion, NPI 1819202122"
             out.append((match.group(1), page, [word]))

@@ -2067,3 +2067,38 @@ def test_an_electronic_signature_names_the_clinician_over_an_e_mails_sender() ->
         "Priya",
         "Natarajan",
     )
+
+
+def test_a_memo_with_a_group_npi_a_bare_plan_number_and_a_kin_of_the_same_surname() -> None:
+    """A practice's memo: its letterhead's "Group NPI" is the practice's, not the signer's
+    (whose own NPI, under the name, fails its check digit and stays theirs); "Ins: <plan>
+    <number>" prints the member's number bare after the plan; and the daughter named with
+    the member's surname in a sentence is not the member, so her cell is not the member's."""
+    found = _parties_of(
+        [
+            [(0.1, "RIVERBEND FAMILY & GERIATRIC MEDICINE")],
+            [(0.1, "Tel 901-726-5500 - Fax 901-726-5512 - Group NPI 1384756205")],
+            [(0.1, "FROM: Priya Raman, MD - Internal Medicine / Geriatrics")],
+            [(0.1, "RE: Okonkwo, Adaeze (F) DOB 4/17/1949 Ins: Humana Gold Plus H4512-0193")],
+            [(0.1, "2210 Calloway Street, Memphis, TN 38114 - home (901) 744-3826")],
+            [(0.1, "Her daughter, Chioma Okonkwo (cell 901-488-0271), will accept delivery.")],
+            [(0.1, "Sincerely,")],
+            [(0.1, "Priya Raman, MD")],
+            [(0.1, "NPI 1620483397")],
+        ]
+    )
+    assert _got(found, "clinician.npi") == "1620483397"
+    assert _got(found, "payer.name") == "Humana Gold Plus"
+    assert _got(found, "member.member_id") == "H4512-0193"
+    assert _got(found, "member.phone") == "9017443826"
+    # With no NPI of the signer's own, the practice's is still not the clinician's.
+    found = _parties_of(
+        [
+            [(0.1, "RIVERBEND FAMILY & GERIATRIC MEDICINE")],
+            [(0.1, "Tel 901-726-5500 - Fax 901-726-5512 - Group NPI 1384756205")],
+            [(0.1, "RE: Okonkwo, Adaeze (F) DOB 4/17/1949")],
+            [(0.1, "Sincerely,")],
+            [(0.1, "Priya Raman, MD")],
+        ]
+    )
+    assert "clinician.npi" not in found
