@@ -412,6 +412,20 @@ def _hit(
     )
 
 
+def _inside_hint(page: Page, line: Row, first: int) -> bool:
+    """Whether the word at ``first`` is inside a bracket opened earlier in its cell and not
+    closed before it."""
+    depth = 0
+    for at in range(first - 1, -1, -1):
+        word = line.words[at]
+        if _wide_gap(page, word, line.words[at + 1]):
+            break
+        depth += word.text.count("(") - word.text.count(")")
+        if depth > 0:
+            return True
+    return False
+
+
 def is_tick_box(text: str) -> bool:
     return bool(_TICK_BOX.match(text))
 
@@ -709,6 +723,10 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             if path is None or path.startswith(("party:", STOP, SIGNATURE)):
                 continue
             if not hit.strong and at not in shared:
+                continue
+            if _inside_hint(page, line, hit.first):
+                # A hint's word ("FIRST" of "PATIENT (LAST, FIRST MIDDLE)") ends the value
+                # before it, as a label does, but captions nothing.
                 continue
             near = signed or above_signed
             words, edge = _right(page, line, hit, hits[number])

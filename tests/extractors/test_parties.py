@@ -2102,3 +2102,18 @@ def test_a_memo_with_a_group_npi_a_bare_plan_number_and_a_kin_of_the_same_surnam
         ]
     )
     assert "clinician.npi" not in found
+
+
+def test_a_word_of_a_name_order_hint_captions_nothing() -> None:
+    """ "PATIENT (LAST, FIRST MIDDLE)" over the name: "FIRST" is the hint's word, so the
+    member's given name is not "MIDDLE)" but the one the row under it prints."""
+    found = _parties_of(
+        [
+            [(0.05, "PATIENT (LAST, FIRST MIDDLE)"), (0.45, "DOB"), (0.6, "SEX")],
+            [(0.05, "OKONKWO, AMARA GRACE"), (0.45, "08/23/2019"), (0.6, "F")],
+        ]
+    )
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Amara",
+        "Okonkwo",
+    )
