@@ -34,7 +34,7 @@ from extractors.extract.textlines import (
     page_lines,
     visual_rows,
 )
-from extractors.normalize.lookalikes import digit_class
+from extractors.normalize.lookalikes import digit_class, digit_translation
 from extractors.normalize.specks import without_specks
 from extractors.pages import BBox, Page, Word, union
 from extractors.referral import Infusion, Item
@@ -1087,6 +1087,12 @@ def _line_item(line: TextLine, following: TextLine | None) -> Found[Item] | None
     )
     if _in_code_list(before):
         return None
+    if _CODE_AND_COUNT.fullmatch(before) and (count := _READ_COUNT.match(text, code_match.end())):
+        # "HCPCS / qty  E1390 x1" under the item's name: the code and count of the line
+        # above, whose name the code's description stands for. A fax reads the 1 as "l".
+        number = int(count.group("n").translate(digit_translation("common")))
+        item = Item(hcpcs=code_match.group("code"), quantity=number or None)
+        return line.found(item, code_match.start(), count.end())
     led = _led_description(text, code_match) if caption else None
     if led is None and listed is None and not _looks_like_item_code(text, code_match, name):
         return None
@@ -1385,6 +1391,12 @@ _CODE_LIST = re.compile(
     r"\b(?:hcpcs|cpt|codes?)\s*(?:\(s\))?\s*:\s*(?:[^\s,;]{5}(?:\s*[x\u00d7]\s?[0-9]{1,3})?\s*[;,]?\s*)*$",
     re.IGNORECASE,
 )
+#: The caption of a line giving an item's code and count only: "HCPCS / qty".
+_CODE_AND_COUNT = re.compile(
+    r"\s*(?:hcpcs|cpt|code)\s*(?:/|&|and)\s*(?:qty|quantity|count)\s*[:.]?\s*", re.IGNORECASE
+)
+#: A count after an item's code, its digits maybe read as look-alikes ("E1390 xl").
+_READ_COUNT = re.compile(rf"\s*[x\u00d7]\s?(?P<n>[0-9{digit_class('common')}]{{1,3}})(?!\w)")
 #: A count right after a listed code: "HCPCS: A7031 X1, A7032 X2".
 _LISTED_COUNT = re.compile(r"\s*[x\u00d7]\s?(?P<n>[0-9]{1,3})\b", re.IGNORECASE)
 

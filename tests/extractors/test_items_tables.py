@@ -575,3 +575,19 @@ def test_a_total_of_one_visit() -> None:
     assert [(item.description, item.quantity) for item in items] == [
         ("Medical social worker evaluation", 1)
     ]
+
+
+def test_a_code_and_count_line_under_the_items_name() -> None:
+    """An item's name on one line and "HCPCS / qty <code> x1" under it, as a prescription's
+    label/answer pairs print it; a fax's "xl" is x1."""
+    items = _items(
+        [
+            [(0.05, "OXYGEN PRESCRIPTION")],
+            [(0.05, "Stationary ....... Oxygen concentrator, stationary")],
+            [(0.06, "HCPCS / qty E1390 x1")],
+            [(0.05, "Portable ...... Portable gaseous O2 system")],
+            [(0.06, "HCPCS / qty E0431 xl")],
+            [(0.05, "Liter flow 2 LPM")],
+        ]
+    )
+    assert _read(items) == [(None, "E1390", 1), (None, "E0431", 1)]
