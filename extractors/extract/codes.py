@@ -21,6 +21,7 @@ from extractors.codes.repair import (
     agreeing_code,
     described,
     described_child,
+    described_hcpcs,
     description_share,
     near_codes,
     repair_hcpcs,
@@ -561,14 +562,30 @@ def _service_code(cand: _Candidate) -> Procedure | None:
     token = cand.token
     if _bracketed_cpt(cand):
         return Procedure(code=token, system="CPT", description=None)
-    if cand.context == "items" or not _HCPCS.fullmatch(token):
+    if cand.context == "items":
         return None
-    if token[0] not in _SERVICE_LETTERS or icd10.lookup(token) is not None:
+    if not _HCPCS.fullmatch(token):
+        token = _named_service_code(cand) or ""
+    if not token or token[0] not in _SERVICE_LETTERS or icd10.lookup(token) is not None:
         return None
     entry = hcpcs.lookup(token)
     if entry is None:
         return None
     return Procedure(code=token, system="HCPCS", description=_hcpcs_text(entry))
+
+
+def _named_service_code(cand: _Candidate) -> str | None:
+    """A service code a look-alike damaged ("GO299") whose service the words printed just
+    before it name ("Skilled Nursing GO299" is G0299); the clerk is told it was repaired."""
+    repaired = repair_hcpcs(cand.token)
+    if repaired is None:
+        return None
+    before = cand.line.text[max(0, cand.start - _NAMING_REACH) : cand.start]
+    return repaired if described_hcpcs(cand.token, before) == repaired else None
+
+
+#: How many characters before a service code may name its service.
+_NAMING_REACH = 40
 
 
 def _bracketed_cpt(cand: _Candidate) -> bool:

@@ -512,6 +512,10 @@ def _segments(line: TextLine) -> list[TextLine]:
 
 def _split_items(text: str) -> list[str]:
     parts = text.split(";")
+    if len(parts) > 1 and len(parts[0].split()) == 1:
+        # One word before the first semicolon is a caption whose colon OCR misread: "PT;
+        # eval + 2w4 (= 9 visits)".
+        parts = [f"{parts[0]}:{parts[1]}", *parts[2:]]
     out: list[str] = []
     for part in parts:
         pieces = part.split(":")
@@ -1239,7 +1243,7 @@ def _visit_items(line: TextLine) -> list[Found[Item]]:
             # before it stays.
             lead = _HOME_HEALTH_LEAD.search(line.text[:start])
             start = lead.start() if lead else start
-            after = stop + 1 if line.text[stop : stop + 1] == ":" else stop
+            after = stop + 1 if line.text[stop : stop + 1] in (":", ";") else stop
             printed = f"{line.text[start:stop]}{line.text[after : total.start()]}".rstrip(" (=,;-")
             item = Item(description=printed, quantity=int(total.group("n")))
             items.append(line.found(item, start, total.end()))

@@ -51,7 +51,14 @@ def _frequencies_read(text: str) -> str:
 
 def _as_digits(match: re.Match[str]) -> str:
     token = match.group()
-    return token.translate(digit_translation("common")) if any(map(str.isdigit, token)) else token
+    # A digit read as printed, or both numbers one look-alike each ("lwl" of 1w1): no word
+    # is shaped so; longer runs of look-alikes may be words.
+    read = any(map(str.isdigit, token)) or len(token) == _BOTH_LOOKALIKE
+    return token.translate(digit_translation("common")) if read else token
+
+
+#: A frequency whose two numbers are both one look-alike glyph: "lwl".
+_BOTH_LOOKALIKE = 3
 
 
 #: A number of a 485 frequency: its digits, or one look-alike alone ("1lwl" is too garbled
@@ -112,7 +119,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     order = re.compile(
         rf"(?:(?i:(?P<name>{spelled}))(?:{_SPACE}\((?P<paren>{abbrs})\))?|\b(?P<abbr>{abbrs})\b)"
-        rf"[ \t:\-]*(?:\n[ \t]*)?{_EVALUATION}(?P<freq>{unit}(?:{_SPACE},\s*{unit})*)"
+        rf"[ \t:;\-]*(?:\n[ \t]*)?{_EVALUATION}(?P<freq>{unit}(?:{_SPACE},\s*{unit})*)"
     )
     return order, re.compile(unit)
 

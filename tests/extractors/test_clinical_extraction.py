@@ -997,3 +997,35 @@ def test_a_numbered_list_of_disciplines_each_with_an_evaluation_and_a_total() ->
     ]
     services = [(f.value.discipline, f.value.frequency) for f in find_services([page])]
     assert services == [("PT", "3W2, 2W2"), ("OT", "1W3"), ("SN", "1W2")]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        pytest.param(
+            "[X] Skilled Nursing GO299 [X] PTGO151 [] OT [X] HHA GO156", ["G0299"], id="ticked"
+        ),
+        pytest.param("Physical therapy visits GO151", ["G0151"], id="named"),
+        # Nothing before it names the service: a damaged print may be any code.
+        pytest.param("Room GO299", [], id="unnamed"),
+    ],
+)
+def test_a_service_code_a_look_alike_damaged_is_read_where_its_words_name_it(
+    text: str, codes: list[str]
+) -> None:
+    assert [f.value.code for f in find_procedures([_page(text)])] == codes
+
+
+def test_visit_lines_a_fax_misread_are_still_each_disciplines() -> None:
+    """A fax reads 1w1 as "lwl" and the colon after "PT" as a semicolon."""
+    page = _page(
+        "SN: lwl, 2w3, lw4 + 2 PRN for CHF exacerbation (= 11 visits)",
+        "PT; eval + 2w4 (= 9 visits)",
+    )
+    found = [(f.value.description, f.value.quantity) for f in find_items([page])]
+    assert found == [
+        ("SN lwl, 2w3, lw4 + 2 PRN for CHF exacerbation", 11),
+        ("PT eval + 2w4", 9),
+    ]
+    services = [(f.value.discipline, f.value.frequency) for f in find_services([page])]
+    assert services == [("SN", "1W1, 2W3, 1W4"), ("PT", "2W4")]
