@@ -2628,7 +2628,11 @@ def _birth_rows(
 def _stated_sex(row: _Row) -> tuple[str, tuple[Page, Word]] | None:
     """The sex a member's row states by its shape: a word, else a letter after a date."""
     spelled = [w for w in row.words if len(_bare(w.text)) > 1 and _bare(w.text) in STATED_SEX]
-    lettered = list(_letters_after_dates(row.words))
+    # A letter in brackets is a sex too, wherever the row puts it: "Okonkwo, Adaeze (F)".
+    lettered = [
+        *_letters_after_dates(row.words),
+        *(w for w in row.words if _BRACKETED_SEX.fullmatch(w.text)),
+    ]
     letters = {letter for w in lettered if (letter := _lone_letter(w)) is not None}
     stated = {STATED_SEX[_bare(w.text)] for w in spelled} or letters
     if len(stated) != 1:
@@ -2652,6 +2656,8 @@ def _letters_after_dates(words: list[Word]) -> Iterator[Word]:
             yield following[1]
 
 
+#: A sex letter in brackets: "(F)".
+_BRACKETED_SEX = re.compile(r"\([MF]\)[,;.]?")
 #: The most characters a blurred "Sex" caption between a date and its letter keeps ("sm").
 _BLURRED = 3
 

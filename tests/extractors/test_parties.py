@@ -2117,3 +2117,10 @@ def test_a_word_of_a_name_order_hint_captions_nothing() -> None:
         "Amara",
         "Okonkwo",
     )
+
+
+def test_a_sex_letter_in_brackets_after_the_members_name() -> None:
+    page = _page([[(0.05, "RE: Okonkwo, Adaeze (F) DOB 4/17/1949 MRN 0081734")]])
+    found = extract_parties([page], date(2026, 12, 3))
+    shaped = sex_beside_member([page], found, date(2026, 12, 3))
+    assert shaped is not None and shaped.value == "F"
