@@ -59,11 +59,18 @@ def _legend(word: Word, legends: frozenset[str] | dict[str, str]) -> str | None:
     return None
 
 
+def _glued_box(word: Word, legend: str) -> Word:
+    """What of a word stands before its legend: a typed box glued on ("(X]M", "[]F")."""
+    return word.model_copy(update={"text": word.text[: word.text.upper().rfind(legend)]})
+
+
 def _typed_box(before: Sequence[Word]) -> bool | None:
     """Whether a box typed in text before a legend, as printouts print them ("[ ] URGENT",
     "[X] STAT"), is ticked; None when the words before the legend are no typed box."""
     for size in (1, 2, 3):
         box = "".join(w.text for w in before[-size:]) if len(before) >= size else ""
+        if not box:
+            continue
         if _TYPED_EMPTY.fullmatch(box):
             return False
         if _TYPED_TICKED.fullmatch(box):
@@ -108,7 +115,7 @@ def read_ticks(reads: Sequence[ReadPage], inks: PageInks) -> Ticks:
                 legend = sex_legend or urgent_legend or ""
                 ticked = box_before(ink, word, _printed_from(word, legend))
                 if ticked is None:
-                    ticked = _typed_box(row.words[:index])
+                    ticked = _typed_box([*row.words[:index], _glued_box(word, legend)])
                 if ticked is None:
                     continue
                 if sex_legend is not None:

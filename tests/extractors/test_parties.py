@@ -2124,3 +2124,19 @@ def test_a_sex_letter_in_brackets_after_the_members_name() -> None:
     found = extract_parties([page], date(2026, 12, 3))
     shaped = sex_beside_member([page], found, date(2026, 12, 3))
     assert shaped is not None and shaped.value == "F"
+
+
+def test_an_office_caption_in_the_prescribers_block_gives_the_clinicians_phone() -> None:
+    """ "Office: ..." in the prescriber's block; a pharmacy's footer prints its own "Ph"."""
+    found = _parties_of(
+        [
+            [(0.05, "PRESCRIBER"), (0.5, "PATIENT")],
+            [(0.05, "Samuel K. Adeyemi, MD"), (0.5, "Name: Lindqvist, Marcus")],
+            [(0.05, "NPI: 1987654328"), (0.5, "DOB: 08.19.1961")],
+            [(0.05, "Office: 614.293.7710"), (0.5, "Phone: (614) 889-2046")],
+            [(0.05, "Prescriber signature:"), (0.6, "Date: 07/09/25")],
+            [(0.2, "BUCKEYE HOME INFUSION PHARMACY - 1850 Dividend Dr, Columbus, OH 43228")],
+            [(0.2, "Ph 614-771-3300 - Fax 614-771-3309 - NPI 1335577999")],
+        ]
+    )
+    assert _got(found, "clinician.phone") == "6142937710"

@@ -275,3 +275,9 @@ def test_a_box_typed_in_brackets_is_a_box() -> None:
     assert ticks.urgent is None
     assert "URGENT" not in ticks.texts[0]
     assert _ticks([["[X] STAT"], ["ORDER DATE: 05/20/2025"]]).urgent == "STAT"
+
+
+def test_a_typed_box_glued_to_its_legend() -> None:
+    """A scan's "Sex: (X]M []F": each typed box glued to its legend, the first ticked."""
+    ticks = _ticks([["Sex: (X]M []F"], ["Patient: Marcus Lindqvist"]])
+    assert ticks.sex is not None and ticks.sex.value == "M"
