@@ -64,9 +64,10 @@ def _vocabulary() -> _Vocabulary:
     # A drug's name: capitalised, or a lower-case word of prose; in either case no dosing
     # verb ("Sig: Infuse 1 g IV q24h" names its drug on the line above).
     name = rf"(?<![A-Za-z])(?!(?i:{verbs})\b)(?:[A-Z][a-z]+|[a-z]{{5,}})"
-    # The dose may be given twice, the second in brackets: "5 mg/kg (400 mg) IV".
+    # The dose may be given twice, the second in brackets: "5 mg/kg (400 mg) IV". A name on
+    # the line over the dose is a column's head ("Sig  Qty  Refills" over "2g IV q24h").
     phrase = re.compile(
-        rf"(?P<drug>{name}(?:[-/][A-Za-z]+)*(?:\s\([a-z ]+\))?)\s+(?P<dose>{_DOSE.pattern})"
+        rf"(?P<drug>{name}(?:[-/][A-Za-z]+)*(?:\s\([a-z ]+\))?)[ \t]+(?P<dose>{_DOSE.pattern})"
         rf"(?:\s+\([^()]{{1,20}}\))?\s+(?P<route>{route.pattern})(?:\s+(?P<frequency>{_FREQUENCY}))?"
     )
     return _Vocabulary(

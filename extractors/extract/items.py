@@ -206,8 +206,8 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
         lines = [_repaired(line) for line in page_lines(page)]
         listed += _listed_codes(lines)
         rows, used = _tables(page, lines)
-        for heads, row in rows:
-            _keep(found, seen, _table_item(page, heads, row))
+        for item in _codes_wrapped_up([_table_item(page, heads, row) for heads, row in rows]):
+            _keep(found, seen, item)
         rest = [line for line in lines if line.words[0].line not in used]
         for block, heads_codes in _rx_blocks(rest):
             used |= {word.line for line in block for word in line.words}
@@ -920,6 +920,14 @@ def _table_item(page: Page, heads: list[_Column], row: list[Word]) -> Found[Item
         # No code column, or none filled: a code may lead the description cell.
         code_words, description = cells["description"][:1], description.split(" ", 1)[-1]
     code, cpt = _cell_code(code_words, description or "")
+    if code is None and cpt is None and description:
+        # The code wrapped into the name's cell under its caption or in brackets: "Ceftriaxone
+        # HCPCS J0696", "Sodium chloride 0.9% flush syringe (A4216)".
+        inner = _CODE_IN_NAME.search(description)
+        if inner is not None and hcpcs.lookup(inner.group("code")) is not None:
+            code = inner.group("code")
+            rest = f"{description[: inner.start()]} {description[inner.end() :]}".strip()
+            description = rest or None
     quantity = _count(text.get("quantity", "")) or _visit_total(text.values())
     item = Item(
         description=description,
@@ -936,6 +944,28 @@ def _table_item(page: Page, heads: list[_Column], row: list[Word]) -> Found[Item
     return found_from_words(item, page, row)
 
 
+def _codes_wrapped_up(items: list[Found[Item] | None]) -> list[Found[Item] | None]:
+    """A table's rows with a row holding only a code ("HCPCS J3370", wrapped under the
+    drug's name beside the sig's next line) given to the row above it, which has none."""
+    out: list[Found[Item] | None] = []
+    for found in items:
+        above = out[-1] if out else None
+        value = found.value if found is not None else None
+        lone = value is not None and value.description is None and value.quantity is None
+        if found is not None and lone and above is not None and above.value.hcpcs is None:
+            out[-1] = replace(
+                above, value=above.value.model_copy(update={"hcpcs": found.value.hcpcs})
+            )
+            continue
+        out.append(found)
+    return out
+
+
+#: An item's code inside its name's cell, under its caption or in brackets.
+_CODE_IN_NAME = re.compile(
+    r"\s*(?:\b(?:HCPCS|code)\b:?\s*|\(\s*)(?P<code>[A-V][0-9]{4})(?:\s*\))?(?![0-9])",
+    re.IGNORECASE,
+)
 #: A count that opens a quantity cell: "12", "1 (one)", "4 boxes"; not "12/19/1936".
 _COUNT = re.compile(r"\W{0,2}(?P<n>[0-9]{1,4})(?![0-9]|[/.,:-][0-9])")
 

@@ -1029,3 +1029,8 @@ def test_visit_lines_a_fax_misread_are_still_each_disciplines() -> None:
     ]
     services = [(f.value.discipline, f.value.frequency) for f in find_services([page])]
     assert services == [("SN", "1W1, 2W3, 1W4"), ("PT", "2W4")]
+
+
+def test_a_column_head_over_a_dose_is_no_drug() -> None:
+    page = _page("HOME INFUSION INTAKE", "Sig Qty Refills", "2g IV q24h x 14 days 14 0")
+    assert find_infusion([page]) is None

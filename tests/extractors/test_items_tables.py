@@ -591,3 +591,41 @@ def test_a_code_and_count_line_under_the_items_name() -> None:
         ]
     )
     assert _read(items) == [(None, "E1390", 1), (None, "E0431", 1)]
+
+
+def test_a_prescription_table_headed_rx_with_codes_wrapped_in_the_drugs_cell() -> None:
+    """ "Rx | Strength | Sig | Qty | Refills": each drug's code wrapped under its name, one
+    beside the sig's second line (a row of its own, given to the drug above it), one in
+    brackets."""
+    items = _items(
+        [
+            [(0.07, "Rx"), (0.35, "Strength"), (0.49, "Sig"), (0.75, "Qty"), (0.85, "Refills")],
+            [
+                (0.07, "Ceftriaxone"),
+                (0.35, "2 g/50 mL"),
+                (0.49, "2g IV q24h x 14 days"),
+                (0.75, "14"),
+                (0.85, "0"),
+            ],
+            [(0.07, "HCPCS J0696")],
+            [
+                (0.07, "Vancomycin"),
+                (0.35, "1.25 g/250 mL"),
+                (0.49, "1.25 g IV q12h x 14 days;"),
+                (0.75, "28"),
+                (0.85, "0"),
+            ],
+            [(0.07, "HCPCS J3370"), (0.49, "trough before 4th dose")],
+            [
+                (0.07, "Sodium chloride 0.9% flush"),
+                (0.49, "10 mL IV before and after"),
+                (0.75, "90"),
+            ],
+            [(0.07, "syringe (A4216)"), (0.49, "each dose (SASH)")],
+        ]
+    )
+    assert _read(items) == [
+        ("Ceftriaxone", "J0696", 14),
+        ("Vancomycin", "J3370", 28),
+        ("Sodium chloride 0.9% flush syringe", "A4216", 90),
+    ]
