@@ -2140,3 +2140,13 @@ def test_an_office_caption_in_the_prescribers_block_gives_the_clinicians_phone()
         ]
     )
     assert _got(found, "clinician.phone") == "6142937710"
+
+
+def test_an_abbreviated_insurance_number_caption() -> None:
+    found = _parties_of(
+        [
+            [(0.07, "Pt Name: Frank J. Ostrowski"), (0.5, "Sex: M")],
+            [(0.07, "DOB: 11/02/1948"), (0.5, "Ins #: 918442703-01")],
+        ]
+    )
+    assert _got(found, "member.member_id") == "918442703-01"
