@@ -218,12 +218,16 @@ def find_items(pages: Iterable[Page]) -> list[Found[Item]]:
                 continue
             _keep(found, seen, prescribed)
         rest = [line for line in rest if line.words[0].line not in used]
+        condition = False
         for line in _logical_lines(rest):
+            condition = _condition_heading(line.text, condition)
             for segment in _segments(line):
                 read: Sequence[Found[Item] | None] = (
                     _prose_items(segment) or _visit_items(segment) or _code_led_items(segment)
                 )
                 for item in read or [_line_item(segment, None)]:
+                    if condition and item is not None and item.value.hcpcs is None:
+                        continue  # "HOMEBOUND STATUS" / "... requires assist and walker"
                     _keep(found, seen, item)
         printed |= hcpcs.codes_printed(line.text for line in lines)
     # An order that names its equipment only in a list of codes ("HCPCS CODES: E1390,
@@ -1400,6 +1404,22 @@ def _captioned(text: str, name: PhraseMatch) -> bool:
     before = text[: name.start()]
     captions = list(_lexicon().columns["description"].finditer(before))
     return bool(captions) and not before[captions[-1].end() :].strip(_MARKS + ":")
+
+
+def _condition_heading(text: str, under: bool) -> bool:
+    """Whether a line is under a heading of the patient's condition ("HOMEBOUND STATUS"),
+    whose equipment is what the patient uses, not what is ordered: a line that is such a
+    heading opens its part, and another heading (short, in capitals) closes it."""
+    bare = text.strip(" :.")
+    caption = _lexicon().condition.match(bare)
+    if caption is not None and caption.end() == len(bare):
+        return True
+    heading = bare.isupper() and len(bare.split()) <= _HEADING_WORDS
+    return under and not heading
+
+
+#: The most words a part's heading has.
+_HEADING_WORDS = 5
 
 
 def _of_condition(text: str, name: PhraseMatch) -> bool:

@@ -1034,3 +1034,17 @@ def test_visit_lines_a_fax_misread_are_still_each_disciplines() -> None:
 def test_a_column_head_over_a_dose_is_no_drug() -> None:
     page = _page("HOME INFUSION INTAKE", "Sig Qty Refills", "2g IV q24h x 14 days 14 0")
     assert find_infusion([page]) is None
+
+
+def test_equipment_under_a_condition_heading_is_not_ordered() -> None:
+    """Under "HOMEBOUND STATUS" the walker is what the patient uses; the part the next
+    heading opens orders again."""
+    page = _page(
+        "HOMEBOUND STATUS",
+        "Leaves home only for MD visits; requires assist of 1 and walker,",
+        "considerable and taxing effort.",
+        "EQUIPMENT ORDERED",
+        "Patient requires a hospital bed",
+    )
+    found = [f.value.description for f in find_items([page])]
+    assert found == ["hospital bed"]
