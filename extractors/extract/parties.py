@@ -1856,6 +1856,9 @@ def _after_plan_name(doc: _Document, out: dict[str, Found[Any]], reference: date
         rest = rest[1:]
     if _opens_group_number(words[end:]) or (end and _opens_group_number(words[end - 1 :])):
         return  # "Cigna Grp # GRP338446": the plan's group, no member's ID
+    group = out.get("payer.group_number")
+    if group is not None and any(w in group.words for w in rest):
+        return  # "Payer | Group Number" over "UnitedHealthcare | 632-64519": the group's
     glued = rest and rest[0].text.startswith("#")  # "#YRB882047731"
     value = _member_id(_text(rest).lstrip("#") if glued else _text(rest), reference)
     if rest and value is not None:

@@ -2150,3 +2150,15 @@ def test_an_abbreviated_insurance_number_caption() -> None:
         ]
     )
     assert _got(found, "member.member_id") == "918442703-01"
+
+
+def test_a_group_number_captioned_beside_the_plan_is_no_member_id() -> None:
+    found = _parties_of(
+        [
+            [(0.05, "Patient: Robert Sullivan"), (0.5, "DOB: 10/31/1955")],
+            [(0.05, "Payer"), (0.3, "Group Number")],
+            [(0.05, "UnitedHealthcare"), (0.3, "632-64519")],
+        ]
+    )
+    assert _got(found, "payer.group_number") == "632-64519"
+    assert "member.member_id" not in found
