@@ -28,6 +28,7 @@ from extractors.extract.labels import (
     is_separator,
     letterhead_words,
     misread_from,
+    office_words,
     printed_rows,
     values_over_captions,
     vocabulary,
@@ -1052,7 +1053,16 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
         #: Headings set side by side over the row below them, which opens their boxes.
         over: list[tuple[float, Party]] = []
         member_seen = False
+        #: Whether a supplier's name addresses the letter under its letterhead.
+        addressed = False
         for index, row in enumerate(rows):
+            if index and not member_seen and _names_office(page, row):
+                # A letter's addressee under its letterhead ("Keystone Medical Equipment" /
+                # "Attn: Intake" / "Phone ..."): the numbers under an office's name are
+                # that office's, a supplier's none of the order's.
+                addressed = has_phrase(row.text, letterhead_words()[0])
+                supplied = supplied or addressed
+                section = None if addressed else section
             out.extend(_names_under(page, row, over))
             over = []
             if _across_columns(page, row, columns):
@@ -1113,7 +1123,8 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 else:
                     party = lead or _row_party(named, x0) or _column_party(columns, x0)
                 path = caption_path(caption, party or section)
-                if party is None and section is None and path in _CONTACT and not member_seen:
+                contact = path in _CONTACT or (addressed and path in _NUMBERS)
+                if party is None and section is None and contact and not member_seen:
                     # Above the member's first value a phone or an address is the
                     # letterhead's: the sending office's, a supplier's none of the order's.
                     party = "other" if supplied else "clinician"
@@ -1300,6 +1311,8 @@ _LOCALITY = re.compile(r"[A-Z][A-Za-z.'\- ]+,? [A-Z]{2}\.? \d{5}(?:-\d{4})?")
 
 #: Contact values any party prints, and the values that say the member's part has begun.
 _CONTACT = frozenset({"member.phone", "member.address"})
+#: The numbers a supplier addressed under the letterhead prints, which are its own.
+_NUMBERS = frozenset({"clinician.phone", "clinician.fax"})
 _MEMBER_IDENTITY = frozenset({"member.name", "member.dob", "member.member_id", "member.sex"})
 
 
@@ -1344,6 +1357,19 @@ def _heading_columns(
     if len({party for _, party in heads}) > 1:
         return None, heads
     return _heading_party(row.text, opening), []
+
+
+def _names_office(page: Page, row: Row) -> bool:
+    """Whether a row is an office's name alone: one cell of capitalised words, no caption,
+    no number."""
+    text = row.text
+    return (
+        ":" not in text
+        and len(list(row_cells(page, row.words))) == 1
+        and not any(c.isdigit() for c in text)
+        and all(w.text[:1].isupper() or not w.text[:1].isalpha() for w in row.words)
+        and has_phrase(text, office_words())
+    )
 
 
 def _numbered_headings(page: Page, row: Row) -> bool:

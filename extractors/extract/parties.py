@@ -674,7 +674,22 @@ def _payer(text: str, reference: date) -> str | None:
         return None  # "carrier", "Plan member # Responsible party": captions, not a plan
     if all(w.lower().strip(".:") in _COVERAGE_RANKS for w in words):
         return None  # a coverage column's "Primary" beside the plan's own column
+    if _a_sentence(text):
+        return None  # "... is aware of this plan. Please contact my office with any questions."
     return _joined_part(value)
+
+
+def _a_sentence(text: str) -> bool:
+    """Whether a text is a sentence of prose, no name: ending in its full stop, with more
+    lower-case words than capitalised ones."""
+    words = text.split()
+    lower = sum(w[:1].islower() for w in words)
+    full_stop = text.rstrip().endswith(".")
+    return len(words) >= _SENTENCE_WORDS and full_stop and lower > len(words) / 2
+
+
+#: The fewest words of a sentence a payer's caption may run on into.
+_SENTENCE_WORDS = 4
 
 
 #: Words that rank a plan among the patient's coverages, no plan's name.

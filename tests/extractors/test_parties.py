@@ -2162,3 +2162,29 @@ def test_a_group_number_captioned_beside_the_plan_is_no_member_id() -> None:
     )
     assert _got(found, "payer.group_number") == "632-64519"
     assert "member.member_id" not in found
+
+
+def test_a_letters_supplier_addressee_prints_its_own_numbers() -> None:
+    """A clinic's letter to a supplier: the addressee's block under the letterhead prints
+    the supplier's phone and fax, which are not the clinician's; and a sentence after "this
+    plan." names no payer."""
+    found = _parties_of(
+        [
+            [(0.23, "RIVERSIDE WOUND & VASCULAR CLINIC")],
+            [(0.29, "2250 Riverside Drive, Suite 120 - Columbus, OH 43221")],
+            [(0.33, "Phone (614) 488-2710 - Fax (614) 488-2719")],
+            [(0.09, "April 2, 2025")],
+            [(0.09, "Keystone Medical Equipment")],
+            [(0.09, "Attn: Intake / Order Processing")],
+            [(0.09, "Phone (614) 291-7700 Fax (614) 291-7745")],
+            [(0.09, "RE: Dorothy A. Kessler, female, DOB 09/14/1949")],
+            [(0.09, "Her primary care physician, Ellen Whitacre, MD, is aware of")],
+            [(0.09, "this plan. Please contact my office with any questions.")],
+            [(0.09, "Marcus L. Bennett, DO")],
+        ]
+    )
+    assert (_got(found, "clinician.phone"), _got(found, "clinician.fax")) == (
+        "6144882710",
+        "6144882719",
+    )
+    assert "payer.name" not in found
