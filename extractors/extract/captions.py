@@ -351,7 +351,20 @@ def _as_cue_word(word: str) -> str:
     # A plural names what its singular does: "Dates of service" is the "date of service" cue.
     if word not in known and word.endswith("s") and word[:-1] in known:
         return word[:-1]
+    if word not in known and (glued := glued_captions(word)) is not None:
+        return glued
     return misread_from(word, known)
+
+
+def glued_captions(word: str) -> str | None:
+    """Two caption words whose space OCR lost over a fill-in line ("Patientname"), apart;
+    None for any other word."""
+    known = _caption_words()
+    word = _normal(word).strip()
+    for at in range(_MIN_SLASHED, len(word) - _MIN_SLASHED + 1):
+        if word[:at] in known and word[at:] in known:
+            return f"{word[:at]} {word[at:]}"
+    return None
 
 
 #: What a fax reads a slash as between two words ("Sex/Gender" as "SexiGender", "Sex1Gender").

@@ -25,6 +25,7 @@ from extractors.extract.captions import (
     caption_path,
     captioned_values,
     clinician_rank,
+    glued_captions,
     is_caption_word,
     is_locality_caption,
     is_member_caption_word,
@@ -141,6 +142,8 @@ def _clean_name_text(text: str) -> str:
         tokens.pop()
     while tokens and not any(c.isalnum() for c in tokens[0]):
         tokens.pop(0)
+    if len(tokens) > 1 and glued_captions(tokens[0]) is not None:
+        tokens.pop(0)  # "Patientname Maria T. Esposito": its caption, the space lost
     # "Gonzales, James S (MD)": a credential in brackets ends the name; what follows on the
     # line is the next cell's ("(DO) Type 1 NPI"), and a speck inside it ("PA-:C") is OCR's.
     bracketed = [at for at, t in enumerate(tokens) if _is_bracketed_credential(t)]

@@ -2188,3 +2188,22 @@ def test_a_letters_supplier_addressee_prints_its_own_numbers() -> None:
         "6144882719",
     )
     assert "payer.name" not in found
+
+
+def test_a_caption_glued_to_its_value_and_a_q_read_for_a_zero() -> None:
+    """A form of fill-in lines, its captions glued to their values by OCR ("Patientname
+    Maria T. Esposito"), its dates' leading 0 read as a Q ("Q2/19/1962")."""
+    found = _parties_of(
+        [
+            [(0.05, "PATIENT")],
+            [(0.07, "Patientname Maria T. Esposito")],
+            [(0.07, "Date of birth Q2/19/1962")],
+            [(0.07, "Date needed Q5/09/2025")],
+        ]
+    )
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Maria",
+        "Esposito",
+    )
+    assert _got(found, "member.dob") == date(1962, 2, 19)
+    assert _got(found, "dates.service_start") == date(2025, 5, 9)
