@@ -935,9 +935,10 @@ def test_the_members_sex_by_its_shape_beside_the_name(
             [(0.05, "Adr"), (0.2, "18 Elm Court, Dover, DE 19901")],
             [(0.05, "Tcho,"), (0.2, "302.555.0143"), (0.5, "Emergency contact Ana Ortiz")],
         ],
-        # A table row of the member's values under a header whose words ran together.
+        # A table row of the member's values under a header whose last caption OCR garbled
+        # past reading (two caption words run together read apart: "Contacttel").
         [
-            [(0.05, "Last"), (0.15, "First"), (0.25, "Born"), (0.4, "ST"), (0.5, "Contacttel")],
+            [(0.05, "Last"), (0.15, "First"), (0.25, "Born"), (0.4, "ST"), (0.5, "Cntcttl")],
             [
                 (0.05, "Ortiz"),
                 (0.15, "Rosa"),
