@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from extractors.extract.access import find_access_notes
 from extractors.extract.codes import find_diagnoses, find_procedures
@@ -27,8 +26,8 @@ from extractors.pages import Page, ReadPage, Word
 from extractors.readers import read_document
 from extractors.referral import FlagCode
 from samples.case import KINDS
-from samples.fax import encode_fax_tiff
 from samples.generator import make_document
+from tests.extractors.faxed import faxed_lines
 from tests.extractors.laid_out import laid_out_page
 
 SEEDS = range(30)
@@ -946,20 +945,16 @@ def test_a_drug_caption_heads_its_code_dose_and_route() -> None:
 def test_a_drugs_doses_captioned_on_a_line_of_their_own_are_its_count() -> None:
     """ "Medication: <drug> <dose> IV ..." then "Doses: 14" a line below, faxed and read by
     tesseract: the doses count the drug item; two drugs' counts would leave it unread."""
-    image = Image.new("L", (1728, 700), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 27)
-    rows = [
-        "HOME INFUSION REFERRAL",
-        "Patient: Lindqvist, Soren A     DOB: 12/08/1962",
-        "Diagnosis: A41.9 Sepsis, unspecified organism",
-        "Medication: Ceftriaxone 2 g IV every 24 hours",
-        "Doses: 14",
-        "Start date: 12/05/2026",
-    ]
-    for at, text in enumerate(rows):
-        draw.text((120, 100 + 70 * at), text, fill=0, font=font)
-    read = read_document(encode_fax_tiff([image], "fine"), Limits())
+    read = faxed_lines(
+        [
+            "HOME INFUSION REFERRAL",
+            "Patient: Lindqvist, Soren A     DOB: 12/08/1962",
+            "Diagnosis: A41.9 Sepsis, unspecified organism",
+            "Medication: Ceftriaxone 2 g IV every 24 hours",
+            "Doses: 14",
+            "Start date: 12/05/2026",
+        ]
+    )
     referral = extract(
         read,
         filename="fax.tif",
@@ -979,24 +974,44 @@ def test_a_drugs_doses_captioned_on_a_line_of_their_own_are_its_count() -> None:
     assert item is not None and item.value.quantity is None
 
 
-def test_a_numbered_list_of_disciplines_each_with_an_evaluation_and_a_total() -> None:
-    """ "1) Home health PT: eval + 3w2, 2w2 (= 11 visits)": each discipline is an item with its
-    total, though the lines differ only in the discipline's two letters; each is a service
-    with its frequency, the evaluation before it no bar."""
-    page = _page(
-        "Orders:",
-        "1) Home health PT: eval + 3w2, 2w2 (= 11 visits) - ROM, gait, stairs",
-        "2) Home health OT: eval + 1w3 (= 4 visits) - ADLs, tub transfer",
-        "3) SN: 1w2 + 2 PRN (= 2 visits) - incision check",
-    )
-    found = [(f.value.description, f.value.quantity) for f in find_items([page])]
-    assert found == [
-        ("Home health PT eval + 3w2, 2w2", 11),
-        ("Home health OT eval + 1w3", 4),
-        ("SN 1w2 + 2 PRN", 2),
-    ]
-    services = [(f.value.discipline, f.value.frequency) for f in find_services([page])]
-    assert services == [("PT", "3W2, 2W2"), ("OT", "1W3"), ("SN", "1W2")]
+@pytest.mark.parametrize(
+    ("lines", "items", "services"),
+    [
+        # Each discipline an item with its total, though the lines differ only in the
+        # discipline's two letters; the evaluation before a frequency is no bar.
+        pytest.param(
+            [
+                "Orders:",
+                "1) Home health PT: eval + 3w2, 2w2 (= 11 visits) - ROM, gait, stairs",
+                "2) Home health OT: eval + 1w3 (= 4 visits) - ADLs, tub transfer",
+                "3) SN: 1w2 + 2 PRN (= 2 visits) - incision check",
+            ],
+            [
+                ("Home health PT eval + 3w2, 2w2", 11),
+                ("Home health OT eval + 1w3", 4),
+                ("SN 1w2 + 2 PRN", 2),
+            ],
+            [("PT", "3W2, 2W2"), ("OT", "1W3"), ("SN", "1W2")],
+            id="numbered",
+        ),
+        # A fax reads 1w1 as "lwl" and the colon after "PT" as a semicolon.
+        pytest.param(
+            [
+                "SN: lwl, 2w3, lw4 + 2 PRN for CHF exacerbation (= 11 visits)",
+                "PT; eval + 2w4 (= 9 visits)",
+            ],
+            [("SN lwl, 2w3, lw4 + 2 PRN for CHF exacerbation", 11), ("PT eval + 2w4", 9)],
+            [("SN", "1W1, 2W3, 1W4"), ("PT", "2W4")],
+            id="misread",
+        ),
+    ],
+)
+def test_each_disciplines_visit_line_is_an_item_and_a_service(
+    lines: list[str], items: list[tuple[str, int]], services: list[tuple[str, str]]
+) -> None:
+    page = _page(*lines)
+    assert [(f.value.description, f.value.quantity) for f in find_items([page])] == items
+    assert [(f.value.discipline, f.value.frequency) for f in find_services([page])] == services
 
 
 @pytest.mark.parametrize(
@@ -1014,21 +1029,6 @@ def test_a_service_code_a_look_alike_damaged_is_read_where_its_words_name_it(
     text: str, codes: list[str]
 ) -> None:
     assert [f.value.code for f in find_procedures([_page(text)])] == codes
-
-
-def test_visit_lines_a_fax_misread_are_still_each_disciplines() -> None:
-    """A fax reads 1w1 as "lwl" and the colon after "PT" as a semicolon."""
-    page = _page(
-        "SN: lwl, 2w3, lw4 + 2 PRN for CHF exacerbation (= 11 visits)",
-        "PT; eval + 2w4 (= 9 visits)",
-    )
-    found = [(f.value.description, f.value.quantity) for f in find_items([page])]
-    assert found == [
-        ("SN lwl, 2w3, lw4 + 2 PRN for CHF exacerbation", 11),
-        ("PT eval + 2w4", 9),
-    ]
-    services = [(f.value.discipline, f.value.frequency) for f in find_services([page])]
-    assert services == [("SN", "1W1, 2W3, 1W4"), ("PT", "2W4")]
 
 
 def test_a_column_head_over_a_dose_is_no_drug() -> None:

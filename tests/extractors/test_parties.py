@@ -19,6 +19,7 @@ from extractors.pages import Page
 from extractors.readers import read_document
 from samples.fax import encode_fax_tiff
 from samples.generator import make_document
+from tests.extractors.faxed import faxed_lines
 from tests.extractors.laid_out import laid_out_page
 
 KINDS = ("dme", "oxygen_cmn", "home_health", "infusion", "letter", "discharge")
@@ -1933,17 +1934,12 @@ def test_a_line_across_the_boxes_columns_is_under_them() -> None:
 def test_a_states_medicaid_program_names_the_plan_and_captions_its_number() -> None:
     """A state's own name for its Medicaid program ("SoonerCare ID: ...") is the plan and
     the caption of the member's number at once; faxed and read by tesseract."""
-    image = Image.new("L", (1728, 500), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 27)
     rows = [
         "Patient: Lindqvist, Soren A        DOB: 12/08/1962",
         "SoonerCare ID: SC200418773         Sex: M",
         "Ordering physician: Ingrid Halvorsen, MD",
     ]
-    for at, text in enumerate(rows):
-        draw.text((120, 120 + 70 * at), text, fill=0, font=font)
-    pages = [read.page for read in read_document(encode_fax_tiff([image], "fine"), Limits())]
+    pages = [read.page for read in faxed_lines(rows, height=500)]
     found = extract_parties(pages, date(2026, 12, 3))
     assert _got(found, "payer.name") == "SoonerCare"
     assert _got(found, "member.member_id") == "SC200418773"
