@@ -60,7 +60,7 @@ _MAX_HEADING_WORDS = 8
 _BOX_NUMBER = re.compile(r"[^\w]*(?:[A-Z]?\d{1,2}[A-Za-z]?|[A-Z])[.,:]?")
 #: The same at the head of a caption, glued to it or not: "6.CITY", "'1. ENROLLEE NAME".
 _BOX_HEAD = re.compile(r"^[^\w]*(?:\d{1,2}[A-Za-z]?|[A-Z])[.,:]\s*(?=\S)|^[^\w]*\d{1,2}\s+")
-#: A box number as a word of its own: "8." of "7. STATE 8. ZIP CODE", "A2.".
+#: A box number as a word of its own: "8." of "7. STATE 8. ZIP CODE".
 _INNER_BOX_NUMBER = re.compile(r"\d{1,2}[A-Za-z]?\.")
 #: A hint in brackets after a caption: "(MM/DD/YYYY)", "(Last, First, MI)".
 _HINT = re.compile(r"[({\[][^)}\]]*[)}\]]?")
@@ -361,7 +361,7 @@ def glued_captions(word: str) -> str | None:
     None for any other word."""
     known = _caption_words()
     word = _normal(word).strip()
-    for at in range(_MIN_SLASHED, len(word) - _MIN_SLASHED + 1):
+    for at in range(_MIN_GLUED, len(word) - _MIN_GLUED + 1):
         if word[:at] in known and word[at:] in known:
             return f"{word[:at]} {word[at:]}"
     return None
@@ -369,8 +369,10 @@ def glued_captions(word: str) -> str | None:
 
 #: What a fax reads a slash as between two words ("Sex/Gender" as "SexiGender", "Sex1Gender").
 _SLASH_LOOKALIKES = "il1"
-#: The fewest letters each word a misread slash joins has: "sex", not "ma" + "l".
+#: The fewest letters each word a misread slash joins has: "sex", not "ma" + "l"; and each
+#: of two caption words OCR glued ("patient" + "name").
 _MIN_SLASHED = 3
+_MIN_GLUED = 3
 
 
 @cache
