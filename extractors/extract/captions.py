@@ -332,9 +332,14 @@ def is_bare_plan_id(word: str) -> bool:
 _BARE_NUMBER_MARKS = frozenset({"#", "id", "id#", "no", "nbr"})
 #: A member's number printed bare after the plan: letters and digits, five digits at least.
 _BARE_ID = re.compile(r"(?=(?:[A-Za-z-]*[0-9]){5})[A-Za-z0-9][A-Za-z0-9-]{6,}")
+#: Signs OCR reads for a letter a stroke crossed ($ for S, £ and € for E: the look-alike
+#: table's read_as_letters), which no ID prints.
+STRUCK_LETTERS = "$£€"
 #: A plan's number: letters and digits, at least three of them digits, maybe after a sign
 #: OCR read for a crossed letter ("$C200418773").
-_ID_SHAPE = re.compile(r"[$£€]?(?=(?:[A-Za-z-]*[0-9]){3})[A-Za-z0-9-]{5,}")
+_ID_SHAPE = re.compile(
+    rf"[{re.escape(STRUCK_LETTERS)}]?(?=(?:[A-Za-z-]*[0-9]){{3}})[A-Za-z0-9-]{{5,}}"
+)
 
 
 @lru_cache(maxsize=_TEXTS_KEPT)

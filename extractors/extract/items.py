@@ -967,7 +967,7 @@ def _codes_wrapped_up(items: list[Found[Item] | None]) -> list[Found[Item] | Non
 
 #: An item's code inside its name's cell, under its caption or in brackets.
 _CODE_IN_NAME = re.compile(
-    r"\s*(?:\b(?:HCPCS|code)\b:?\s*|\(\s*)(?P<code>[A-V][0-9]{4})(?:\s*\))?(?![0-9])",
+    rf"\s*(?:\b(?:HCPCS|code)\b:?\s*|\(\s*)(?P<code>{_ANY_HCPCS.pattern})(?:\s*\))?(?![0-9])",
     re.IGNORECASE,
 )
 #: A count that opens a quantity cell: "12", "1 (one)", "4 boxes"; not "12/19/1936".

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from extractors.codes import mbi
 from extractors.extract.captions import (
     DISTRACTOR_RANK,
+    STRUCK_LETTERS,
     Captioned,
     caption_party,
     caption_path,
@@ -320,7 +321,7 @@ def _sex(text: str, _reference: date) -> str | None:
 
 def _identifier(text: str, _reference: date) -> str | None:
     first = text.split()[0] if text.split() else ""
-    if first[:1] in _STRUCK_LETTERS and first[1:2].isalpha():
+    if first[:1] and first[0] in STRUCK_LETTERS and first[1:2].isalpha():
         # A sign before a letter is no currency but a letter with a stroke across it
         # ("$C200418773" of SC200418773); ``confidence`` asks the clerk to check it.
         first = as_letters(first[0]) + first[1:]
@@ -330,8 +331,6 @@ def _identifier(text: str, _reference: date) -> str | None:
 
 
 _EDGE_MARKS = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
-#: Signs OCR reads for a letter a stroke crossed (ocr_lookalikes.toml's read_as_letters).
-_STRUCK_LETTERS = frozenset("$£€")
 
 
 def _member_id(text: str, reference: date) -> str | None:

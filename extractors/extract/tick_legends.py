@@ -61,7 +61,8 @@ def _legend(word: Word, legends: frozenset[str] | dict[str, str]) -> str | None:
 
 def _glued_box(word: Word, legend: str) -> Word:
     """What of a word stands before its legend: a typed box glued on ("(X]M", "[]F")."""
-    return word.model_copy(update={"text": word.text[: word.text.upper().rfind(legend)]})
+    start = _legend_start(word, legend)
+    return word.model_copy(update={"text": word.text[:start] if start is not None else ""})
 
 
 def _typed_box(before: Sequence[Word]) -> bool | None:
@@ -85,8 +86,14 @@ _TYPED_TICKED = re.compile(r"[\[(]\s*[xXvV\u2713\u2714*]\s*[\])]")
 
 def _printed_from(word: Word, legend: str) -> str:
     """The word's text from its legend on: what of the word is not its box."""
-    text = word.text.upper()
-    return word.text[text.find(legend) :] if legend in text else legend
+    start = _legend_start(word, legend)
+    return word.text[start:] if start is not None else legend
+
+
+def _legend_start(word: Word, legend: str) -> int | None:
+    """Where the legend starts in the word as read, or None when OCR spelled it otherwise."""
+    start = word.text.upper().find(legend)
+    return start if start >= 0 else None
 
 
 def read_ticks(reads: Sequence[ReadPage], inks: PageInks) -> Ticks:
