@@ -33,6 +33,7 @@ from extractors.extract.textlines import (
     load_data,
     page_lines,
     visual_rows,
+    words_line,
 )
 from extractors.normalize.lookalikes import digit_class, digit_translation
 from extractors.normalize.specks import without_specks
@@ -245,13 +246,16 @@ def _tables(
     rows: list[tuple[list[_Column], list[Word]]] = []
     used: set[int] = set()
     for line in lines:
-        heads = _table_heads(page, line)
-        if not heads or line.words[0].line in used:
+        tables = _table_heads(page, line)
+        if not tables or line.words[0].line in used:
             continue
         used |= {word.line for word in level_with(page, line.words)}
-        for row in _table_rows(page, heads, max(w.bbox[3] for w in line.words)):
-            used |= {word.line for word in row}
-            rows.append((heads, row))
+        # Tables side by side: each one's cells end where the next one's first column starts.
+        ends = [table[0].left - _CELL_SLACK for table in tables[1:]] + [1.0]
+        for heads, end in zip(tables, ends, strict=True):
+            for row in _table_rows(page, heads, max(w.bbox[3] for w in line.words), end):
+                used |= {word.line for word in row}
+                rows.append((heads, row))
     return rows, used
 
 
@@ -673,12 +677,14 @@ _HEAD_LINES = 2
 _TABLE_ROWS = 30
 
 
-def _table_heads(page: Page, line: TextLine) -> list[_Column]:
-    """The columns of the item table whose header ``line`` prints, or [] if it heads none.
+def _table_heads(page: Page, line: TextLine) -> list[list[_Column]]:
+    """The columns of each item table whose header ``line`` prints, left to right: one
+    table, two set side by side, or none.
 
     The header is every word printed level with the line (OCR may cut it into blocks),
-    cut into heads at the wide gaps. A head takes the first field whose cue it names; an
-    item table has a description head, a code or quantity head and a third column.
+    cut into heads at the wide gaps. A head takes the first field whose cue it names, with
+    the words printed under it when it names none ("Total" over "visits"); an item table
+    has a description head, a code or quantity head and a third column.
     """
     if _row_code_in(line.text) or not _lexicon().head_cue.search(line.text):
         return []
@@ -689,9 +695,65 @@ def _table_heads(page: Page, line: TextLine) -> list[_Column]:
     if len(cells) > _HEAD_CELLS or any(_head_words(cell) > _HEAD_WORDS for cell in cells):
         return []
     cells = [part for cell in cells for part in _head_parts(cell)]
-    columns = [
-        _Column(_head_field(_text(cell)), cell[0].bbox[0], cell[-1].bbox[2]) for cell in cells
+    columns = [_column(cell, page.words) for cell in cells]
+    whole = _item_table(columns)
+    return _side_by_side(columns) or ([whole] if whole else [])
+
+
+def _column(cell: list[Word], words: Sequence[Word]) -> _Column:
+    """A head's column: the field its words name, else the field they name with the words
+    printed close under them, the head's wrapped end ("Total" over "visits")."""
+    left, right = cell[0].bbox[0], cell[-1].bbox[2]
+    field = _head_field(_text(cell))
+    if field is not None:
+        return _Column(field, left, right)
+    bottom = max(w.bbox[3] for w in cell)
+    reach = bottom + _HEAD_WRAP_GAP * max(map(height, cell))
+    wrapped = [
+        w
+        for w in words
+        if bottom < centre_y(w)
+        and w.bbox[1] <= reach
+        and left - _CELL_SLACK <= w.bbox[0]
+        and w.bbox[2] <= right + _CELL_SLACK
     ]
+    # A wrapped end is words, no cell's value (a count, a code).
+    if wrapped and not any(char.isdigit() for w in wrapped for char in w.text):
+        field = _head_field(_text([*cell, *wrapped]))
+    return _Column(field, left, right)
+
+
+#: A head's wrapped end starts within this many of its words' heights under it; a table's
+#: first row stands further off.
+_HEAD_WRAP_GAP = 0.5
+
+
+#: Fields a table names once: a second description, code or quantity head on one header
+#: row opens a second table set beside the first.
+_ONCE_PER_TABLE = ("description", "hcpcs", "quantity")
+
+
+def _side_by_side(columns: list[_Column]) -> list[list[_Column]]:
+    """Two item tables whose headers share one printed row ("Discipline | Frequency | Total
+    visits" beside "HCPCS | Item | Qty"), cut where each side is a table of its own, at the
+    widest gap between heads if more than one cut would do; [] for no such pair."""
+    fields = [column.field for column in columns]
+    if not any(fields.count(field) > 1 for field in _ONCE_PER_TABLE):
+        return []
+    cuts = [
+        (columns[cut].left - columns[cut - 1].right, cut)
+        for cut in range(1, len(columns))
+        if _item_table(columns[:cut]) and _item_table(columns[cut:])
+    ]
+    if not cuts:
+        return []
+    _, cut = max(cuts)
+    return [_item_table(columns[:cut]), _item_table(columns[cut:])]
+
+
+def _item_table(columns: list[_Column]) -> list[_Column]:
+    """The columns as an item table's, its unnamed description found, or [] if they head
+    none: a table needs a description, a code or a count, and a third named head."""
     if not any(column.field == "description" for column in columns):
         columns = _description_between(columns)
     fields = [column.field for column in columns if column.field is not None]
@@ -704,15 +766,17 @@ def _table_heads(page: Page, line: TextLine) -> list[_Column]:
 #: A word that is only a table rule as OCR reads it: "|", "§|", "‖".
 _RULE_MARK = re.compile("[|\u00a7\u2016\u00a6!]+")
 #: Fewest words each of two heads OCR ran together prints for the cell to be cut between
-#: them: "Item code" is one head of a code column, "Total visits Billing code" two heads.
+#: them at a word space: "Item code" is one head of a code column, "Total visits Billing
+#: code" two heads.
 _RUN_TOGETHER_WORDS = 2
 
 
 def _head_parts(cell: list[Word]) -> list[list[Word]]:
     """The heads a head cell prints: OCR runs two together where their gap is narrow, cut
     again at a rule between them ("Total visits | Proc. code") or where words naming one
-    field end and words naming another begin ("Total visits Billing code"). A cell of marks
-    only ("=", ".") is a speck or a rule, no head; "#" heads a count."""
+    field end and words naming another begin ("Total visits Billing code"; "HCPCS  Item" a
+    space wider than a word's apart). A cell of marks only ("=", ".") is a speck or a rule,
+    no head; "#" heads a count."""
     text = _text(cell)
     if not any(char.isalnum() for char in text) and _head_field(text) is None:
         return []
@@ -720,11 +784,20 @@ def _head_parts(cell: list[Word]) -> list[list[Word]]:
     if rule is not None:
         parts = [cell[:rule], *_head_parts(cell[rule + 1 :])]
         return [part for part in parts if part]
-    for cut in range(_RUN_TOGETHER_WORDS, len(cell) - _RUN_TOGETHER_WORDS + 1):
+    for cut in range(1, len(cell)):
+        before, after = cell[cut - 1], cell[cut]
+        spaced = after.bbox[0] - before.bbox[2] > _HEAD_SPACE * max(height(before), height(after))
+        if not spaced and min(cut, len(cell) - cut) < _RUN_TOGETHER_WORDS:
+            continue
         left, right = _head_field(_text(cell[:cut])), _head_field(_text(cell[cut:]))
         if None not in (left, right) and left != right:
             return [cell[:cut], *_head_parts(cell[cut:])]
     return [cell]
+
+
+#: A gap this many word heights wide parts two one-word heads naming different fields
+#: ("HCPCS   Item" set close); a word space ("Item code") is a third of one.
+_HEAD_SPACE = 0.8
 
 
 def _head_field(text: str) -> str | None:
@@ -799,20 +872,23 @@ def _cells(words: Sequence[Word], gap: float) -> list[list[Word]]:
     return cells
 
 
-def _table_rows(page: Page, heads: list[_Column], below: float) -> list[list[Word]]:
-    """The printed rows of a table under its header, each with the lines it wraps onto.
+def _table_rows(page: Page, heads: list[_Column], below: float, end: float) -> list[list[Word]]:
+    """The printed rows of a table under its header, each with the lines it wraps onto; no
+    word starts at ``end`` or right of it (another table's).
 
     A row opens with a code in the code column, or a description with a quantity; a line
     close under a row that only fills the description column and those right of it is the
     row's wrapped end. Anything else (a heading, a sentence across the page) ends the table.
     """
-    left, right = heads[0].left - 0.03, heads[-1].right + _TABLE_OVERHANG
+    left, right = heads[0].left - 0.03, min(heads[-1].right + _TABLE_OVERHANG, end)
     words = [w for w in page.words if centre_y(w) > below and left <= w.bbox[0] <= right]
     rows: list[list[Word]] = []
     last_bottom = below
     for index, printed in enumerate(visual_rows(words)[:_TABLE_ROWS]):
         if _lexicon().not_item_heads.search(_text(printed)):
             break
+        if _table_heads(page, words_line(page, printed)):
+            break  # the next table's header ("Supplies / services | HCPCS | Qty")
         cells = _split(heads, printed)
         if _opens_row(cells):
             rows.append(list(printed))

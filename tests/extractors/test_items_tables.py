@@ -6,6 +6,7 @@ from extractors.extract.items import find_items
 from extractors.extract.textlines import visual_rows
 from extractors.pages import Word
 from extractors.referral import Item
+from tests.extractors.faxed import faxed_cells
 from tests.extractors.laid_out import laid_out_page
 
 
@@ -628,4 +629,88 @@ def test_a_prescription_table_headed_rx_with_codes_wrapped_in_the_drugs_cell() -
         ("Ceftriaxone", "J0696", 14),
         ("Vancomycin", "J3370", 28),
         ("Sodium chloride 0.9% flush syringe", "A4216", 90),
+    ]
+
+
+def _faxed_items(cells: list[tuple[int, int, str]], height: int) -> list[Item]:
+    return [
+        found.value
+        for found in find_items([read.page for read in faxed_cells(cells, height=height)])
+    ]
+
+
+def test_two_tables_side_by_side_under_one_header_row() -> None:
+    """Home-health disciplines and equipment printed as two tables whose headers share one
+    row, the first table's "Total" wrapped over "visits" level with the second's first row,
+    and "HCPCS" set close to "Item"; faxed and read by tesseract."""
+    items = _faxed_items(
+        [
+            (100, 100, "HOME HEALTH"),
+            (900, 100, "DURABLE MEDICAL EQUIPMENT"),
+            (100, 170, "Discipline"),
+            (330, 170, "Frequency"),
+            (620, 170, "Total"),
+            (900, 170, "HCPCS"),
+            (1030, 170, "Item"),
+            (1500, 170, "Qty"),
+            (620, 199, "visits"),
+            (900, 199, "E0143"),
+            (1030, 199, "Walker, folding"),
+            (1510, 199, "1"),
+            (100, 250, "Skilled nursing"),
+            (330, 250, "1w1, 2w3"),
+            (640, 250, "7"),
+            (900, 250, "E0244"),
+            (1030, 250, "Raised toilet seat"),
+            (1505, 250, "12"),
+            (100, 310, "Physical therapy"),
+            (330, 310, "Eval + 3w2"),
+            (640, 310, "11"),
+            (100, 400, "Comments: none"),
+        ],
+        height=900,
+    )
+    assert _read(items) == [
+        ("Skilled nursing", None, 7),
+        ("Physical therapy", None, 11),
+        ("Walker, folding", "E0143", 1),
+        ("Raised toilet seat", "E0244", 12),
+    ]
+
+
+def test_a_table_ends_at_the_next_tables_header_set_close_under_it() -> None:
+    """A drug table and a supplies table printed one under the other with next to no gap:
+    the supplies header is no wrapped line of the drug's row, and its rows are read under
+    its own columns; faxed and read by tesseract."""
+    items = _faxed_items(
+        [
+            (100, 100, "Drug"),
+            (400, 100, "Dose"),
+            (600, 100, "Frequency"),
+            (1000, 100, "Qty"),
+            (1200, 100, "HCPCS"),
+            (100, 150, "Cefazolin"),
+            (400, 150, "2 g IV"),
+            (600, 150, "q8h"),
+            (1000, 150, "63"),
+            (1200, 150, "J0690"),
+            (100, 188, "Supplies / services"),
+            (900, 188, "HCPCS"),
+            (1100, 188, "Qty"),
+            (1300, 188, "Comment"),
+            (100, 228, "Elastomeric infusion pump"),
+            (900, 228, "A4305"),
+            (1100, 228, "60"),
+            (1300, 228, "1 per dose"),
+            (100, 268, "Home infusion RN visit"),
+            (900, 268, "99601"),
+            (1100, 268, "14"),
+            (1300, 268, "weekly"),
+        ],
+        height=600,
+    )
+    assert _read(items) == [
+        ("Cefazolin", "J0690", 63),
+        ("Elastomeric infusion pump", "A4305", 60),
+        ("Home infusion RN visit", "99601", 14),
     ]
