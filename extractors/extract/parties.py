@@ -348,7 +348,19 @@ def _member_id(text: str, reference: date) -> str | None:
     if grouped is not None:
         return grouped
     token = _identifier(text, reference)
-    return None if token is None else _prefixed_digits(_mbi(token))
+    if token is None:
+        return None
+    member_id = _prefixed_digits(_mbi(token))
+    # Bare: "12." is the next box's number.
+    suffix = parts[1] if len(parts) == _WITH_SUFFIX else ""
+    if member_id is not None and parts[0] == token and _MEMBER_SUFFIX.fullmatch(suffix):
+        return member_id + suffix  # "U88491203 01": the card's person code, printed apart
+    return member_id
+
+
+#: An ID followed by only a two-digit person code, the member's number on a family's card.
+_WITH_SUFFIX = 2
+_MEMBER_SUFFIX = re.compile(r"\d{2}")
 
 
 def _spaced_mbi(parts: list[str]) -> str | None:
@@ -392,7 +404,7 @@ def _spaced_prefix(head: str, tail: str) -> bool:
 def _grouped_id(parts: list[str]) -> str | None:
     """A member ID printed in groups as a plan's card prints it ("CFB 7723 0119 4", "449 201
     337"): maybe a letter prefix, then two or more groups of digits that together are an ID's
-    length. A longer first number ("123456789 01") is the ID, and what follows it is not."""
+    length. A longer first number is the ID ("123456789 01", its person code after it)."""
     words = [_EDGE_MARKS.sub("", part) for part in parts]
     prefix = words[0] if words and _SPACED_PREFIX.fullmatch(words[0]) else ""
     if words and (glued := _GLUED_PREFIX.fullmatch(words[0])):
@@ -735,7 +747,10 @@ def _label_sources(candidate: Candidate, path: str) -> Iterable[_Source]:
     lines = candidate.lines
     if len(lines) > 1 and _is_label_tail(lines[0]):
         lines = lines[1:]  # "1. Patient's HI Claim" / "No." / the value
-    if path == "name" and candidate.layout == "below" and _in_caption_row(page, lines[0]):
+    below = path == "name" and candidate.layout == "below"
+    if below and (named := _boxed_name(lines[0])):
+        lines = [named, *lines[1:]]
+    elif below and _in_caption_row(page, lines[0]):
         lines = lines[1:]  # a table's header row under a PATIENT heading: no name there
     if not lines:
         return
@@ -801,6 +816,21 @@ _CAPTION_ROW_WORDS = 2
 #: ...when they are at least this share of its words: a sentence holds caption words too
 #: ("to order home oxygen for my patient, Mr. Elias Thornbury (male, born").
 _CAPTION_ROW_SHARE = 0.5
+
+
+#: The caption a box prints before a person's name when a heading over it says whose.
+_NAME_CAPTION = "name"
+
+
+def _boxed_name(words: list[Word]) -> list[Word]:
+    """The name in a box's row that opens with its caption, up to the next box's caption:
+    "Name Anjali Deshpande, MD   Name Bell, Marcus T." under "PRESCRIBING PHYSICIAN" and
+    "PATIENT" set side by side; [] for a row that opens otherwise."""
+    if len(words) < 2 or words[0].text.rstrip(":").casefold() != _NAME_CAPTION:
+        return []
+    rest = words[1:]
+    captions = [at for at, w in enumerate(rest) if w.text.rstrip(":").casefold() == _NAME_CAPTION]
+    return rest[: captions[0]] if captions else rest
 
 
 def _in_caption_row(page: Page, words: list[Word]) -> bool:
@@ -2174,7 +2204,7 @@ def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: froze
     lines = [line_words(page, n) for n in range(len(page.lines))]
     own = [w for ln in lines if ln and ln[0].line == box.line for w in ln if w.bbox[0] >= box.x1]
     below = [ln for ln in lines if ln and ln[0].line != box.line and ln[0].bbox[1] > box.y0]
-    below = [ln for ln in below if ln[0].bbox[0] >= box.x0 - _BLOCK_SLACK]
+    below = [ln for ln in below if ln[0].bbox[0] >= _block_left(page, box) - _BLOCK_SLACK]
     over = ""  # a line of a caption alone ("FAX"), over the number it captions
     for line in [own, *below[:_BLOCK_LINES]]:
         text = _UNGLUED.sub(" ", _text(line))
@@ -2193,6 +2223,18 @@ def _signature_block(doc: _Document, out: dict[str, Found[Any]], received: froze
             words = [w for w in line if w.text in printed] or line
             out[path] = found_from_words(number, page, words)
         over = "" if any(c.isdigit() for c in text) else text
+
+
+def _block_left(page: Page, box: _NameBox) -> float:
+    """Where the lines of a name's block start: at its caption when one is printed right
+    before it ("Name: Elena Marsh, MD" over "Phone: ...  Fax: ..."), else at the name."""
+    line = line_words(page, box.line)
+    before = [w for w in line if w.bbox[2] <= box.x0]
+    name = [w for w in line if w.bbox[0] >= box.x0]
+    captioned = before and name and before[-1].text.endswith(":")
+    if captioned and not is_column_gap(page, before[-1], name[0]):
+        return before[-1].bbox[0]
+    return box.x0
 
 
 def _from_letterhead(found: Found[Any], out: Mapping[str, Found[Any]]) -> bool:

@@ -285,8 +285,8 @@ def test_member_ids_under_unlisted_captions_and_with_a_spaced_prefix(row: str) -
         ("CFB 7723 0119 4", "CFB772301194"),
         ("XWJ 449 201 337", "XWJ449201337"),
         ("7723 0119 4", "772301194"),
-        # A number that is an ID's length alone keeps what follows it out of it.
-        ("123456789 01", "123456789"),
+        # A number that is an ID's length alone, then the card's two-digit person code.
+        ("123456789 01", "12345678901"),
     ],
 )
 def test_a_member_id_printed_in_groups_as_on_a_card(printed: str, member_id: str) -> None:

@@ -19,7 +19,7 @@ from extractors.pages import Page
 from extractors.readers import read_document
 from samples.fax import encode_fax_tiff
 from samples.generator import make_document
-from tests.extractors.faxed import faxed_lines
+from tests.extractors.faxed import faxed_cells, faxed_lines
 from tests.extractors.laid_out import laid_out_page
 
 KINDS = ("dme", "oxygen_cmn", "home_health", "infusion", "letter", "discharge")
@@ -2204,3 +2204,90 @@ def test_a_caption_glued_to_its_value_and_a_q_read_for_a_zero() -> None:
     )
     assert _got(found, "member.dob") == "1962-02-19"
     assert _got(found, "dates.service_start") == "2025-05-09"
+
+
+def test_boxes_under_headings_side_by_side_each_open_with_a_name_caption() -> None:
+    """ "PRESCRIBING PHYSICIAN" and "PATIENT" head two boxes whose rows open with captions
+    and no colons ("Name", "Specialty"); the member's ID ends in the card's person code
+    printed apart ("U88491203 01"). Faxed and read by tesseract."""
+    pages = [
+        read.page
+        for read in faxed_cells(
+            [
+                (100, 100, "PRESCRIBING PHYSICIAN"),
+                (900, 100, "PATIENT"),
+                (100, 150, "Name"),
+                (280, 150, "Anjali Deshpande, MD"),
+                (900, 150, "Name"),
+                (1080, 150, "Bell, Marcus T."),
+                (100, 200, "Specialty"),
+                (280, 200, "Orthopaedic Surgery"),
+                (900, 200, "DOB"),
+                (1080, 200, "04/09/1966"),
+                (100, 250, "NPI"),
+                (280, 250, "1187383322"),
+                (900, 250, "Member ID"),
+                (1080, 250, "U88491203 01"),
+            ],
+            height=500,
+        )
+    ]
+    found = extract_parties(pages, date(2025, 11, 21))
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Anjali",
+        "Deshpande",
+    )
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Marcus",
+        "Bell",
+    )
+    assert _got(found, "member.member_id") == "U8849120301"
+
+
+def test_one_caption_listing_the_names_parts_in_order() -> None:
+    """ "Last name, First name, MI" captions one value, "WHITFIELD, HAROLD J": no "MI" for
+    a given name. Faxed and read by tesseract."""
+    pages = [
+        read.page
+        for read in faxed_cells(
+            [
+                (100, 100, "PATIENT"),
+                (100, 150, "Last name, First name, MI"),
+                (700, 150, "Date of birth"),
+                (1000, 150, "Phone"),
+                (100, 180, "WHITFIELD, HAROLD J"),
+                (700, 180, "08/14/1951"),
+                (1000, 180, "(843) 662-4178"),
+            ],
+            height=400,
+        )
+    ]
+    found = extract_parties(pages, date(2025, 10, 9))
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Harold",
+        "Whitfield",
+    )
+
+
+def test_a_case_manager_is_no_clinician_and_a_captioned_names_block() -> None:
+    """The prescriber's heading lost (white on black): "Case mgr:" names another party, and
+    the numbers under "Name: Elena Marsh, MD" are hers, their line starting at her name's
+    caption. Faxed and read by tesseract."""
+    rows = [
+        "Facility: Williamson Regional Medical Center, 4 North",
+        "Case mgr: Brittany Oyelaran, RN ph (512) 341-2288 fax (512) 341-2290",
+        "Name: Elena Marsh, MD (Infectious Disease)       NPI: 1997965466",
+        "Phone: (512) 341-7700   Fax: (512) 341-7799",
+        "Patient: Kevin Okafor   DOB: 11/03/1979",
+    ]
+    found = extract_parties(
+        [read.page for read in faxed_lines(rows, height=600)], date(2025, 12, 3)
+    )
+    assert (_got(found, "clinician.first_name"), _got(found, "clinician.last_name")) == (
+        "Elena",
+        "Marsh",
+    )
+    assert (_got(found, "clinician.phone"), _got(found, "clinician.fax")) == (
+        "5123417700",
+        "5123417799",
+    )
