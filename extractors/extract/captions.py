@@ -1090,6 +1090,8 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 # Advantage   ID: ...") is under the boxes: their columns end above it.
                 columns = []
             columns = _headed_in_row(page, row, columns)
+            if not columns and len(out) == page_first:
+                columns = _beside_letterhead(page, row)
             signed, signer = _signer(bands.get(index, []))
             lead = _lead_party(row)
             if len(bands.get(index, [])) == 1 and _is_heading(row.words):
@@ -1160,7 +1162,11 @@ def captioned_values(pages: Sequence[Page]) -> list[Captioned]:
                 for below in rows[index + 1 : index + 3]:
                     street = _street_over_locality(page, row, below)
                     if street is not None:
-                        if _street_party(row, street) in (None, "member"):
+                        whose = (
+                            _street_party(row, street),
+                            _column_party(columns, street[0].bbox[0]),
+                        )
+                        if set(whose) <= {None, "member"}:
                             shaped.append(Captioned("member.address", "", street, page))
                         break
                 # A band's value row is read by its columns, which a wrapped cell spoils
@@ -1418,6 +1424,27 @@ def _headed_in_row(
         columns = [(x, p) for x, p in columns if abs(x - x0) > _COLUMN_SLACK]
         columns = sorted([*columns, (x0, party)])
     return columns
+
+
+def _beside_letterhead(page: Page, row: Row) -> list[tuple[float, Party]]:
+    """The columns of the patient's box set beside the letterhead, its heading level with
+    the office's name ("Sunrise Family Medicine        PATIENT"): the office's street, phone
+    and fax stand left of the box, in the same printed rows. The office's column is the
+    clinician's, or another party's for a supplier's letterhead; [] for any other row."""
+    cells = list(row_cells(page, row.words))
+    if len(cells) != _OFFICE_AND_HEADING:
+        return []
+    office, heading = (" ".join(w.text for w in cell) for cell in cells)
+    named = caption_party(office) is not None or caption_path(office) is not None
+    # The patient's box: a form's title there ("PHYSICIAN DISCHARGE ORDERS") heads the page.
+    if named or _heading_party(heading, True) != "member" or not _is_heading(cells[1]):
+        return []
+    whose: Party = "other" if has_phrase(office, letterhead_words()[0]) else "clinician"
+    return [(cells[0][0].bbox[0], whose), (cells[1][0].bbox[0], "member")]
+
+
+#: A letterhead's first row with a box's heading beside it: the office's name and the heading.
+_OFFICE_AND_HEADING = 2
 
 
 def _names_under(page: Page, row: Row, heads: list[tuple[float, Party]]) -> Iterator[Captioned]:

@@ -2291,3 +2291,28 @@ def test_a_case_manager_is_no_clinician_and_a_captioned_names_block() -> None:
         "5123417700",
         "5123417799",
     )
+
+
+def test_the_patients_box_beside_the_letterhead() -> None:
+    """The practice's street, phone and fax under its name on the left, the patient's box
+    level with them on the right under "PATIENT": OCR reads each row across both. The
+    street on the left is the office's, not the member's, and its numbers the clinician's.
+    Faxed and read by tesseract."""
+    left = ["Sunrise Family Medicine", "412 Oak Street, Suite 200", "Tulsa, OK 74105"]
+    left += ["Phone (918) 555-0142", "Fax (918) 555-0143"]
+    right = ["PATIENT", "Name: Maria Lopez", "DOB: 03/14/1948   Sex: F"]
+    right += ["Member ID: XKH448120931", "Plan: Aetna Medicare", "Phone: (918) 555-7781"]
+    right += ["1820 Elm Ave, Tulsa, OK 74112"]
+    cells = [(100, 100 + 60 * at, text) for at, text in enumerate(left)]
+    cells += [(760, 100 + 60 * at, text) for at, text in enumerate(right)]
+    cells += [(100, 600, "Ordering physician: Alan Park, MD   NPI 1234567893")]
+    found = extract_parties(
+        [read.page for read in faxed_cells(cells, height=2200)], date(2026, 12, 1)
+    )
+    address = _got(found, "member.address")
+    assert (address["line1"], address["postal_code"]) == ("1820 Elm Ave", "74112")
+    assert _got(found, "member.phone") == "9185557781"
+    assert (_got(found, "clinician.phone"), _got(found, "clinician.fax")) == (
+        "9185550142",
+        "9185550143",
+    )
