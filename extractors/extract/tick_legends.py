@@ -56,6 +56,12 @@ def _legend(word: Word, legends: frozenset[str] | dict[str, str]) -> str | None:
         for legend in sorted(legends, key=len, reverse=True):
             if part.endswith(legend) and len(part) - len(legend) <= _MAX_GLUED:
                 return legend
+    # A typed box of any width glued on whole: "[IX]M", its left edge read as a letter.
+    raw = word.text.upper()
+    ends = [legend for legend in legends if raw.endswith(legend)]
+    for legend in sorted(ends, key=len, reverse=True):
+        if _typed(raw[: -len(legend)]) is not None:
+            return legend
     return None
 
 
@@ -70,18 +76,24 @@ def _typed_box(before: Sequence[Word]) -> bool | None:
     "[X] STAT"), is ticked; None when the words before the legend are no typed box."""
     for size in (1, 2, 3):
         box = "".join(w.text for w in before[-size:]) if len(before) >= size else ""
-        if not box:
-            continue
-        if _TYPED_EMPTY.fullmatch(box):
-            return False
-        if _TYPED_TICKED.fullmatch(box):
-            return True
+        if box and (ticked := _typed(box)) is not None:
+            return ticked
     return None
 
 
-#: A box typed with brackets, empty or holding a tick mark ("[ ]", "( )", "[X]", "[v]").
+def _typed(box: str) -> bool | None:
+    """Whether a box typed in text is ticked; None when the text is no typed box."""
+    if _TYPED_EMPTY.fullmatch(box):
+        return False
+    if _TYPED_TICKED.fullmatch(box):
+        return True
+    return None
+
+
+#: A box typed with brackets, empty or holding a tick mark ("[ ]", "( )", "[X]", "[v]"),
+#: an edge of it maybe read as a letter ("[IX]").
 _TYPED_EMPTY = re.compile(r"[\[(][_\s]*[\])]")
-_TYPED_TICKED = re.compile(r"[\[(]\s*[xXvV\u2713\u2714*]\s*[\])]")
+_TYPED_TICKED = re.compile(r"[\[(]\s*[Il|]?\s*[xXvV\u2713\u2714*]\s*[Il|]?\s*[\])]")
 
 
 def _printed_from(word: Word, legend: str) -> str:

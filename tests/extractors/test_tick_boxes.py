@@ -16,6 +16,7 @@ from extractors.pages import Page, ReadPage, Word
 from extractors.readers import read_document
 from extractors.referral import Item
 from samples.fax import encode_fax_tiff
+from tests.extractors.faxed import faxed_cells
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 RECEIVED = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -280,4 +281,15 @@ def test_a_box_typed_in_brackets_is_a_box() -> None:
 def test_a_typed_box_glued_to_its_legend() -> None:
     """A scan's "Sex: (X]M []F": each typed box glued to its legend, the first ticked."""
     ticks = _ticks([["Sex: (X]M []F"], ["Patient: Marcus Lindqvist"]])
+    assert ticks.sex is not None and ticks.sex.value == "M"
+
+
+def test_a_typed_box_whose_edge_reads_as_a_letter() -> None:
+    """A fine fax of "Sex: [X] M  [ ] F" typed in text, read "[IX]M []F": the box's left
+    edge read as an I, the box glued to its legend."""
+    pages = faxed_cells(
+        [(100, 100, "Patient: Ruth Ann Miller"), (100, 330, "Sex: [X] M  [ ] F")], height=2200
+    )
+    assert "[IX]M" in pages[0].page.text
+    ticks = read_ticks(pages, PageInks())
     assert ticks.sex is not None and ticks.sex.value == "M"
