@@ -1427,9 +1427,10 @@ def _headed_in_row(
 
 
 def _beside_letterhead(page: Page, row: Row) -> list[tuple[float, Party]]:
-    """The columns of the patient's box set beside the letterhead, its heading level with
-    the office's name ("Sunrise Family Medicine        PATIENT"): the office's street, phone
-    and fax stand left of the box, in the same printed rows. The office's column is the
+    """The columns of the patient's box set beside the letterhead, its heading or its first
+    caption level with the office's name ("Sunrise Family Medicine        PATIENT", "...
+    Medicine    Patient: Eleanor V. Pruitt"): the office's street, phone and fax stand left
+    of the box, in the same printed rows. The office's column is the
     clinician's, or another party's for a supplier's letterhead; [] for any other row."""
     cells = list(row_cells(page, row.words))
     if len(cells) != _OFFICE_AND_HEADING:
@@ -1437,7 +1438,13 @@ def _beside_letterhead(page: Page, row: Row) -> list[tuple[float, Party]]:
     office, heading = (" ".join(w.text for w in cell) for cell in cells)
     named = caption_party(office) is not None or caption_path(office) is not None
     # The patient's box: a form's title there ("PHYSICIAN DISCHARGE ORDERS") heads the page.
-    if named or _heading_party(heading, True) != "member" or not _is_heading(cells[1]):
+    # It opens with its heading, or with the caption of the patient's name ("Patient: ...").
+    caption = heading.partition(":")[0] if ":" in heading else None
+    if caption is not None:
+        box = caption_party(caption) if len(caption.split()) <= _MAX_HEADING_WORDS else None
+    else:
+        box = _heading_party(heading, True) if _is_heading(cells[1]) else None
+    if named or box != "member":
         return []
     whose: Party = "other" if has_phrase(office, letterhead_words()[0]) else "clinician"
     return [(cells[0][0].bbox[0], whose), (cells[1][0].bbox[0], "member")]
