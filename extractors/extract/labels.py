@@ -741,11 +741,15 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             # Words read with next to no confidence may be dirt (".PtDOB") or a faint answer
             # ("F"): the value below is offered after them, for the field's reader to judge.
             faint = all(w.conf < _SPECK_CONFIDENCE for w in words) or _next_box_number(words, vocab)
-            if faint and above:
+            # The date of signing is typed on the rule over its caption on any page
+            # ("06/23/2025" over "Date signed" beside the signer's name).
+            signing = not words and (path == _SIGNING_DATE or (path == _ANY_DATE and near))
+            if faint and (above or signing):
                 over = _over(page, lines, hits, number, (x0, edge))
                 if over:
                     yield Candidate(path, page, hit.text, "above", [over], hit_party, near)
-                continue
+                if above or over:
+                    continue
             below = _column(page, lines, hits, number, (x0, x0, edge)) if faint else []
             if below:
                 yield Candidate(path, page, hit.text, "below", below, hit_party, near)
@@ -842,6 +846,7 @@ def _values_above(page: Page, lines: list[Row], hits: dict[int, list[LabelHit]])
 
 #: The generic date caption ("Date"), which a signature's date is typed over.
 _ANY_DATE = "any.date"
+_SIGNING_DATE = "dates.signature"
 #: A page is read as printing captions under values on this many values' shapes at least.
 _MIN_SHAPED_VALUES = 2
 

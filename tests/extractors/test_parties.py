@@ -2316,3 +2316,46 @@ def test_the_patients_box_beside_the_letterhead() -> None:
         "9185550142",
         "9185550143",
     )
+
+
+def test_the_patients_box_beside_the_letterhead_opens_with_its_caption() -> None:
+    """As above, the box opening with "Patient:" level with the practice's name; faxed and
+    read by tesseract."""
+    left = ["Piedmont Family & Geriatric Medicine", "1450 Hillandale Road, Suite 200"]
+    left += ["Durham, NC 27705", "Tel (919) 383-5120", "Fax (919) 383-5129"]
+    right = ["Patient: Eleanor V. Pruitt", "DOB 02/09/1939   Female", "2206 Cole Mill Road"]
+    right += ["Durham, NC 27712", "Phone (919) 471-3382"]
+    cells = [(140, 100 + 34 * at, text) for at, text in enumerate(left)]
+    cells += [(1000, 100 + 34 * at, text) for at, text in enumerate(right)]
+    cells += [(100, 500, "Ordering physician: Catherine L. Boateng, MD   NPI 1902654189")]
+    found = extract_parties(
+        [read.page for read in faxed_cells(cells, height=2200)], date(2025, 6, 23)
+    )
+    address = _got(found, "member.address")
+    assert (address["line1"], address["postal_code"]) == ("2206 Cole Mill Road", "27712")
+    assert _got(found, "clinician.phone") == "9193835120"
+
+
+def test_the_date_typed_over_a_date_signed_caption() -> None:
+    """The date written on its rule over "Date signed", beside the signer's typed name, on
+    a page whose other captions stand before their values, is that caption's value: the
+    order's date, not the date a progress note after it was signed electronically. Faxed
+    and read by tesseract."""
+    cells = [
+        (100, 100, "Patient: Eleanor V. Pruitt   DOB: 02/09/1939"),
+        (100, 160, "Date needed: 06/24/2025"),
+        (170, 258, "IW LAS"),  # the scribble on the signature's rule, as OCR reads it
+        (1000, 260, "06/23/2025"),
+        (100, 300, "Catherine L. Boateng, MD   NPI 1902654189"),
+        (1000, 300, "Date signed"),
+    ]
+    note = [
+        (100, 100, "PROGRESS NOTE   Visit date: 06/19/2025"),
+        (100, 160, "Electronically signed by Catherine L. Boateng, MD on 06/19/2025 17:12"),
+    ]
+    order = faxed_cells(cells, height=2200)[0].page
+    second = faxed_cells(note, height=2200)[0].page.model_copy(update={"number": 2})
+    signed = find_values([order], "dates.signature")
+    assert [(c.layout, c.text) for c in signed] == [("above", "06/23/2025")]
+    found = extract_parties([order, second], date(2025, 6, 23))
+    assert _got(found, "dates.order") == "2025-06-23"
