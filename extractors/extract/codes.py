@@ -398,10 +398,15 @@ def _described_code(cand: _Candidate) -> str | None:
     if not _CODE_LIKE.fullmatch(token):
         return None
     text = cand.line.text
-    if text[cand.start - 1 : cand.start] == "(" and text[cand.end : cand.end + 1] == ")":
-        # In a sentence the words before the bracket name it: "paroxysmal atrial
-        # fibrillation (48.0)", the clause back to the last bracket or sentence's end.
-        after = _CLAUSE_START.split(text[: cand.start - 1])[-1]
+    bracketed = text[cand.start - 1 : cand.start] == "(" and text[cand.end : cand.end + 1] == ")"
+    # "defibrillator, 795.810. Most recent": a list of diagnoses each named before its code.
+    named_before = text[: cand.start].rstrip().endswith(",") and not any(
+        c.isalpha() for c in _CLAUSE_END.split(text[cand.end :])[0]
+    )
+    if bracketed or named_before:
+        # In a sentence the words before the bracket or the comma name it: "paroxysmal
+        # atrial fibrillation (48.0)", the clause back to the last bracket or sentence's end.
+        after = _CLAUSE_START.split(text[: cand.start].rstrip()[:-1])[-1]
     else:
         after = text[cand.end :]
     if not any(c.isalpha() for c in after):
@@ -421,6 +426,8 @@ def _described_code(cand: _Candidate) -> str | None:
 
 #: Where the clause naming a bracketed code starts: after a bracket or a sentence's end.
 _CLAUSE_START = re.compile(r"[()]|[.;:]\s")
+#: Where the clause after a code ends: the next item of a list, or the sentence.
+_CLAUSE_END = re.compile(r"[;,]|\.(?:\s|$)")
 
 
 def _rest_of_row(line: TextLine) -> str:

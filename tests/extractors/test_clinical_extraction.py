@@ -683,6 +683,19 @@ def test_a_number_in_parentheses_after_its_diagnosis_in_prose_is_its_code() -> N
     assert _codes("He has diabetes (E11.9) and can be reached at (110) 555-0100.") == ["E11.9"]
 
 
+def test_a_code_after_its_diagnosis_and_a_comma_in_a_list_of_diagnoses() -> None:
+    # A letter's list "heart failure, I50.22; ...", wrapped: the last code on a line of its
+    # own, its Z read as a 7, named by the clause before its comma.
+    lines = (
+        "Diagnoses: chronic systolic (congestive) heart failure, I50.22; dilated",
+        "cardiomyopathy, I42.0;",
+        "presence of automatic (implantable) cardiac defibrillator, 795.810. Most recent",
+    )
+    assert _codes(*lines) == ["I50.22", "I42.0", "Z95.810"]
+    # A number after a comma that no clause before it names stays a number.
+    assert _codes("Seen in clinic on Tuesday, 795.810.", "Weight 84 kg.") == []
+
+
 def test_a_cpt_code_in_brackets_after_its_service_is_a_procedure() -> None:
     page = _page("home infusion nursing visits (99601) for line care, 7 in total.")
     procedures = [(f.value.code, f.value.system) for f in find_procedures([page])]
