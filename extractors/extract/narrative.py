@@ -160,6 +160,9 @@ VALUE_CUES: dict[str, list[list[str]]] = {
         ["discharged", "*", "*", "on"],
         ["discharge", "on"],
         ["discharge", "date"],
+        # "His anticipated discharge from Northwestern Memorial is 9/17": the date after
+        # the facility's name.
+        ["discharge", "from"],
     ],
     "dates.face_to_face": [
         ["face", "-", "to", "-", "face"],

@@ -12,6 +12,7 @@ from extractors.extract.cover import is_cover_sheet, order_pages
 from extractors.extract.labels import find_values, values_over_captions
 from extractors.extract.narrative import find_mentions
 from extractors.extract.parties import extract_parties
+from tests.extractors.faxed import faxed_lines
 from tests.extractors.laid_out import laid_out_page
 
 
@@ -1094,6 +1095,23 @@ def test_a_letters_discharge_and_first_dose_dates_with_words_between_cue_and_dat
     values = {p: f.value for p, f in extract_parties([page], date(2025, 3, 18)).items()}
     assert values["dates.discharge"].isoformat() == "2025-03-20"
     assert values["dates.service_start"].isoformat() == "2025-03-21"
+
+
+def test_a_letters_discharge_from_a_named_hospital() -> None:
+    """ "His anticipated discharge from Northwestern Memorial is September 17, 2025": the
+    hospital's name between the cue and its date. Faxed and read by tesseract."""
+    rows = [
+        "Re: Walter J. Kaminski, male, DOB 04/22/1948",
+        "He was admitted on September 9, 2025. His anticipated",
+        "discharge from Northwestern Memorial is September 17, 2025, with the first home dose on",
+        "September 17, 2025.",
+    ]
+    found = extract_parties(
+        [read.page for read in faxed_lines(rows, height=600)], date(2025, 9, 16)
+    )
+    values = {path: value.value for path, value in found.items()}
+    assert values["dates.discharge"].isoformat() == "2025-09-17"
+    assert values["dates.service_start"].isoformat() == "2025-09-17"
 
 
 def test_a_claim_forms_span_of_service_starts_at_its_from_box() -> None:
