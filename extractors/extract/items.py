@@ -651,6 +651,8 @@ class _Column:
     field: str | None
     left: float
     right: float
+    #: The head's words as printed.
+    head: str = ""
 
 
 #: A gap between two words of a header wider than this many word spacings parts two heads,
@@ -706,7 +708,7 @@ def _column(cell: list[Word], words: Sequence[Word]) -> _Column:
     left, right = cell[0].bbox[0], cell[-1].bbox[2]
     field = _head_field(_text(cell))
     if field is not None:
-        return _Column(field, left, right)
+        return _Column(field, left, right, _text(cell))
     bottom = max(w.bbox[3] for w in cell)
     reach = bottom + _HEAD_WRAP_GAP * max(map(height, cell))
     wrapped = [
@@ -720,7 +722,7 @@ def _column(cell: list[Word], words: Sequence[Word]) -> _Column:
     # A wrapped end is words, no cell's value (a count, a code).
     if wrapped and not any(char.isdigit() for w in wrapped for char in w.text):
         field = _head_field(_text([*cell, *wrapped]))
-    return _Column(field, left, right)
+    return _Column(field, left, right, _text(cell))
 
 
 #: A head's wrapped end starts within this many of its words' heights under it; a table's
@@ -760,7 +762,24 @@ def _item_table(columns: list[_Column]) -> list[_Column]:
     if "description" not in fields or "diagnosis" in fields[: fields.index("description")]:
         return []  # no item table, or a diagnosis table: "# | ICD-10-CM | Description"
     named = [field for field in fields if field != "diagnosis"]
-    return columns if {"hcpcs", "quantity"} & set(named) and len(named) >= _TABLE_HEADS else []
+    if not ({"hcpcs", "quantity"} & set(named) and len(named) >= _TABLE_HEADS):
+        return []
+    return _one_count(columns)
+
+
+def _one_count(columns: list[_Column]) -> list[_Column]:
+    """The columns with one count: of several heads naming a count ("Units per day | Days
+    supply | Qty"), the one that prints the count's own word ("Qty", "Dispense") is the
+    item's; the others (a rate, a supply's days) fill no field."""
+    counts = [column for column in columns if column.field == "quantity"]
+    own = [column for column in counts if _lexicon().rx_quantity.search(column.head)]
+    if len(counts) < _COUNT_HEADS or len(own) != 1:
+        return columns
+    return [replace(c, field=None) if c in counts and c not in own else c for c in columns]
+
+
+#: Heads naming a count that leave the count to the one printing its word.
+_COUNT_HEADS = 2
 
 
 #: A word that is only a table rule as OCR reads it: "|", "§|", "‖".

@@ -714,3 +714,33 @@ def test_a_table_ends_at_the_next_tables_header_set_close_under_it() -> None:
         ("Elastomeric infusion pump", "A4305", 60),
         ("Home infusion RN visit", "99601", 14),
     ]
+
+
+def test_of_several_count_heads_the_one_printing_the_counts_word() -> None:
+    """An enteral table printing the units a day and the days' supply before the count
+    ("Units per day | Days supply | Qty"): the count is the "Qty" column; faxed and read by
+    tesseract."""
+    items = _faxed_items(
+        [
+            (100, 100, "Product / supply"),
+            (700, 100, "HCPCS"),
+            (950, 100, "Units per day"),
+            (1200, 100, "Days supply"),
+            (1450, 100, "Qty"),
+            (100, 150, "Enteral formula, 1.5 kcal/mL"),
+            (700, 150, "B4152"),
+            (950, 150, "15"),
+            (1200, 150, "30"),
+            (1450, 150, "450"),
+            (100, 200, "Enteral feeding supply kit"),
+            (700, 200, "B4035"),
+            (950, 200, "1"),
+            (1200, 200, "30"),
+            (1450, 200, "30"),
+        ],
+        height=600,
+    )
+    assert _read(items) == [
+        ("Enteral formula, 1.5 kcal/mL", "B4152", 450),
+        ("Enteral feeding supply kit", "B4035", 30),
+    ]
