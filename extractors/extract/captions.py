@@ -728,8 +728,11 @@ def _prefix_captions(cell: list[Word]) -> Iterator[tuple[str, list[Word]]]:
     size = _caption_size(cell)
     shouting = cell[0].text.isupper() and len(cell[0].text) > 1
     caption = " ".join(w.text for w in cell[:size])
-    if size >= len(cell) or "," in caption or caption_path(caption) is None:
-        return  # a comma is the value's: "Heatherstad, MD 21157" is a town, a state and a ZIP
+    # A comma is the value's ("Heatherstad, MD 21157" is a town, a state and a ZIP), unless
+    # a hint of the name's order holds it: "Name (first, last) Rosalinda Ybarra".
+    comma = "," in _NAME_ORDER_HINT.sub(" ", caption)
+    if size >= len(cell) or comma or caption_path(caption) is None:
+        return
     value = cell[size:]
     if len(caption.strip(".:")) == 1 and value[0].text[:1] not in _NUMBER_START:
         return  # a letter before a word is an initial ("Curtis P. Ramirez"), not "P 614-..."

@@ -536,6 +536,8 @@ def _name_part(text: str, _reference: date) -> str | None:
         return None  # a name is printed capitalised: "poe" is the next box's "DOB", misread
     if any(is_caption_word(w) for w in words[1:2]):
         return None  # "Fpirth date.": the next box's caption, misread, not a name
+    if any(char.isdigit() for w in words[1:2] for char in w):
+        return None  # "Last A1c 9.4 %", "Last visit 09/18": a measure, no box of a name
     return words[0].rstrip(",")
 
 

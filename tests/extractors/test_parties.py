@@ -2359,3 +2359,23 @@ def test_the_date_typed_over_a_date_signed_caption() -> None:
     assert [(c.layout, c.text) for c in signed] == [("above", "06/23/2025")]
     found = extract_parties([order, second], date(2025, 6, 23))
     assert _got(found, "dates.order") == "2025-06-23"
+
+
+def test_a_name_after_a_hint_of_its_order_and_a_last_measure_is_no_surname() -> None:
+    """ "Name (first, last) Rosalinda Ybarra" with no colon: the hint's comma is no part of
+    the value; "Last A1c 9.4 %" further down captions no surname. Faxed and read by
+    tesseract."""
+    cells = [
+        (100, 100, "1. PATIENT"),
+        (100, 150, "Name (first, last)   Rosalinda Ybarra"),
+        (1000, 150, "Date of birth   03/27/1962"),
+        (100, 200, "Phone (832) 419-2276"),
+        (100, 300, "Last office visit 09/18/2025     Last A1c 9.4 %"),
+    ]
+    found = extract_parties(
+        [read.page for read in faxed_cells(cells, height=2200)], date(2025, 10, 2)
+    )
+    assert (_got(found, "member.first_name"), _got(found, "member.last_name")) == (
+        "Rosalinda",
+        "Ybarra",
+    )
