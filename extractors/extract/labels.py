@@ -742,8 +742,9 @@ def page_candidates(page: Page, vocab: Vocabulary | None = None) -> Iterator[Can
             # ("F"): the value below is offered after them, for the field's reader to judge.
             faint = all(w.conf < _SPECK_CONFIDENCE for w in words) or _next_box_number(words, vocab)
             # The date of signing is typed on the rule over its caption on any page
-            # ("06/23/2025" over "Date signed" beside the signer's name).
-            signing = not words and (path == _SIGNING_DATE or (path == _ANY_DATE and near))
+            # ("06/23/2025" over "Date signed" beside the signer's name, "Jul 24, 2025"
+            # over a bare "Date" beside the name typed under an unlabelled signature).
+            signing = not words and path in (_SIGNING_DATE, _ANY_DATE)
             if faint and (above or signing):
                 over = _over(page, lines, hits, number, (x0, edge))
                 if over:

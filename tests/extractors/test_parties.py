@@ -2379,3 +2379,20 @@ def test_a_name_after_a_hint_of_its_order_and_a_last_measure_is_no_surname() -> 
         "Rosalinda",
         "Ybarra",
     )
+
+
+def test_the_date_typed_over_a_bare_date_caption_beside_the_signers_name() -> None:
+    """No "Signature" caption, low on the page: the signer's name typed under the rule, and
+    "Jul 24, 2025" typed over "Date" beside it. Faxed and read by tesseract."""
+    cells = [
+        (100, 100, "Name: Gerald A. Lindqvist      Date of birth: 11/30/1957"),
+        (100, 160, "Requested start: 07/28/2025"),
+        (100, 220, "Access: 20 Fr PEG placed 07/15/2025. Last clinic visit: 07/21/2025"),
+        (1000, 1800, "Jul 24, 2025"),
+        (100, 1840, "Rebecca Sollenberger, DO"),
+        (1000, 1840, "Date"),
+    ]
+    found = extract_parties(
+        [read.page for read in faxed_cells(cells, height=2200)], date(2025, 7, 24)
+    )
+    assert _got(found, "dates.order") == "2025-07-24"
