@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from extractors.extract.found import Found, found_from_words
+from extractors.extract.labels import is_column_gap
 from extractors.extract.signature_date import band_lines, reread_signature_date, words_at
 from extractors.normalize.dates import find_dates, parse_date
 from extractors.normalize.names import CREDENTIALS, split_person_name
@@ -130,7 +131,7 @@ _MAX_WIDTH = 0.45
 _DARK_BAR = 0.6
 #: A rule beside a caption: at most this many text heights above (or below) it, across the
 #: caption word, and this many text heights long at least.
-_RULE_GAP = 1.5
+_RULE_GAP = 2.0
 _MIN_RULE = 4.0
 #: A rule's pieces are horizontal runs this many text heights long at least (a 2-pixel rule
 #: tilted 3 degrees still leaves 40-pixel runs); breaks up to this long are bridged.
@@ -892,7 +893,9 @@ def _signer_name_places(page: Page, ink: _PageInk, height: float) -> Iterator[_P
     """Above a rule whose caption is the signer's typed name ("Rosalind Achebe, MD" under
     the line), as memos and letters with no "Signature" or closing print it: a name with a
     clinician's credentials, alone on its line just under an open rule."""
-    for line in _lines(page):
+    for whole in _lines(page):
+        # The name's own cell: "Date" may be printed beside it under the next rule.
+        line = whole[: next((i for i in range(1, len(whole)) if _apart(page, whole, i)), None)]
         text = " ".join(w.text for w in line)
         # A prescription pad prints only the credential under its line ("________ M.D.").
         credential = len(line) == 1 and _is_credential(text)
@@ -910,6 +913,11 @@ def _signer_name_places(page: Page, ink: _PageInk, height: float) -> Iterator[_P
             room = _room_above(page, box, height)
             if room is not None:
                 yield _Place(line[0], (_Area(room, height),), [])
+
+
+def _apart(page: Page, line: list[Word], i: int) -> bool:
+    """Whether words i-1 and i of a line stand a column's gap apart."""
+    return is_column_gap(page, line[i - 1], line[i])
 
 
 def _room_above(page: Page, name: BBox, height: float) -> BBox | None:

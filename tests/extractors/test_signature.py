@@ -718,3 +718,33 @@ def test_an_electronic_signature_stated_with_its_time_under_the_typed_name() -> 
     words = [word(t, (50 + 110 * i, 300, 150 + 110 * i, 320), 0) for i, t in enumerate(text)]
     found = find_signature([page(words, scribble=False, rule=False)], reference=REFERENCE)
     assert found is not None and found.present.value is True
+
+
+@pytest.mark.parametrize("scribble", [True, False])
+def test_a_caption_set_further_under_its_rule(scribble: bool) -> None:
+    """A supplier's form prints its caption well under the rule, nearly two lines of print
+    down ("Prescriber signature (no stamps)"): the rule is still the caption's."""
+    sheet = Sheet()
+    sheet.text("I certify that I am the treating practitioner.", 60, 200)
+    if scribble:
+        sheet.scribble(80, 326, 220)
+    sheet.rule(60, 520, 330)
+    sheet.text("Prescriber signature (no stamps)", 60, 362)
+    assert signed([sheet.read()]) is scribble
+
+
+@pytest.mark.parametrize("scribble", [True, False])
+def test_the_signers_typed_name_with_the_dates_caption_beside_it(scribble: bool) -> None:
+    """No "Signature" caption: the typed name under the signature's rule and "Date" under
+    the date's, read by OCR as one line. The name's own cell marks the place to sign."""
+    sheet = Sheet()
+    sheet.text("Requested start: 07/28/2025", 60, 150)
+    if scribble:
+        sheet.scribble(80, 318, 200)
+    sheet.rule(60, 420, 330)
+    sheet.text("Jul 24, 2025", 620, 300)
+    sheet.rule(610, 800, 330)
+    name_line = sheet.lines
+    sheet.text("Rebecca Sollenberger, DO", 60, 340)
+    sheet.text("Date", 620, 340, line=name_line)
+    assert signed([sheet.read()]) is scribble
