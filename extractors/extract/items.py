@@ -125,6 +125,8 @@ class _Lexicon:
     prose_count: re.Pattern[str]
     #: Captions of the patient's condition, whose equipment is not ordered.
     condition: Phrases
+    #: A count spelled out before an item's name, with its value: "one" is 1.
+    numbers: dict[str, int]
 
 
 @cache
@@ -150,6 +152,7 @@ def _lexicon() -> _Lexicon:
         Phrases(data["prose"]["joins"]),
         _count_pattern(data["prose"]["counts"], data["prose"]["spans"]),
         Phrases(data["condition"]["captions"]),
+        {word: value for value, word in enumerate(data["prose"]["numbers"], start=1)},
     )
 
 
@@ -1340,14 +1343,23 @@ def _prose_items(line: TextLine) -> list[Found[Item]]:
         end = named[index + 1][0] if index + 1 < len(named) else len(line.text)
         details = _details(line.text[bracket.end() : end])
         count = _lexicon().prose_count.search(line.text, bracket.end(), end)
+        spelled = _SPELLED_COUNT.match(line.text, start, bracket.start())
+        number = _lexicon().numbers.get(spelled.group("word").lower()) if spelled else None
         if count is not None:
             details["quantity"] = int(count.group("n") or count.group("d")) or None
         elif (bare := _BRACKET_COUNT.match(line.text, bracket.end(), end)) is not None:
             details["quantity"] = int(bare.group("n")) or None
+        elif spelled is not None and number is not None:
+            details["quantity"] = number
+        if spelled is not None and number is not None:
+            start = spelled.end()  # "one ambulatory infusion pump": the count is no name
         item = Item(description=line.text[start : bracket.start()], hcpcs=code, **details)
         items.append(line.found(item, start, bracket.end()))
     return items
 
+
+#: A word opening an item's name that may spell out its count ("one ambulatory ...").
+_SPELLED_COUNT = re.compile(r"\s*(?P<word>[A-Za-z]+)\s+")
 
 #: A bare count set off by a comma or a dash right after an item's bracketed code:
 #: "concentrator (E1390), 1", "TPN per diem (S9365) - 30 days"; not a dose ("(J2185) 1 g").

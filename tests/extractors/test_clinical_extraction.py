@@ -1061,3 +1061,15 @@ def test_equipment_under_a_condition_heading_is_not_ordered() -> None:
     )
     found = [f.value.description for f in find_items([page])]
     assert found == ["hospital bed"]
+
+
+def test_a_count_spelled_out_before_an_items_name_in_a_letter() -> None:
+    # "one ambulatory infusion pump (E0781)": the count spelled out is no part of the name.
+    page = _page(
+        "Please also provide one ambulatory infusion pump (E0781), and the home infusion per",
+        "diem for inotropic therapy (S9348) for 28 days.",
+    )
+    assert [(f.value.description, f.value.hcpcs, f.value.quantity) for f in find_items([page])] == [
+        ("ambulatory infusion pump", "E0781", 1),
+        ("home infusion per diem for inotropic therapy", "S9348", 28),
+    ]
