@@ -1098,8 +1098,8 @@ def test_a_letters_discharge_and_first_dose_dates_with_words_between_cue_and_dat
 
 
 def test_a_letters_discharge_from_a_named_hospital() -> None:
-    """ "His anticipated discharge from Northwestern Memorial is September 17, 2025": the
-    hospital's name between the cue and its date. Faxed and read by tesseract."""
+    """A letter's "His anticipated discharge from Northwestern Memorial is September 17,
+    2025": the hospital's name between the cue and its date. Faxed and read by tesseract."""
     rows = [
         "Re: Walter J. Kaminski, male, DOB 04/22/1948",
         "He was admitted on September 9, 2025. His anticipated",
