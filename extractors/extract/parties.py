@@ -2369,13 +2369,15 @@ def _nearest_first(candidates: Iterable[Candidate], name: Found[Any] | None) -> 
     )
 
 
-def _away(words: list[Word], page: Page, name: Found[Any]) -> tuple[bool, bool, float]:
+def _away(words: list[Word], page: Page, name: Found[Any]) -> tuple[bool, bool, bool, float]:
     """How far words lie from a found name: another page first, then words ending left of
-    the name (another column of a form: a party's box holds its values under and right of
-    its name), then the distance."""
+    the name or above its line (another column or box of a form: a party's box holds its
+    values under and right of its name, "DME provider: ... NPI ..." over "Name: Helena M.
+    Sorensen, MD  NPI: ..."), then the distance."""
     box = union([w.bbox for w in words])
     left = box[2] < name.bbox[0]
-    return page.number != name.page, left, math.dist(box[:2], name.bbox[:2])
+    above = box[3] <= name.bbox[1]
+    return page.number != name.page, left, above, math.dist(box[:2], name.bbox[:2])
 
 
 def _member_rows(pages: Sequence[Page], out: Mapping[str, Found[Any]]) -> Iterator[_Row]:

@@ -128,13 +128,16 @@ _NUMBER_PATHS = frozenset(
 )
 
 
-def _distance(page: Page, words: list[Word], name: Found[object]) -> float:
+def _distance(page: Page, words: list[Word], name: Found[object]) -> tuple[bool, float]:
     return _distance_between(page.number, words[0].bbox, name)
 
 
-def _distance_between(page: int, box: BBox, name: Found[object]) -> float:
+def _distance_between(page: int, box: BBox, name: Found[object]) -> tuple[bool, float]:
+    """How far an NPI lies from the clinician's name: one above the name's line comes after
+    any on or under it (a box holds its NPI beside or under its name; the box above is
+    another party's, "DME provider: ... NPI ..."), then the distance."""
     if page != name.page:
-        return float("inf")
+        return True, float("inf")
     x0, y0, x1, y1 = box
     nx0, ny0, nx1, ny1 = name.bbox
-    return abs((x0 + x1) - (nx0 + nx1)) / 2 + abs((y0 + y1) - (ny0 + ny1)) / 2
+    return y1 <= ny0, abs((x0 + x1) - (nx0 + nx1)) / 2 + abs((y0 + y1) - (ny0 + ny1)) / 2

@@ -2396,3 +2396,23 @@ def test_the_date_typed_over_a_bare_date_caption_beside_the_signers_name() -> No
         [read.page for read in faxed_cells(cells, height=2200)], date(2025, 7, 24)
     )
     assert _got(found, "dates.order") == "2025-07-24"
+
+
+def test_the_npi_on_the_clinicians_row_over_one_in_the_box_above() -> None:
+    """A supplier's box ("DME provider: ... NPI ...") right above the ordering physician's
+    ("Name: ..., MD    NPI: ..."): the NPI beside the name is hers, though the other stands
+    nearer her name's start. Faxed and read by tesseract."""
+    cells = [
+        (100, 100, "Patient name: Thanh-Huong Pham    Date of birth: 12/03/1963"),
+        (100, 300, "DME provider: Pacific Coast Respiratory Care"),
+        (300, 340, "NPI 1795422058 - Tel (408) 555-0770 - Fax (408) 555-0771"),
+        (100, 420, "ORDERING PHYSICIAN"),
+        (100, 460, "Name: Helena M. Sorensen, MD"),
+        (900, 460, "NPI: 1526018159"),
+        (100, 500, "Phone: (650) 555-0330   Fax: (650) 555-0331"),
+    ]
+    found = extract_parties(
+        [read.page for read in faxed_cells(cells, height=2200)], date(2025, 6, 16)
+    )
+    assert _got(found, "clinician.last_name") == "Sorensen"
+    assert _got(found, "clinician.npi") == "1526018159"
