@@ -153,6 +153,8 @@ VALUE_CUES: dict[str, list[list[str]]] = {
         ["beginning"],
         ["begin", "services"],
         ["start", "of", "care"],
+        # "The equipment is needed by 07/15/2025": the day the service must begin.
+        ["needed", "by"],
     ],
     "dates.discharge": [
         ["discharge", "is"],

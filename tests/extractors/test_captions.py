@@ -1114,6 +1114,17 @@ def test_a_letters_discharge_from_a_named_hospital() -> None:
     assert values["dates.service_start"].isoformat() == "2025-09-17"
 
 
+def test_a_letters_needed_by_date_starts_the_service() -> None:
+    """A letter's "The equipment is needed by 07/15/2025, when ... begins." Faxed and read by
+    tesseract."""
+    rows = [
+        "Re: Denise Albright, female, DOB 03/02/1971",
+        "The equipment is needed by 07/15/2025, when her home health physical therapy begins.",
+    ]
+    found = extract_parties([read.page for read in faxed_lines(rows, height=500)], date(2025, 7, 8))
+    assert found["dates.service_start"].value.isoformat() == "2025-07-15"
+
+
 def test_a_claim_forms_span_of_service_starts_at_its_from_box() -> None:
     # "Date(s) of service - From | To": the span's first date is when service starts; the
     # dash between the caption's words is punctuation.
